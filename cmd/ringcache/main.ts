@@ -1,0 +1,63 @@
+#!/usr/bin/env node
+// ringcache CLI: flags/env -> loadConfig -> createNode(cfg).start(); SIGTERM/SIGINT -> stop().
+import { ConfigError, envName, flagName, loadConfig } from '../../internal/config/load.js';
+import { PARAMS } from '../../internal/config/schema.js';
+import { createNode } from '../../internal/node/node.js';
+import { RINGCACHE_VERSION } from '../../internal/version.js';
+
+function usage(): string {
+  const lines = PARAMS.map((p) => `  --${flagName(p).padEnd(28)} ${p.doc} (default ${JSON.stringify(p.default)}; env ${envName(p)})`);
+  return ['Usage: ringcache [--config FILE.yaml] [--flag value ...]', '', 'Flags:', '  --config FILE                YAML config file', ...lines].join('\n');
+}
+
+function fail(message: string): never {
+  process.stderr.write(`ringcache: ${message}\n`);
+  process.exit(1);
+}
+
+async function main(argv: string[]): Promise<void> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(usage() + '\n');
+    return;
+  }
+  if (argv.includes('--version') || argv.includes('-v')) {
+    process.stdout.write(`ringcache ${RINGCACHE_VERSION}\n`);
+    return;
+  }
+  let config;
+  try {
+    config = loadConfig({ argv, env: process.env });
+  } catch (e) {
+    if (e instanceof ConfigError) fail(e.message);
+    throw e;
+  }
+  let exiting = false;
+  const node = createNode(config, {
+    onShutdown: () => {
+      exiting = true;
+      process.exit(0);
+    },
+  });
+  try {
+    await node.start();
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException & { port?: number; address?: string };
+    if (err.code === 'EADDRINUSE') fail(`address ${err.address ?? ''}:${err.port ?? ''} is already in use`);
+    if (err.code === 'EACCES') fail(`permission denied binding ${err.address ?? ''}:${err.port ?? ''}`);
+    if (err.code === 'EADDRNOTAVAIL') fail(`cannot bind ${err.address ?? ''}: address not available`);
+    fail(`failed to start: ${err.message}`);
+  }
+  const onSignal = (sig: string): void => {
+    if (exiting) return;
+    exiting = true;
+    node.log.info({ component: 'node', signal: sig }, 'received signal, stopping');
+    node.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  process.on('SIGINT', () => onSignal('SIGINT'));
+}
+
+main(process.argv.slice(2)).catch((e: unknown) => fail(e instanceof Error ? e.message : String(e)));

@@ -1,0 +1,150 @@
+// Argument parsing shared by command families, with Redis's exact rules and error wording.
+import { CommandError, errors } from './errors.js';
+
+const INT64_MAX = 9223372036854775807n;
+const INT64_MIN = -9223372036854775808n;
+
+/**
+ * Redis's string2ll: optional '-', digits, no '+', no spaces, no leading zeros (except "0"),
+ * within int64. Returns a number when exactly representable, else a bigint; null if invalid.
+ */
+export function parseInt64(s: string): number | bigint | null {
+  const n = s.length;
+  if (n === 0 || n > 20) return null;
+  let i = 0;
+  if (s.charCodeAt(0) === 45 /* - */) {
+    if (n === 1) return null;
+    i = 1;
+  }
+  const first = s.charCodeAt(i);
+  if (first === 48 /* 0 */) return n === 1 ? 0 : null;
+  if (first < 49 || first > 57) return null;
+  if (n - i <= 15) {
+    let v = 0;
+    for (; i < n; i++) {
+      const d = s.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) return null;
+      v = v * 10 + d;
+    }
+    return s.charCodeAt(0) === 45 ? -v : v;
+  }
+  for (let j = i; j < n; j++) {
+    const d = s.charCodeAt(j) - 48;
+    if (d < 0 || d > 9) return null;
+  }
+  const b = BigInt(s);
+  if (b > INT64_MAX || b < INT64_MIN) return null;
+  if (b <= BigInt(Number.MAX_SAFE_INTEGER) && b >= BigInt(Number.MIN_SAFE_INTEGER)) return Number(b);
+  return b;
+}
+
+/** Integer argument as a JS number; values beyond 2^53 are rejected like out-of-range ones. */
+export function intArg(s: string, err: () => CommandError = errors.notInteger): number {
+  const v = parseInt64(s);
+  if (v === null) throw err();
+  if (typeof v === 'bigint') {
+    // Still a valid int64: clamp to the nearest double; callers range-check what they need.
+    return Number(v);
+  }
+  return v;
+}
+
+/** Integer argument as bigint (exact int64 arithmetic: INCRBY and friends). */
+export function int64Arg(s: string): bigint {
+  const v = parseInt64(s);
+  if (v === null) throw errors.notInteger();
+  return BigInt(v);
+}
+
+export function inInt64(v: bigint): boolean {
+  return v >= INT64_MIN && v <= INT64_MAX;
+}
+
+/**
+ * Redis's float parsing (strtold): accepts decimal and exponent forms, `inf`/`+inf`/`-inf`
+ * (any case), rejects NaN, empty strings, leading/trailing spaces and hex. Null if invalid.
+ */
+export function parseFloatArg(s: string): number | null {
+  if (s.length === 0 || s.length > 5000) return null;
+  const lower = s.toLowerCase();
+  if (lower === 'inf' || lower === '+inf' || lower === 'infinity' || lower === '+infinity') return Infinity;
+  if (lower === '-inf' || lower === '-infinity') return -Infinity;
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(s)) return null;
+  const v = Number(s);
+  return Number.isNaN(v) ? null : v;
+}
+
+export function floatArg(s: string): number {
+  const v = parseFloatArg(s);
+  if (v === null) throw errors.notFloat();
+  return v;
+}
+
+/**
+ * Formats a double the way Redis replies with INCRBYFLOAT / HINCRBYFLOAT results: plain decimal
+ * notation without exponent, up to 17 significant digits, no trailing zeros.
+ */
+export function formatFloat(v: number): string {
+  if (v === Infinity) return 'inf';
+  if (v === -Infinity) return '-inf';
+  if (Object.is(v, -0)) return '0';
+  const s = String(v);
+  if (!/e/i.test(s)) return s;
+  // Expand exponent notation to plain digits.
+  const [mant, expStr] = s.split('e') as [string, string];
+  const exp = Number(expStr);
+  const neg = mant.startsWith('-');
+  const digits = mant.replace('-', '').replace('.', '');
+  const pointAt = (mant.replace('-', '').indexOf('.') < 0 ? mant.replace('-', '').length : mant.replace('-', '').indexOf('.')) + exp;
+  let out: string;
+  if (pointAt <= 0) out = '0.' + '0'.repeat(-pointAt) + digits;
+  else if (pointAt >= digits.length) out = digits + '0'.repeat(pointAt - digits.length);
+  else out = digits.slice(0, pointAt) + '.' + digits.slice(pointAt);
+  return (neg ? '-' : '') + out;
+}
+
+/** Case-insensitive option match for command flags (NX, XX, EX ...). */
+export function isOpt(arg: string | undefined, name: string): boolean {
+  return arg !== undefined && arg.length === name.length && arg.toUpperCase() === name;
+}
+
+/** Max absolute ms that Redis accepts for expire times (avoids overflow when adding now). */
+export const MAX_EXPIRE_MS = 2 ** 53 - 1;
+
+/**
+ * Converts an expire amount to an absolute unix ms, rejecting what Redis rejects with
+ * "invalid expire time in '<cmd>' command". `unit`: 's' or 'ms'; `absolute`: EXAT/PXAT style.
+ * `allowNonPositive`: EXPIRE accepts <= 0 (deletes the key), SET EX does not.
+ */
+export function expireAt(
+  raw: string,
+  unit: 's' | 'ms',
+  absolute: boolean,
+  now: number,
+  cmd: string,
+  allowNonPositive: boolean,
+): number {
+  const v = parseInt64(raw);
+  if (v === null) throw errors.notInteger();
+  if (typeof v === 'bigint') throw errors.invalidExpire(cmd);
+  if (!allowNonPositive && v <= 0) throw errors.invalidExpire(cmd);
+  const ms = unit === 's' ? v * 1000 : v;
+  if (!Number.isSafeInteger(ms) || Math.abs(ms) > MAX_EXPIRE_MS) throw errors.invalidExpire(cmd);
+  const at = absolute ? ms : now + ms;
+  if (!Number.isSafeInteger(at) || at > MAX_EXPIRE_MS) throw errors.invalidExpire(cmd);
+  return at;
+}
+
+/** Parses a SCAN-style cursor (unsigned 64-bit decimal). */
+export function cursorArg(s: string): number {
+  if (!/^\d{1,20}$/.test(s)) throw new CommandError('ERR', 'invalid cursor');
+  const b = BigInt(s);
+  if (b > 18446744073709551615n) throw new CommandError('ERR', 'invalid cursor');
+  return b > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(b);
+}
+
+/** The string value at a key, or throws WRONGTYPE; undefined when missing. */
+export function asString(v: unknown): string {
+  if (typeof v !== 'string') throw errors.wrongType();
+  return v;
+}

@@ -1,0 +1,70 @@
+// What a command handler may use: its client, the store, the node's server-level services, and the journal.
+import type { Client } from '../server/client.js';
+import type { Keyspace } from '../store/keyspace.js';
+import type { Store } from '../store/store.js';
+import type { CommandSpec } from './spec.js';
+import type { ConfigRuntime } from '../config/runtime.js';
+
+export interface SlowlogEntry {
+  readonly id: number;
+  readonly time: number;
+  readonly durationUs: number;
+  readonly argv: readonly string[];
+  readonly addr: string;
+  readonly name: string;
+}
+
+export interface CommandStat {
+  calls: number;
+  usec: number;
+  rejectedCalls: number;
+  failedCalls: number;
+}
+
+/** Counters INFO reports that live outside the store. */
+export interface ServerStats {
+  connectionsReceived: number;
+  rejectedConnections: number;
+  commandsProcessed: number;
+  netInputBytes: number;
+  netOutputBytes: number;
+  /** Writes since the last successful save (rdb_changes_since_last_save). */
+  dirty: number;
+  errorReplies: number;
+}
+
+/** Node-level services the server, connection and keyspace families use. */
+export interface ServerApi {
+  readonly nodeId: string;
+  readonly version: string;
+  readonly startedAt: number;
+  readonly tcpPort: number;
+  readonly config: ConfigRuntime;
+  readonly stats: ServerStats;
+  readonly commandStats: ReadonlyMap<string, CommandStat>;
+  commands(): readonly CommandSpec[];
+  lookupCommand(name: string): CommandSpec | undefined;
+  clients(): Iterable<Client>;
+  slowlog(): readonly SlowlogEntry[];
+  slowlogReset(): void;
+  resetStats(): void;
+  /** Stops the node (SHUTDOWN). The reply is never sent: the connection closes. */
+  shutdown(): Promise<void>;
+  /** Blocks the event loop, as Redis's DEBUG SLEEP blocks the server. */
+  blockFor(ms: number): void;
+}
+
+export interface CommandContext {
+  readonly client: Client;
+  readonly store: Store;
+  /** The client's selected database. */
+  readonly db: Keyspace;
+  /** Command time (unix ms), fixed for the duration of the command. */
+  readonly now: number;
+  readonly server: ServerApi;
+  /**
+   * Journal a write as it must be replayed (AOF, replicas): relative TTLs already made absolute,
+   * random choices already made. A write handler calls this once per effect.
+   */
+  propagate(argv: readonly string[]): void;
+}

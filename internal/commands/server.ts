@@ -1,0 +1,2 @@
+import type { CommandSpec } from './spec.js';
+export const serverCommands: CommandSpec[] = [];

@@ -1,0 +1,122 @@
+// CommandSpec: the single source of truth for a command's name, arity, flags, key positions and docs.
+import type { Reply } from '../resp/reply.js';
+import type { CommandContext } from './context.js';
+
+export type CommandFlag =
+  | 'write'
+  | 'readonly'
+  | 'denyoom'
+  | 'admin'
+  | 'pubsub'
+  | 'noscript'
+  | 'blocking'
+  | 'loading'
+  | 'stale'
+  | 'skip_monitor'
+  | 'skip_slowlog'
+  | 'fast'
+  | 'no_auth'
+  | 'may_replicate'
+  | 'no_multi'
+  | 'allow_busy'
+  | 'movablekeys';
+
+export type CommandGroup =
+  | 'string'
+  | 'generic'
+  | 'connection'
+  | 'server'
+  | 'list'
+  | 'hash'
+  | 'set'
+  | 'sorted-set'
+  | 'stream'
+  | 'pubsub'
+  | 'transactions'
+  | 'cluster'
+  | 'scripting'
+  | 'bitmap'
+  | 'hyperloglog'
+  | 'geo';
+
+export type Handler = (ctx: CommandContext, argv: string[]) => Reply | Promise<Reply>;
+
+export interface CommandSpec {
+  /** Lower-case; subcommands are named `container|sub` as Redis does (`config|get`). */
+  readonly name: string;
+  /** Redis convention: N means exactly N arguments including the name, -N means at least N. */
+  readonly arity: number;
+  readonly flags: readonly CommandFlag[];
+  /** Legacy key positions (1-based argv index; lastKey -1 = last argument; 0 = no keys). */
+  readonly firstKey: number;
+  readonly lastKey: number;
+  readonly step: number;
+  /** For commands whose keys move (numkeys arguments): the argv indexes of the keys. */
+  readonly keys?: (argv: readonly string[]) => number[];
+  readonly group: CommandGroup;
+  readonly summary: string;
+  readonly since: string;
+  readonly complexity: string;
+  /** Argument syntax after the command name, in Redis documentation notation. */
+  readonly syntax: string;
+  readonly handler?: Handler;
+  readonly subcommands?: readonly CommandSpec[];
+}
+
+export interface CommandDef {
+  name: string;
+  arity: number;
+  flags?: readonly CommandFlag[];
+  /** [first, last, step]; omitted when the command takes no keys. */
+  keys?: readonly [number, number, number];
+  movableKeys?: (argv: readonly string[]) => number[];
+  group: CommandGroup;
+  summary: string;
+  since: string;
+  complexity?: string;
+  syntax?: string;
+  handler?: Handler;
+  subcommands?: readonly CommandSpec[];
+}
+
+/** Builds a CommandSpec with Redis's defaults for what a definition leaves out. */
+export function command(def: CommandDef): CommandSpec {
+  const [firstKey, lastKey, step] = def.keys ?? [0, 0, 0];
+  const flags = def.movableKeys ? [...(def.flags ?? []), 'movablekeys' as const] : (def.flags ?? []);
+  const spec: CommandSpec = {
+    name: def.name.toLowerCase(),
+    arity: def.arity,
+    flags,
+    firstKey,
+    lastKey,
+    step,
+    group: def.group,
+    summary: def.summary,
+    since: def.since,
+    complexity: def.complexity ?? 'O(1)',
+    syntax: def.syntax ?? '',
+    ...(def.movableKeys ? { keys: def.movableKeys } : {}),
+    ...(def.handler ? { handler: def.handler } : {}),
+    ...(def.subcommands ? { subcommands: def.subcommands } : {}),
+  };
+  return spec;
+}
+
+export function hasFlag(spec: CommandSpec, flag: CommandFlag): boolean {
+  return spec.flags.includes(flag);
+}
+
+/** Argument indexes holding keys, from the spec's key positions (or its movable-keys function). */
+export function keyIndexes(spec: CommandSpec, argv: readonly string[]): number[] {
+  if (spec.keys) return spec.keys(argv);
+  if (spec.firstKey === 0) return [];
+  const last = spec.lastKey < 0 ? argv.length + spec.lastKey : spec.lastKey;
+  const out: number[] = [];
+  for (let i = spec.firstKey; i <= last && i < argv.length; i += spec.step) out.push(i);
+  return out;
+}
+
+/** True when argc satisfies the arity rule. */
+export function arityOk(arity: number, argc: number): boolean {
+  return arity >= 0 ? argc === arity : argc >= -arity;
+}

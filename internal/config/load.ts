@@ -1,0 +1,231 @@
+// Loads configuration: defaults -> YAML file -> RINGCACHE_* environment -> command-line flags; validates; freezes.
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { type ConfigValue, type ConfigValues, type Param, PARAMS, PARAM_BY_PATH } from './schema.js';
+
+/** A configuration problem; the message is one line naming the key or the cause. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface Config {
+  readonly nodeId: string;
+  readonly bind: string;
+  readonly port: number;
+  readonly dir: string;
+  readonly databases: number;
+  readonly requirepass: string;
+  readonly loglevel: string;
+  readonly logDir: string;
+  readonly maxclients: number;
+  readonly timeout: number;
+  readonly hz: number;
+  readonly maxmemory: number;
+  readonly maxmemoryPolicy: string;
+  readonly maxmemorySamples: number;
+  readonly lfuLogFactor: number;
+  readonly lfuDecayTime: number;
+  readonly slowlogLogSlowerThan: number;
+  readonly slowlogMaxLen: number;
+  readonly protoMaxBulkLen: number;
+  readonly clientQueryBufferLimit: number;
+  readonly http: { readonly port: number; readonly bind: string; readonly enabled: boolean };
+  /** Every value by schema path, for CONFIG GET and the runtime. */
+  readonly values: ConfigValues;
+  /** The file the config came from, if any (CONFIG GET reports it in INFO as config_file). */
+  readonly file: string;
+}
+
+const MEMORY_UNITS: Record<string, number> = {
+  '': 1,
+  b: 1,
+  k: 1000,
+  kb: 1024,
+  m: 1000 ** 2,
+  mb: 1024 ** 2,
+  g: 1000 ** 3,
+  gb: 1024 ** 3,
+};
+
+/** Parses Redis memory notation (`100mb`, `1gb`, `512`); null if malformed. */
+export function parseMemory(s: string): number | null {
+  const m = /^\s*(\d+)\s*([a-z]*)\s*$/i.exec(s);
+  if (!m) return null;
+  const unit = MEMORY_UNITS[(m[2] ?? '').toLowerCase()];
+  if (unit === undefined) return null;
+  return Number(m[1]) * unit;
+}
+
+/** Converts a raw value (from YAML, env, a flag or CONFIG SET) to the param's type; throws ConfigError. */
+export function coerce(p: Param, raw: unknown, source: string): ConfigValue {
+  const where = `${source}: ${p.path}`;
+  switch (p.type) {
+    case 'int':
+    case 'memory': {
+      let n: number | null = null;
+      if (typeof raw === 'number') n = raw;
+      else if (typeof raw === 'string') n = p.type === 'memory' ? parseMemory(raw) : /^-?\d+$/.test(raw.trim()) ? Number(raw) : null;
+      if (n === null || !Number.isSafeInteger(n)) throw new ConfigError(`${where}: expected ${p.type === 'memory' ? 'a size like 100mb' : 'an integer'}, got ${JSON.stringify(raw)}`);
+      if (p.min !== undefined && n < p.min) throw new ConfigError(`${where}: ${n} is below the minimum ${p.min}`);
+      if (p.max !== undefined && n > p.max) throw new ConfigError(`${where}: ${n} is above the maximum ${p.max}`);
+      return n;
+    }
+    case 'bool': {
+      if (typeof raw === 'boolean') return raw;
+      if (typeof raw === 'string') {
+        const v = raw.trim().toLowerCase();
+        if (v === 'yes' || v === 'true') return true;
+        if (v === 'no' || v === 'false') return false;
+      }
+      throw new ConfigError(`${where}: expected yes/no, got ${JSON.stringify(raw)}`);
+    }
+    case 'enum': {
+      const v = typeof raw === 'string' ? raw.trim().toLowerCase() : '';
+      if (!p.values?.includes(v)) throw new ConfigError(`${where}: expected one of ${p.values?.join(', ')}, got ${JSON.stringify(raw)}`);
+      return v;
+    }
+    case 'string':
+      if (typeof raw === 'string') return raw;
+      if (typeof raw === 'number') return String(raw);
+      throw new ConfigError(`${where}: expected a string, got ${JSON.stringify(raw)}`);
+  }
+}
+
+/** Flattens a parsed YAML document into schema paths, rejecting unknown keys. */
+function flattenYaml(doc: unknown, file: string): Map<string, unknown> {
+  const out = new Map<string, unknown>();
+  const walk = (node: unknown, prefix: string): void => {
+    if (node === null || typeof node !== 'object' || Array.isArray(node)) {
+      throw new ConfigError(`${file}: ${prefix || 'document'}: expected a mapping`);
+    }
+    for (const [k, v] of Object.entries(node as Record<string, unknown>)) {
+      const path = prefix ? `${prefix}.${k}` : k;
+      if (PARAM_BY_PATH.has(path)) {
+        out.set(path, v);
+      } else if (PARAMS.some((p) => p.path.startsWith(path + '.'))) {
+        walk(v, path);
+      } else {
+        throw new ConfigError(`${file}: unknown key '${path}'`);
+      }
+    }
+  };
+  if (doc !== null && doc !== undefined) walk(doc, '');
+  return out;
+}
+
+export const flagName = (p: Param): string => p.path.replace(/[._]/g, '-');
+export const envName = (p: Param): string => 'RINGCACHE_' + p.path.replace(/\./g, '_').toUpperCase();
+
+export interface LoadInput {
+  argv: readonly string[];
+  env: Readonly<Record<string, string | undefined>>;
+  readFile?: (path: string) => string;
+}
+
+/** Parses `--name value` / `--name=value` flags. `--config` names the YAML file. */
+function parseFlags(argv: readonly string[]): { file: string; flags: Map<string, string> } {
+  const flags = new Map<string, string>();
+  let file = '';
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (!a.startsWith('--')) throw new ConfigError(`unexpected argument '${a}' (flags look like --port 8080)`);
+    let name = a.slice(2);
+    let value: string | undefined;
+    const eq = name.indexOf('=');
+    if (eq >= 0) {
+      value = name.slice(eq + 1);
+      name = name.slice(0, eq);
+    } else {
+      value = argv[++i];
+      if (value === undefined) throw new ConfigError(`flag --${name} needs a value`);
+    }
+    if (name === 'config') file = value;
+    else flags.set(name, value);
+  }
+  return { file, flags };
+}
+
+export function loadConfig(input: LoadInput): Config {
+  const { file, flags } = parseFlags(input.argv);
+  const values: Record<string, ConfigValue> = {};
+  for (const p of PARAMS) values[p.path] = p.default;
+
+  if (file) {
+    let text: string;
+    try {
+      text = (input.readFile ?? ((f) => readFileSync(f, 'utf8')))(file);
+    } catch (e) {
+      throw new ConfigError(`cannot read config file ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    }
+    let doc: unknown;
+    try {
+      doc = parseYaml(text);
+    } catch (e) {
+      throw new ConfigError(`${file}: invalid YAML: ${(e as Error).message.split('\n')[0]}`);
+    }
+    for (const [path, raw] of flattenYaml(doc, file)) {
+      values[path] = coerce(PARAM_BY_PATH.get(path) as Param, raw, file);
+    }
+  }
+  for (const p of PARAMS) {
+    const v = input.env[envName(p)];
+    if (v !== undefined) values[p.path] = coerce(p, v, `env ${envName(p)}`);
+  }
+  const byFlag = new Map(PARAMS.map((p) => [flagName(p), p]));
+  for (const [name, raw] of flags) {
+    const p = byFlag.get(name);
+    if (!p) throw new ConfigError(`unknown flag --${name}`);
+    values[p.path] = coerce(p, raw, `flag --${name}`);
+  }
+  return freezeConfig(values, file);
+}
+
+/** Cross-field validation and the typed, frozen view. */
+export function freezeConfig(values: Record<string, ConfigValue>, file = ''): Config {
+  const num = (k: string): number => values[k] as number;
+  const str = (k: string): string => values[k] as string;
+  if (values['http.enabled'] && num('http.port') !== 0 && num('http.port') === num('port') && str('http.bind') === str('bind')) {
+    throw new ConfigError(`http.port: ${num('http.port')} is the same as port`);
+  }
+  let nodeId = str('node_id');
+  if (nodeId === '') nodeId = `node-${num('port')}`;
+  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(nodeId)) throw new ConfigError(`node_id: '${nodeId}' may only use letters, digits, '_', '.', '-' (max 64)`);
+  values['node_id'] = nodeId;
+  const cfg: Config = {
+    nodeId,
+    bind: str('bind'),
+    port: num('port'),
+    dir: str('dir'),
+    databases: num('databases'),
+    requirepass: str('requirepass'),
+    loglevel: str('loglevel'),
+    logDir: str('log_dir'),
+    maxclients: num('maxclients'),
+    timeout: num('timeout'),
+    hz: num('hz'),
+    maxmemory: num('maxmemory'),
+    maxmemoryPolicy: str('maxmemory_policy'),
+    maxmemorySamples: num('maxmemory_samples'),
+    lfuLogFactor: num('lfu_log_factor'),
+    lfuDecayTime: num('lfu_decay_time'),
+    slowlogLogSlowerThan: num('slowlog_log_slower_than'),
+    slowlogMaxLen: num('slowlog_max_len'),
+    protoMaxBulkLen: num('proto_max_bulk_len'),
+    clientQueryBufferLimit: num('client_query_buffer_limit'),
+    http: Object.freeze({ port: num('http.port'), bind: str('http.bind'), enabled: values['http.enabled'] as boolean }),
+    values: Object.freeze({ ...values }),
+    file,
+  };
+  return Object.freeze(cfg);
+}
+
+/** A config for tests: ephemeral ports, no log file, everything else default, with overrides by path. */
+export function localConfig(overrides: Record<string, ConfigValue> = {}): Config {
+  const values: Record<string, ConfigValue> = {};
+  for (const p of PARAMS) values[p.path] = p.default;
+  Object.assign(values, { port: 0, 'http.port': 0, log_dir: '', loglevel: 'warn', node_id: 'test' }, overrides);
+  return freezeConfig(values);
+}

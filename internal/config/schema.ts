@@ -1,0 +1,56 @@
+// The configuration schema: every key, its type, default, bounds and doc; the one place they live.
+
+export type ParamType = 'int' | 'memory' | 'string' | 'bool' | 'enum';
+
+export interface Param {
+  /** Dotted path in the YAML file (`http.port`). Flags are `--http-port`, env `RINGCACHE_HTTP_PORT`. */
+  readonly path: string;
+  readonly type: ParamType;
+  readonly default: number | string | boolean;
+  readonly min?: number;
+  readonly max?: number;
+  readonly values?: readonly string[];
+  /** CONFIG SET may change it at run time. */
+  readonly mutable: boolean;
+  /** Never shown by CONFIG GET in clear, never logged. */
+  readonly secret?: boolean;
+  readonly doc: string;
+}
+
+export const PARAMS: readonly Param[] = [
+  { path: 'node_id', type: 'string', default: '', mutable: false, doc: 'Stable node name; empty derives one from host and port.' },
+  { path: 'bind', type: 'string', default: '127.0.0.1', mutable: false, doc: 'Address the RESP listener binds.' },
+  { path: 'port', type: 'int', default: 8080, min: 0, max: 65535, mutable: false, doc: 'RESP port (0 picks a free one).' },
+  { path: 'dir', type: 'string', default: './data', mutable: false, doc: 'Data directory (persistence files).' },
+  { path: 'databases', type: 'int', default: 16, min: 1, max: 1024, mutable: false, doc: 'Number of logical databases (SELECT 0..n-1).' },
+  { path: 'requirepass', type: 'string', default: '', mutable: true, secret: true, doc: 'Password for AUTH; empty disables auth.' },
+  { path: 'loglevel', type: 'enum', default: 'info', values: ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'verbose', 'notice', 'warning'], mutable: true, doc: 'Log level (pino names; Redis names are mapped).' },
+  { path: 'log_dir', type: 'string', default: './logs', mutable: false, doc: 'Directory for logs/<node-id>.log; empty logs to stdout only.' },
+  { path: 'maxclients', type: 'int', default: 10000, min: 1, max: 1_000_000, mutable: true, doc: 'Connections beyond this are refused with an error.' },
+  { path: 'timeout', type: 'int', default: 0, min: 0, max: 2_147_483_647, mutable: true, doc: 'Close idle clients after this many seconds (0 = never).' },
+  { path: 'hz', type: 'int', default: 10, min: 1, max: 500, mutable: true, doc: 'Background task frequency (active expiry cycles per second).' },
+  { path: 'maxmemory', type: 'memory', default: 0, min: 0, mutable: true, doc: 'Dataset byte limit (keys + values + per-key overhead); 0 = unlimited.' },
+  { path: 'maxmemory_policy', type: 'enum', default: 'noeviction', values: ['noeviction', 'allkeys-lru', 'allkeys-lfu', 'allkeys-random', 'volatile-lru', 'volatile-lfu', 'volatile-random', 'volatile-ttl'], mutable: true, doc: 'What to evict at maxmemory.' },
+  { path: 'maxmemory_samples', type: 'int', default: 5, min: 1, max: 64, mutable: true, doc: 'Keys sampled per eviction.' },
+  { path: 'lfu_log_factor', type: 'int', default: 10, min: 0, max: 1_000_000, mutable: true, doc: 'LFU counter logarithm factor.' },
+  { path: 'lfu_decay_time', type: 'int', default: 1, min: 0, max: 1_000_000, mutable: true, doc: 'LFU counter decay period in minutes.' },
+  { path: 'slowlog_log_slower_than', type: 'int', default: 10000, min: -1, max: 2 ** 53, mutable: true, doc: 'Microseconds; commands slower are logged (-1 disables, 0 logs all).' },
+  { path: 'slowlog_max_len', type: 'int', default: 128, min: 0, max: 2 ** 31, mutable: true, doc: 'Slow log entries kept.' },
+  { path: 'proto_max_bulk_len', type: 'memory', default: 512 * 1024 * 1024, min: 1024 * 1024, max: 2 ** 40, mutable: true, doc: 'Largest bulk string in a request (V8 caps strings just below 512 MB).' },
+  { path: 'client_query_buffer_limit', type: 'memory', default: 1024 * 1024 * 1024, min: 1024 * 1024, max: 2 ** 40, mutable: true, doc: 'Unparsed bytes per client before it is closed.' },
+  { path: 'http.port', type: 'int', default: 9080, min: 0, max: 65535, mutable: false, doc: 'HTTP API port (0 picks a free one; -1 is not allowed).' },
+  { path: 'http.bind', type: 'string', default: '127.0.0.1', mutable: false, doc: 'Address the HTTP API binds.' },
+  { path: 'http.enabled', type: 'bool', default: true, mutable: false, doc: 'Serve the HTTP API.' },
+];
+
+export const PARAM_BY_PATH: ReadonlyMap<string, Param> = new Map(PARAMS.map((p) => [p.path, p]));
+
+/** Redis-style name used by CONFIG GET/SET: dots and underscores become dashes (`maxmemory-policy`). */
+export function redisName(p: Param): string {
+  return p.path.replace(/[._]/g, '-');
+}
+
+export const PARAM_BY_REDIS_NAME: ReadonlyMap<string, Param> = new Map(PARAMS.map((p) => [redisName(p), p]));
+
+export type ConfigValue = number | string | boolean;
+export type ConfigValues = Readonly<Record<string, ConfigValue>>;

@@ -1,0 +1,198 @@
+// Dispatch: lookup -> arity -> auth -> memory -> handler -> journal -> stats/slowlog.
+import { performance } from 'node:perf_hooks';
+import type { CommandContext, CommandStat, ServerApi, SlowlogEntry } from '../commands/context.js';
+import { CommandError, errors, truncate } from '../commands/errors.js';
+import type { CommandRegistry } from '../commands/registry.js';
+import { arityOk, type CommandSpec, hasFlag } from '../commands/spec.js';
+import { errorReply, type Reply } from '../resp/reply.js';
+import type { Client } from '../server/client.js';
+import type { Keyspace } from '../store/keyspace.js';
+import type { Store } from '../store/store.js';
+import type { Logger } from 'pino';
+
+/** Receives every write as it must be replayed (AOF, replicas). */
+export interface Journal {
+  append(db: number, argv: readonly string[]): void;
+}
+
+const SLOWLOG_MAX_ARGS = 32;
+const SLOWLOG_MAX_ARG_LEN = 128;
+
+/** The context object handed to handlers; one per client, re-stamped for every command. */
+class ExecContext implements CommandContext {
+  now = 0;
+  readonly writes: (readonly string[])[] = [];
+  constructor(
+    readonly client: Client,
+    readonly store: Store,
+    readonly server: ServerApi,
+  ) {}
+  get db(): Keyspace {
+    return this.store.db(this.client.db);
+  }
+  propagate(argv: readonly string[]): void {
+    this.writes.push(argv);
+  }
+}
+
+export interface ExecutorDeps {
+  registry: CommandRegistry;
+  store: Store;
+  server: () => ServerApi;
+  log: Logger;
+  /** Live settings read on every command. */
+  requirepass: () => string;
+  slowlogThresholdUs: () => number;
+  slowlogMaxLen: () => number;
+}
+
+export class Executor {
+  private readonly contexts = new WeakMap<Client, ExecContext>();
+  private readonly journals: Journal[] = [];
+  readonly commandStats = new Map<string, CommandStat>();
+  private slow: SlowlogEntry[] = [];
+  private slowId = 0;
+
+  constructor(private readonly deps: ExecutorDeps) {}
+
+  addJournal(j: Journal): void {
+    this.journals.push(j);
+  }
+
+  slowlog(): readonly SlowlogEntry[] {
+    return this.slow;
+  }
+  slowlogReset(): void {
+    this.slow = [];
+  }
+
+  private context(client: Client): ExecContext {
+    let ctx = this.contexts.get(client);
+    if (ctx === undefined) {
+      ctx = new ExecContext(client, this.deps.store, this.deps.server());
+      this.contexts.set(client, ctx);
+    }
+    return ctx;
+  }
+
+  /** Resolves argv to its spec (descending into subcommands) or throws Redis's error for it. */
+  resolve(argv: readonly string[]): CommandSpec {
+    const name = (argv[0] as string).toLowerCase();
+    const spec = this.deps.registry.get(name);
+    if (spec === undefined) {
+      const args = argv
+        .slice(1)
+        .map((a) => `'${truncate(a)}' `)
+        .join('');
+      throw new CommandError('ERR', `unknown command '${truncate(argv[0] as string)}', with args beginning with: ${args}`);
+    }
+    if (spec.subcommands === undefined) {
+      if (!arityOk(spec.arity, argv.length)) throw errors.wrongArity(spec.name);
+      return spec;
+    }
+    if (argv.length < 2) throw errors.wrongArity(spec.name);
+    const subName = (argv[1] as string).toLowerCase();
+    const sub = this.deps.registry.sub(name, subName);
+    if (sub === undefined) throw errors.unknownSubcommand(argv[1] as string, name);
+    if (!arityOk(sub.arity, argv.length)) throw errors.wrongArity(sub.name);
+    return sub;
+  }
+
+  /** Runs one command for a client. Synchronous unless the handler itself is asynchronous. */
+  execute(client: Client, argv: string[]): Reply | Promise<Reply> {
+    const store = this.deps.store;
+    const now = store.tick();
+    client.lastInteraction = now;
+    let spec: CommandSpec;
+    try {
+      spec = this.resolve(argv);
+    } catch (e) {
+      client.lastCommand = 'NULL';
+      return this.fail(e, undefined, true);
+    }
+    client.lastCommand = spec.name;
+    if (!client.authenticated && !hasFlag(spec, 'no_auth') && this.deps.requirepass() !== '') {
+      return this.fail(errors.noAuth(), spec, true);
+    }
+    if (hasFlag(spec, 'denyoom') && !store.evictIfNeeded()) {
+      return this.fail(errors.oom(), spec, true);
+    }
+    const ctx = this.context(client);
+    ctx.now = now;
+    const handler = spec.handler;
+    if (handler === undefined) return this.fail(errors.wrongArity(spec.name), spec, true);
+    const t0 = performance.now();
+    let out: Reply | Promise<Reply>;
+    try {
+      out = handler(ctx, argv);
+    } catch (e) {
+      this.finish(ctx, spec, argv, t0);
+      return this.fail(e, spec, false);
+    }
+    if (out instanceof Promise) {
+      return out.then(
+        (r) => {
+          this.finish(ctx, spec, argv, t0);
+          return r;
+        },
+        (e: unknown) => {
+          this.finish(ctx, spec, argv, t0);
+          return this.fail(e, spec, false);
+        },
+      );
+    }
+    this.finish(ctx, spec, argv, t0);
+    return out;
+  }
+
+  private finish(ctx: ExecContext, spec: CommandSpec, argv: readonly string[], t0: number): void {
+    const us = (performance.now() - t0) * 1000;
+    let st = this.commandStats.get(spec.name);
+    if (st === undefined) {
+      st = { calls: 0, usec: 0, rejectedCalls: 0, failedCalls: 0 };
+      this.commandStats.set(spec.name, st);
+    }
+    st.calls++;
+    st.usec += us;
+    const server = ctx.server;
+    server.stats.commandsProcessed++;
+    if (ctx.writes.length > 0) {
+      server.stats.dirty += ctx.writes.length;
+      for (const w of ctx.writes) for (const j of this.journals) j.append(ctx.client.db, w);
+      ctx.writes.length = 0;
+    }
+    const threshold = this.deps.slowlogThresholdUs();
+    if (threshold >= 0 && us >= threshold && !hasFlag(spec, 'skip_slowlog')) this.recordSlow(ctx.client, argv, us, ctx.now);
+  }
+
+  private recordSlow(client: Client, argv: readonly string[], us: number, now: number): void {
+    const max = this.deps.slowlogMaxLen();
+    if (max <= 0) return;
+    const shown = argv.slice(0, argv.length > SLOWLOG_MAX_ARGS ? SLOWLOG_MAX_ARGS - 1 : SLOWLOG_MAX_ARGS).map((a) =>
+      a.length > SLOWLOG_MAX_ARG_LEN ? `${a.slice(0, SLOWLOG_MAX_ARG_LEN)}... (${a.length - SLOWLOG_MAX_ARG_LEN} more bytes)` : a,
+    );
+    if (argv.length > SLOWLOG_MAX_ARGS) shown.push(`... (${argv.length - SLOWLOG_MAX_ARGS + 1} more arguments)`);
+    // AUTH and friends must never be recorded with their arguments.
+    const cmd = (argv[0] ?? '').toLowerCase();
+    const redacted = cmd === 'auth' || cmd === 'hello' ? [shown[0] ?? cmd, '(redacted)'] : shown;
+    this.slow.unshift({ id: this.slowId++, time: Math.floor(now / 1000), durationUs: Math.round(us), argv: redacted, addr: client.addr, name: client.name });
+    if (this.slow.length > max) this.slow.length = max;
+  }
+
+  private fail(e: unknown, spec: CommandSpec | undefined, rejected: boolean): Reply {
+    const server = this.deps.server();
+    server.stats.errorReplies++;
+    if (spec) {
+      let st = this.commandStats.get(spec.name);
+      if (st === undefined) {
+        st = { calls: 0, usec: 0, rejectedCalls: 0, failedCalls: 0 };
+        this.commandStats.set(spec.name, st);
+      }
+      if (rejected) st.rejectedCalls++;
+      else st.failedCalls++;
+    }
+    if (e instanceof CommandError) return errorReply(e.line);
+    this.deps.log.error({ err: e, command: spec?.name }, 'command handler failed');
+    return errorReply(`ERR internal error while running '${spec?.name ?? '?'}'`);
+  }
+}

@@ -1,0 +1,208 @@
+// Composition root: wires config, logger, store, executor, RESP server and HTTP app; ordered start/stop.
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import type { FastifyInstance } from 'fastify';
+import type { CommandStat, ServerApi, ServerStats, SlowlogEntry } from '../commands/context.js';
+import { COMMAND_FAMILIES } from '../commands/index.js';
+import { CommandRegistry } from '../commands/registry.js';
+import type { CommandSpec } from '../commands/spec.js';
+import type { Config } from '../config/load.js';
+import { ConfigRuntime } from '../config/runtime.js';
+import { systemClock, type Clock } from '../clock/clock.js';
+import { Executor } from '../executor/executor.js';
+import { buildHttpApp } from '../http/app.js';
+import { createLogger, pinoLevel } from '../observability/logger.js';
+import { RespServer } from '../server/resp-server.js';
+import type { Client } from '../server/client.js';
+import { cycleBudgetMs } from '../store/expiry.js';
+import type { EvictionPolicy } from '../store/eviction.js';
+import { Store } from '../store/store.js';
+import { RINGCACHE_VERSION } from '../version.js';
+
+export interface NodeDeps {
+  clock?: Clock;
+  /** Use this logger instead of creating one (tests). */
+  log?: Logger;
+  /** Called after SHUTDOWN stopped the node (the CLI exits the process). */
+  onShutdown?: () => void;
+}
+
+export interface NodeAddresses {
+  resp: AddressInfo;
+  http: AddressInfo | null;
+}
+
+export interface RingcacheNode {
+  readonly config: Config;
+  readonly store: Store;
+  readonly log: Logger;
+  start(): Promise<NodeAddresses>;
+  stop(): Promise<void>;
+}
+
+export function createNode(config: Config, deps: NodeDeps = {}): RingcacheNode {
+  const clock = deps.clock ?? systemClock;
+  const owned = deps.log ? null : createLogger({ nodeId: config.nodeId, level: config.loglevel, logDir: config.logDir, stdout: true });
+  const log = deps.log ?? (owned as { log: Logger }).log;
+  const runtime = new ConfigRuntime(config);
+  const store = new Store(config.databases, () => clock.now(), {
+    maxmemory: config.maxmemory,
+    policy: config.maxmemoryPolicy as EvictionPolicy,
+    samples: config.maxmemorySamples,
+    lfuLogFactor: config.lfuLogFactor,
+    lfuDecayTime: config.lfuDecayTime,
+  });
+  const registry = new CommandRegistry(COMMAND_FAMILIES);
+  const stats: ServerStats = {
+    connectionsReceived: 0,
+    rejectedConnections: 0,
+    commandsProcessed: 0,
+    netInputBytes: 0,
+    netOutputBytes: 0,
+    dirty: 0,
+    errorReplies: 0,
+  };
+  const startedAt = clock.now();
+  let stopping: Promise<void> | null = null;
+  let cron: NodeJS.Timeout | null = null;
+  let respPort = config.port;
+  let http: FastifyInstance | null = null;
+
+  // eslint-disable-next-line prefer-const -- assigned after the executor that needs it exists
+  let server: ServerApi;
+  const executor = new Executor({
+    registry,
+    store,
+    server: () => server,
+    log: log.child({ component: 'executor' }),
+    requirepass: () => runtime.str('requirepass'),
+    slowlogThresholdUs: () => runtime.num('slowlog_log_slower_than'),
+    slowlogMaxLen: () => runtime.num('slowlog_max_len'),
+  });
+  const resp = new RespServer({
+    executor,
+    stats,
+    log: log.child({ component: 'resp' }),
+    now: () => clock.now(),
+    requirepass: () => runtime.str('requirepass'),
+    maxclients: () => runtime.num('maxclients'),
+    limits: () => ({
+      maxBulkLen: runtime.num('proto_max_bulk_len'),
+      maxMultibulkLen: 2 ** 31 - 1,
+      maxInlineLen: 64 * 1024,
+      queryBufferLimit: runtime.num('client_query_buffer_limit'),
+    }),
+  });
+
+  runtime.onChange((path, value) => {
+    if (path === 'maxmemory') store.setMemoryPolicy({ maxmemory: value as number });
+    else if (path === 'maxmemory_policy') store.setMemoryPolicy({ policy: value as EvictionPolicy });
+    else if (path === 'maxmemory_samples') store.setMemoryPolicy({ samples: value as number });
+    else if (path === 'lfu_log_factor') store.setMemoryPolicy({ lfuLogFactor: value as number });
+    else if (path === 'lfu_decay_time') store.setMemoryPolicy({ lfuDecayTime: value as number });
+    else if (path === 'loglevel') log.level = pinoLevel(value as string);
+    else if (path === 'hz') scheduleCron();
+  });
+
+  const stop = (): Promise<void> => {
+    if (stopping) return stopping;
+    stopping = (async () => {
+      log.info({ component: 'node' }, 'shutting down');
+      if (cron) clearInterval(cron);
+      await resp.close();
+      if (http) await http.close();
+      log.info({ component: 'node' }, 'stopped');
+      owned?.close();
+    })();
+    return stopping;
+  };
+
+  const sleeper = new Int32Array(new SharedArrayBuffer(4));
+  server = {
+    nodeId: config.nodeId,
+    version: RINGCACHE_VERSION,
+    startedAt,
+    get tcpPort() {
+      return respPort;
+    },
+    config: runtime,
+    stats,
+    commandStats: executor.commandStats as ReadonlyMap<string, CommandStat>,
+    commands: (): readonly CommandSpec[] => registry.all(),
+    lookupCommand: (name: string) => registry.lookup(name),
+    clients: (): Iterable<Client> => resp.clients(),
+    slowlog: (): readonly SlowlogEntry[] => executor.slowlog(),
+    slowlogReset: () => executor.slowlogReset(),
+    resetStats: () => {
+      executor.commandStats.clear();
+      store.stats.hits = 0;
+      store.stats.misses = 0;
+      store.stats.expiredKeys = 0;
+      store.stats.evictedKeys = 0;
+      stats.connectionsReceived = 0;
+      stats.rejectedConnections = 0;
+      stats.commandsProcessed = 0;
+      stats.netInputBytes = 0;
+      stats.netOutputBytes = 0;
+      stats.errorReplies = 0;
+      executor.slowlogReset();
+    },
+    shutdown: async () => {
+      await stop();
+      deps.onShutdown?.();
+    },
+    blockFor: (ms: number) => {
+      Atomics.wait(sleeper, 0, 0, ms);
+    },
+  };
+
+  /** Background work at `hz`: the active expiry cycle and idle-client timeouts. */
+  function scheduleCron(): void {
+    if (cron) clearInterval(cron);
+    const hz = runtime.num('hz');
+    cron = setInterval(() => {
+      store.activeExpireCycle(cycleBudgetMs(hz));
+      const timeout = runtime.num('timeout');
+      if (timeout > 0) {
+        const now = clock.now();
+        for (const c of resp.clients()) if (now - c.lastInteraction > timeout * 1000) c.kill();
+      }
+    }, Math.max(1, Math.floor(1000 / hz)));
+    cron.unref();
+  }
+
+  return {
+    config,
+    store,
+    log,
+    async start(): Promise<NodeAddresses> {
+      const addr = await resp.listen(config.port, config.bind);
+      respPort = addr.port;
+      let httpAddr: AddressInfo | null = null;
+      if (config.http.enabled) {
+        http = buildHttpApp({
+          nodeId: config.nodeId,
+          version: RINGCACHE_VERSION,
+          startedAt,
+          now: () => clock.now(),
+          keys: () => {
+            let n = 0;
+            for (let i = 0; i < store.databases; i++) n += store.db(i).size;
+            return n;
+          },
+        });
+        try {
+          await http.listen({ port: config.http.port, host: config.http.bind });
+        } catch (e) {
+          await resp.close();
+          throw e;
+        }
+        httpAddr = http.server.address() as AddressInfo;
+      }
+      scheduleCron();
+      log.info({ component: 'node', resp: `${addr.address}:${addr.port}`, http: httpAddr ? `${httpAddr.address}:${httpAddr.port}` : null }, 'ready to accept connections');
+      return { resp: addr, http: httpAddr };
+    },
+    stop,
+  };
+}

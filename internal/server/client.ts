@@ -1,0 +1,48 @@
+// Per-connection state: identity, selected db, protocol, auth, and what CLIENT LIST reports.
+import type { Protocol } from '../resp/encoder.js';
+
+export class Client {
+  name = '';
+  db = 0;
+  proto: Protocol = 2;
+  authenticated: boolean;
+  libName = '';
+  libVer = '';
+  noEvict = false;
+  /** Close the connection once the pending replies are written (QUIT, CLIENT KILL of self). */
+  closeAfterReply = false;
+  lastCommand = 'NULL';
+  readonly createdAt: number;
+  lastInteraction: number;
+  /** Query-buffer and output-buffer sizes, refreshed by the connection for CLIENT LIST / INFO. */
+  qbuf = 0;
+  omem = 0;
+
+  constructor(
+    readonly id: number,
+    readonly addr: string,
+    readonly laddr: string,
+    readonly fd: number,
+    now: number,
+    authenticated: boolean,
+    /** Closes the connection now (CLIENT KILL, output-buffer limits, SHUTDOWN). */
+    readonly kill: () => void,
+  ) {
+    this.createdAt = now;
+    this.lastInteraction = now;
+    this.authenticated = authenticated;
+  }
+
+  /** One CLIENT LIST / CLIENT INFO line, with Redis's field names and order. */
+  describe(now: number): string {
+    const age = Math.floor((now - this.createdAt) / 1000);
+    const idle = Math.floor((now - this.lastInteraction) / 1000);
+    const flags = (this.noEvict ? 'e' : '') || 'N';
+    return (
+      `id=${this.id} addr=${this.addr} laddr=${this.laddr} fd=${this.fd} name=${this.name} age=${age} idle=${idle} ` +
+      `flags=${flags} db=${this.db} sub=0 psub=0 ssub=0 multi=-1 qbuf=${this.qbuf} qbuf-free=0 argv-mem=0 ` +
+      `multi-mem=0 rbs=16384 rbp=0 obl=0 oll=0 omem=${this.omem} tot-mem=${this.qbuf + this.omem} events=r ` +
+      `cmd=${this.lastCommand} user=default redir=-1 resp=${this.proto} lib-name=${this.libName} lib-ver=${this.libVer}`
+    );
+  }
+}

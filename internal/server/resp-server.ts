@@ -1,0 +1,215 @@
+// RESP TCP server: accepts connections, decodes pipelined requests, executes in order, one write per batch.
+import net from 'node:net';
+import type { Logger } from 'pino';
+import type { ServerStats } from '../commands/context.js';
+import type { Executor } from '../executor/executor.js';
+import { RequestDecoder, ProtocolError } from '../resp/decoder.js';
+import { encode, ReplyWriter } from '../resp/encoder.js';
+import { UNAUTH_MAX_BULK, UNAUTH_MAX_MULTIBULK, type ProtocolLimits } from '../resp/limits.js';
+import type { Reply } from '../resp/reply.js';
+import { Client } from './client.js';
+
+export interface RespServerDeps {
+  executor: Executor;
+  stats: ServerStats;
+  log: Logger;
+  now: () => number;
+  /** Live settings. */
+  requirepass: () => string;
+  maxclients: () => number;
+  limits: () => ProtocolLimits;
+}
+
+/** One accepted socket: its decoder, its client state, and the ordered execute/reply loop. */
+class Connection {
+  readonly decoder: RequestDecoder;
+  private readonly writer = new ReplyWriter();
+  /** An asynchronous command is running; later frames wait so replies keep their order. */
+  private busy = false;
+  private closed = false;
+
+  constructor(
+    private readonly socket: net.Socket,
+    readonly client: Client,
+    private readonly deps: RespServerDeps,
+    private readonly onClose: () => void,
+  ) {
+    this.decoder = new RequestDecoder({ ...deps.limits() });
+    this.updateStrict();
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('drain', () => {
+      if (!this.closed && !this.busy) socket.resume();
+    });
+    socket.on('error', () => this.close());
+    socket.on('close', () => this.close());
+  }
+
+  private updateStrict(): void {
+    this.decoder.strict =
+      !this.client.authenticated && this.deps.requirepass() !== ''
+        ? { maxMultibulk: UNAUTH_MAX_MULTIBULK, maxBulk: UNAUTH_MAX_BULK }
+        : null;
+  }
+
+  private onData(chunk: Buffer): void {
+    this.deps.stats.netInputBytes += chunk.length;
+    try {
+      this.decoder.feed(chunk);
+    } catch (e) {
+      this.protocolError(e);
+      return;
+    }
+    if (!this.busy) this.process();
+  }
+
+  /** Executes every complete frame in order; replies of one batch leave in one socket write. */
+  private process(): void {
+    for (;;) {
+      if (this.closed) return;
+      let argv: string[] | null;
+      try {
+        argv = this.decoder.next();
+      } catch (e) {
+        this.flush();
+        this.protocolError(e);
+        return;
+      }
+      if (argv === null) break;
+      const out = this.deps.executor.execute(this.client, argv);
+      if (out instanceof Promise) {
+        this.busy = true;
+        this.flush();
+        this.socket.pause();
+        out.then(
+          (r) => {
+            this.busy = false;
+            if (this.closed) return;
+            this.reply(r);
+            this.socket.resume();
+            this.process();
+          },
+          () => undefined,
+        );
+        return;
+      }
+      this.reply(out);
+      if (this.client.closeAfterReply) {
+        this.flush();
+        this.socket.end();
+        this.closed = true;
+        return;
+      }
+    }
+    this.client.qbuf = this.decoder.pending;
+    this.flush();
+  }
+
+  private reply(r: Reply): void {
+    encode(this.writer, r, this.client.proto);
+    if (this.decoder.strict !== null) this.updateStrict();
+  }
+
+  /** Sends a server-initiated message (pub/sub push, invalidation) in the client's protocol. */
+  send(r: Reply): void {
+    if (this.closed) return;
+    encode(this.writer, r, this.client.proto);
+    if (!this.busy) this.flush();
+  }
+
+  private flush(): void {
+    if (this.writer.length === 0 || this.closed) return;
+    const buf = this.writer.take();
+    this.deps.stats.netOutputBytes += buf.length;
+    if (!this.socket.write(buf)) {
+      // Backpressure: stop reading requests until the client drains its replies.
+      this.socket.pause();
+    }
+    this.client.omem = this.socket.writableLength;
+  }
+
+  private protocolError(e: unknown): void {
+    const msg = e instanceof ProtocolError ? e.message : String(e);
+    this.deps.log.debug({ component: 'resp', client: this.client.id, reason: msg }, 'protocol error, closing client');
+    if (this.closed) return;
+    this.writer.latin1(`-ERR Protocol error: ${msg}\r\n`);
+    this.flush();
+    this.closed = true;
+    this.socket.end();
+    this.onClose();
+  }
+
+  kill(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.socket.destroy();
+    this.onClose();
+  }
+
+  private close(): void {
+    if (this.closed) {
+      this.onClose();
+      return;
+    }
+    this.closed = true;
+    this.socket.destroy();
+    this.onClose();
+  }
+}
+
+export class RespServer {
+  private readonly server: net.Server;
+  private readonly conns = new Map<number, Connection>();
+  private nextId = 1;
+
+  constructor(private readonly deps: RespServerDeps) {
+    this.server = net.createServer((socket) => this.accept(socket));
+    this.server.on('error', (err) => deps.log.error({ component: 'resp', err }, 'listener error'));
+  }
+
+  private accept(socket: net.Socket): void {
+    const stats = this.deps.stats;
+    stats.connectionsReceived++;
+    if (this.conns.size >= this.deps.maxclients()) {
+      stats.rejectedConnections++;
+      socket.end('-ERR max number of clients reached\r\n');
+      return;
+    }
+    const id = this.nextId++;
+    const addr = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`;
+    const laddr = `${socket.localAddress ?? '?'}:${socket.localPort ?? 0}`;
+    let conn: Connection | undefined;
+    const client = new Client(id, addr, laddr, id + 8, this.deps.now(), this.deps.requirepass() === '', () => conn?.kill());
+    conn = new Connection(socket, client, this.deps, () => this.conns.delete(id));
+    this.conns.set(id, conn);
+  }
+
+  clients(): IterableIterator<Client> {
+    const it = this.conns.values();
+    return (function* () {
+      for (const c of it) yield c.client;
+    })();
+  }
+
+  get connectedClients(): number {
+    return this.conns.size;
+  }
+
+  /** Binds and resolves with the real address (port 0 picks a free port). */
+  listen(port: number, host: string): Promise<net.AddressInfo> {
+    return new Promise((resolve, reject) => {
+      const onError = (err: Error): void => reject(err);
+      this.server.once('error', onError);
+      this.server.listen({ port, host, exclusive: true }, () => {
+        this.server.off('error', onError);
+        resolve(this.server.address() as net.AddressInfo);
+      });
+    });
+  }
+
+  /** Stops accepting and closes every client connection. */
+  close(): Promise<void> {
+    for (const c of [...this.conns.values()]) c.kill();
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}

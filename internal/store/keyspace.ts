@@ -1,0 +1,279 @@
+// One logical database: key -> Entry map, expiry index, SCAN order, lazy expiry and memory accounting.
+import { Entry, ENTRY_OVERHEAD, type Value, valueBytes } from './types.js';
+
+/** What the keyspace tells the rest of the node; WATCH and keyspace notifications hang off this. */
+export interface KeyspaceObserver {
+  /** A key expired (lazily or by the active cycle) and was removed. */
+  expired(db: number, key: string): void;
+  /** A key's value or existence changed by a command (for WATCH). */
+  modified(db: number, key: string): void;
+}
+
+/** Shared time source: the executor stamps the command time once per command, as Redis does. */
+export interface TimeSource {
+  now: number;
+}
+
+export interface ScanResult {
+  cursor: number;
+  keys: string[];
+}
+
+export class Keyspace {
+  private map = new Map<string, Entry>();
+  /** Keys in insertion-sequence order with holes for deleted ones; `seqs` is sorted ascending. */
+  private order: (string | undefined)[] = [];
+  private seqs: number[] = [];
+  private holes = 0;
+  private nextSeq = 1;
+  /** Keys that carry an expiry, for O(1) random sampling by the active expiry cycle. */
+  private volatile: string[] = [];
+  /** Bytes charged for keys and values held here. */
+  bytes = 0;
+
+  constructor(
+    public readonly index: number,
+    private readonly time: TimeSource,
+    private readonly observer: KeyspaceObserver,
+  ) {}
+
+  get size(): number {
+    return this.map.size;
+  }
+  get volatileCount(): number {
+    return this.volatile.length;
+  }
+
+  /** Lookup with lazy expiry; updates the access time. */
+  get(key: string): Entry | undefined {
+    const e = this.map.get(key);
+    if (e === undefined) return undefined;
+    if (e.expireAt !== 0 && e.expireAt <= this.time.now) {
+      this.removeEntry(key, e);
+      this.observer.expired(this.index, key);
+      return undefined;
+    }
+    e.access = this.time.now;
+    return e;
+  }
+
+  /** Lookup with lazy expiry that leaves the access time alone (OBJECT, TTL, TYPE-like peeks). */
+  peek(key: string): Entry | undefined {
+    const e = this.map.get(key);
+    if (e === undefined) return undefined;
+    if (e.expireAt !== 0 && e.expireAt <= this.time.now) {
+      this.removeEntry(key, e);
+      this.observer.expired(this.index, key);
+      return undefined;
+    }
+    return e;
+  }
+
+  has(key: string): boolean {
+    return this.peek(key) !== undefined;
+  }
+
+  /**
+   * Stores a value. `expireAt`: absolute unix ms, 0 to clear, or 'keep' to keep the existing TTL
+   * (KEEPTTL, APPEND and other in-place updates).
+   */
+  set(key: string, value: Value, expireAt: number | 'keep' = 0): Entry {
+    let e = this.map.get(key);
+    if (e !== undefined && e.expireAt !== 0 && e.expireAt <= this.time.now) {
+      this.removeEntry(key, e);
+      this.observer.expired(this.index, key);
+      e = undefined;
+    }
+    if (e === undefined) {
+      e = new Entry(value, this.nextSeq++, this.time.now);
+      this.map.set(key, e);
+      this.order.push(key);
+      this.seqs.push(e.seq);
+    } else {
+      e.value = value;
+      e.access = this.time.now;
+    }
+    if (expireAt !== 'keep') this.setExpireOn(key, e, expireAt);
+    this.recharge(key, e);
+    this.observer.modified(this.index, key);
+    return e;
+  }
+
+  /** Re-measures an entry after its collection value was changed in place. */
+  recharge(key: string, e: Entry): void {
+    const c = key.length + valueBytes(e.value) + ENTRY_OVERHEAD;
+    this.bytes += c - e.charged;
+    e.charged = c;
+  }
+
+  delete(key: string): boolean {
+    const e = this.map.get(key);
+    if (e === undefined) return false;
+    const live = e.expireAt === 0 || e.expireAt > this.time.now;
+    this.removeEntry(key, e);
+    if (live) this.observer.modified(this.index, key);
+    else this.observer.expired(this.index, key);
+    return live;
+  }
+
+  /** Sets (at > 0) or clears (at = 0) the expiry of a live key. */
+  setExpire(key: string, e: Entry, at: number): void {
+    this.setExpireOn(key, e, at);
+    this.observer.modified(this.index, key);
+  }
+
+  private setExpireOn(key: string, e: Entry, at: number): void {
+    if (at === 0) {
+      if (e.vidx >= 0) this.unvolatile(e);
+      e.expireAt = 0;
+      return;
+    }
+    if (e.vidx < 0) {
+      e.vidx = this.volatile.length;
+      this.volatile.push(key);
+    }
+    e.expireAt = at;
+  }
+
+  private unvolatile(e: Entry): void {
+    const last = this.volatile.pop() as string;
+    if (e.vidx < this.volatile.length) {
+      this.volatile[e.vidx] = last;
+      const moved = this.map.get(last);
+      if (moved) moved.vidx = e.vidx;
+    }
+    e.vidx = -1;
+  }
+
+  private removeEntry(key: string, e: Entry): void {
+    this.map.delete(key);
+    if (e.vidx >= 0) this.unvolatile(e);
+    this.bytes -= e.charged;
+    const i = lowerBound(this.seqs, e.seq);
+    if (this.seqs[i] === e.seq) {
+      this.order[i] = undefined;
+      this.holes++;
+      if (this.holes > 1024 && this.holes > this.map.size) this.compact();
+    }
+  }
+
+  /** Drops the holes left by deletions; sequence numbers (and so SCAN cursors) are unaffected. */
+  private compact(): void {
+    const order: string[] = [];
+    const seqs: number[] = [];
+    for (let i = 0; i < this.order.length; i++) {
+      const k = this.order[i];
+      if (k !== undefined) {
+        order.push(k);
+        seqs.push(this.seqs[i] as number);
+      }
+    }
+    this.order = order;
+    this.seqs = seqs;
+    this.holes = 0;
+  }
+
+  /**
+   * SCAN step. The cursor is the insertion sequence number to resume from, so every key present
+   * for the whole iteration is returned exactly once; keys added meanwhile may or may not be.
+   * `count` bounds the number of slots visited, as Redis bounds buckets.
+   */
+  scan(cursor: number, count: number, accept: (key: string, e: Entry) => boolean): ScanResult {
+    const candidates: string[] = [];
+    let i = lowerBound(this.seqs, cursor);
+    while (i < this.order.length && candidates.length < count) {
+      const k = this.order[i];
+      i++;
+      if (k !== undefined) candidates.push(k);
+    }
+    const next = i < this.order.length ? (this.seqs[i] as number) : 0;
+    // Expiry checks may delete (and compact the order arrays), so they run after the walk.
+    const keys: string[] = [];
+    for (const k of candidates) {
+      const e = this.peek(k);
+      if (e !== undefined && accept(k, e)) keys.push(k);
+    }
+    return { cursor: next, keys };
+  }
+
+  /** Every live key; expired keys met on the way are removed (KEYS). */
+  *keys(): IterableIterator<string> {
+    for (const [k, e] of this.map) {
+      if (e.expireAt !== 0 && e.expireAt <= this.time.now) continue;
+      yield k;
+    }
+  }
+
+  randomKey(rand: () => number = Math.random): string | undefined {
+    for (let tries = 0; tries < 100 && this.map.size > 0; tries++) {
+      const k = this.order[Math.floor(rand() * this.order.length)];
+      if (k === undefined) continue;
+      if (this.peek(k) !== undefined) return k;
+    }
+    // Pathological hole or expiry density: fall back to a linear pass.
+    for (const k of this.keys()) return k;
+    return undefined;
+  }
+
+  /** A random key with an expiry (active expiry sampling, volatile-* eviction). */
+  randomVolatileKey(rand: () => number = Math.random): string | undefined {
+    if (this.volatile.length === 0) return undefined;
+    return this.volatile[Math.floor(rand() * this.volatile.length)];
+  }
+
+  /** Raw entry without expiry checks: for the active expiry cycle and eviction. */
+  raw(key: string): Entry | undefined {
+    return this.map.get(key);
+  }
+
+  /** Removes a key known to be expired, reporting it as an expiry. */
+  expireNow(key: string): void {
+    const e = this.map.get(key);
+    if (e === undefined) return;
+    this.removeEntry(key, e);
+    this.observer.expired(this.index, key);
+  }
+
+  /** Removes every key; each live key counts as modified for WATCH. */
+  flush(): number {
+    const n = this.map.size;
+    const old = this.map;
+    this.map = new Map();
+    this.order = [];
+    this.seqs = [];
+    this.holes = 0;
+    this.volatile = [];
+    this.bytes = 0;
+    for (const k of old.keys()) this.observer.modified(this.index, k);
+    return n;
+  }
+
+  /** SWAPDB: exchanges contents with another keyspace; indexes stay with the objects. */
+  swapWith(other: Keyspace): void {
+    [this.map, other.map] = [other.map, this.map];
+    [this.order, other.order] = [other.order, this.order];
+    [this.seqs, other.seqs] = [other.seqs, this.seqs];
+    [this.holes, other.holes] = [other.holes, this.holes];
+    [this.nextSeq, other.nextSeq] = [other.nextSeq, this.nextSeq];
+    [this.volatile, other.volatile] = [other.volatile, this.volatile];
+    [this.bytes, other.bytes] = [other.bytes, this.bytes];
+    for (const k of this.map.keys()) this.observer.modified(this.index, k);
+    for (const k of other.map.keys()) this.observer.modified(other.index, k);
+  }
+
+  entries(): IterableIterator<[string, Entry]> {
+    return this.map.entries();
+  }
+}
+
+/** First index i with arr[i] >= x (arr ascending). */
+export function lowerBound(arr: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = arr.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((arr[mid] as number) < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

@@ -1,0 +1,236 @@
+// The node's data: N keyspaces, shared command time, hit/miss/expiry stats, active expiry and eviction.
+import { type KeyspaceObserver, Keyspace, type TimeSource } from './keyspace.js';
+import { KEYS_PER_LOOP, shouldRepeat } from './expiry.js';
+import { type EvictionPolicy, isLfuPolicy, isVolatilePolicy, lfuDecay, lfuIncrement } from './eviction.js';
+import type { Entry } from './types.js';
+
+export interface StoreStats {
+  hits: number;
+  misses: number;
+  expiredKeys: number;
+  evictedKeys: number;
+  /** Share of sampled volatile keys found expired by the last active cycle, 0..1. */
+  expiredStaleRatio: number;
+  expireCycleMs: number;
+}
+
+export interface MemoryPolicy {
+  maxmemory: number;
+  policy: EvictionPolicy;
+  samples: number;
+  lfuLogFactor: number;
+  lfuDecayTime: number;
+}
+
+export class Store {
+  readonly time: TimeSource;
+  private dbList: Keyspace[];
+  readonly stats: StoreStats = {
+    hits: 0,
+    misses: 0,
+    expiredKeys: 0,
+    evictedKeys: 0,
+    expiredStaleRatio: 0,
+    expireCycleMs: 0,
+  };
+  private readonly observers: KeyspaceObserver[] = [];
+  activeExpireEnabled = true;
+  /** Cursor over databases so a cycle that ran out of time resumes with the next one. */
+  private expireDbCursor = 0;
+
+  constructor(
+    databases: number,
+    now: () => number,
+    private readonly memory: MemoryPolicy,
+    private readonly rand: () => number = Math.random,
+  ) {
+    this.time = { now: now() };
+    this.now = now;
+    const fanout: KeyspaceObserver = {
+      expired: (db, key) => {
+        this.stats.expiredKeys++;
+        for (const o of this.observers) o.expired(db, key);
+      },
+      modified: (db, key) => {
+        for (const o of this.observers) o.modified(db, key);
+      },
+    };
+    this.dbList = Array.from({ length: databases }, (_, i) => new Keyspace(i, this.time, fanout));
+  }
+
+  private readonly now: () => number;
+
+  /** Stamps the command time; every expiry decision in one command sees the same instant. */
+  tick(): number {
+    this.time.now = this.now();
+    return this.time.now;
+  }
+
+  observe(o: KeyspaceObserver): void {
+    this.observers.push(o);
+  }
+
+  get databases(): number {
+    return this.dbList.length;
+  }
+
+  db(i: number): Keyspace {
+    return this.dbList[i] as Keyspace;
+  }
+
+  /** Lookup for reading: counts keyspace hits and misses, bumps the LFU counter. */
+  read(db: Keyspace, key: string): Entry | undefined {
+    const e = db.get(key);
+    if (e === undefined) {
+      this.stats.misses++;
+      return undefined;
+    }
+    this.stats.hits++;
+    if (isLfuPolicy(this.memory.policy)) this.bumpLfu(e);
+    return e;
+  }
+
+  private bumpLfu(e: Entry): void {
+    const decayed = lfuDecay(e.lfu, this.time.now - e.access, this.memory.lfuDecayTime);
+    e.lfu = lfuIncrement(decayed, this.memory.lfuLogFactor, this.rand());
+  }
+
+  usedBytes(): number {
+    let n = 0;
+    for (const d of this.dbList) n += d.bytes;
+    return n;
+  }
+
+  get memoryPolicy(): Readonly<MemoryPolicy> {
+    return this.memory;
+  }
+
+  setMemoryPolicy(p: Partial<MemoryPolicy>): void {
+    Object.assign(this.memory, p);
+  }
+
+  swap(a: number, b: number): void {
+    (this.dbList[a] as Keyspace).swapWith(this.dbList[b] as Keyspace);
+  }
+
+  flushAll(): number {
+    let n = 0;
+    for (const d of this.dbList) n += d.flush();
+    return n;
+  }
+
+  /**
+   * Frees memory until under maxmemory, by the configured policy, sampling `samples` keys per
+   * eviction as Redis does. Returns false when over the limit and nothing can be evicted.
+   */
+  evictIfNeeded(): boolean {
+    const { maxmemory, policy } = this.memory;
+    if (maxmemory <= 0) return true;
+    let guard = 0;
+    while (this.usedBytes() > maxmemory) {
+      if (policy === 'noeviction' || guard++ > 100_000) return false;
+      const victim = this.pickVictim(policy);
+      if (victim === undefined) return false;
+      victim.db.expireOrEvict(victim.key);
+      this.stats.evictedKeys++;
+    }
+    return true;
+  }
+
+  private pickVictim(policy: EvictionPolicy): { db: EvictionTarget; key: string } | undefined {
+    const volatile = isVolatilePolicy(policy);
+    let best: { db: EvictionTarget; key: string; score: number } | undefined;
+    for (const ks of this.dbList) {
+      const pool = volatile ? ks.volatileCount : ks.size;
+      if (pool === 0) continue;
+      for (let i = 0; i < this.memory.samples; i++) {
+        const key = volatile ? ks.randomVolatileKey(this.rand) : ks.randomKey(this.rand);
+        if (key === undefined) continue;
+        const e = ks.raw(key);
+        if (e === undefined) continue;
+        const score = evictionScore(policy, e, this.time.now, this.memory.lfuDecayTime, this.rand);
+        if (best === undefined || score > best.score) best = { db: asTarget(ks), key, score };
+        if (policy.endsWith('-random')) break;
+      }
+    }
+    return best;
+  }
+
+  /**
+   * One slow active-expiry cycle: sample keys with a TTL in each database, delete the expired
+   * ones, and keep going on a database while more than 10% of a sample had expired, until the
+   * time budget is spent. Returns the number of keys expired.
+   */
+  activeExpireCycle(budgetMs: number): number {
+    if (!this.activeExpireEnabled) return 0;
+    const start = performance.now();
+    this.tick();
+    let expired = 0;
+    let sampledTotal = 0;
+    let expiredTotal = 0;
+    const n = this.dbList.length;
+    for (let d = 0; d < n; d++) {
+      const ks = this.dbList[(this.expireDbCursor + d) % n] as Keyspace;
+      let iterations = 0;
+      while (ks.volatileCount > 0) {
+        const sample = Math.min(KEYS_PER_LOOP, ks.volatileCount);
+        let hit = 0;
+        for (let i = 0; i < sample; i++) {
+          const key = ks.randomVolatileKey(this.rand);
+          if (key === undefined) break;
+          const e = ks.raw(key);
+          if (e !== undefined && e.expireAt !== 0 && e.expireAt <= this.time.now) {
+            ks.expireNow(key);
+            hit++;
+          }
+        }
+        expired += hit;
+        sampledTotal += sample;
+        expiredTotal += hit;
+        if ((++iterations & 15) === 0 && performance.now() - start > budgetMs) {
+          this.expireDbCursor = (this.expireDbCursor + d) % n;
+          this.finishCycle(start, sampledTotal, expiredTotal);
+          return expired;
+        }
+        if (!shouldRepeat(sample, hit)) break;
+      }
+    }
+    this.finishCycle(start, sampledTotal, expiredTotal);
+    return expired;
+  }
+
+  private finishCycle(start: number, sampled: number, expired: number): void {
+    this.stats.expireCycleMs += performance.now() - start;
+    if (sampled > 0) this.stats.expiredStaleRatio = expired / sampled;
+  }
+}
+
+interface EvictionTarget {
+  expireOrEvict(key: string): void;
+}
+
+function asTarget(ks: Keyspace): EvictionTarget {
+  return { expireOrEvict: (key) => ks.delete(key) };
+}
+
+/** Higher score = better eviction candidate. */
+export function evictionScore(
+  policy: EvictionPolicy,
+  e: Entry,
+  now: number,
+  lfuDecayTime: number,
+  rand: () => number,
+): number {
+  switch (policy) {
+    case 'allkeys-lru':
+    case 'volatile-lru':
+      return now - e.access;
+    case 'allkeys-lfu':
+    case 'volatile-lfu':
+      return 255 - lfuDecay(e.lfu, now - e.access, lfuDecayTime);
+    case 'volatile-ttl':
+      return -e.expireAt;
+    default:
+      return rand();
+  }
+}
