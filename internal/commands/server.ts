@@ -1,2 +1,621 @@
-import type { CommandSpec } from './spec.js';
-export const serverCommands: CommandSpec[] = [];
+// Server family: INFO CONFIG TIME SLOWLOG DEBUG SHUTDOWN COMMAND — node-level introspection and control.
+import os from 'node:os';
+import type { CommandContext } from './context.js';
+import { CommandError, errors } from './errors.js';
+import { floatArg, intArg, isOpt } from './args.js';
+import { parseSyntax, type ArgDoc } from './docs.js';
+import { command, hasFlag, keyIndexes, arityOk, type CommandSpec } from './spec.js';
+import { array, bulk, bulks, int, map, OK, record, set, simple, verbatim, type Reply } from '../resp/reply.js';
+import { REDIS_COMPAT_VERSION } from '../version.js';
+
+// ---------------------------------------------------------------- INFO
+
+const DEFAULT_SECTIONS = ['server', 'clients', 'memory', 'persistence', 'stats', 'replication', 'cpu', 'modules', 'errorstats', 'cluster', 'keyspace'];
+const ALL_SECTIONS = [...DEFAULT_SECTIONS.slice(0, 7), 'commandstats', ...DEFAULT_SECTIONS.slice(7)];
+
+type Fields = [string, string | number][];
+
+function humanBytes(n: number): string {
+  const units = ['B', 'K', 'M', 'G', 'T'];
+  let v = n;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return u === 0 ? `${n}B` : `${v.toFixed(2)}${units[u]}`;
+}
+
+function sectionFields(ctx: CommandContext, name: string): Fields | null {
+  const s = ctx.server;
+  const now = ctx.now;
+  const uptime = Math.floor((now - s.startedAt) / 1000);
+  switch (name) {
+    case 'server':
+      return [
+        ['redis_version', REDIS_COMPAT_VERSION],
+        ['ringcache_version', s.version],
+        ['redis_mode', 'standalone'],
+        ['os', `${os.type()} ${os.release()} ${os.arch()}`],
+        ['arch_bits', 64],
+        ['multiplexing_api', 'libuv'],
+        ['node_version', process.version.slice(1)],
+        ['process_id', process.pid],
+        ['run_id', s.nodeId],
+        ['tcp_port', s.tcpPort],
+        ['server_time_usec', now * 1000],
+        ['uptime_in_seconds', uptime],
+        ['uptime_in_days', Math.floor(uptime / 86400)],
+        ['hz', s.config.num('hz')],
+        ['configured_hz', s.config.num('hz')],
+        ['executable', process.argv[1] ?? ''],
+        ['config_file', s.config.initial.file],
+      ];
+    case 'clients': {
+      const clients = [...s.clients()];
+      return [
+        ['connected_clients', clients.length],
+        ['maxclients', s.config.num('maxclients')],
+        ['client_recent_max_input_buffer', Math.max(0, ...clients.map((c) => c.qbuf))],
+        ['client_recent_max_output_buffer', Math.max(0, ...clients.map((c) => c.omem))],
+        ['blocked_clients', 0],
+      ];
+    }
+    case 'memory': {
+      const mu = process.memoryUsage();
+      const dataset = ctx.store.usedBytes();
+      const maxmemory = ctx.server.config.num('maxmemory');
+      const used = mu.heapUsed + mu.external;
+      return [
+        ['used_memory', used],
+        ['used_memory_human', humanBytes(used)],
+        ['used_memory_rss', mu.rss],
+        ['used_memory_rss_human', humanBytes(mu.rss)],
+        ['used_memory_peak', mu.heapTotal + mu.external],
+        ['used_memory_dataset', dataset],
+        ['used_memory_dataset_human', humanBytes(dataset)],
+        ['total_system_memory', os.totalmem()],
+        ['total_system_memory_human', humanBytes(os.totalmem())],
+        ['maxmemory', maxmemory],
+        ['maxmemory_human', humanBytes(maxmemory)],
+        ['maxmemory_policy', ctx.server.config.str('maxmemory_policy')],
+        ['mem_fragmentation_ratio', used > 0 ? (mu.rss / used).toFixed(2) : '0'],
+        ['mem_allocator', 'v8'],
+      ];
+    }
+    case 'persistence':
+      return [
+        ['loading', 0],
+        ['async_loading', 0],
+        ['rdb_changes_since_last_save', s.stats.dirty],
+        ['rdb_bgsave_in_progress', 0],
+        ['rdb_last_save_time', Math.floor(s.startedAt / 1000)],
+        ['rdb_last_bgsave_status', 'ok'],
+        ['aof_enabled', 0],
+        ['aof_rewrite_in_progress', 0],
+        ['aof_last_write_status', 'ok'],
+      ];
+    case 'stats': {
+      const st = ctx.store.stats;
+      return [
+        ['total_connections_received', s.stats.connectionsReceived],
+        ['total_commands_processed', s.stats.commandsProcessed],
+        ['total_net_input_bytes', s.stats.netInputBytes],
+        ['total_net_output_bytes', s.stats.netOutputBytes],
+        ['rejected_connections', s.stats.rejectedConnections],
+        ['expired_keys', st.expiredKeys],
+        ['expired_stale_perc', (st.expiredStaleRatio * 100).toFixed(2)],
+        ['expired_time_cap_reached_count', 0],
+        ['expire_cycle_cpu_milliseconds', Math.round(st.expireCycleMs)],
+        ['evicted_keys', st.evictedKeys],
+        ['keyspace_hits', st.hits],
+        ['keyspace_misses', st.misses],
+        ['pubsub_channels', 0],
+        ['pubsub_patterns', 0],
+        ['total_error_replies', s.stats.errorReplies],
+      ];
+    }
+    case 'replication':
+      return [
+        ['role', 'master'],
+        ['connected_slaves', 0],
+        ['master_repl_offset', 0],
+      ];
+    case 'cpu': {
+      const u = process.cpuUsage();
+      return [
+        ['used_cpu_sys', (u.system / 1e6).toFixed(6)],
+        ['used_cpu_user', (u.user / 1e6).toFixed(6)],
+      ];
+    }
+    case 'modules':
+    case 'errorstats':
+    case 'cluster':
+      return name === 'cluster' ? [['cluster_enabled', 0]] : [];
+    case 'keyspace': {
+      const out: Fields = [];
+      for (let i = 0; i < ctx.store.databases; i++) {
+        const db = ctx.store.db(i);
+        if (db.size === 0) continue;
+        out.push([`db${i}`, `keys=${db.size},expires=${db.volatileCount},avg_ttl=0`]);
+      }
+      return out;
+    }
+    case 'commandstats': {
+      const out: Fields = [];
+      for (const [cmd, st] of s.commandStats) {
+        const perCall = st.calls > 0 ? (st.usec / st.calls).toFixed(2) : '0.00';
+        out.push([`cmdstat_${cmd}`, `calls=${st.calls},usec=${Math.round(st.usec)},usec_per_call=${perCall},rejected_calls=${st.rejectedCalls},failed_calls=${st.failedCalls}`]);
+      }
+      return out;
+    }
+    default:
+      return null;
+  }
+}
+
+const TITLES: Record<string, string> = { cpu: 'CPU', errorstats: 'Errorstats', commandstats: 'Commandstats' };
+
+function info(ctx: CommandContext, argv: string[]): Reply {
+  let wanted = argv.slice(1).map((a) => a.toLowerCase());
+  if (wanted.length === 0 || wanted.includes('default')) wanted = [...DEFAULT_SECTIONS, ...wanted.filter((w) => w !== 'default')];
+  if (wanted.includes('all') || wanted.includes('everything')) wanted = ALL_SECTIONS;
+  const seen = new Set<string>();
+  const parts: string[] = [];
+  for (const name of wanted) {
+    if (seen.has(name)) continue;
+    seen.add(name);
+    const fields = sectionFields(ctx, name);
+    if (fields === null) continue;
+    const title = TITLES[name] ?? name[0]?.toUpperCase() + name.slice(1);
+    parts.push(`# ${title}\r\n` + fields.map(([k, v]) => `${k}:${v}\r\n`).join(''));
+  }
+  return verbatim(parts.join('\r\n'));
+}
+
+// ---------------------------------------------------------------- COMMAND
+
+const ACL_BY_GROUP: Record<string, string> = {
+  string: '@string',
+  generic: '@keyspace',
+  connection: '@connection',
+  list: '@list',
+  hash: '@hash',
+  set: '@set',
+  'sorted-set': '@sortedset',
+  stream: '@stream',
+  pubsub: '@pubsub',
+  transactions: '@transaction',
+  scripting: '@scripting',
+};
+
+function aclCategories(spec: CommandSpec): string[] {
+  const cats: string[] = [];
+  if (hasFlag(spec, 'write')) cats.push('@write');
+  if (hasFlag(spec, 'readonly')) cats.push('@read');
+  const g = ACL_BY_GROUP[spec.group];
+  if (g) cats.push(g);
+  if (hasFlag(spec, 'admin')) cats.push('@admin', '@dangerous');
+  if (hasFlag(spec, 'blocking')) cats.push('@blocking');
+  cats.push(hasFlag(spec, 'fast') ? '@fast' : '@slow');
+  return cats;
+}
+
+function keySpecs(spec: CommandSpec): Reply[] {
+  if (spec.firstKey === 0) return [];
+  const flags = hasFlag(spec, 'write') ? ['RW', 'ACCESS', 'UPDATE'] : ['RO', 'ACCESS'];
+  const lastkey = spec.lastKey < 0 ? spec.lastKey : spec.lastKey - spec.firstKey;
+  return [
+    record([
+      ['flags', set(flags.map(simple))],
+      ['begin_search', record([['type', bulk('index')], ['spec', record([['index', int(spec.firstKey)]])]])],
+      ['find_keys', record([['type', bulk('range')], ['spec', record([['lastkey', int(lastkey)], ['keystep', int(spec.step)], ['limit', int(0)]])]])],
+    ]),
+  ];
+}
+
+function commandInfo(spec: CommandSpec): Reply {
+  return array([
+    bulk(spec.name),
+    int(spec.arity),
+    set(spec.flags.map(simple)),
+    int(spec.firstKey),
+    int(spec.lastKey),
+    int(spec.step),
+    set(aclCategories(spec).map(simple)),
+    array([]),
+    array(keySpecs(spec)),
+    array((spec.subcommands ?? []).map(commandInfo)),
+  ]);
+}
+
+function argDocReply(a: ArgDoc): Reply {
+  const fields: [string, Reply][] = [
+    ['name', bulk(a.name)],
+    ['type', bulk(a.type)],
+  ];
+  if (a.token !== undefined) fields.push(['token', bulk(a.token)]);
+  if (a.type !== 'pure-token' && a.type !== 'oneof' && a.type !== 'block') fields.push(['display_text', bulk(a.name)]);
+  if (a.flags.length > 0) fields.push(['flags', set(a.flags.map(simple))]);
+  if (a.arguments) fields.push(['arguments', array(a.arguments.map(argDocReply))]);
+  return record(fields);
+}
+
+function commandDoc(spec: CommandSpec): Reply {
+  const fields: [string, Reply][] = [
+    ['summary', bulk(spec.summary)],
+    ['since', bulk(spec.since)],
+    ['group', bulk(spec.group)],
+    ['complexity', bulk(spec.complexity)],
+  ];
+  if (spec.syntax !== '') fields.push(['arguments', array(parseSyntax(spec.syntax).map(argDocReply))]);
+  if (spec.subcommands) fields.push(['subcommands', map(spec.subcommands.map((s) => [bulk(s.name), commandDoc(s)] as const))]);
+  return record(fields);
+}
+
+function commandGetKeys(ctx: CommandContext, argv: string[], withFlags: boolean): Reply {
+  const target = argv.slice(2);
+  const spec = ctx.server.lookupCommand((target[0] as string).toLowerCase());
+  if (spec === undefined) throw new CommandError('ERR', 'Invalid command specified');
+  let resolved = spec;
+  if (spec.subcommands) {
+    const sub = target[1] !== undefined ? ctx.server.lookupCommand(`${spec.name}|${target[1].toLowerCase()}`) : undefined;
+    if (sub === undefined) throw new CommandError('ERR', 'Invalid command specified');
+    resolved = sub;
+  }
+  if (!arityOk(resolved.arity, target.length)) throw new CommandError('ERR', 'Invalid number of arguments specified for command');
+  const idx = keyIndexes(resolved, target);
+  if (idx.length === 0) throw new CommandError('ERR', 'The command has no key arguments');
+  const flags = hasFlag(resolved, 'write') ? ['RW', 'ACCESS', 'UPDATE'] : ['RO', 'ACCESS'];
+  return array(idx.map((i) => (withFlags ? array([bulk(target[i] as string), set(flags.map(simple))]) : bulk(target[i] as string))));
+}
+
+const HELP = (lines: string[]): Reply => array(lines.map((l) => simple(l)));
+
+// ---------------------------------------------------------------- SLOWLOG / DEBUG / SHUTDOWN
+
+function slowlogGet(ctx: CommandContext, argv: string[]): Reply {
+  let count = 10;
+  if (argv.length === 3) {
+    count = intArg(argv[2] as string, () => new CommandError('ERR', 'count should be greater than or equal to -1'));
+    if (count < -1) throw new CommandError('ERR', 'count should be greater than or equal to -1');
+    if (count === -1) count = Infinity;
+  }
+  const entries = ctx.server.slowlog().slice(0, count);
+  return array(
+    entries.map((e) => array([int(e.id), int(e.time), int(e.durationUs), bulks(e.argv), bulk(e.addr), bulk(e.name)])),
+  );
+}
+
+function shutdown(ctx: CommandContext, argv: string[]): Reply | Promise<Reply> {
+  for (const a of argv.slice(1)) {
+    if (isOpt(a, 'ABORT')) throw new CommandError('ERR', 'No shutdown in progress.');
+    if (!['NOSAVE', 'SAVE', 'NOW', 'FORCE'].includes(a.toUpperCase())) throw errors.syntax();
+  }
+  // Nothing to save yet (no persistence configured); stop and close every connection.
+  return ctx.server.shutdown().then(() => OK);
+}
+
+function debug(ctx: CommandContext, argv: string[]): Reply {
+  const sub = (argv[1] as string).toLowerCase();
+  switch (sub) {
+    case 'sleep': {
+      if (argv.length !== 3) throw errors.wrongArity('debug');
+      const secs = floatArg(argv[2] as string);
+      if (secs > 0) ctx.server.blockFor(secs * 1000);
+      return OK;
+    }
+    case 'set-active-expire':
+      if (argv.length !== 3) throw errors.wrongArity('debug');
+      ctx.store.activeExpireEnabled = intArg(argv[2] as string) !== 0;
+      return OK;
+    case 'object': {
+      if (argv.length !== 3) throw errors.wrongArity('debug');
+      const e = ctx.db.peek(argv[2] as string);
+      if (e === undefined) throw errors.noSuchKey();
+      const enc = typeof e.value === 'string' ? (e.value.length <= 44 ? 'embstr' : 'raw') : e.value.encoding();
+      const idle = Math.floor((ctx.now - e.access) / 1000);
+      return simple(`Value at:0x0 refcount:1 encoding:${enc} serializedlength:${e.charged} lru:0 lru_seconds_idle:${idle}`);
+    }
+    case 'help':
+      return HELP([
+        'DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+        'OBJECT <key>',
+        '    Show low-level info about the key and associated value.',
+        'SET-ACTIVE-EXPIRE <0|1>',
+        '    Setting it to 0 disables expiring keys in background when they are not accessed.',
+        'SLEEP <seconds>',
+        '    Stop the server for <seconds>. Decimals allowed.',
+        'HELP',
+        '    Print this help.',
+      ]);
+    default:
+      throw errors.unknownSubcommand(argv[1] as string, 'debug');
+  }
+}
+
+const sub = (def: Parameters<typeof command>[0]): CommandSpec => command(def);
+
+export const serverCommands: CommandSpec[] = [
+  command({
+    name: 'info',
+    arity: -1,
+    flags: ['loading', 'stale'],
+    group: 'server',
+    summary: 'Returns information and statistics about the server.',
+    since: '1.0.0',
+    complexity: 'O(1)',
+    syntax: '[section [section ...]]',
+    handler: info,
+  }),
+  command({
+    name: 'time',
+    arity: 1,
+    flags: ['loading', 'stale', 'fast'],
+    group: 'server',
+    summary: 'Returns the server time.',
+    since: '2.6.0',
+    handler: () => {
+      const us = BigInt(Math.round((performance.timeOrigin + performance.now()) * 1000));
+      return array([bulk((us / 1_000_000n).toString()), bulk((us % 1_000_000n).toString())]);
+    },
+  }),
+  command({
+    name: 'config',
+    arity: -2,
+    group: 'server',
+    summary: 'A container for server configuration commands.',
+    since: '2.0.0',
+    complexity: 'Depends on subcommand.',
+    subcommands: [
+      sub({
+        name: 'config|get',
+        arity: -3,
+        flags: ['admin', 'noscript', 'loading', 'stale'],
+        group: 'server',
+        summary: 'Returns the effective values of configuration parameters.',
+        since: '2.0.0',
+        complexity: 'O(N) when N is the number of configuration parameters provided',
+        syntax: 'parameter [parameter ...]',
+        handler: (ctx, argv) => map(ctx.server.config.get(argv.slice(2)).map(([k, v]) => [bulk(k), bulk(v)] as const)),
+      }),
+      sub({
+        name: 'config|set',
+        arity: -4,
+        flags: ['admin', 'noscript', 'loading', 'stale'],
+        group: 'server',
+        summary: 'Sets configuration parameters in-flight.',
+        since: '2.0.0',
+        complexity: 'O(N) when N is the number of configuration parameters provided',
+        syntax: 'parameter value [parameter value ...]',
+        handler: (ctx, argv) => {
+          if ((argv.length - 2) % 2 !== 0) throw errors.wrongArity('config|set');
+          const pairs: [string, string][] = [];
+          for (let i = 2; i < argv.length; i += 2) pairs.push([argv[i] as string, argv[i + 1] as string]);
+          ctx.server.config.set(pairs);
+          return OK;
+        },
+      }),
+      sub({
+        name: 'config|resetstat',
+        arity: 2,
+        flags: ['admin', 'noscript', 'loading', 'stale'],
+        group: 'server',
+        summary: 'Resets the server\'s statistics.',
+        since: '2.0.0',
+        handler: (ctx) => {
+          ctx.server.resetStats();
+          return OK;
+        },
+      }),
+      sub({
+        name: 'config|help',
+        arity: 2,
+        flags: ['loading', 'stale'],
+        group: 'server',
+        summary: 'Returns helpful text about the different subcommands.',
+        since: '5.0.0',
+        handler: () =>
+          HELP([
+            'CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+            'GET <pattern>',
+            '    Return parameters matching the glob-like <pattern> and their values.',
+            'SET <directive> <value>',
+            '    Set the configuration <directive> to <value>.',
+            'RESETSTAT',
+            '    Reset statistics reported by the INFO command.',
+            'HELP',
+            '    Print this help.',
+          ]),
+      }),
+    ],
+  }),
+  command({
+    name: 'slowlog',
+    arity: -2,
+    group: 'server',
+    summary: 'A container for slow log commands.',
+    since: '2.2.12',
+    complexity: 'Depends on subcommand.',
+    subcommands: [
+      sub({ name: 'slowlog|get', arity: -2, flags: ['admin', 'loading', 'stale'], group: 'server', summary: 'Returns the slow log\'s entries.', since: '2.2.12', complexity: 'O(N) where N is the number of entries returned', syntax: '[count]', handler: slowlogGet }),
+      sub({ name: 'slowlog|len', arity: 2, flags: ['admin', 'loading', 'stale'], group: 'server', summary: 'Returns the number of entries in the slow log.', since: '2.2.12', handler: (ctx) => int(ctx.server.slowlog().length) }),
+      sub({
+        name: 'slowlog|reset',
+        arity: 2,
+        flags: ['admin', 'loading', 'stale'],
+        group: 'server',
+        summary: 'Clears all entries from the slow log.',
+        since: '2.2.12',
+        complexity: 'O(N) where N is the number of entries in the slowlog',
+        handler: (ctx) => {
+          ctx.server.slowlogReset();
+          return OK;
+        },
+      }),
+      sub({
+        name: 'slowlog|help',
+        arity: 2,
+        flags: ['loading', 'stale'],
+        group: 'server',
+        summary: 'Show helpful text about the different subcommands',
+        since: '6.2.0',
+        handler: () =>
+          HELP([
+            'SLOWLOG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+            'GET [<count>]',
+            '    Return top <count> entries from the slowlog (default: 10, -1 mean all).',
+            'LEN',
+            '    Return the length of the slowlog.',
+            'RESET',
+            '    Reset the slowlog.',
+            'HELP',
+            '    Print this help.',
+          ]),
+      }),
+    ],
+  }),
+  command({
+    name: 'debug',
+    arity: -2,
+    flags: ['admin', 'noscript', 'loading', 'stale'],
+    group: 'server',
+    summary: 'A container for debugging commands.',
+    since: '1.0.0',
+    complexity: 'Depends on subcommand.',
+    syntax: 'subcommand [argument ...]',
+    handler: debug,
+  }),
+  command({
+    name: 'shutdown',
+    arity: -1,
+    flags: ['admin', 'noscript', 'loading', 'stale', 'no_multi', 'allow_busy'],
+    group: 'server',
+    summary: 'Synchronously saves the database(s) to disk and shuts down the Redis server.',
+    since: '1.0.0',
+    complexity: 'O(N) when saving, where N is the total number of keys in all databases when saving data, otherwise O(1)',
+    syntax: '[NOSAVE | SAVE] [NOW] [FORCE] [ABORT]',
+    handler: shutdown,
+  }),
+  command({
+    name: 'command',
+    arity: -1,
+    flags: ['loading', 'stale'],
+    group: 'server',
+    summary: 'Returns detailed information about all commands.',
+    since: '2.8.13',
+    complexity: 'O(N) where N is the total number of Redis commands',
+    handler: (ctx) => array(ctx.server.commands().map(commandInfo)),
+    subcommands: [
+      sub({ name: 'command|count', arity: 2, flags: ['loading', 'stale'], group: 'server', summary: 'Returns a count of commands.', since: '2.8.13', handler: (ctx) => int(ctx.server.commands().length) }),
+      sub({
+        name: 'command|info',
+        arity: -2,
+        flags: ['loading', 'stale'],
+        group: 'server',
+        summary: 'Returns information about one, multiple or all commands.',
+        since: '2.8.13',
+        complexity: 'O(N) where N is the number of commands to look up',
+        syntax: '[command-name [command-name ...]]',
+        handler: (ctx, argv) => {
+          if (argv.length === 2) return array(ctx.server.commands().map(commandInfo));
+          return array(
+            argv.slice(2).map((n) => {
+              const spec = ctx.server.lookupCommand(n.toLowerCase());
+              return spec ? commandInfo(spec) : { t: 'nullarray' as const };
+            }),
+          );
+        },
+      }),
+      sub({
+        name: 'command|docs',
+        arity: -2,
+        flags: ['loading', 'stale'],
+        group: 'server',
+        summary: 'Returns documentary information about one, multiple or all commands.',
+        since: '7.0.0',
+        complexity: 'O(N) where N is the number of commands to look up',
+        syntax: '[command-name [command-name ...]]',
+        handler: (ctx, argv) => {
+          const specs = argv.length === 2 ? ctx.server.commands() : argv.slice(2).map((n) => ctx.server.lookupCommand(n.toLowerCase())).filter((s): s is CommandSpec => s !== undefined);
+          return map(specs.map((s) => [bulk(s.name), commandDoc(s)] as const));
+        },
+      }),
+      sub({
+        name: 'command|list',
+        arity: -2,
+        flags: ['loading', 'stale'],
+        group: 'server',
+        summary: 'Returns a list of command names.',
+        since: '7.0.0',
+        complexity: 'O(N) where N is the total number of Redis commands',
+        syntax: '[FILTERBY <MODULE module-name | ACLCAT category | PATTERN pattern>]',
+        handler: (ctx, argv) => {
+          let specs = [...ctx.server.commands()];
+          if (argv.length > 2) {
+            if (argv.length !== 5 || !isOpt(argv[2], 'FILTERBY')) throw errors.syntax();
+            const kind = (argv[3] as string).toUpperCase();
+            const v = argv[4] as string;
+            if (kind === 'MODULE') specs = [];
+            else if (kind === 'ACLCAT') specs = specs.filter((s) => aclCategories(s).includes('@' + v.toLowerCase()));
+            else if (kind === 'PATTERN') {
+              const re = new RegExp('^' + v.toLowerCase().replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$');
+              specs = specs.filter((s) => re.test(s.name));
+            } else throw errors.syntax();
+          }
+          return array(specs.map((s) => bulk(s.name)));
+        },
+      }),
+      sub({
+        name: 'command|getkeys',
+        arity: -3,
+        flags: ['loading', 'stale'],
+        group: 'server',
+        summary: 'Extracts the key names from an arbitrary command.',
+        since: '2.8.13',
+        complexity: 'O(N) where N is the number of arguments to the command',
+        syntax: 'command [arg [arg ...]]',
+        handler: (ctx, argv) => commandGetKeys(ctx, argv, false),
+      }),
+      sub({
+        name: 'command|getkeysandflags',
+        arity: -3,
+        flags: ['loading', 'stale'],
+        group: 'server',
+        summary: 'Extracts the key names and access flags for an arbitrary command.',
+        since: '7.0.0',
+        complexity: 'O(N) where N is the number of arguments to the command',
+        syntax: 'command [arg [arg ...]]',
+        handler: (ctx, argv) => commandGetKeys(ctx, argv, true),
+      }),
+      sub({
+        name: 'command|help',
+        arity: 2,
+        flags: ['loading', 'stale'],
+        group: 'server',
+        summary: 'Returns helpful text about the different subcommands.',
+        since: '5.0.0',
+        handler: () =>
+          HELP([
+            'COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+            '(no subcommand)',
+            '    Return details about all commands.',
+            'COUNT',
+            '    Return the total number of commands in this server.',
+            'LIST',
+            '    Return a list of all commands in this server.',
+            'INFO [<command-name> ...]',
+            '    Return details about multiple commands.',
+            'DOCS [<command-name> ...]',
+            '    Return documentation details about multiple commands.',
+            'GETKEYS <full-command>',
+            '    Return the keys from a full command.',
+            'GETKEYSANDFLAGS <full-command>',
+            '    Return the keys and the access flags from a full command.',
+            'HELP',
+            '    Print this help.',
+          ]),
+      }),
+    ],
+  }),
+];

@@ -90,7 +90,11 @@ export class Executor {
       if (!arityOk(spec.arity, argv.length)) throw errors.wrongArity(spec.name);
       return spec;
     }
-    if (argv.length < 2) throw errors.wrongArity(spec.name);
+    if (argv.length < 2) {
+      // A container that also runs bare (COMMAND) keeps its own handler.
+      if (spec.handler !== undefined && arityOk(spec.arity, argv.length)) return spec;
+      throw errors.wrongArity(spec.name);
+    }
     const subName = (argv[1] as string).toLowerCase();
     const sub = this.deps.registry.sub(name, subName);
     if (sub === undefined) throw errors.unknownSubcommand(argv[1] as string, name);

@@ -22,11 +22,11 @@ export interface LoggerOptions {
 export function createLogger(opts: LoggerOptions): { log: Logger; close: () => void } {
   const streams: pino.StreamEntry[] = [];
   const level = pinoLevel(opts.level) as pino.Level;
-  if (opts.stdout) streams.push({ level, stream: pino.destination({ dest: 1, sync: false }) });
+  if (opts.stdout) streams.push({ level, stream: pino.destination({ dest: 1, sync: true }) });
   let file: ReturnType<typeof pino.destination> | undefined;
   if (opts.logDir !== '') {
     mkdirSync(opts.logDir, { recursive: true });
-    file = pino.destination({ dest: path.join(opts.logDir, `${opts.nodeId}.log`), sync: false, mkdir: true });
+    file = pino.destination({ dest: path.join(opts.logDir, `${opts.nodeId}.log`), sync: true, mkdir: true });
     streams.push({ level, stream: file });
   }
   const log = pino(

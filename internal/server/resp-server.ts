@@ -130,7 +130,7 @@ class Connection {
 
   private protocolError(e: unknown): void {
     const msg = e instanceof ProtocolError ? e.message : String(e);
-    this.deps.log.debug({ component: 'resp', client: this.client.id, reason: msg }, 'protocol error, closing client');
+    this.deps.log.debug({ client: this.client.id, reason: msg }, 'protocol error, closing client');
     if (this.closed) return;
     this.writer.latin1(`-ERR Protocol error: ${msg}\r\n`);
     this.flush();
@@ -164,7 +164,6 @@ export class RespServer {
 
   constructor(private readonly deps: RespServerDeps) {
     this.server = net.createServer((socket) => this.accept(socket));
-    this.server.on('error', (err) => deps.log.error({ component: 'resp', err }, 'listener error'));
   }
 
   private accept(socket: net.Socket): void {
