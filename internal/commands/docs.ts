@@ -77,9 +77,18 @@ class Parser {
       const cur = alts[alts.length - 1] as ArgDoc[];
       // `x [x ...]`: the optional repetition of the previous item marks it multiple.
       const prev = cur[cur.length - 1];
-      if (item.flags.includes('optional') && item.flags.includes('multiple') && prev && sameShape(prev, item)) {
-        if (!prev.flags.includes('multiple')) prev.flags.push('multiple');
-        continue;
+      if (item.flags.includes('optional') && item.flags.includes('multiple')) {
+        if (prev && sameShape(prev, item)) {
+          if (!prev.flags.includes('multiple')) prev.flags.push('multiple');
+          continue;
+        }
+        // `key value [key value ...]`: the repeated tail becomes one multiple block.
+        const parts = item.type === 'block' ? (item.arguments ?? []) : [];
+        const tail = cur.slice(cur.length - parts.length);
+        if (parts.length > 1 && tail.length === parts.length && tail.every((t, k) => sameShape(t, parts[k] as ArgDoc))) {
+          cur.splice(cur.length - parts.length, parts.length, { ...item, flags: ['multiple'] });
+          continue;
+        }
       }
       cur.push(item);
     }
@@ -115,7 +124,9 @@ class Parser {
     } else {
       throw new Error(`unexpected '${t.k}' in command syntax`);
     }
-    if (this.peek()?.k === '...') {
+    // `...` right before a closing bracket repeats the whole bracket, not this item.
+    const after = this.toks[this.i + 1]?.k;
+    if (this.peek()?.k === '...' && after !== ']' && after !== '>') {
       this.i++;
       item.flags.push('multiple');
     }

@@ -4,6 +4,15 @@ import { type ConfigValue, type Param, PARAMS, PARAM_BY_REDIS_NAME, redisName } 
 import { CommandError } from '../commands/errors.js';
 import { globMatch } from '../glob/glob.js';
 
+/**
+ * Read-only parameters Redis tools ask for (redis-benchmark reads `save` and `appendonly`) that
+ * describe this build's fixed behaviour rather than a setting: no persistence is configured.
+ */
+const REPORTED: readonly (readonly [string, string])[] = [
+  ['save', ''],
+  ['appendonly', 'no'],
+];
+
 export type ChangeHook = (path: string, value: ConfigValue) => void;
 
 export class ConfigRuntime {
@@ -36,6 +45,14 @@ export class ConfigRuntime {
         if (seen.has(name) || !globMatch(lower, name)) continue;
         seen.add(name);
         out.push([name, formatValue(p, this.values[p.path] as ConfigValue)]);
+      }
+    }
+    for (const pat of patterns) {
+      for (const [name, value] of REPORTED) {
+        if (!seen.has(name) && globMatch(pat.toLowerCase(), name)) {
+          seen.add(name);
+          out.push([name, value]);
+        }
       }
     }
     return out;
