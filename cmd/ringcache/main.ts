@@ -38,15 +38,7 @@ async function main(argv: string[]): Promise<void> {
       process.exit(0);
     },
   });
-  try {
-    await node.start();
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException & { port?: number; address?: string };
-    if (err.code === 'EADDRINUSE') fail(`address ${err.address ?? ''}:${err.port ?? ''} is already in use`);
-    if (err.code === 'EACCES') fail(`permission denied binding ${err.address ?? ''}:${err.port ?? ''}`);
-    if (err.code === 'EADDRNOTAVAIL') fail(`cannot bind ${err.address ?? ''}: address not available`);
-    fail(`failed to start: ${err.message}`);
-  }
+  // Handlers go in before the listeners open, so a SIGTERM right after the port opens still stops cleanly.
   const onSignal = (sig: string): void => {
     if (exiting) return;
     exiting = true;
@@ -58,6 +50,15 @@ async function main(argv: string[]): Promise<void> {
   };
   process.on('SIGTERM', () => onSignal('SIGTERM'));
   process.on('SIGINT', () => onSignal('SIGINT'));
+  try {
+    await node.start();
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException & { port?: number; address?: string };
+    if (err.code === 'EADDRINUSE') fail(`address ${err.address ?? ''}:${err.port ?? ''} is already in use`);
+    if (err.code === 'EACCES') fail(`permission denied binding ${err.address ?? ''}:${err.port ?? ''}`);
+    if (err.code === 'EADDRNOTAVAIL') fail(`cannot bind ${err.address ?? ''}: address not available`);
+    fail(`failed to start: ${err.message}`);
+  }
 }
 
 main(process.argv.slice(2)).catch((e: unknown) => fail(e instanceof Error ? e.message : String(e)));
