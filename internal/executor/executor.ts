@@ -112,7 +112,8 @@ export class Executor {
       spec = this.resolve(argv);
     } catch (e) {
       client.lastCommand = 'NULL';
-      return this.fail(e, undefined, true);
+      // Arity errors count as rejected calls of the command they were meant for, as in Redis.
+      return this.fail(e, this.deps.registry.get((argv[0] as string).toLowerCase()), true);
     }
     client.lastCommand = spec.name;
     if (!client.authenticated && !hasFlag(spec, 'no_auth') && this.deps.requirepass() !== '') {

@@ -1,0 +1,156 @@
+// Executor dispatch rules: lookup, arity, subcommands, auth, OOM, journal, stats and slowlog.
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import type { CommandStat, ServerApi, ServerStats } from '../commands/context.js';
+import { CommandError } from '../commands/errors.js';
+import { CommandRegistry } from '../commands/registry.js';
+import { command } from '../commands/spec.js';
+import { localConfig } from '../config/load.js';
+import { ConfigRuntime } from '../config/runtime.js';
+import { ManualClock } from '../clock/clock.js';
+import { bulk, OK, type Reply } from '../resp/reply.js';
+import { Client } from '../server/client.js';
+import { Store } from '../store/store.js';
+import { Executor } from './executor.js';
+
+const testCommands = [
+  command({ name: 'get', arity: 2, flags: ['readonly', 'fast'], keys: [1, 1, 1], group: 'string', summary: 's', since: '1.0.0', handler: (ctx, argv) => {
+    const e = ctx.store.read(ctx.db, argv[1] as string);
+    return e ? bulk(e.value as string) : { t: 'nullbulk' };
+  } }),
+  command({ name: 'set', arity: -3, flags: ['write', 'denyoom'], keys: [1, 1, 1], group: 'string', summary: 's', since: '1.0.0', handler: (ctx, argv) => {
+    ctx.db.set(argv[1] as string, argv[2] as string);
+    ctx.propagate(['SET', argv[1] as string, argv[2] as string]);
+    return OK;
+  } }),
+  command({ name: 'boom', arity: 1, group: 'server', summary: 's', since: '1.0.0', handler: () => {
+    throw new CommandError('WRONGTYPE', 'Operation against a key holding the wrong kind of value');
+  } }),
+  command({ name: 'crash', arity: 1, group: 'server', summary: 's', since: '1.0.0', handler: () => {
+    throw new Error('bug');
+  } }),
+  command({ name: 'later', arity: 1, group: 'server', summary: 's', since: '1.0.0', handler: async () => bulk('done') }),
+  command({ name: 'auth', arity: 2, flags: ['no_auth'], group: 'connection', summary: 's', since: '1.0.0', handler: (ctx) => {
+    ctx.client.authenticated = true;
+    return OK;
+  } }),
+  command({ name: 'config', arity: -2, group: 'server', summary: 's', since: '1.0.0', subcommands: [
+    command({ name: 'config|get', arity: 3, group: 'server', summary: 's', since: '1.0.0', handler: () => OK }),
+  ] }),
+];
+
+function setup(overrides: Record<string, string | number> = {}) {
+  const clock = new ManualClock();
+  const config = new ConfigRuntime(localConfig(overrides));
+  const store = new Store(16, () => clock.now(), { maxmemory: config.num('maxmemory'), policy: 'noeviction', samples: 5, lfuLogFactor: 10, lfuDecayTime: 1 });
+  const stats: ServerStats = { connectionsReceived: 0, rejectedConnections: 0, commandsProcessed: 0, netInputBytes: 0, netOutputBytes: 0, dirty: 0, errorReplies: 0 };
+  const registry = new CommandRegistry([testCommands]);
+  const journal: { db: number; argv: readonly string[] }[] = [];
+  // eslint-disable-next-line prefer-const
+  let executor: Executor;
+  const server: ServerApi = {
+    nodeId: 't', version: '0', startedAt: 0, tcpPort: 0, config, stats,
+    get commandStats() { return executor.commandStats as ReadonlyMap<string, CommandStat>; },
+    commands: () => registry.all(), lookupCommand: (n) => registry.lookup(n), clients: () => [],
+    slowlog: () => executor.slowlog(), slowlogReset: () => executor.slowlogReset(), resetStats: () => undefined,
+    shutdown: async () => undefined, blockFor: () => undefined,
+  };
+  executor = new Executor({
+    registry, store, server: () => server, log: pino({ level: 'silent' }),
+    requirepass: () => config.str('requirepass'),
+    slowlogThresholdUs: () => config.num('slowlog_log_slower_than'),
+    slowlogMaxLen: () => config.num('slowlog_max_len'),
+  });
+  executor.addJournal({ append: (db, argv) => journal.push({ db, argv }) });
+  const client = new Client(1, '127.0.0.1:1', '127.0.0.1:2', 9, clock.now(), config.str('requirepass') === '', () => undefined);
+  const run = (...argv: string[]): Reply | Promise<Reply> => executor.execute(client, argv);
+  return { run, client, store, stats, journal, executor, config };
+}
+
+const errLine = (r: Reply | Promise<Reply>): string => {
+  if (r instanceof Promise || r.t !== 'error') throw new Error(`expected an error reply, got ${JSON.stringify(r)}`);
+  return r.v;
+};
+
+describe('Executor', () => {
+  it.each([
+    [['nosuch'], "ERR unknown command 'nosuch', with args beginning with: "],
+    [['nosuch', 'a', 'b'], "ERR unknown command 'nosuch', with args beginning with: 'a' 'b' "],
+    [['GET'], "ERR wrong number of arguments for 'get' command"],
+    [['get', 'a', 'b'], "ERR wrong number of arguments for 'get' command"],
+    [['set', 'a'], "ERR wrong number of arguments for 'set' command"],
+    [['config'], "ERR wrong number of arguments for 'config' command"],
+    [['config', 'nope'], "ERR unknown subcommand 'nope'. Try CONFIG HELP."],
+    [['CONFIG', 'GET'], "ERR wrong number of arguments for 'config|get' command"],
+    [['boom'], 'WRONGTYPE Operation against a key holding the wrong kind of value'],
+    [['crash'], "ERR internal error while running 'crash'"],
+  ])('%j -> %s', (argv, expected) => {
+    const { run } = setup();
+    expect(errLine(run(...argv))).toBe(expected);
+  });
+
+  it('is case-insensitive for command and subcommand names', () => {
+    const { run } = setup();
+    expect(run('SeT', 'k', 'v')).toBe(OK);
+    expect(run('CoNfIg', 'gEt', 'x')).toBe(OK);
+  });
+
+  it('requires AUTH when requirepass is set, except for no_auth commands', () => {
+    const { run, client } = setup({ requirepass: 'pw' });
+    expect(errLine(run('get', 'k'))).toBe('NOAUTH Authentication required.');
+    expect(run('auth', 'pw')).toBe(OK);
+    expect(client.authenticated).toBe(true);
+    expect(run('get', 'k')).toEqual({ t: 'nullbulk' });
+  });
+
+  it('answers OOM for denyoom commands when over maxmemory with noeviction', () => {
+    const { run } = setup({ maxmemory: 1024 * 1024 });
+    expect(run('set', 'a', 'x'.repeat(2 * 1024 * 1024))).toBe(OK);
+    expect(errLine(run('set', 'b', 'y'))).toBe("OOM command not allowed when used memory > 'maxmemory'.");
+    // Reads still work.
+    expect(run('get', 'b')).toEqual({ t: 'nullbulk' });
+  });
+
+  it('journals writes with the client db and counts them as dirty', () => {
+    const { run, client, journal, stats } = setup();
+    run('set', 'a', '1');
+    client.db = 3;
+    run('set', 'b', '2');
+    run('get', 'a');
+    expect(journal).toEqual([
+      { db: 0, argv: ['SET', 'a', '1'] },
+      { db: 3, argv: ['SET', 'b', '2'] },
+    ]);
+    expect(stats.dirty).toBe(2);
+  });
+
+  it('keeps per-command stats, counting rejected and failed calls apart', () => {
+    const { run, executor } = setup();
+    run('get', 'a');
+    run('get');
+    run('boom');
+    expect(executor.commandStats.get('get')).toMatchObject({ calls: 1, rejectedCalls: 1, failedCalls: 0 });
+    expect(executor.commandStats.get('boom')).toMatchObject({ calls: 1, failedCalls: 1 });
+  });
+
+  it('returns a promise for asynchronous handlers', async () => {
+    const { run } = setup();
+    const r = run('later');
+    expect(r).toBeInstanceOf(Promise);
+    expect(await r).toEqual(bulk('done'));
+  });
+
+  it('records the slowlog with truncated arguments and bounded length', () => {
+    const { run, executor } = setup({ slowlog_log_slower_than: 0, slowlog_max_len: 2 });
+    run('set', 'k', 'v'.repeat(300));
+    run('get', 'k');
+    run('get', 'z');
+    const log = executor.slowlog();
+    expect(log.length).toBe(2);
+    expect(log[0]?.argv).toEqual(['get', 'z']);
+    expect(log[1]?.argv).toEqual(['get', 'k']);
+    executor.slowlogReset();
+    run('set', 'k', 'v'.repeat(300));
+    expect(executor.slowlog()[0]?.argv[2]).toBe('v'.repeat(128) + '... (172 more bytes)');
+  });
+});
