@@ -1,2 +1,921 @@
-import type { CommandSpec } from './spec.js';
-export const stringCommands: CommandSpec[] = [];
+// Strings family: GET/SET and their variants, counters, ranges, MGET/MSET and LCS, with Redis 7 semantics.
+import { constants as bufferConstants } from 'node:buffer';
+import type { CommandContext } from './context.js';
+import { asString, expireAt, inInt64, intArg, isOpt, parseInt64 } from './args.js';
+import { errors } from './errors.js';
+import { command, type CommandSpec } from './spec.js';
+import { array, bulk, bulkOrNull, int, NULL_BULK, OK, record, type Reply } from '../resp/reply.js';
+
+// ---------------------------------------------------------------------------------------------
+// Shared helpers
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The string at `key` for commands Redis implements with lookupKeyRead (keyspace hits/misses are
+ * counted); undefined when missing, WRONGTYPE for collections.
+ */
+function readString(ctx: CommandContext, key: string): string | undefined {
+  const e = ctx.store.read(ctx.db, key);
+  return e === undefined ? undefined : asString(e.value);
+}
+
+/**
+ * Largest string a command may build: proto-max-bulk-len, and never more than V8 can hold (the
+ * default 512mb is a few bytes above V8's limit, which would otherwise surface as an internal error).
+ */
+function maxStringLength(ctx: CommandContext): number {
+  return Math.min(ctx.server.config.num('proto_max_bulk_len'), bufferConstants.MAX_STRING_LENGTH);
+}
+
+/** Redis's checkStringLength: the size a SETRANGE/APPEND would produce must fit. */
+function checkStringLength(ctx: CommandContext, total: number): void {
+  if (total > maxStringLength(ctx)) throw errors.stringTooLong();
+}
+
+// ---------------------------------------------------------------------------------------------
+// SET / GETEX extended options (Redis's parseExtendedStringArgumentsOrReply)
+// ---------------------------------------------------------------------------------------------
+
+const F_NX = 1;
+const F_XX = 2;
+const F_GET = 4;
+const F_KEEPTTL = 8;
+const F_PERSIST = 16;
+const F_EX = 32;
+const F_PX = 64;
+const F_EXAT = 128;
+const F_PXAT = 256;
+const F_EXPIRE = F_EX | F_PX | F_EXAT | F_PXAT;
+
+const EXPIRE_OPTIONS: readonly (readonly [string, number])[] = [
+  ['EX', F_EX],
+  ['PX', F_PX],
+  ['EXAT', F_EXAT],
+  ['PXAT', F_PXAT],
+];
+
+interface ExtendedArgs {
+  flags: number;
+  /** The raw expire argument of EX/PX/EXAT/PXAT, if one was given. */
+  expire: string | undefined;
+}
+
+/**
+ * Parses the options after the key (GETEX) or key and value (SET). Exactly Redis's rules: a
+ * repeated option is fine (`EX 1 EX 2` keeps the last), conflicting ones are a syntax error, and an
+ * expire option without its argument is a syntax error too.
+ */
+function parseExtended(argv: readonly string[], start: number, forSet: boolean): ExtendedArgs {
+  let flags = 0;
+  let expire: string | undefined;
+  for (let j = start; j < argv.length; j++) {
+    const opt = argv[j] as string;
+    const hasNext = j < argv.length - 1;
+    if (forSet && isOpt(opt, 'NX') && (flags & F_XX) === 0) {
+      flags |= F_NX;
+    } else if (forSet && isOpt(opt, 'XX') && (flags & F_NX) === 0) {
+      flags |= F_XX;
+    } else if (forSet && isOpt(opt, 'GET')) {
+      flags |= F_GET;
+    } else if (forSet && isOpt(opt, 'KEEPTTL') && (flags & (F_PERSIST | F_EXPIRE)) === 0) {
+      flags |= F_KEEPTTL;
+    } else if (!forSet && isOpt(opt, 'PERSIST') && (flags & (F_KEEPTTL | F_EXPIRE)) === 0) {
+      flags |= F_PERSIST;
+    } else {
+      const flag = expireOption(opt);
+      // The same expire option may repeat; any other expire option, KEEPTTL or PERSIST conflicts.
+      const conflicts = F_KEEPTTL | F_PERSIST | (F_EXPIRE & ~flag);
+      if (flag === 0 || !hasNext || (flags & conflicts) !== 0) throw errors.syntax();
+      flags |= flag;
+      expire = argv[++j] as string;
+    }
+  }
+  return { flags, expire };
+}
+
+function expireOption(opt: string): number {
+  for (const [name, flag] of EXPIRE_OPTIONS) if (isOpt(opt, name)) return flag;
+  return 0;
+}
+
+/** The absolute expire time (unix ms) an EX/PX/EXAT/PXAT argument names, with Redis's errors. */
+function resolveExpire(ctx: CommandContext, flags: number, raw: string, cmd: string): number {
+  const unit = (flags & (F_EX | F_EXAT)) !== 0 ? 's' : 'ms';
+  const absolute = (flags & (F_EXAT | F_PXAT)) !== 0;
+  return expireAt(raw, unit, absolute, ctx.now, cmd, false);
+}
+
+/**
+ * Redis's setGenericCommand, shared by SET, SETNX, SETEX and PSETEX. `at` is the absolute expiry
+ * (undefined: none given). Always journals the normalized effect (`SET k v`, `SET k v KEEPTTL`,
+ * `SET k v PXAT ms`, or `DEL k` when the expiry is already past), never the conditions.
+ */
+function setGeneric(
+  ctx: CommandContext,
+  key: string,
+  value: string,
+  flags: number,
+  at: number | undefined,
+  okReply: Reply,
+  abortReply: Reply,
+): Reply {
+  const db = ctx.db;
+  // GET reads (and type-checks) before anything changes, as Redis does.
+  const old = (flags & F_GET) !== 0 ? bulkOrNull(readString(ctx, key)) : undefined;
+  if ((flags & (F_NX | F_XX)) !== 0) {
+    const found = db.get(key) !== undefined;
+    if (((flags & F_NX) !== 0 && found) || ((flags & F_XX) !== 0 && !found)) return old ?? abortReply;
+  }
+  if (at !== undefined && at <= ctx.now) {
+    // An EXAT/PXAT in the past: the key would be born expired, so the net effect is a delete.
+    if (db.delete(key)) ctx.propagate(['DEL', key]);
+  } else if (at !== undefined) {
+    db.set(key, value, at);
+    ctx.propagate(['SET', key, value, 'PXAT', String(at)]);
+  } else if ((flags & F_KEEPTTL) !== 0) {
+    db.set(key, value, 'keep');
+    ctx.propagate(['SET', key, value, 'KEEPTTL']);
+  } else {
+    db.set(key, value, 0);
+    ctx.propagate(['SET', key, value]);
+  }
+  return old ?? okReply;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Handlers: get / set family
+// ---------------------------------------------------------------------------------------------
+
+function getCmd(ctx: CommandContext, argv: string[]): Reply {
+  const e = ctx.store.read(ctx.db, argv[1] as string);
+  if (e === undefined) return NULL_BULK;
+  return bulk(asString(e.value));
+}
+
+function setCmd(ctx: CommandContext, argv: string[]): Reply {
+  const { flags, expire } = parseExtended(argv, 3, true);
+  const at = expire === undefined ? undefined : resolveExpire(ctx, flags, expire, 'set');
+  return setGeneric(ctx, argv[1] as string, argv[2] as string, flags, at, OK, NULL_BULK);
+}
+
+function setnxCmd(ctx: CommandContext, argv: string[]): Reply {
+  return setGeneric(ctx, argv[1] as string, argv[2] as string, F_NX, undefined, int(1), int(0));
+}
+
+function setexCmd(ctx: CommandContext, argv: string[]): Reply {
+  const at = resolveExpire(ctx, F_EX, argv[2] as string, 'setex');
+  return setGeneric(ctx, argv[1] as string, argv[3] as string, 0, at, OK, NULL_BULK);
+}
+
+function psetexCmd(ctx: CommandContext, argv: string[]): Reply {
+  const at = resolveExpire(ctx, F_PX, argv[2] as string, 'psetex');
+  return setGeneric(ctx, argv[1] as string, argv[3] as string, 0, at, OK, NULL_BULK);
+}
+
+/**
+ * GETEX: options are checked for syntax first, but a missing key answers nil before the expire
+ * value is validated (Redis's order). Journaled as PEXPIREAT, DEL or PERSIST; plain GETEX is a read.
+ */
+function getexCmd(ctx: CommandContext, argv: string[]): Reply {
+  const key = argv[1] as string;
+  const { flags, expire } = parseExtended(argv, 2, false);
+  const db = ctx.db;
+  const e = ctx.store.read(db, key);
+  if (e === undefined) return NULL_BULK;
+  const value = asString(e.value);
+  if (expire !== undefined) {
+    const at = resolveExpire(ctx, flags, expire, 'getex');
+    if ((flags & (F_EXAT | F_PXAT)) !== 0 && at <= ctx.now) {
+      db.delete(key);
+      ctx.propagate(['DEL', key]);
+    } else {
+      db.setExpire(key, e, at);
+      ctx.propagate(['PEXPIREAT', key, String(at)]);
+    }
+  } else if ((flags & F_PERSIST) !== 0 && e.expireAt !== 0) {
+    db.setExpire(key, e, 0);
+    ctx.propagate(['PERSIST', key]);
+  }
+  return bulk(value);
+}
+
+function getdelCmd(ctx: CommandContext, argv: string[]): Reply {
+  const key = argv[1] as string;
+  const value = readString(ctx, key);
+  if (value === undefined) return NULL_BULK;
+  ctx.db.delete(key);
+  ctx.propagate(['DEL', key]);
+  return bulk(value);
+}
+
+function getsetCmd(ctx: CommandContext, argv: string[]): Reply {
+  const key = argv[1] as string;
+  const value = argv[2] as string;
+  const old = readString(ctx, key);
+  ctx.db.set(key, value, 0);
+  ctx.propagate(['SET', key, value]);
+  return bulkOrNull(old);
+}
+
+/** MGET never fails: missing keys and non-string values are nil. */
+function mgetCmd(ctx: CommandContext, argv: string[]): Reply {
+  const db = ctx.db;
+  const out: Reply[] = new Array<Reply>(argv.length - 1);
+  for (let i = 1; i < argv.length; i++) {
+    const e = ctx.store.read(db, argv[i] as string);
+    out[i - 1] = e !== undefined && typeof e.value === 'string' ? bulk(e.value) : NULL_BULK;
+  }
+  return array(out);
+}
+
+function msetCmd(ctx: CommandContext, argv: string[]): Reply {
+  if (argv.length % 2 === 0) throw errors.wrongArity('mset');
+  const db = ctx.db;
+  for (let i = 1; i < argv.length; i += 2) db.set(argv[i] as string, argv[i + 1] as string, 0);
+  ctx.propagate(argv);
+  return OK;
+}
+
+/** MSETNX sets nothing if any key exists (of any type); replayed as the MSET it became. */
+function msetnxCmd(ctx: CommandContext, argv: string[]): Reply {
+  if (argv.length % 2 === 0) throw errors.wrongArity('msetnx');
+  const db = ctx.db;
+  for (let i = 1; i < argv.length; i += 2) if (db.get(argv[i] as string) !== undefined) return int(0);
+  for (let i = 1; i < argv.length; i += 2) db.set(argv[i] as string, argv[i + 1] as string, 0);
+  ctx.propagate(['MSET', ...argv.slice(1)]);
+  return int(1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Handlers: APPEND, STRLEN, ranges
+// ---------------------------------------------------------------------------------------------
+
+/** APPEND keeps the key's TTL; the size limit applies only when growing an existing value. */
+function appendCmd(ctx: CommandContext, argv: string[]): Reply {
+  const key = argv[1] as string;
+  const tail = argv[2] as string;
+  const db = ctx.db;
+  const e = db.get(key);
+  let len: number;
+  if (e === undefined) {
+    db.set(key, tail, 0);
+    len = tail.length;
+  } else {
+    const cur = asString(e.value);
+    checkStringLength(ctx, cur.length + tail.length);
+    const next = cur + tail;
+    db.set(key, next, 'keep');
+    len = next.length;
+  }
+  ctx.propagate(argv);
+  return int(len);
+}
+
+function strlenCmd(ctx: CommandContext, argv: string[]): Reply {
+  return int(readString(ctx, argv[1] as string)?.length ?? 0);
+}
+
+/** Redis's GETRANGE index arithmetic (both ends inclusive, negatives from the end, clamped). */
+export function substringRange(s: string, start: number, end: number): string {
+  const n = s.length;
+  if (start < 0 && end < 0 && start > end) return '';
+  if (start < 0) start = n + start;
+  if (end < 0) end = n + end;
+  if (start < 0) start = 0;
+  if (end < 0) end = 0;
+  if (end >= n) end = n - 1;
+  if (start > end || n === 0) return '';
+  return s.slice(start, end + 1);
+}
+
+function getrangeCmd(ctx: CommandContext, argv: string[]): Reply {
+  // Both indexes are validated before the key is looked at, as Redis does.
+  const start = intArg(argv[2] as string);
+  const end = intArg(argv[3] as string);
+  const s = readString(ctx, argv[1] as string);
+  if (s === undefined) return bulk('');
+  return bulk(substringRange(s, start, end));
+}
+
+/** SETRANGE zero-pads past the end; an empty value changes nothing (and creates nothing). */
+function setrangeCmd(ctx: CommandContext, argv: string[]): Reply {
+  const key = argv[1] as string;
+  const offset = intArg(argv[2] as string);
+  const value = argv[3] as string;
+  if (offset < 0) throw errors.outOfRange('offset');
+  const db = ctx.db;
+  const e = db.get(key);
+  let cur = '';
+  if (e !== undefined) cur = asString(e.value);
+  if (value.length === 0) return int(cur.length);
+  checkStringLength(ctx, offset + value.length);
+  const next =
+    offset >= cur.length
+      ? cur + '\0'.repeat(offset - cur.length) + value
+      : cur.slice(0, offset) + value + cur.slice(offset + value.length);
+  db.set(key, next, e === undefined ? 0 : 'keep');
+  ctx.propagate(argv);
+  return int(next.length);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Integer counters: exact int64 arithmetic, with a plain-number fast path below 2^53
+// ---------------------------------------------------------------------------------------------
+
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+const MIN_SAFE = -MAX_SAFE;
+
+/** Adds `by` to the integer at `key` (0 when missing), keeping the TTL. */
+function incrBy(ctx: CommandContext, argv: readonly string[], by: number | bigint): Reply {
+  const key = argv[1] as string;
+  const db = ctx.db;
+  const e = db.get(key);
+  let cur: number | bigint = 0;
+  if (e !== undefined) {
+    const v = parseInt64(asString(e.value));
+    if (v === null) throw errors.notInteger();
+    cur = v;
+  }
+  let next: number | bigint;
+  const fast = typeof cur === 'number' && typeof by === 'number' ? cur + by : NaN;
+  if (Number.isSafeInteger(fast)) {
+    // Both operands are safe integers and so is their (correctly rounded, hence exact) sum.
+    next = fast;
+  } else {
+    const big = BigInt(cur) + BigInt(by);
+    if (!inInt64(big)) throw errors.overflow();
+    // Back to a plain number whenever it is exact, so replies and fast paths stay uniform.
+    next = big >= MIN_SAFE && big <= MAX_SAFE ? Number(big) : big;
+  }
+  db.set(key, String(next), e === undefined ? 0 : 'keep');
+  ctx.propagate(argv);
+  return int(next);
+}
+
+function incrbyArg(raw: string): number | bigint {
+  const v = parseInt64(raw);
+  if (v === null) throw errors.notInteger();
+  return v;
+}
+
+function decrbyCmd(ctx: CommandContext, argv: string[]): Reply {
+  const v = incrbyArg(argv[2] as string);
+  // Negating INT64_MIN overflows; Redis reports it before looking at the key.
+  if (v === -9223372036854775808n) throw errors.generic('decrement would overflow');
+  return incrBy(ctx, argv, typeof v === 'number' ? (v === 0 ? 0 : -v) : -v);
+}
+
+// ---------------------------------------------------------------------------------------------
+// INCRBYFLOAT: emulates Redis's x86-64 `long double` (80-bit x87 extended precision) arithmetic
+// exactly, so that results match Redis digit for digit: 1 + -1.1 is "-0.1" there, whereas doubles
+// would give "-0.10000000000000009". Values are m * 2^e with a 64-bit integer mantissa.
+// ---------------------------------------------------------------------------------------------
+
+/** A finite 80-bit extended value: (-1)^neg * m * 2^e, 0 <= m < 2^64 (m = 0 is zero). */
+export interface LongDouble {
+  readonly neg: boolean;
+  readonly m: bigint;
+  readonly e: number;
+}
+
+/** The result of parsing: a finite value, or an infinity (which INCRBYFLOAT then rejects). */
+export type ParsedLongDouble = LongDouble | { readonly inf: true; readonly neg: boolean };
+
+const TWO64 = 1n << 64n;
+const TWO63 = 1n << 63n;
+/** Exponent of the smallest subnormal, 2^-16445 (minimum normal 2^-16382 with 63 fraction bits). */
+const LD_MIN_EXP = -16445;
+/** Largest finite value is (2^64 - 1) * 2^16320. */
+const LD_MAX_EXP = 16320;
+/** Redis's MAX_LONG_DOUBLE_CHARS: longer inputs are not valid floats. */
+const MAX_LONG_DOUBLE_CHARS = 5 * 1024;
+const TEN17 = 10n ** 17n;
+const LD_ZERO: LongDouble = { neg: false, m: 0n, e: 0 };
+
+function bitLength(n: bigint): number {
+  return n === 0n ? 0 : n.toString(2).length;
+}
+
+/**
+ * Rounds num/den * 2^k (num, den > 0) to the nearest long double, ties to even, with gradual
+ * underflow. 'inf' on overflow, 'zero' when it underflows to zero.
+ */
+function roundLongDouble(neg: boolean, num: bigint, den: bigint, k: number): LongDouble | 'inf' | 'zero' {
+  let e = Math.max(bitLength(num) - bitLength(den) + k - 64, LD_MIN_EXP);
+  for (;;) {
+    const shift = k - e;
+    const n = shift >= 0 ? num << BigInt(shift) : num;
+    const d = shift >= 0 ? den : den << BigInt(-shift);
+    let q = n / d;
+    if (q >= TWO64) {
+      e++;
+      continue;
+    }
+    const twiceRem = 2n * (n - q * d);
+    if (twiceRem > d || (twiceRem === d && (q & 1n) === 1n)) q += 1n;
+    if (q === TWO64) {
+      q = TWO63;
+      e++;
+    }
+    if (q === 0n) return 'zero';
+    if (e > LD_MAX_EXP) return 'inf';
+    return { neg, m: q, e };
+  }
+}
+
+const DECIMAL_RE = /^(\d*)(?:\.(\d*))?(?:e([+-]?\d+))?$/;
+const HEX_RE = /^([0-9a-f]*)(?:\.([0-9a-f]*))?(?:p([+-]?\d+))?$/;
+
+function isCSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13);
+}
+
+/**
+ * Redis's string2ld: strtold over the whole string (decimal, hex float, inf/infinity, any case),
+ * rejecting leading spaces, trailing garbage, NaN, and out-of-range values (overflow to
+ * infinity or underflow to zero). Null when not a valid float.
+ */
+export function parseLongDouble(s: string): ParsedLongDouble | null {
+  if (s.length === 0 || s.length >= MAX_LONG_DOUBLE_CHARS) return null;
+  const c0 = s.charCodeAt(0);
+  if (isCSpace(c0)) return null;
+  const signed = c0 === 43 /* + */ || c0 === 45; /* - */
+  const neg = c0 === 45;
+  const body = (signed ? s.slice(1) : s).toLowerCase();
+  if (body === 'inf' || body === 'infinity') return { inf: true, neg };
+  if (body.startsWith('0x')) return parseHexBody(body.slice(2), neg);
+  return parseDecimalBody(body, neg);
+}
+
+function parseDecimalBody(body: string, neg: boolean): LongDouble | null {
+  const m = DECIMAL_RE.exec(body);
+  if (m === null) return null;
+  const intDigits = m[1] ?? '';
+  const fracDigits = m[2] ?? '';
+  if (intDigits.length + fracDigits.length === 0) return null;
+  const all = (intDigits + fracDigits).replace(/^0+/, '');
+  if (all === '') return { neg, m: 0n, e: 0 };
+  const digits = all.replace(/0+$/, '');
+  const exp10 = (m[3] === undefined ? 0 : Number(m[3])) - fracDigits.length + (all.length - digits.length);
+  // The value lies in [10^(mag-1), 10^mag): decide hopeless exponents without huge powers of ten.
+  const mag = digits.length + exp10;
+  if (mag > 4934 || mag < -4952) return null;
+  const d = BigInt(digits);
+  const r =
+    exp10 >= 0 ? roundLongDouble(neg, d * 10n ** BigInt(exp10), 1n, 0) : roundLongDouble(neg, d, 10n ** BigInt(-exp10), 0);
+  return typeof r === 'string' ? null : r;
+}
+
+function parseHexBody(body: string, neg: boolean): LongDouble | null {
+  const m = HEX_RE.exec(body);
+  if (m === null) return null;
+  const intDigits = m[1] ?? '';
+  const fracDigits = m[2] ?? '';
+  if (intDigits.length + fracDigits.length === 0) return null;
+  const hex = (intDigits + fracDigits).replace(/^0+/, '');
+  if (hex === '') return { neg, m: 0n, e: 0 };
+  const h = BigInt('0x' + hex);
+  const exp2 = (m[3] === undefined ? 0 : Number(m[3])) - 4 * fracDigits.length;
+  const mag = bitLength(h) + exp2;
+  if (mag > 16385 || mag < -16447) return null;
+  const r = roundLongDouble(neg, h, 1n, exp2);
+  return typeof r === 'string' ? null : r;
+}
+
+/** a + b in long double; null when the result is NaN or infinite. */
+export function addLongDouble(a: ParsedLongDouble, b: ParsedLongDouble): LongDouble | null {
+  if ('inf' in a || 'inf' in b) return null;
+  if (a.m === 0n) return b;
+  if (b.m === 0n) return a;
+  const e = Math.min(a.e, b.e);
+  const sa = a.m << BigInt(a.e - e);
+  const sb = b.m << BigInt(b.e - e);
+  const sum = (a.neg ? -sa : sa) + (b.neg ? -sb : sb);
+  if (sum === 0n) return LD_ZERO;
+  const r = roundLongDouble(sum < 0n, sum < 0n ? -sum : sum, 1n, e);
+  return typeof r === 'string' ? null : r;
+}
+
+/**
+ * Redis's human-friendly long double format: printf("%.17Lf") (exact, ties to even), trailing
+ * zeros and a trailing point removed, and "-0" shown as "0".
+ */
+export function formatLongDouble(v: LongDouble): string {
+  let q: bigint;
+  if (v.e >= 0) {
+    q = (v.m << BigInt(v.e)) * TEN17;
+  } else {
+    const n = v.m * TEN17;
+    const shift = BigInt(-v.e);
+    q = n >> shift;
+    const rem = n - (q << shift);
+    const half = 1n << (shift - 1n);
+    if (rem > half || (rem === half && (q & 1n) === 1n)) q += 1n;
+  }
+  const digits = q.toString().padStart(18, '0');
+  const intPart = digits.slice(0, -17);
+  const frac = digits.slice(-17).replace(/0+$/, '');
+  const out = (v.neg ? '-' : '') + (frac === '' ? intPart : `${intPart}.${frac}`);
+  return out === '-0' ? '0' : out;
+}
+
+/** Journaled as `SET k <result> KEEPTTL` so replay never redoes float arithmetic. */
+function incrbyfloatCmd(ctx: CommandContext, argv: string[]): Reply {
+  const key = argv[1] as string;
+  const db = ctx.db;
+  const e = db.get(key);
+  let cur: ParsedLongDouble | null = LD_ZERO;
+  if (e !== undefined) cur = parseLongDouble(asString(e.value));
+  if (cur === null) throw errors.notFloat();
+  const by = parseLongDouble(argv[2] as string);
+  if (by === null) throw errors.notFloat();
+  const sum = addLongDouble(cur, by);
+  if (sum === null) throw errors.generic('increment would produce NaN or Infinity');
+  const out = formatLongDouble(sum);
+  db.set(key, out, e === undefined ? 0 : 'keep');
+  ctx.propagate(['SET', key, out, 'KEEPTTL']);
+  return bulk(out);
+}
+
+// ---------------------------------------------------------------------------------------------
+// LCS
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * LCS with Redis's dynamic-programming table and backtracking, so that the string and the match
+ * ranges (IDX) come out identical to Redis's when several longest subsequences exist.
+ */
+function lcsCmd(ctx: CommandContext, argv: string[]): Reply {
+  const db = ctx.db;
+  const ea = ctx.store.read(db, argv[1] as string);
+  const eb = ctx.store.read(db, argv[2] as string);
+  const va = ea?.value ?? '';
+  const vb = eb?.value ?? '';
+  if (typeof va !== 'string' || typeof vb !== 'string') {
+    throw errors.generic('The specified keys must contain string values');
+  }
+  let getLen = false;
+  let getIdx = false;
+  let withMatchLen = false;
+  let minMatchLen = 0;
+  for (let j = 3; j < argv.length; j++) {
+    const opt = argv[j] as string;
+    if (isOpt(opt, 'IDX')) getIdx = true;
+    else if (isOpt(opt, 'LEN')) getLen = true;
+    else if (isOpt(opt, 'WITHMATCHLEN')) withMatchLen = true;
+    else if (isOpt(opt, 'MINMATCHLEN') && j < argv.length - 1) minMatchLen = Math.max(0, intArg(argv[++j] as string));
+    else throw errors.syntax();
+  }
+  if (getLen && getIdx) throw errors.generic('If you want both the length and indexes, please just use IDX.');
+
+  const a = va;
+  const b = vb;
+  const alen = a.length;
+  const blen = b.length;
+  const w = blen + 1;
+  const cells = (alen + 1) * w;
+  if (cells * 4 > ctx.server.config.num('proto_max_bulk_len')) {
+    throw errors.generic('Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len');
+  }
+  let t: Uint32Array;
+  try {
+    t = new Uint32Array(cells);
+  } catch {
+    throw errors.generic('Insufficient memory, failed allocating transient memory for LCS');
+  }
+  // t[i*w + j] = LCS length of a[0..i) and b[0..j); row and column 0 stay zero.
+  for (let i = 1; i <= alen; i++) {
+    const ca = a.charCodeAt(i - 1);
+    const row = i * w;
+    const prev = row - w;
+    for (let j = 1; j <= blen; j++) {
+      if (ca === b.charCodeAt(j - 1)) {
+        t[row + j] = (t[prev + j - 1] as number) + 1;
+      } else {
+        const up = t[prev + j] as number;
+        const left = t[row + j - 1] as number;
+        t[row + j] = up > left ? up : left;
+      }
+    }
+  }
+  const total = t[alen * w + blen] as number;
+  if (getLen && !getIdx) return int(total);
+
+  // Walk back from the end, collecting the subsequence and its contiguous ranges (emitted from
+  // the end of the strings towards the start, as Redis does).
+  const out = Buffer.allocUnsafe(total);
+  const matches: Reply[] = [];
+  let idx = total;
+  let i = alen;
+  let j = blen;
+  const unset = alen;
+  let aStart = unset;
+  let aEnd = 0;
+  let bStart = 0;
+  let bEnd = 0;
+  while (i > 0 && j > 0) {
+    let emit = false;
+    const ca = a.charCodeAt(i - 1);
+    if (ca === b.charCodeAt(j - 1)) {
+      out[idx - 1] = ca;
+      if (aStart === unset) {
+        aStart = aEnd = i - 1;
+        bStart = bEnd = j - 1;
+      } else if (aStart === i && bStart === j) {
+        aStart--;
+        bStart--;
+      } else {
+        emit = true;
+      }
+      if (aStart === 0 || bStart === 0) emit = true;
+      idx--;
+      i--;
+      j--;
+    } else {
+      const up = t[(i - 1) * w + j] as number;
+      const left = t[i * w + j - 1] as number;
+      if (up > left) i--;
+      else j--;
+      if (aStart !== unset) emit = true;
+    }
+    if (emit) {
+      const matchLen = aEnd - aStart + 1;
+      if (getIdx && (minMatchLen === 0 || matchLen >= minMatchLen)) {
+        const range: Reply[] = [array([int(aStart), int(aEnd)]), array([int(bStart), int(bEnd)])];
+        if (withMatchLen) range.push(int(matchLen));
+        matches.push(array(range));
+      }
+      aStart = unset;
+    }
+  }
+  if (getIdx) {
+    return record([
+      ['matches', array(matches)],
+      ['len', int(total)],
+    ]);
+  }
+  return bulk(out.toString('latin1'));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The table
+// ---------------------------------------------------------------------------------------------
+
+const GETRANGE_COMPLEXITY =
+  'O(N) where N is the length of the returned string. The complexity is ultimately determined by the returned length, but because creating a substring from an existing string is very cheap, it can be considered O(1) for small strings.';
+
+export const stringCommands: CommandSpec[] = [
+  command({
+    name: 'get',
+    arity: 2,
+    flags: ['readonly', 'fast'],
+    keys: [1, 1, 1],
+    group: 'string',
+    summary: 'Get the value of a key',
+    since: '1.0.0',
+    syntax: 'key',
+    handler: getCmd,
+  }),
+  command({
+    name: 'set',
+    arity: -3,
+    flags: ['write', 'denyoom'],
+    keys: [1, 1, 1],
+    group: 'string',
+    summary: 'Set the string value of a key',
+    since: '1.0.0',
+    syntax:
+      'key value [NX | XX] [GET] [EX seconds | PX milliseconds | EXAT unix-time-seconds | PXAT unix-time-milliseconds | KEEPTTL]',
+    handler: setCmd,
+  }),
+  command({
+    name: 'setnx',
+    arity: 3,
+    flags: ['write', 'denyoom', 'fast'],
+    keys: [1, 1, 1],
+    group: 'string',
+    summary: 'Set the value of a key, only if the key does not exist',
+    since: '1.0.0',
+    syntax: 'key value',
+    handler: setnxCmd,
+  }),
+  command({
+    name: 'setex',
+    arity: 4,
+    flags: ['write', 'denyoom'],
+    keys: [1, 1, 1],
+    group: 'string',
+    summary: 'Set the value and expiration of a key',
+    since: '2.0.0',
+    syntax: 'key seconds value',
+    handler: setexCmd,
+  }),
+  command({
+    name: 'psetex',
+    arity: 4,
+    flags: ['write', 'denyoom'],
+    keys: [1, 1, 1],
+    group: 'string',
+    summary: 'Set the value and expiration in milliseconds of a key',
+    since: '2.6.0',
+    syntax: 'key milliseconds value',
+    handler: psetexCmd,
+  }),
+  command({
+    name: 'getex',
+    arity: -2,
+    flags: ['write', 'fast'],
+    keys: [1, 1, 1],
+    group: 'string',
+    summary: 'Get the value of a key and optionally set its expiration',
+    since: '6.2.0',
+    syntax: 'key [EX seconds | PX milliseconds | EXAT unix-time-seconds | PXAT unix-time-milliseconds | PERSIST]',
+    handler: getexCmd,
+  }),
+  command({
+    name: 'getdel',
+    arity: 2,
+    flags: ['write', 'fast'],
+    keys: [1, 1, 1],
+    group: 'string',
+    summary: 'Get the value of a key and delete the key',
+    since: '6.2.0',
+    syntax: 'key',
+    handler: getdelCmd,
+  }),
+  command({
+    name: 'getset',
+    arity: 3,
+    flags: ['write', 'denyoom', 'fast'],
+    keys: [1, 1, 1],
+    group: 'string',
+    summary: 'Set the string value of a key and return its old value',
+    since: '1.0.0',
+    syntax: 'key value',
+    handler: getsetCmd,
+  }),
+  command({
+    name: 'mget',
+    arity: -2,
+    flags: ['readonly', 'fast'],
+    keys: [1, -1, 1],
+    group: 'string',
+    summary: 'Get the values of all the given keys',
+    since: '1.0.0',
+    complexity: 'O(N) where N is the number of keys to retrieve.',
+    syntax: 'key [key ...]',
+    handler: mgetCmd,
+  }),
+  command({
+    name: 'mset',
+    arity: -3,
+    flags: ['write', 'denyoom'],
+    keys: [1, -1, 2],
+    group: 'string',
+    summary: 'Set multiple keys to multiple values',
+    since: '1.0.1',
+    complexity: 'O(N) where N is the number of keys to set.',
+    syntax: 'key value [key value ...]',
+    handler: msetCmd,
+  }),
+  command({
+    name: 'msetnx',
+    arity: -3,
+    flags: ['write', 'denyoom'],
+    keys: [1, -1, 2],
+    group: 'string',
+    summary: 'Set multiple keys to multiple values, only if none of the keys exist',
+    since: '1.0.1',
+    complexity: 'O(N) where N is the number of keys to set.',
+    syntax: 'key value [key value ...]',
+    handler: msetnxCmd,
+  }),
+  command({
+    name: 'append',
+    arity: 3,
+    flags: ['write', 'denyoom', 'fast'],
+    keys: [1, 1, 1],
+    group: 'string',
+    summary: 'Append a value to a key',
+    since: '2.0.0',
+    complexity:
+      'O(1). The amortized time complexity is O(1) assuming the appended value is small and the already present value is of any size, since the dynamic string library used by Redis will double the free space available on every reallocation.',
+    syntax: 'key value',
+    handler: appendCmd,
+  }),
+  command({
+    name: 'strlen',
+    arity: 2,
+    flags: ['readonly', 'fast'],
+    keys: [1, 1, 1],
+    group: 'string',
+    summary: 'Get the length of the value stored in a key',
+    since: '2.2.0',
+    syntax: 'key',
+    handler: strlenCmd,
+  }),
+  command({
+    name: 'incr',
+    arity: 2,
+    flags: ['write', 'denyoom', 'fast'],
+    keys: [1, 1, 1],
+    group: 'string',
+    summary: 'Increment the integer value of a key by one',
+    since: '1.0.0',
+    syntax: 'key',
+    handler: (ctx, argv) => incrBy(ctx, argv, 1),
+  }),
+  command({
+    name: 'decr',
+    arity: 2,
+    flags: ['write', 'denyoom', 'fast'],
+    keys: [1, 1, 1],
+    group: 'string',
+    summary: 'Decrement the integer value of a key by one',
+    since: '1.0.0',
+    syntax: 'key',
+    handler: (ctx, argv) => incrBy(ctx, argv, -1),
+  }),
+  command({
+    name: 'incrby',
+    arity: 3,
+    flags: ['write', 'denyoom', 'fast'],
+    keys: [1, 1, 1],
+    group: 'string',
+    summary: 'Increment the integer value of a key by the given amount',
+    since: '1.0.0',
+    syntax: 'key increment',
+    handler: (ctx, argv) => incrBy(ctx, argv, incrbyArg(argv[2] as string)),
+  }),
+  command({
+    name: 'decrby',
+    arity: 3,
+    flags: ['write', 'denyoom', 'fast'],
+    keys: [1, 1, 1],
+    group: 'string',
+    summary: 'Decrement the integer value of a key by the given number',
+    since: '1.0.0',
+    syntax: 'key decrement',
+    handler: decrbyCmd,
+  }),
+  command({
+    name: 'incrbyfloat',
+    arity: 3,
+    flags: ['write', 'denyoom', 'fast'],
+    keys: [1, 1, 1],
+    group: 'string',
+    summary: 'Increment the float value of a key by the given amount',
+    since: '2.6.0',
+    syntax: 'key increment',
+    handler: incrbyfloatCmd,
+  }),
+  command({
+    name: 'getrange',
+    arity: 4,
+    flags: ['readonly'],
+    keys: [1, 1, 1],
+    group: 'string',
+    summary: 'Get a substring of the string stored at a key',
+    since: '2.4.0',
+    complexity: GETRANGE_COMPLEXITY,
+    syntax: 'key start end',
+    handler: getrangeCmd,
+  }),
+  command({
+    name: 'setrange',
+    arity: 4,
+    flags: ['write', 'denyoom'],
+    keys: [1, 1, 1],
+    group: 'string',
+    summary: 'Overwrite part of a string at key starting at the specified offset',
+    since: '2.2.0',
+    complexity:
+      'O(1), not counting the time taken to copy the new string in place. Usually, this string is very small so the amortized complexity is O(1). Otherwise, complexity is O(M) with M being the length of the value argument.',
+    syntax: 'key offset value',
+    handler: setrangeCmd,
+  }),
+  command({
+    name: 'substr',
+    arity: 4,
+    flags: ['readonly'],
+    keys: [1, 1, 1],
+    group: 'string',
+    summary: 'Get a substring of the string stored at a key',
+    since: '1.0.0',
+    complexity: GETRANGE_COMPLEXITY,
+    syntax: 'key start end',
+    handler: getrangeCmd,
+  }),
+  command({
+    name: 'lcs',
+    arity: -3,
+    flags: ['readonly'],
+    keys: [1, 2, 1],
+    group: 'string',
+    summary: 'Find longest common substring',
+    since: '7.0.0',
+    complexity: 'O(N*M) where N and M are the lengths of s1 and s2, respectively',
+    syntax: 'key1 key2 [LEN] [IDX] [MINMATCHLEN min-match-len] [WITHMATCHLEN]',
+    handler: lcsCmd,
+  }),
+];
