@@ -1,2 +1,767 @@
-import type { CommandSpec } from './spec.js';
-export const keyspaceCommands: CommandSpec[] = [];
+// The keyspace (generic) command family: existence, deletion, renaming, expiry, iteration, introspection and database selection.
+import type { CommandContext } from './context.js';
+import { CommandError, errors } from './errors.js';
+import { intArg, isOpt, MAX_EXPIRE_MS, parseInt64 } from './args.js';
+import { command, type CommandSpec } from './spec.js';
+import { array, bulk, bulkOrNull, bulks, int, NULL_BULK, OK, simple, type Reply } from '../resp/reply.js';
+import { compileGlob, matchCompiled } from '../glob/glob.js';
+import { isLfuPolicy, lfuDecay } from '../store/eviction.js';
+import type { Keyspace } from '../store/keyspace.js';
+import { typeOf, type Entry, type Value } from '../store/types.js';
+
+const INT32_MIN = -2147483648;
+const INT32_MAX = 2147483647;
+const INT64_MAX = 9223372036854775807n;
+const INT64_MIN = -9223372036854775808n;
+const UINT64_MAX = 18446744073709551615n;
+/** Redis's OBJ_SHARED_REFCOUNT: what OBJECT REFCOUNT reports for its shared integers. */
+const SHARED_REFCOUNT = 2147483647;
+/** Redis shares the string objects for integers 0..OBJ_SHARED_INTEGERS-1. */
+const SHARED_INTEGERS = 10000;
+/** Largest string Redis stores inline with its header (OBJ_ENCODING_EMBSTR_SIZE_LIMIT). */
+const EMBSTR_LIMIT = 44;
+const SCAN_DEFAULT_COUNT = 10;
+
+const sameObject = (): CommandError => errors.generic('source and destination objects are the same');
+
+/**
+ * Redis's getIntFromObjectOrReply: any int64 parses, but only int32 values are accepted; `msg`
+ * replaces both errors when given (SWAPDB's "invalid first DB index").
+ */
+function int32Arg(raw: string, msg?: string): number {
+  const v = parseInt64(raw);
+  if (v === null) throw msg === undefined ? errors.notInteger() : errors.generic(msg);
+  if (typeof v === 'bigint' || v < INT32_MIN || v > INT32_MAX) {
+    throw errors.generic(msg ?? `value is out of range, value must between ${INT32_MIN} and ${INT32_MAX}`);
+  }
+  return v;
+}
+
+/** A database index for MOVE, COPY DB and SELECT: int32 first, then the configured range. */
+function dbIndexArg(ctx: CommandContext, raw: string): number {
+  const id = int32Arg(raw);
+  if (id < 0 || id >= ctx.store.databases) throw errors.dbIndexOutOfRange();
+  return id;
+}
+
+/**
+ * SCAN's cursor, parsed as Redis does with strtoul: an optional sign (a negative cursor wraps
+ * modulo 2^64, so `-1` is a valid cursor past the end), digits, nothing else; leading space and
+ * overflow are `invalid cursor`; the empty string is cursor 0. Cursors past the largest safe
+ * integer are beyond every insertion sequence, so they clamp without changing the answer.
+ */
+function scanCursorArg(raw: string): number {
+  if (raw === '') return 0;
+  const m = /^([+-]?)(\d+)$/.exec(raw);
+  if (m === null) throw errors.generic('invalid cursor');
+  let v = BigInt(m[2] as string);
+  if (v > UINT64_MAX) throw errors.generic('invalid cursor');
+  if (m[1] === '-' && v !== 0n) v = UINT64_MAX + 1n - v;
+  return v > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(v);
+}
+
+/** OBJECT ENCODING of a string, as Redis's tryObjectEncoding would have stored it. */
+function stringEncoding(s: string): string {
+  if (s.length <= 20 && parseInt64(s) !== null) return 'int';
+  return s.length <= EMBSTR_LIMIT ? 'embstr' : 'raw';
+}
+
+/** A value copy for COPY: strings are immutable, collections are cloned deeply. */
+function copyValue(v: Value): Value {
+  return typeof v === 'string' ? v : v.clone();
+}
+
+/**
+ * Lookup for read-only introspection (EXISTS, TYPE, TTL, OBJECT): counts keyspace hits and misses
+ * like Redis's lookupKeyReadWithFlags(LOOKUP_NOTOUCH) but leaves access time and LFU alone.
+ */
+function peekRead(ctx: CommandContext, key: string): Entry | undefined {
+  return ctx.store.peekRead(ctx.db, key);
+}
+
+// ---------------------------------------------------------------------------------------------
+// DEL UNLINK EXISTS TOUCH TYPE
+
+function del(ctx: CommandContext, argv: string[]): Reply {
+  const deleted: string[] = [];
+  for (let i = 1; i < argv.length; i++) {
+    const key = argv[i] as string;
+    if (ctx.db.delete(key)) deleted.push(key);
+  }
+  // Only the keys that were really removed: replaying them is the same effect, and an UNLINK is
+  // journaled as DEL because the replayer has no background thread to hand the freeing to.
+  if (deleted.length > 0) ctx.propagate(['DEL', ...deleted]);
+  return int(deleted.length);
+}
+
+function exists(ctx: CommandContext, argv: string[]): Reply {
+  let n = 0;
+  // A key named twice counts twice, as in Redis.
+  for (let i = 1; i < argv.length; i++) if (peekRead(ctx, argv[i] as string) !== undefined) n++;
+  return int(n);
+}
+
+function touch(ctx: CommandContext, argv: string[]): Reply {
+  let n = 0;
+  for (let i = 1; i < argv.length; i++) if (ctx.store.read(ctx.db, argv[i] as string) !== undefined) n++;
+  return int(n);
+}
+
+function type(ctx: CommandContext, argv: string[]): Reply {
+  const e = peekRead(ctx, argv[1] as string);
+  return simple(e === undefined ? 'none' : typeOf(e.value));
+}
+
+// ---------------------------------------------------------------------------------------------
+// KEYS SCAN RANDOMKEY DBSIZE
+
+function keys(ctx: CommandContext, argv: string[]): Reply {
+  const g = compileGlob(argv[1] as string);
+  const out: string[] = [];
+  for (const k of ctx.db.keys()) if (g.matchAll || matchCompiled(g, k)) out.push(k);
+  return bulks(out);
+}
+
+function scan(ctx: CommandContext, argv: string[]): Reply {
+  // The cursor is checked before the options, so a bad cursor wins over a bad option.
+  const cursor = scanCursorArg(argv[1] as string);
+  let count = SCAN_DEFAULT_COUNT;
+  let pattern: string | undefined;
+  let typeName: string | undefined;
+  for (let i = 2; i < argv.length; i += 2) {
+    const opt = argv[i] as string;
+    const val = argv[i + 1];
+    if (val === undefined) throw errors.syntax();
+    if (isOpt(opt, 'COUNT')) {
+      count = intArg(val);
+      if (count < 1) throw errors.syntax();
+    } else if (isOpt(opt, 'MATCH')) {
+      pattern = val;
+    } else if (isOpt(opt, 'TYPE')) {
+      // Redis 7 compares type names case-insensitively and answers nothing for unknown ones.
+      typeName = val.toLowerCase();
+    } else {
+      throw errors.syntax();
+    }
+  }
+  const g = pattern === undefined || pattern === '*' ? undefined : compileGlob(pattern);
+  const r = ctx.db.scan(
+    cursor,
+    count,
+    (k, e) => (g === undefined || matchCompiled(g, k)) && (typeName === undefined || typeOf(e.value) === typeName),
+  );
+  return array([bulk(String(r.cursor)), bulks(r.keys)]);
+}
+
+function randomkey(ctx: CommandContext): Reply {
+  return bulkOrNull(ctx.db.randomKey());
+}
+
+function dbsize(ctx: CommandContext): Reply {
+  // Like Redis's dictSize: expired keys not yet reclaimed still count.
+  return int(ctx.db.size);
+}
+
+// ---------------------------------------------------------------------------------------------
+// RENAME RENAMENX MOVE COPY
+
+function renameGeneric(ctx: CommandContext, argv: string[], nx: boolean): Reply {
+  const src = argv[1] as string;
+  const dst = argv[2] as string;
+  const e = ctx.db.get(src);
+  if (e === undefined) throw errors.noSuchKey();
+  // Renaming onto itself is a no-op on an existing key (Redis >= 3.2), not an error.
+  if (src === dst) return nx ? int(0) : OK;
+  if (ctx.db.get(dst) !== undefined) {
+    if (nx) return int(0);
+    // Redis deletes the old destination before adding: the new key takes a new SCAN position.
+    ctx.db.delete(dst);
+  }
+  const { value, expireAt, lfu } = e;
+  ctx.db.delete(src);
+  // The value object moves as-is in Redis, so its LFU counter travels with it.
+  ctx.db.set(dst, value, expireAt).lfu = lfu;
+  // Deterministic as given: the expiry moved with the key is already absolute state.
+  ctx.propagate(argv);
+  return nx ? int(1) : OK;
+}
+
+function move(ctx: CommandContext, argv: string[]): Reply {
+  const key = argv[1] as string;
+  const target = ctx.store.db(dbIndexArg(ctx, argv[2] as string));
+  if (target === ctx.db) throw sameObject();
+  const e = ctx.db.get(key);
+  if (e === undefined) return int(0);
+  if (target.get(key) !== undefined) return int(0);
+  target.set(key, e.value, e.expireAt).lfu = e.lfu;
+  ctx.db.delete(key);
+  // Propagated as-is: the journal records the client's (source) database with the command, and
+  // MOVE names its destination absolutely, so replaying it in the source database is exact.
+  ctx.propagate(argv);
+  return int(1);
+}
+
+function copy(ctx: CommandContext, argv: string[]): Reply {
+  const src = argv[1] as string;
+  const dstKey = argv[2] as string;
+  let target: Keyspace = ctx.db;
+  let replace = false;
+  for (let i = 3; i < argv.length; i++) {
+    const opt = argv[i] as string;
+    if (isOpt(opt, 'REPLACE')) {
+      replace = true;
+    } else if (isOpt(opt, 'DB') && i + 1 < argv.length) {
+      target = ctx.store.db(dbIndexArg(ctx, argv[++i] as string));
+    } else {
+      throw errors.syntax();
+    }
+  }
+  if (target === ctx.db && src === dstKey) throw sameObject();
+  const e = ctx.store.read(ctx.db, src);
+  if (e === undefined) return int(0);
+  if (target.get(dstKey) !== undefined) {
+    if (!replace) return int(0);
+    target.delete(dstKey);
+  }
+  target.set(dstKey, copyValue(e.value), e.expireAt);
+  // As-is, like MOVE: `DB n` is absolute and the source is the journaled client database.
+  ctx.propagate(argv);
+  return int(1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// EXPIRE PEXPIRE EXPIREAT PEXPIREAT PERSIST TTL PTTL EXPIRETIME PEXPIRETIME
+
+interface ExpireFlags {
+  nx: boolean;
+  xx: boolean;
+  gt: boolean;
+  lt: boolean;
+}
+
+/** Redis's parseExtendedExpireArgumentsOrReply: unknown options first, then the conflicts. */
+function expireFlags(argv: readonly string[], from: number): ExpireFlags {
+  const f: ExpireFlags = { nx: false, xx: false, gt: false, lt: false };
+  for (let i = from; i < argv.length; i++) {
+    const opt = argv[i] as string;
+    if (isOpt(opt, 'NX')) f.nx = true;
+    else if (isOpt(opt, 'XX')) f.xx = true;
+    else if (isOpt(opt, 'GT')) f.gt = true;
+    else if (isOpt(opt, 'LT')) f.lt = true;
+    else throw errors.generic(`Unsupported option ${opt}`);
+  }
+  if (f.nx && (f.xx || f.gt || f.lt)) throw errors.generic('NX and XX, GT or LT options at the same time are not compatible');
+  if (f.gt && f.lt) throw errors.generic('GT and LT options at the same time are not compatible');
+  return f;
+}
+
+/**
+ * The absolute expiry in ms, with Redis's overflow checks done exactly in int64 (seconds that
+ * overflow when scaled, or a sum past INT64_MAX, are `invalid expire time`; large negatives are
+ * fine and just mean "in the past"). Future times beyond 2^53-1 ms (year 287396) would be valid
+ * in Redis but cannot be held exactly in a JS number: they are rejected the same way, matching
+ * SET's PXAT through args.expireAt.
+ */
+function expireTimeArg(raw: string, unit: 's' | 'ms', base: number, cmd: string): bigint {
+  const v = parseInt64(raw);
+  if (v === null) throw errors.notInteger();
+  let when = BigInt(v);
+  if (unit === 's') {
+    if (when > INT64_MAX / 1000n || when < INT64_MIN / 1000n) throw errors.invalidExpire(cmd);
+    when *= 1000n;
+  }
+  const b = BigInt(base);
+  if (when > INT64_MAX - b) throw errors.invalidExpire(cmd);
+  when += b;
+  if (when > BigInt(MAX_EXPIRE_MS)) throw errors.invalidExpire(cmd);
+  return when;
+}
+
+function expireGeneric(ctx: CommandContext, argv: string[], unit: 's' | 'ms', absolute: boolean): Reply {
+  const cmd = (argv[0] as string).toLowerCase();
+  const key = argv[1] as string;
+  const flags = expireFlags(argv, 3);
+  const when = expireTimeArg(argv[2] as string, unit, absolute ? 0 : ctx.now, cmd);
+  const e = ctx.db.get(key);
+  if (e === undefined) return int(0);
+  const current = e.expireAt === 0 ? -1n : BigInt(e.expireAt);
+  if (flags.nx && current !== -1n) return int(0);
+  if (flags.xx && current === -1n) return int(0);
+  // No TTL counts as an infinite one: GT can never beat it, LT always does.
+  if (flags.gt && (current === -1n || when <= current)) return int(0);
+  if (flags.lt && current !== -1n && when >= current) return int(0);
+  if (when <= BigInt(ctx.now)) {
+    ctx.db.delete(key);
+    // A replica or AOF replay at a later time must not re-evaluate the clock: journal the effect.
+    ctx.propagate(['DEL', key]);
+    return int(1);
+  }
+  ctx.db.setExpire(key, e, Number(when));
+  // Absolute, and without the condition flags: they held here, so the plain effect is the same.
+  ctx.propagate(['PEXPIREAT', key, when.toString()]);
+  return int(1);
+}
+
+function persist(ctx: CommandContext, argv: string[]): Reply {
+  const key = argv[1] as string;
+  const e = ctx.db.get(key);
+  if (e === undefined || e.expireAt === 0) return int(0);
+  ctx.db.setExpire(key, e, 0);
+  ctx.propagate(argv);
+  return int(1);
+}
+
+/** TTL family: -2 missing, -1 no expiry; relative times never go below 0; seconds round half up. */
+function ttlGeneric(ctx: CommandContext, argv: string[], ms: boolean, abs: boolean): Reply {
+  const e = peekRead(ctx, argv[1] as string);
+  if (e === undefined) return int(-2);
+  if (e.expireAt === 0) return int(-1);
+  const t = abs ? e.expireAt : Math.max(0, e.expireAt - ctx.now);
+  return int(ms ? t : Math.floor((t + 500) / 1000));
+}
+
+// ---------------------------------------------------------------------------------------------
+// OBJECT
+
+const LFU_OFF_FREQ =
+  'An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.';
+const LFU_ON_IDLETIME =
+  'An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.';
+
+const OBJECT_HELP = [
+  'ENCODING <key>',
+  '    Return the kind of internal representation used in order to store the value',
+  '    associated with a <key>.',
+  'FREQ <key>',
+  '    Return the access frequency index of the <key>. The returned integer is',
+  '    proportional to the logarithm of the recent access frequency of the key.',
+  'IDLETIME <key>',
+  '    Return the idle time of the <key>, that is the approximated number of',
+  '    seconds elapsed since the last access to the key.',
+  'REFCOUNT <key>',
+  '    Return the number of references of the value associated with the specified',
+  '    <key>.',
+  'HELP',
+  '    Prints this help.',
+];
+
+function objectEncoding(ctx: CommandContext, argv: string[]): Reply {
+  const e = peekRead(ctx, argv[2] as string);
+  if (e === undefined) return NULL_BULK;
+  const v = e.value;
+  return bulk(typeof v === 'string' ? stringEncoding(v) : v.encoding());
+}
+
+function objectRefcount(ctx: CommandContext, argv: string[]): Reply {
+  const e = peekRead(ctx, argv[2] as string);
+  if (e === undefined) return NULL_BULK;
+  const v = e.value;
+  if (typeof v !== 'string') return int(1);
+  const n = v.length <= 20 ? parseInt64(v) : null;
+  // Redis stops sharing integers when maxmemory is set with an LRU/LFU policy, since a shared
+  // object cannot carry per-key access data.
+  const { maxmemory, policy } = ctx.store.memoryPolicy;
+  const sharing = maxmemory === 0 || !(policy.endsWith('-lru') || policy.endsWith('-lfu'));
+  const shared = sharing && typeof n === 'number' && n >= 0 && n < SHARED_INTEGERS;
+  return int(shared ? SHARED_REFCOUNT : 1);
+}
+
+function objectIdletime(ctx: CommandContext, argv: string[]): Reply {
+  const e = peekRead(ctx, argv[2] as string);
+  if (e === undefined) return NULL_BULK;
+  if (isLfuPolicy(ctx.store.memoryPolicy.policy)) throw errors.generic(LFU_ON_IDLETIME);
+  return int(Math.floor(Math.max(0, ctx.now - e.access) / 1000));
+}
+
+function objectFreq(ctx: CommandContext, argv: string[]): Reply {
+  const e = peekRead(ctx, argv[2] as string);
+  if (e === undefined) return NULL_BULK;
+  const mp = ctx.store.memoryPolicy;
+  if (!isLfuPolicy(mp.policy)) throw errors.generic(LFU_OFF_FREQ);
+  // Decay is applied on read without storing it, like Redis's LFUDecrAndReturn.
+  return int(lfuDecay(e.lfu, ctx.now - e.access, mp.lfuDecayTime));
+}
+
+function objectHelp(_ctx: CommandContext, argv: string[]): Reply {
+  const head = `${(argv[0] as string).toUpperCase()} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:`;
+  return array([head, ...OBJECT_HELP].map(simple));
+}
+
+// ---------------------------------------------------------------------------------------------
+// FLUSHDB FLUSHALL SELECT SWAPDB
+
+/** `[ASYNC | SYNC]`: both free synchronously here; anything else is a syntax error. */
+function flushMode(argv: readonly string[]): void {
+  if (argv.length === 1) return;
+  const m = argv[1];
+  if (argv.length === 2 && (isOpt(m, 'ASYNC') || isOpt(m, 'SYNC'))) return;
+  throw errors.syntax();
+}
+
+function flushdb(ctx: CommandContext, argv: string[]): Reply {
+  flushMode(argv);
+  ctx.db.flush();
+  // Always journaled, even when the database was already empty, as Redis forces it: a replica
+  // whose copy has diverged must still end up empty.
+  ctx.propagate(argv);
+  return OK;
+}
+
+function flushall(ctx: CommandContext, argv: string[]): Reply {
+  flushMode(argv);
+  ctx.store.flushAll();
+  ctx.propagate(argv);
+  return OK;
+}
+
+function select(ctx: CommandContext, argv: string[]): Reply {
+  // Nothing to journal: the executor records each write with the client's database.
+  ctx.client.db = dbIndexArg(ctx, argv[1] as string);
+  return OK;
+}
+
+function swapdb(ctx: CommandContext, argv: string[]): Reply {
+  const a = int32Arg(argv[1] as string, 'invalid first DB index');
+  const b = int32Arg(argv[2] as string, 'invalid second DB index');
+  const n = ctx.store.databases;
+  if (a < 0 || a >= n || b < 0 || b >= n) throw errors.dbIndexOutOfRange();
+  if (a !== b) ctx.store.swap(a, b);
+  // Database-independent, so as-is; Redis counts it dirty even for a == b.
+  ctx.propagate(argv);
+  return OK;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The table
+
+const EXPIRE_OPTS = '[NX | XX | GT | LT]';
+
+const objectSub = (name: string, summary: string, since: string, handler: (ctx: CommandContext, argv: string[]) => Reply): CommandSpec =>
+  command({
+    name: `object|${name}`,
+    arity: 3,
+    flags: ['readonly'],
+    keys: [2, 2, 1],
+    group: 'generic',
+    summary,
+    since,
+    complexity: 'O(1)',
+    syntax: 'key',
+    handler,
+  });
+
+export const keyspaceCommands: CommandSpec[] = [
+  command({
+    name: 'del',
+    arity: -2,
+    flags: ['write'],
+    keys: [1, -1, 1],
+    group: 'generic',
+    summary: 'Deletes one or more keys.',
+    since: '1.0.0',
+    complexity:
+      'O(N) where N is the number of keys that will be removed. When a key to remove holds a value other than a string, the individual complexity for this key is O(M) where M is the number of elements in the list, set, sorted set or hash. Removing a single key that holds a string value is O(1).',
+    syntax: 'key [key ...]',
+    handler: del,
+  }),
+  command({
+    name: 'unlink',
+    arity: -2,
+    flags: ['write', 'fast'],
+    keys: [1, -1, 1],
+    group: 'generic',
+    summary: 'Asynchronously deletes one or more keys.',
+    since: '4.0.0',
+    complexity:
+      'O(1) for each key removed regardless of its size. Then the command does O(N) work in a different thread in order to reclaim memory, where N is the number of allocations the deleted objects where composed of.',
+    syntax: 'key [key ...]',
+    handler: del,
+  }),
+  command({
+    name: 'exists',
+    arity: -2,
+    flags: ['readonly', 'fast'],
+    keys: [1, -1, 1],
+    group: 'generic',
+    summary: 'Determines whether one or more keys exist.',
+    since: '1.0.0',
+    complexity: 'O(N) where N is the number of keys to check.',
+    syntax: 'key [key ...]',
+    handler: exists,
+  }),
+  command({
+    name: 'touch',
+    arity: -2,
+    flags: ['readonly', 'fast'],
+    keys: [1, -1, 1],
+    group: 'generic',
+    summary: 'Returns the number of existing keys out of those specified after updating the time they were last accessed.',
+    since: '3.2.1',
+    complexity: 'O(N) where N is the number of keys that will be touched.',
+    syntax: 'key [key ...]',
+    handler: touch,
+  }),
+  command({
+    name: 'type',
+    arity: 2,
+    flags: ['readonly', 'fast'],
+    keys: [1, 1, 1],
+    group: 'generic',
+    summary: 'Determines the type of value stored at a key.',
+    since: '1.0.0',
+    syntax: 'key',
+    handler: type,
+  }),
+  command({
+    name: 'keys',
+    arity: 2,
+    flags: ['readonly'],
+    group: 'generic',
+    summary: 'Returns all key names that match a pattern.',
+    since: '1.0.0',
+    complexity:
+      'O(N) with N being the number of keys in the database, under the assumption that the key names in the database and the given pattern have limited length.',
+    syntax: 'pattern',
+    handler: keys,
+  }),
+  command({
+    name: 'scan',
+    arity: -2,
+    flags: ['readonly'],
+    group: 'generic',
+    summary: 'Iterates over the key names in the database.',
+    since: '2.8.0',
+    complexity:
+      'O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.',
+    syntax: 'cursor [MATCH pattern] [COUNT count] [TYPE type]',
+    handler: scan,
+  }),
+  command({
+    name: 'randomkey',
+    arity: 1,
+    flags: ['readonly'],
+    group: 'generic',
+    summary: 'Returns a random key name from the database.',
+    since: '1.0.0',
+    handler: randomkey,
+  }),
+  command({
+    name: 'rename',
+    arity: 3,
+    flags: ['write'],
+    keys: [1, 2, 1],
+    group: 'generic',
+    summary: 'Renames a key and overwrites the destination.',
+    since: '1.0.0',
+    syntax: 'key newkey',
+    handler: (ctx, argv) => renameGeneric(ctx, argv, false),
+  }),
+  command({
+    name: 'renamenx',
+    arity: 3,
+    flags: ['write', 'fast'],
+    keys: [1, 2, 1],
+    group: 'generic',
+    summary: 'Renames a key only when the target key name doesn\'t exist.',
+    since: '1.0.0',
+    syntax: 'key newkey',
+    handler: (ctx, argv) => renameGeneric(ctx, argv, true),
+  }),
+  command({
+    name: 'move',
+    arity: 3,
+    flags: ['write', 'fast'],
+    keys: [1, 1, 1],
+    group: 'generic',
+    summary: 'Moves a key to another database.',
+    since: '1.0.0',
+    syntax: 'key db',
+    handler: move,
+  }),
+  command({
+    name: 'copy',
+    arity: -3,
+    flags: ['write', 'denyoom'],
+    keys: [1, 2, 1],
+    group: 'generic',
+    summary: 'Copies the value of a key to a new key.',
+    since: '6.2.0',
+    complexity: 'O(N) worst case for collections, where N is the number of nested items. O(1) for string values.',
+    syntax: 'source destination [DB destination-db] [REPLACE]',
+    handler: copy,
+  }),
+  command({
+    name: 'expire',
+    arity: -3,
+    flags: ['write', 'fast'],
+    keys: [1, 1, 1],
+    group: 'generic',
+    summary: 'Sets the expiration time of a key in seconds.',
+    since: '1.0.0',
+    syntax: `key seconds ${EXPIRE_OPTS}`,
+    handler: (ctx, argv) => expireGeneric(ctx, argv, 's', false),
+  }),
+  command({
+    name: 'pexpire',
+    arity: -3,
+    flags: ['write', 'fast'],
+    keys: [1, 1, 1],
+    group: 'generic',
+    summary: 'Sets the expiration time of a key in milliseconds.',
+    since: '2.6.0',
+    syntax: `key milliseconds ${EXPIRE_OPTS}`,
+    handler: (ctx, argv) => expireGeneric(ctx, argv, 'ms', false),
+  }),
+  command({
+    name: 'expireat',
+    arity: -3,
+    flags: ['write', 'fast'],
+    keys: [1, 1, 1],
+    group: 'generic',
+    summary: 'Sets the expiration time of a key to a Unix timestamp.',
+    since: '1.2.0',
+    syntax: `key unix-time-seconds ${EXPIRE_OPTS}`,
+    handler: (ctx, argv) => expireGeneric(ctx, argv, 's', true),
+  }),
+  command({
+    name: 'pexpireat',
+    arity: -3,
+    flags: ['write', 'fast'],
+    keys: [1, 1, 1],
+    group: 'generic',
+    summary: 'Sets the expiration time of a key to a Unix milliseconds timestamp.',
+    since: '2.6.0',
+    syntax: `key unix-time-milliseconds ${EXPIRE_OPTS}`,
+    handler: (ctx, argv) => expireGeneric(ctx, argv, 'ms', true),
+  }),
+  command({
+    name: 'persist',
+    arity: 2,
+    flags: ['write', 'fast'],
+    keys: [1, 1, 1],
+    group: 'generic',
+    summary: 'Removes the expiration time of a key.',
+    since: '2.2.0',
+    syntax: 'key',
+    handler: persist,
+  }),
+  command({
+    name: 'ttl',
+    arity: 2,
+    flags: ['readonly', 'fast'],
+    keys: [1, 1, 1],
+    group: 'generic',
+    summary: 'Returns the expiration time in seconds of a key.',
+    since: '1.0.0',
+    syntax: 'key',
+    handler: (ctx, argv) => ttlGeneric(ctx, argv, false, false),
+  }),
+  command({
+    name: 'pttl',
+    arity: 2,
+    flags: ['readonly', 'fast'],
+    keys: [1, 1, 1],
+    group: 'generic',
+    summary: 'Returns the expiration time in milliseconds of a key.',
+    since: '2.6.0',
+    syntax: 'key',
+    handler: (ctx, argv) => ttlGeneric(ctx, argv, true, false),
+  }),
+  command({
+    name: 'expiretime',
+    arity: 2,
+    flags: ['readonly', 'fast'],
+    keys: [1, 1, 1],
+    group: 'generic',
+    summary: 'Returns the expiration time of a key as a Unix timestamp.',
+    since: '7.0.0',
+    syntax: 'key',
+    handler: (ctx, argv) => ttlGeneric(ctx, argv, false, true),
+  }),
+  command({
+    name: 'pexpiretime',
+    arity: 2,
+    flags: ['readonly', 'fast'],
+    keys: [1, 1, 1],
+    group: 'generic',
+    summary: 'Returns the expiration time of a key as a Unix milliseconds timestamp.',
+    since: '7.0.0',
+    syntax: 'key',
+    handler: (ctx, argv) => ttlGeneric(ctx, argv, true, true),
+  }),
+  command({
+    name: 'object',
+    arity: -2,
+    group: 'generic',
+    summary: 'A container for object introspection commands.',
+    since: '2.2.3',
+    complexity: 'Depends on subcommand.',
+    subcommands: [
+      objectSub('encoding', 'Returns the internal encoding of a Redis object.', '2.2.3', objectEncoding),
+      objectSub('freq', 'Returns the logarithmic access frequency counter of a Redis object.', '4.0.0', objectFreq),
+      objectSub('idletime', 'Returns the time since the last access to a Redis object.', '2.2.3', objectIdletime),
+      objectSub('refcount', 'Returns the reference count of a value of a key.', '2.2.3', objectRefcount),
+      command({
+        name: 'object|help',
+        arity: 2,
+        flags: ['loading', 'stale'],
+        group: 'generic',
+        summary: 'Returns helpful text about the different subcommands.',
+        since: '6.2.0',
+        handler: objectHelp,
+      }),
+    ],
+  }),
+  command({
+    name: 'dbsize',
+    arity: 1,
+    flags: ['readonly', 'fast'],
+    group: 'server',
+    summary: 'Returns the number of keys in the database.',
+    since: '1.0.0',
+    handler: dbsize,
+  }),
+  command({
+    name: 'flushdb',
+    arity: -1,
+    flags: ['write'],
+    group: 'server',
+    summary: 'Removes all keys from the current database.',
+    since: '1.0.0',
+    complexity: 'O(N) where N is the number of keys in the selected database',
+    syntax: '[ASYNC | SYNC]',
+    handler: flushdb,
+  }),
+  command({
+    name: 'flushall',
+    arity: -1,
+    flags: ['write'],
+    group: 'server',
+    summary: 'Removes all keys from all databases.',
+    since: '1.0.0',
+    complexity: 'O(N) where N is the total number of keys in all databases',
+    syntax: '[ASYNC | SYNC]',
+    handler: flushall,
+  }),
+  command({
+    name: 'select',
+    arity: 2,
+    flags: ['loading', 'stale', 'fast'],
+    group: 'connection',
+    summary: 'Changes the selected database.',
+    since: '1.0.0',
+    syntax: 'index',
+    handler: select,
+  }),
+  command({
+    name: 'swapdb',
+    arity: 3,
+    flags: ['write', 'fast'],
+    group: 'server',
+    summary: 'Swaps two Redis databases.',
+    since: '4.0.0',
+    complexity: 'O(N) where N is the count of clients watching or blocking on keys from both databases.',
+    syntax: 'index1 index2',
+    handler: swapdb,
+  }),
+];

@@ -13,7 +13,7 @@ type Token =
 export interface CompiledGlob {
   readonly tokens: readonly Token[];
   readonly nocase: boolean;
-  /** Pattern is exactly `*`: matches everything, callers may skip matching. */
+  /** Pattern is exactly `*`: matches everything (even the empty key), callers may skip matching. */
   readonly matchAll: boolean;
 }
 
@@ -39,22 +39,17 @@ export function compileGlob(pattern: string, nocase = false): CompiledGlob {
         i++;
       }
       const ranges: [number, number][] = [];
-      // Redis: the class runs to the next unescaped `]` or the end of the pattern.
+      // Redis's rules: `\x` is a literal; `x-y` is a range whenever two more characters follow
+      // the `x` (so `[a-]` is the range a..`]`); the class runs to `]` or the end of the pattern.
       while (i < pattern.length && pattern.charCodeAt(i) !== 93 /* ] */) {
-        let a = pattern.charCodeAt(i);
+        const a = pattern.charCodeAt(i);
         if (a === 92 /* \ */ && i + 1 < pattern.length) {
-          i++;
-          a = pattern.charCodeAt(i);
-          ranges.push([fold(a), fold(a)]);
-          i++;
-        } else if (pattern.charCodeAt(i + 1) === 45 /* - */ && i + 2 < pattern.length && pattern.charCodeAt(i + 2) !== 93) {
-          let b = pattern.charCodeAt(i + 2);
-          if (b === 92 && i + 3 < pattern.length) {
-            b = pattern.charCodeAt(i + 3);
-            i++;
-          }
+          const lit = fold(pattern.charCodeAt(i + 1));
+          ranges.push([lit, lit]);
+          i += 2;
+        } else if (i + 2 < pattern.length && pattern.charCodeAt(i + 1) === 45 /* - */) {
           let lo = fold(a);
-          let hi = fold(b);
+          let hi = fold(pattern.charCodeAt(i + 2));
           if (lo > hi) [lo, hi] = [hi, lo];
           ranges.push([lo, hi]);
           i += 3;
@@ -73,7 +68,7 @@ export function compileGlob(pattern: string, nocase = false): CompiledGlob {
       i++;
     }
   }
-  return { tokens, nocase, matchAll: tokens.length === 1 && tokens[0]?.k === 'star' };
+  return { tokens, nocase, matchAll: pattern === '*' };
 }
 
 function tokenMatches(t: Token, c: number): boolean {
@@ -98,7 +93,10 @@ function tokenMatches(t: Token, c: number): boolean {
 }
 
 export function matchCompiled(g: CompiledGlob, s: string): boolean {
+  // A lone `*` matches everything, as KEYS and SCAN special-case it.
   if (g.matchAll) return true;
+  // Otherwise Redis's matcher never matches an empty subject except with an empty pattern.
+  if (s.length === 0) return g.tokens.length === 0;
   const toks = g.tokens;
   let ti = 0;
   let si = 0;

@@ -196,7 +196,7 @@ export class Keyspace {
     return { cursor: next, keys };
   }
 
-  /** Every live key; expired keys met on the way are removed (KEYS). */
+  /** Every live key (KEYS). Expired keys are skipped but left for lazy/active expiry, as Redis's KEYS does. */
   *keys(): IterableIterator<string> {
     for (const [k, e] of this.map) {
       if (e.expireAt !== 0 && e.expireAt <= this.time.now) continue;
@@ -258,7 +258,7 @@ export class Keyspace {
     [this.volatile, other.volatile] = [other.volatile, this.volatile];
     [this.bytes, other.bytes] = [other.bytes, this.bytes];
     for (const k of this.map.keys()) this.observer.modified(this.index, k);
-    for (const k of other.map.keys()) this.observer.modified(other.index, k);
+    for (const k of other.map.keys()) other.observer.modified(other.index, k);
   }
 
   entries(): IterableIterator<[string, Entry]> {

@@ -78,15 +78,28 @@ export class Store {
     return this.dbList[i] as Keyspace;
   }
 
-  /** Lookup for reading: counts keyspace hits and misses, bumps the LFU counter. */
+  /** Lookup for reading: counts keyspace hits and misses, bumps the LFU counter, touches the key. */
   read(db: Keyspace, key: string): Entry | undefined {
-    const e = db.get(key);
+    // peek, not get: the LFU decay below needs the previous access time, which get overwrites.
+    const e = db.peek(key);
     if (e === undefined) {
       this.stats.misses++;
       return undefined;
     }
     this.stats.hits++;
     if (isLfuPolicy(this.memory.policy)) this.bumpLfu(e);
+    e.access = this.time.now;
+    return e;
+  }
+
+  /**
+   * Lookup for introspection (EXISTS, TYPE, TTL, OBJECT): counts hits and misses like a read but
+   * leaves access time and LFU counter alone, as Redis's LOOKUP_NOTOUCH does.
+   */
+  peekRead(db: Keyspace, key: string): Entry | undefined {
+    const e = db.peek(key);
+    if (e === undefined) this.stats.misses++;
+    else this.stats.hits++;
     return e;
   }
 
@@ -131,8 +144,8 @@ export class Store {
       if (policy === 'noeviction' || guard++ > 100_000) return false;
       const victim = this.pickVictim(policy);
       if (victim === undefined) return false;
-      victim.db.expireOrEvict(victim.key);
-      this.stats.evictedKeys++;
+      // A sampled key that had already expired is reclaimed as an expiry, not counted as evicted.
+      if (victim.db.expireOrEvict(victim.key)) this.stats.evictedKeys++;
     }
     return true;
   }
@@ -206,7 +219,8 @@ export class Store {
 }
 
 interface EvictionTarget {
-  expireOrEvict(key: string): void;
+  /** Removes the key; true when it was live (an eviction), false when it had expired. */
+  expireOrEvict(key: string): boolean;
 }
 
 function asTarget(ks: Keyspace): EvictionTarget {
