@@ -124,6 +124,16 @@ describe('Executor', () => {
     expect(stats.dirty).toBe(2);
   });
 
+  it('journals keys removed by expiry as DEL', () => {
+    const { run, journal, store, executor } = setup();
+    store.observe({ expired: (db, key) => executor.journalExpired(db, key), modified: () => undefined });
+    run('set', 'a', '1');
+    const e = store.db(0).peek('a');
+    if (e) store.db(0).setExpire('a', e, store.time.now - 1);
+    run('get', 'a');
+    expect(journal.at(-1)).toEqual({ db: 0, argv: ['DEL', 'a'] });
+  });
+
   it('keeps per-command stats, counting rejected and failed calls apart', () => {
     const { run, executor } = setup();
     run('get', 'a');

@@ -59,6 +59,16 @@ export class Executor {
     this.journals.push(j);
   }
 
+  /**
+   * Journals an effect no command asked for: a key removed by lazy or active expiry is written as
+   * `DEL key`, as Redis propagates expirations, so replicas and AOF replay never resurrect it.
+   */
+  journalExpired(db: number, key: string): void {
+    if (this.journals.length === 0) return;
+    const argv = ['DEL', key];
+    for (const j of this.journals) j.append(db, argv);
+  }
+
   slowlog(): readonly SlowlogEntry[] {
     return this.slow;
   }

@@ -94,6 +94,8 @@ export function createNode(config: Config, deps: NodeDeps = {}): RingcacheNode {
     }),
   });
 
+  store.observe({ expired: (db, key) => executor.journalExpired(db, key), modified: () => undefined });
+
   runtime.onChange((path, value) => {
     if (path === 'maxmemory') store.setMemoryPolicy({ maxmemory: value as number });
     else if (path === 'maxmemory_policy') store.setMemoryPolicy({ policy: value as EvictionPolicy });

@@ -177,9 +177,8 @@ export class RespServer {
     const id = this.nextId++;
     const addr = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`;
     const laddr = `${socket.localAddress ?? '?'}:${socket.localPort ?? 0}`;
-    let conn: Connection | undefined;
-    const client = new Client(id, addr, laddr, id + 8, this.deps.now(), this.deps.requirepass() === '', () => conn?.kill());
-    conn = new Connection(socket, client, this.deps, () => this.conns.delete(id));
+    const client = new Client(id, addr, laddr, id + 8, this.deps.now(), this.deps.requirepass() === '', () => this.conns.get(id)?.kill());
+    const conn = new Connection(socket, client, this.deps, () => this.conns.delete(id));
     this.conns.set(id, conn);
   }
 
