@@ -3,9 +3,16 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { type ConfigValue, type ConfigValues, type Param, PARAMS, PARAM_BY_PATH } from './schema.js';
 
-/** A configuration problem; the message is one line naming the key or the cause. */
+/**
+ * A configuration problem; the message is one line naming the key or the cause. `problem` tells a
+ * value of the wrong type ('type') from one outside the key's bounds ('range'), so CONFIG SET can
+ * answer in Redis's words without parsing the message.
+ */
 export class ConfigError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly problem: 'type' | 'range' | 'other' = 'other',
+  ) {
     super(message);
     this.name = 'ConfigError';
   }
@@ -68,9 +75,11 @@ export function coerce(p: Param, raw: unknown, source: string): ConfigValue {
       let n: number | null = null;
       if (typeof raw === 'number') n = raw;
       else if (typeof raw === 'string') n = p.type === 'memory' ? parseMemory(raw) : /^-?\d+$/.test(raw.trim()) ? Number(raw) : null;
-      if (n === null || !Number.isSafeInteger(n)) throw new ConfigError(`${where}: expected ${p.type === 'memory' ? 'a size like 100mb' : 'an integer'}, got ${JSON.stringify(raw)}`);
-      if (p.min !== undefined && n < p.min) throw new ConfigError(`${where}: ${n} is below the minimum ${p.min}`);
-      if (p.max !== undefined && n > p.max) throw new ConfigError(`${where}: ${n} is above the maximum ${p.max}`);
+      if (n === null || !Number.isSafeInteger(n)) {
+        throw new ConfigError(`${where}: expected ${p.type === 'memory' ? 'a size like 100mb' : 'an integer'}, got ${JSON.stringify(raw)}`, 'type');
+      }
+      if (p.min !== undefined && n < p.min) throw new ConfigError(`${where}: ${n} is below the minimum ${p.min}`, 'range');
+      if (p.max !== undefined && n > p.max) throw new ConfigError(`${where}: ${n} is above the maximum ${p.max}`, 'range');
       return n;
     }
     case 'bool': {
@@ -80,17 +89,17 @@ export function coerce(p: Param, raw: unknown, source: string): ConfigValue {
         if (v === 'yes' || v === 'true') return true;
         if (v === 'no' || v === 'false') return false;
       }
-      throw new ConfigError(`${where}: expected yes/no, got ${JSON.stringify(raw)}`);
+      throw new ConfigError(`${where}: expected yes/no, got ${JSON.stringify(raw)}`, 'type');
     }
     case 'enum': {
       const v = typeof raw === 'string' ? raw.trim().toLowerCase() : '';
-      if (!p.values?.includes(v)) throw new ConfigError(`${where}: expected one of ${p.values?.join(', ')}, got ${JSON.stringify(raw)}`);
+      if (!p.values?.includes(v)) throw new ConfigError(`${where}: expected one of ${p.values?.join(', ')}, got ${JSON.stringify(raw)}`, 'type');
       return v;
     }
     case 'string':
       if (typeof raw === 'string') return raw;
       if (typeof raw === 'number') return String(raw);
-      throw new ConfigError(`${where}: expected a string, got ${JSON.stringify(raw)}`);
+      throw new ConfigError(`${where}: expected a string, got ${JSON.stringify(raw)}`, 'type');
   }
 }
 
@@ -108,12 +117,18 @@ function flattenYaml(doc: unknown, file: string): Map<string, unknown> {
       } else if (PARAMS.some((p) => p.path.startsWith(path + '.'))) {
         walk(v, path);
       } else {
-        throw new ConfigError(`${file}: unknown key '${path}'`);
+        throw new ConfigError(`${file}: unknown key '${path}'${didYouMean(path.replace(/-/g, '_'), (q) => q.path, "'")}`);
       }
     }
   };
   if (doc !== null && doc !== undefined) walk(doc, '');
   return out;
+}
+
+/** A hint for the common slip between Redis's dashes and the file's underscores (or back). */
+function didYouMean(normalized: string, spell: (p: Param) => string, quote: string): string {
+  const p = PARAMS.find((q) => q.path === normalized || flagName(q) === normalized.replace(/[._]/g, '-'));
+  return p ? ` (did you mean ${quote}${spell(p)}${quote}?)` : '';
 }
 
 export const flagName = (p: Param): string => p.path.replace(/[._]/g, '-');
@@ -150,6 +165,11 @@ function parseFlags(argv: readonly string[]): { file: string; flags: Map<string,
 
 export function loadConfig(input: LoadInput): Config {
   const { file, flags } = parseFlags(input.argv);
+  // Flag names are checked first: a typo is reported even when the file has problems too.
+  const byFlag = new Map(PARAMS.map((p) => [flagName(p), p]));
+  for (const name of flags.keys()) {
+    if (!byFlag.has(name)) throw new ConfigError(`unknown flag --${name}${didYouMean(name, (q) => '--' + flagName(q), '')}`);
+  }
   const values: Record<string, ConfigValue> = {};
   for (const p of PARAMS) values[p.path] = p.default;
 
@@ -164,7 +184,8 @@ export function loadConfig(input: LoadInput): Config {
     try {
       doc = parseYaml(text);
     } catch (e) {
-      throw new ConfigError(`${file}: invalid YAML: ${(e as Error).message.split('\n')[0]}`);
+      // The yaml library's first line names the problem and its position; the code frame follows.
+      throw new ConfigError(`${file}: invalid YAML: ${((e as Error).message.split('\n')[0] ?? '').replace(/:\s*$/, '')}`);
     }
     for (const [path, raw] of flattenYaml(doc, file)) {
       values[path] = coerce(PARAM_BY_PATH.get(path) as Param, raw, file);
@@ -174,10 +195,8 @@ export function loadConfig(input: LoadInput): Config {
     const v = input.env[envName(p)];
     if (v !== undefined) values[p.path] = coerce(p, v, `env ${envName(p)}`);
   }
-  const byFlag = new Map(PARAMS.map((p) => [flagName(p), p]));
   for (const [name, raw] of flags) {
-    const p = byFlag.get(name);
-    if (!p) throw new ConfigError(`unknown flag --${name}`);
+    const p = byFlag.get(name) as Param;
     values[p.path] = coerce(p, raw, `flag --${name}`);
   }
   return freezeConfig(values, file);
@@ -187,7 +206,10 @@ export function loadConfig(input: LoadInput): Config {
 export function freezeConfig(values: Record<string, ConfigValue>, file = ''): Config {
   const num = (k: string): number => values[k] as number;
   const str = (k: string): string => values[k] as string;
-  if (values['http.enabled'] && num('http.port') !== 0 && num('http.port') === num('port') && str('http.bind') === str('bind')) {
+  // Same port on overlapping addresses: a wildcard bind overlaps every address.
+  const wildcard = (a: string): boolean => a === '0.0.0.0' || a === '::' || a === '';
+  const overlap = str('http.bind') === str('bind') || wildcard(str('http.bind')) || wildcard(str('bind'));
+  if (values['http.enabled'] && num('http.port') !== 0 && num('http.port') === num('port') && overlap) {
     throw new ConfigError(`http.port: ${num('http.port')} is the same as port`);
   }
   let nodeId = str('node_id');
@@ -222,10 +244,19 @@ export function freezeConfig(values: Record<string, ConfigValue>, file = ''): Co
   return Object.freeze(cfg);
 }
 
-/** A config for tests: ephemeral ports, no log file, everything else default, with overrides by path. */
+/**
+ * A config for tests: ephemeral ports, no log file, everything else default, with overrides by
+ * schema path. Overrides are checked like any other source (unknown paths and bad values throw
+ * ConfigError), so a test cannot silently run with a setting the node never reads.
+ */
 export function localConfig(overrides: Record<string, ConfigValue> = {}): Config {
   const values: Record<string, ConfigValue> = {};
   for (const p of PARAMS) values[p.path] = p.default;
-  Object.assign(values, { port: 0, 'http.port': 0, log_dir: '', loglevel: 'warn', node_id: 'test' }, overrides);
+  Object.assign(values, { port: 0, 'http.port': 0, log_dir: '', loglevel: 'warn', node_id: 'test' });
+  for (const [path, raw] of Object.entries(overrides)) {
+    const p = PARAM_BY_PATH.get(path);
+    if (!p) throw new ConfigError(`localConfig: unknown key '${path}'${didYouMean(path.replace(/-/g, '_'), (q) => q.path, "'")}`);
+    values[path] = coerce(p, raw, 'localConfig');
+  }
   return freezeConfig(values);
 }

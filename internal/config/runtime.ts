@@ -1,5 +1,5 @@
 // Live configuration for CONFIG GET/SET: current values by path, validation, and change hooks.
-import { type Config, coerce } from './load.js';
+import { type Config, ConfigError, coerce } from './load.js';
 import { type ConfigValue, type Param, PARAMS, PARAM_BY_REDIS_NAME, redisName } from './schema.js';
 import { CommandError } from '../commands/errors.js';
 import { globMatch } from '../glob/glob.js';
@@ -59,30 +59,55 @@ export class ConfigRuntime {
   }
 
   /**
-   * CONFIG SET with several pairs: all are validated before any is applied, as Redis 7 does.
+   * CONFIG SET with several pairs, checked in Redis 7's order before anything changes: an unknown
+   * name anywhere wins (reported by the first unknown), then the first immutable or repeated name,
+   * then the first value that does not parse (reported under the parameter's canonical name).
+   * Then every value is applied, and the hooks run once per value that actually changed.
    * Throws CommandError with Redis's wording.
    */
   set(pairs: readonly (readonly [string, string])[]): void {
+    const unknown = pairs.find(([name]) => !PARAM_BY_REDIS_NAME.has(name.toLowerCase()));
+    if (unknown) throw new CommandError('ERR', `Unknown option or number of arguments for CONFIG SET - '${unknown[0]}'`);
+    const failed = (arg: string, reason: string): CommandError =>
+      new CommandError('ERR', `CONFIG SET failed (possibly related to argument '${arg}') - ${reason}`);
+    const params: Param[] = [];
+    for (const [rawName] of pairs) {
+      const p = PARAM_BY_REDIS_NAME.get(rawName.toLowerCase()) as Param;
+      if (!p.mutable) throw failed(rawName, "can't set immutable config");
+      if (params.includes(p)) throw failed(rawName, 'duplicate parameter');
+      params.push(p);
+    }
     const staged: [Param, ConfigValue][] = [];
-    const names = new Set<string>();
-    for (const [rawName, raw] of pairs) {
-      const name = rawName.toLowerCase();
-      const p = PARAM_BY_REDIS_NAME.get(name);
-      if (!p) throw new CommandError('ERR', `Unknown option or number of arguments for CONFIG SET - '${rawName}'`);
-      if (names.has(name)) throw new CommandError('ERR', `CONFIG SET failed (possibly related to argument '${rawName}') - duplicate parameter`);
-      names.add(name);
-      if (!p.mutable) throw new CommandError('ERR', `CONFIG SET failed (possibly related to argument '${rawName}') - can't set immutable config`);
+    pairs.forEach(([, raw], i) => {
+      const p = params[i] as Param;
       try {
         staged.push([p, coerce(p, raw, 'CONFIG SET')]);
       } catch (e) {
-        const reason = (e as Error).message.replace(/^CONFIG SET: [^:]+: /, '');
-        throw new CommandError('ERR', `CONFIG SET failed (possibly related to argument '${rawName}') - ${reason}`);
+        throw failed(redisName(p), redisReason(p, e instanceof ConfigError ? e.problem : 'other'));
       }
-    }
-    for (const [p, v] of staged) {
-      this.values[p.path] = v;
-      for (const h of this.hooks) h(p.path, v);
-    }
+    });
+    const changed = staged.filter(([p, v]) => this.values[p.path] !== v);
+    for (const [p, v] of changed) this.values[p.path] = v;
+    for (const [p, v] of changed) for (const h of this.hooks) h(p.path, v);
+  }
+}
+
+/** Redis's words for a value CONFIG SET refuses (config.c's numeric, bool and enum setters). */
+function redisReason(p: Param, problem: 'type' | 'range' | 'other'): string {
+  if (problem === 'range') {
+    return `argument must be between ${p.min ?? Number.MIN_SAFE_INTEGER} and ${p.max ?? Number.MAX_SAFE_INTEGER} inclusive`;
+  }
+  switch (p.type) {
+    case 'int':
+      return "argument couldn't be parsed into an integer";
+    case 'memory':
+      return 'argument must be a memory value';
+    case 'bool':
+      return "argument must be 'yes' or 'no'";
+    case 'enum':
+      return `argument(s) must be one of the following: ${(p.values ?? []).join(', ')}`;
+    case 'string':
+      return 'argument must be a string';
   }
 }
 

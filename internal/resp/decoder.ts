@@ -11,21 +11,36 @@ export class ProtocolError extends Error {
 
 const CR = 13;
 const LF = 10;
+const EMPTY = Buffer.alloc(0);
+/** Bulks at least this long that have not fully arrived get a buffer of their own (PROTO_MBULK_BIG_ARG). */
+const BIG_ARG = 32 * 1024;
+/** LLONG_MAX and -LLONG_MIN as digit strings: Redis's string2ll rejects anything beyond them. */
+const LLONG_MAX_DIGITS = '9223372036854775807';
+const LLONG_MIN_DIGITS = '9223372036854775808';
 
 /**
  * Decodes multibulk (`*N\r\n$L\r\n...`) and inline requests. State survives between feeds, so a
  * command split at any byte boundary decodes exactly as one delivered whole, and a large bulk is
  * copied once into a buffer of its final size rather than re-concatenated on every read.
+ *
+ * Cost is linear in the bytes fed however they are chunked: pending bytes live in a buffer that
+ * grows geometrically, and the search for a line terminator resumes where the last one stopped,
+ * so a client trickling a 64 KB line one byte at a time costs no more than sending it whole.
  */
 export class RequestDecoder {
-  private buf: Buffer = Buffer.alloc(0);
-  private pos = 0;
+  /** Pending bytes are buf[start, end). A borrowed buf is a caller's chunk and is never written. */
+  private buf: Buffer = EMPTY;
+  private start = 0;
+  private end = 0;
+  private owned = false;
+  /** The current line's terminator is not in buf[start, start + scanned). */
+  private scanned = 0;
   // Multibulk in progress.
   private argsLeft = -1;
   private args: string[] = [];
   // Bulk in progress: -1 = expecting a `$` line.
   private bulkLen = -1;
-  // A large bulk being filled incrementally.
+  // A large bulk being filled incrementally (its trailing CRLF included).
   private big: Buffer | null = null;
   private bigFilled = 0;
   /** When set, multibulk and bulk sizes are capped as for an unauthenticated client. */
@@ -35,34 +50,84 @@ export class RequestDecoder {
 
   /** Bytes received but not yet consumed by a complete command. */
   get pending(): number {
-    return this.buf.length - this.pos + (this.big ? this.bigFilled : 0);
+    return this.end - this.start + (this.big ? this.bigFilled : 0);
   }
 
+  /**
+   * Adds received bytes. The decoder may keep a reference to `chunk` (socket chunks are never
+   * reused), so the caller must not modify it afterwards. Throws ProtocolError when the
+   * unconsumed bytes exceed the query buffer limit.
+   */
   feed(chunk: Buffer): void {
-    if (this.big !== null) {
+    if (this.big !== null && this.bigFilled < this.big.length) {
       const n = Math.min(chunk.length, this.big.length - this.bigFilled);
       chunk.copy(this.big, this.bigFilled, 0, n);
       this.bigFilled += n;
       chunk = chunk.subarray(n);
-      if (chunk.length === 0) return;
     }
-    if (this.pos >= this.buf.length) {
+    if (chunk.length > 0) this.append(chunk);
+    if (this.pending > this.limits.queryBufferLimit) throw new ProtocolError('query buffer limit exceeded');
+  }
+
+  private append(chunk: Buffer): void {
+    const live = this.end - this.start;
+    if (live === 0) {
       this.buf = chunk;
+      this.start = 0;
+      this.end = chunk.length;
+      this.owned = false;
+      return;
+    }
+    const need = live + chunk.length;
+    if (this.owned && this.end + chunk.length <= this.buf.length) {
+      // Fits after what is pending.
+    } else if (this.owned && need * 2 <= this.buf.length) {
+      // Mostly consumed: slide the pending bytes to the front (at least half stays free, so amortized O(1)).
+      this.buf.copyWithin(0, this.start, this.end);
+      this.start = 0;
+      this.end = live;
     } else {
-      this.buf = Buffer.concat([this.buf.subarray(this.pos), chunk]);
+      const next = Buffer.allocUnsafe(Math.max(16 * 1024, need + Math.min(need, 64 * 1024 * 1024)));
+      this.buf.copy(next, 0, this.start, this.end);
+      this.buf = next;
+      this.start = 0;
+      this.end = live;
+      this.owned = true;
     }
-    this.pos = 0;
-    if (this.buf.length - this.pos > this.limits.queryBufferLimit) {
-      throw new ProtocolError('query buffer limit exceeded');
+    chunk.copy(this.buf, this.end);
+    this.end += chunk.length;
+  }
+
+  /** Marks bytes up to `to` consumed; drops the buffer once nothing is pending. */
+  private consume(to: number): void {
+    this.start = to;
+    this.scanned = 0;
+    if (this.start >= this.end) {
+      this.buf = EMPTY;
+      this.start = 0;
+      this.end = 0;
+      this.owned = false;
     }
+  }
+
+  /** Index of the first `byte` in the pending bytes, resuming the previous search; -1 if absent. */
+  private find(byte: number): number {
+    const from = this.start + this.scanned;
+    const i = from < this.end ? this.buf.subarray(from, this.end).indexOf(byte) : -1;
+    if (i < 0) {
+      this.scanned = this.end - this.start;
+      return -1;
+    }
+    this.scanned = from + i - this.start;
+    return from + i;
   }
 
   /** The next complete command, or null when more bytes are needed. Throws ProtocolError. */
   next(): string[] | null {
     for (;;) {
       if (this.argsLeft < 0) {
-        if (this.pos >= this.buf.length) return null;
-        if (this.buf[this.pos] !== 0x2a /* '*' */) {
+        if (this.start >= this.end) return null;
+        if (this.buf[this.start] !== 0x2a /* '*' */) {
           const inline = this.inline();
           if (inline === null) return null;
           if (inline.length === 0) continue; // empty line: ignored, as Redis does
@@ -92,7 +157,6 @@ export class RequestDecoder {
   private bulk(): string | null {
     if (this.big !== null) {
       if (this.bigFilled < this.big.length) return null;
-      // The trailing CRLF was read into `big` as well.
       const big = this.big;
       this.big = null;
       this.bulkLen = -1;
@@ -100,84 +164,107 @@ export class RequestDecoder {
       return big.toString('latin1', 0, big.length - 2);
     }
     if (this.bulkLen < 0) {
-      if (this.pos >= this.buf.length) return null;
-      const c = this.buf[this.pos] as number;
-      if (c !== 0x24 /* '$' */) throw new ProtocolError(`expected '$', got '${String.fromCharCode(c)}'`);
+      if (this.start >= this.end) return null;
       const n = this.countLine('bulk');
       if (n === null) return null;
       if (n < 0 || n > this.limits.maxBulkLen || n > MAX_STRING_BYTES) throw new ProtocolError('invalid bulk length');
       if (this.strict && n > this.strict.maxBulk) throw new ProtocolError('unauthenticated bulk length');
       this.bulkLen = n;
-      // Large bulks that have not fully arrived get their own buffer, filled as bytes come.
-      const have = this.buf.length - this.pos;
-      if (n >= 32 * 1024 && have < n + 2) {
+      const have = this.end - this.start;
+      if (n >= BIG_ARG && have < n + 2) {
         this.big = Buffer.allocUnsafe(n + 2);
-        this.buf.copy(this.big, 0, this.pos);
+        this.buf.copy(this.big, 0, this.start, this.end);
         this.bigFilled = have;
-        this.pos = this.buf.length;
+        this.consume(this.end);
         return null;
       }
     }
-    const end = this.pos + this.bulkLen;
-    if (end + 2 > this.buf.length) return null;
+    const end = this.start + this.bulkLen;
+    if (end + 2 > this.end) return null;
     if (this.buf[end] !== CR || this.buf[end + 1] !== LF) throw new ProtocolError("expected '\\r\\n' after bulk");
-    const s = this.buf.toString('latin1', this.pos, end);
-    this.pos = end + 2;
+    const s = this.buf.toString('latin1', this.start, end);
     this.bulkLen = -1;
+    this.consume(end + 2);
     return s;
   }
 
-  /** Parses `*<n>\r\n` or `$<n>\r\n` at pos; null if the line is incomplete. */
+  /**
+   * Parses a `*<n>\r\n` or `$<n>\r\n` line at start; null if it is incomplete. As in Redis the line
+   * ends at the first CR (the byte after it is skipped unseen), `$` is checked once the line is
+   * complete, and the number follows string2ll: optional '-', no '+', no spaces, no leading zeros.
+   */
   private countLine(kind: 'multibulk' | 'bulk'): number | null {
-    const nl = this.buf.indexOf(LF, this.pos + 1);
-    if (nl < 0) {
-      if (this.buf.length - this.pos > this.limits.maxInlineLen) {
+    const cr = this.find(CR);
+    if (cr < 0) {
+      if (this.end - this.start > this.limits.maxInlineLen) {
         throw new ProtocolError(kind === 'multibulk' ? 'too big mbulk count string' : 'too big bulk count string');
       }
       return null;
     }
-    const end = nl > this.pos && this.buf[nl - 1] === CR ? nl - 1 : nl;
-    let n = 0;
-    let neg = false;
-    let i = this.pos + 1;
-    if (this.buf[i] === 0x2d /* '-' */) {
-      neg = true;
-      i++;
+    if (cr + 1 >= this.end) return null;
+    if (kind === 'bulk' && this.buf[this.start] !== 0x24 /* '$' */) {
+      throw new ProtocolError(`expected '$', got '${printable(this.buf[this.start] as number)}'`);
     }
-    if (i >= end || end - i > 18) throw new ProtocolError(`invalid ${kind} length`);
-    for (; i < end; i++) {
-      const d = (this.buf[i] as number) - 48;
-      if (d < 0 || d > 9) throw new ProtocolError(`invalid ${kind} length`);
-      n = n * 10 + d;
-    }
-    this.pos = nl + 1;
-    return neg ? -n : n;
+    const n = parseLongLong(this.buf, this.start + 1, cr);
+    if (n === null) throw new ProtocolError(`invalid ${kind} length`);
+    this.consume(cr + 2);
+    return n;
   }
 
   /** An inline command line split like Redis's sdssplitargs; null if the line is incomplete. */
   private inline(): string[] | null {
-    const nl = this.buf.indexOf(LF, this.pos);
+    const nl = this.find(LF);
     if (nl < 0) {
-      if (this.buf.length - this.pos > this.limits.maxInlineLen) throw new ProtocolError('too big inline request');
+      if (this.end - this.start > this.limits.maxInlineLen) throw new ProtocolError('too big inline request');
       return null;
     }
-    const end = nl > this.pos && this.buf[nl - 1] === CR ? nl - 1 : nl;
-    const line = this.buf.toString('latin1', this.pos, end);
-    this.pos = nl + 1;
+    const end = nl > this.start && this.buf[nl - 1] === CR ? nl - 1 : nl;
+    const line = this.buf.toString('latin1', this.start, end);
+    this.consume(nl + 1);
     const args = splitArgs(line);
     if (args === null) throw new ProtocolError('unbalanced quotes in request');
     return args;
   }
 }
 
+/** Error lines may not carry CR or LF; Redis's addReplyErrorFormat turns them into spaces. */
+function printable(c: number): string {
+  return c === CR || c === LF ? ' ' : String.fromCharCode(c);
+}
+
+/**
+ * buf[from, to) as a signed 64-bit decimal, or null where Redis's string2ll fails. Values beyond
+ * 2^53 lose precision, which no caller can observe: they exceed every limit they are checked against.
+ */
+function parseLongLong(buf: Buffer, from: number, to: number): number | null {
+  let i = from;
+  const neg = buf[i] === 0x2d; /* '-' */
+  if (neg) i++;
+  const digits = to - i;
+  if (digits <= 0 || digits > 19) return null;
+  if (buf[i] === 0x30 /* '0' */ && (digits > 1 || neg)) return null;
+  let n = 0;
+  for (let j = i; j < to; j++) {
+    const d = (buf[j] as number) - 48;
+    if (d < 0 || d > 9) return null;
+    n = n * 10 + d;
+  }
+  if (digits === 19 && buf.toString('latin1', i, to) > (neg ? LLONG_MIN_DIGITS : LLONG_MAX_DIGITS)) return null;
+  return neg ? -n : n;
+}
+
+/** C isspace(): skips blanks between arguments and must follow a closing quote. */
 const isSpace = (c: string): boolean => c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\v' || c === '\f';
+/** What ends an unquoted argument in sdssplitargs: a narrower set than isspace (no \v, \f). */
+const endsArg = (c: string): boolean => c === ' ' || c === '\t' || c === '\n' || c === '\r';
 const hexVal = (c: string): number => parseInt(c, 16);
 const isHex = (c: string | undefined): boolean => c !== undefined && /^[0-9a-fA-F]$/.test(c);
 
 /**
  * Splits a line into arguments as Redis's sdssplitargs does: whitespace separates, "double quotes"
  * support \n \r \t \b \a \\ \" and \xHH escapes, 'single quotes' support \'; a closing quote must
- * be followed by whitespace. Returns null for unbalanced quotes.
+ * be followed by whitespace. Returns null for unbalanced quotes. (Redis, reading a C string,
+ * would also stop at a NUL byte; here NUL is an ordinary character.)
  */
 export function splitArgs(line: string): string[] | null {
   const out: string[] = [];
@@ -218,7 +305,7 @@ export function splitArgs(line: string): string[] | null {
         } else {
           cur += c;
         }
-      } else if (c === undefined || isSpace(c)) {
+      } else if (c === undefined || endsArg(c)) {
         done = true;
       } else if (c === '"') {
         inDq = true;

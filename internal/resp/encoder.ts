@@ -20,7 +20,7 @@ export class ReplyWriter {
 
   private ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return;
-    let size = this.buf.length * 2;
+    let size = Math.max(this.buf.length * 2, 64);
     while (size < this.pos + n) size *= 2;
     const next = Buffer.allocUnsafe(size);
     this.buf.copy(next, 0, 0, this.pos);
@@ -57,26 +57,47 @@ export class ReplyWriter {
   }
 }
 
-/** Formats a double as Redis does in replies (`inf`, `-inf`, `nan`, shortest round-trip otherwise). */
+/**
+ * Formats a double as Redis 7.2's d2string does for replies: `inf`, `-inf`, `nan`, `-0`, plain
+ * integers below 2^52, otherwise fpconv_dtoa's layout of the shortest round-trip digits (plain
+ * notation for moderate exponents, `1e+16` / `1.5e-7` beyond them).
+ */
 export function formatDouble(v: number): string {
   if (v === Infinity) return 'inf';
   if (v === -Infinity) return '-inf';
   if (Number.isNaN(v)) return 'nan';
-  return String(v);
+  if (v === 0) return Object.is(v, -0) ? '-0' : '0';
+  if (Number.isInteger(v) && Math.abs(v) < 2 ** 52) return String(v);
+  // toExponential() without an argument gives the shortest digits that round-trip.
+  const [mantissa = '', e = '0'] = Math.abs(v).toExponential().split('e');
+  const digits = mantissa.replace('.', '');
+  const nd = digits.length;
+  const k = Number(e) - (nd - 1); // |v| = digits * 10^k
+  const exp = Math.abs(k + nd - 1);
+  const sign = v < 0 ? '-' : '';
+  if (k >= 0 && exp < nd + 7) return sign + digits + '0'.repeat(k);
+  if (k < 0 && (k > -7 || exp < 4)) {
+    const offset = nd + k;
+    return sign + (offset <= 0 ? '0.' + '0'.repeat(-offset) + digits : digits.slice(0, offset) + '.' + digits.slice(offset));
+  }
+  return sign + digits[0] + (nd > 1 ? '.' + digits.slice(1) : '') + 'e' + (k + nd - 1 < 0 ? '-' : '+') + String(exp);
 }
 
-/** Error lines may not contain CR or LF; Redis replaces them with spaces. */
-function sanitizeError(s: string): string {
-  return /[\r\n]/.test(s) ? s.replace(/[\r\n]+/g, ' ') : s;
+/**
+ * Status and error lines may not contain CR or LF or the client loses framing; Redis maps each
+ * to a space (sdsmapchars in addReplyErrorFormat). Applied to simple strings too, defensively.
+ */
+function oneLine(s: string): string {
+  return /[\r\n]/.test(s) ? s.replace(/[\r\n]/g, ' ') : s;
 }
 
 export function encode(w: ReplyWriter, r: Reply, proto: Protocol): void {
   switch (r.t) {
     case 'simple':
-      w.latin1('+' + r.v + CRLF);
+      w.latin1('+' + oneLine(r.v) + CRLF);
       return;
     case 'error':
-      w.latin1('-' + sanitizeError(r.v) + CRLF);
+      w.latin1('-' + oneLine(r.v) + CRLF);
       return;
     case 'int':
       w.latin1(':' + r.v.toString() + CRLF);

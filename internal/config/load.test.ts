@@ -1,0 +1,333 @@
+// Config loading tests: defaults -> file -> env -> flags precedence, every value type, one-line errors, cross-field checks, localConfig.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, envName, flagName, freezeConfig, loadConfig, localConfig, parseMemory, type Config, type LoadInput } from './load.js';
+import { PARAMS, PARAM_BY_PATH, type ConfigValue, type Param } from './schema.js';
+
+/** Loads with an in-memory file system: `files` maps a path to its text. */
+function load(argv: string[], env: Record<string, string> = {}, files: Record<string, string> = {}): Config {
+  const input: LoadInput = {
+    argv,
+    env,
+    readFile: (f) => {
+      const text = files[f];
+      if (text === undefined) throw Object.assign(new Error(`ENOENT: no such file or directory, open '${f}'`), { code: 'ENOENT' });
+      return text;
+    },
+  };
+  return loadConfig(input);
+}
+
+/** The ConfigError a load throws; fails the test if it loads or throws something else. */
+function loadError(argv: string[], env: Record<string, string> = {}, files: Record<string, string> = {}): string {
+  try {
+    load(argv, env, files);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    const msg = (e as ConfigError).message;
+    expect(msg, 'config errors are one line').not.toMatch(/[\r\n]/);
+    return msg;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+const withFile = (yaml: string, argv: string[] = [], env: Record<string, string> = {}): Config => load(['--config', 'c.yaml', ...argv], env, { 'c.yaml': yaml });
+const fileError = (yaml: string): string => loadError(['--config', 'c.yaml'], {}, { 'c.yaml': yaml });
+
+describe('loadConfig: defaults', () => {
+  it('uses every schema default with no input', () => {
+    const c = load([]);
+    for (const p of PARAMS) {
+      if (p.path !== 'node_id') expect(c.values[p.path], p.path).toBe(p.default);
+    }
+    expect(c.port).toBe(8080);
+    expect(c.http).toEqual({ port: 9080, bind: '127.0.0.1', enabled: true });
+    expect(c.maxmemoryPolicy).toBe('noeviction');
+    expect(c.protoMaxBulkLen).toBe(512 * 1024 * 1024);
+    expect(c.file).toBe('');
+  });
+
+  it('derives a node id from the port when none is given', () => {
+    expect(load([]).nodeId).toBe('node-8080');
+    expect(load(['--port', '7001']).nodeId).toBe('node-7001');
+    expect(load(['--node-id', 'alpha']).nodeId).toBe('alpha');
+    expect(load(['--node-id', 'alpha']).values['node_id']).toBe('alpha');
+  });
+
+  it('returns a frozen config', () => {
+    const c = load([]);
+    expect(Object.isFrozen(c)).toBe(true);
+    expect(Object.isFrozen(c.http)).toBe(true);
+    expect(Object.isFrozen(c.values)).toBe(true);
+  });
+
+  it('every typed field mirrors its schema value', () => {
+    const c = load([]);
+    const fields: Record<string, unknown> = {
+      bind: c.bind, port: c.port, dir: c.dir, databases: c.databases, requirepass: c.requirepass, loglevel: c.loglevel,
+      log_dir: c.logDir, maxclients: c.maxclients, timeout: c.timeout, hz: c.hz, maxmemory: c.maxmemory,
+      maxmemory_policy: c.maxmemoryPolicy, maxmemory_samples: c.maxmemorySamples, lfu_log_factor: c.lfuLogFactor,
+      lfu_decay_time: c.lfuDecayTime, slowlog_log_slower_than: c.slowlogLogSlowerThan, slowlog_max_len: c.slowlogMaxLen,
+      proto_max_bulk_len: c.protoMaxBulkLen, client_query_buffer_limit: c.clientQueryBufferLimit,
+      'http.port': c.http.port, 'http.bind': c.http.bind, 'http.enabled': c.http.enabled,
+    };
+    for (const [k, v] of Object.entries(fields)) expect(v, k).toBe(c.values[k]);
+    expect(Object.keys(fields).length).toBe(PARAMS.length - 1); // all but node_id, checked above
+  });
+});
+
+describe('loadConfig: precedence defaults -> file -> env -> flags', () => {
+  const yaml = 'port: 7000\nhz: 20\nhttp:\n  port: 9100\n';
+
+  it('lets each layer override the one before, key by key', () => {
+    const c = withFile(yaml, ['--port', '7002'], { RINGCACHE_PORT: '7001', RINGCACHE_HZ: '30' });
+    expect(c.port).toBe(7002); // flag beats env and file
+    expect(c.hz).toBe(30); // env beats file
+    expect(c.http.port).toBe(9100); // file beats default
+    expect(c.databases).toBe(16); // default
+    expect(c.file).toBe('c.yaml');
+  });
+
+  it('falls back layer by layer', () => {
+    expect(withFile(yaml, [], { RINGCACHE_PORT: '7001' }).port).toBe(7001);
+    expect(withFile(yaml).port).toBe(7000);
+    expect(load([]).port).toBe(8080);
+  });
+
+  it('accepts --flag=value and --config=FILE', () => {
+    const c = load(['--config=c.yaml', '--maxmemory=2mb'], {}, { 'c.yaml': 'hz: 40\n' });
+    expect(c.hz).toBe(40);
+    expect(c.maxmemory).toBe(2 * 1024 * 1024);
+  });
+
+  it('maps env names with dots and underscores', () => {
+    const c = load([], { RINGCACHE_HTTP_PORT: '9999', RINGCACHE_MAXMEMORY_POLICY: 'allkeys-lru', RINGCACHE_HTTP_ENABLED: 'no', RINGCACHE_UNRELATED: 'x' });
+    expect(c.http.port).toBe(9999);
+    expect(c.maxmemoryPolicy).toBe('allkeys-lru');
+    expect(c.http.enabled).toBe(false);
+    expect(envName(PARAM_BY_PATH.get('http.port') as Param)).toBe('RINGCACHE_HTTP_PORT');
+    expect(flagName(PARAM_BY_PATH.get('maxmemory_policy') as Param)).toBe('maxmemory-policy');
+  });
+
+  it('reads a real file when no readFile is injected', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ringcache-config-'));
+    try {
+      const file = path.join(dir, 'node.yaml');
+      writeFileSync(file, 'port: 7100\nmaxmemory: 1gb\n');
+      const c = loadConfig({ argv: ['--config', file], env: {} });
+      expect(c.port).toBe(7100);
+      expect(c.maxmemory).toBe(1024 ** 3);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('loadConfig: value types', () => {
+  it.each<[string, number]>([
+    ['0', 0],
+    ['512', 512],
+    ['1b', 1],
+    ['1k', 1000],
+    ['1kb', 1024],
+    ['1m', 1000 ** 2],
+    ['1mb', 1024 ** 2],
+    ['100mb', 100 * 1024 ** 2],
+    ['1g', 1000 ** 3],
+    ['1gb', 1024 ** 3],
+    ['2GB', 2 * 1024 ** 3],
+    ['1Kb', 1024],
+  ])('memory %s = %i bytes (flag, env and file agree)', (text, bytes) => {
+    expect(load(['--maxmemory', text]).maxmemory).toBe(bytes);
+    expect(load([], { RINGCACHE_MAXMEMORY: text }).maxmemory).toBe(bytes);
+    expect(withFile(`maxmemory: ${text}\n`).maxmemory).toBe(bytes);
+  });
+
+  it('parseMemory rejects what is not a size', () => {
+    for (const bad of ['', 'mb', '1tb', '1.5mb', '-1', '1 m b', 'ten', '0x10']) expect(parseMemory(bad), bad).toBeNull();
+    expect(parseMemory(' 3kb ')).toBe(3072);
+  });
+
+  it('refuses malformed sizes and sizes outside the bounds, naming the key', () => {
+    expect(loadError(['--maxmemory', '1.5mb'])).toBe('flag --maxmemory: maxmemory: expected a size like 100mb, got "1.5mb"');
+    expect(loadError(['--maxmemory', '-1'])).toContain('maxmemory: expected a size');
+    expect(fileError('maxmemory: -5\n')).toBe('c.yaml: maxmemory: -5 is below the minimum 0');
+    expect(loadError(['--proto-max-bulk-len', '1kb'])).toBe('flag --proto-max-bulk-len: proto_max_bulk_len: 1024 is below the minimum 1048576');
+  });
+
+  it.each<[string, boolean]>([
+    ['yes', true],
+    ['no', false],
+    ['true', true],
+    ['false', false],
+    ['YES', true],
+    ['False', false],
+  ])('bool %s', (text, value) => {
+    expect(load(['--http-enabled', text]).http.enabled).toBe(value);
+    expect(load([], { RINGCACHE_HTTP_ENABLED: text }).http.enabled).toBe(value);
+    expect(withFile(`http:\n  enabled: ${text}\n`).http.enabled).toBe(value);
+  });
+
+  it('refuses non-booleans', () => {
+    expect(loadError(['--http-enabled', 'maybe'])).toBe('flag --http-enabled: http.enabled: expected yes/no, got "maybe"');
+    expect(fileError('http:\n  enabled: 1\n')).toBe('c.yaml: http.enabled: expected yes/no, got 1');
+  });
+
+  it('enums are case-insensitive and refuse other values, listing the choices', () => {
+    expect(load(['--maxmemory-policy', 'ALLKEYS-LRU']).maxmemoryPolicy).toBe('allkeys-lru');
+    expect(withFile('loglevel: Debug\n').loglevel).toBe('debug');
+    const msg = loadError(['--maxmemory-policy', 'lru']);
+    expect(msg).toBe(
+      'flag --maxmemory-policy: maxmemory_policy: expected one of noeviction, allkeys-lru, allkeys-lfu, allkeys-random, volatile-lru, volatile-lfu, volatile-random, volatile-ttl, got "lru"',
+    );
+    expect(fileError('loglevel: 3\n')).toContain('c.yaml: loglevel: expected one of trace,');
+  });
+
+  it('ints: strings and YAML numbers, bounds inclusive', () => {
+    expect(load(['--databases', '1']).databases).toBe(1);
+    expect(load(['--databases', '1024']).databases).toBe(1024);
+    expect(withFile('databases: 32\n').databases).toBe(32);
+    expect(load(['--slowlog-log-slower-than', '-1']).slowlogLogSlowerThan).toBe(-1);
+    expect(load(['--port', '0']).port).toBe(0);
+    expect(load(['--port', '65535']).port).toBe(65535);
+  });
+
+  it('ints: refuses out-of-range, fractional and non-numeric values', () => {
+    expect(loadError(['--databases', '0'])).toBe('flag --databases: databases: 0 is below the minimum 1');
+    expect(loadError(['--databases', '1025'])).toBe('flag --databases: databases: 1025 is above the maximum 1024');
+    expect(loadError(['--port', '65536'])).toBe('flag --port: port: 65536 is above the maximum 65535');
+    expect(loadError(['--hz', 'ten'])).toBe('flag --hz: hz: expected an integer, got "ten"');
+    expect(loadError([], { RINGCACHE_HZ: '1.5' })).toBe('env RINGCACHE_HZ: hz: expected an integer, got "1.5"');
+    expect(loadError([], { RINGCACHE_HZ: '' })).toBe('env RINGCACHE_HZ: hz: expected an integer, got ""');
+    expect(fileError('hz: 10.5\n')).toBe('c.yaml: hz: expected an integer, got 10.5');
+    expect(fileError('hz: true\n')).toBe('c.yaml: hz: expected an integer, got true');
+    expect(loadError(['--timeout', '99999999999999999999'])).toContain('timeout: expected an integer');
+  });
+
+  it('strings: YAML numbers become text, other shapes are refused', () => {
+    expect(withFile('requirepass: 1234\n').requirepass).toBe('1234');
+    expect(withFile('bind: "0.0.0.0"\n').bind).toBe('0.0.0.0');
+    expect(fileError('bind: [a, b]\n')).toBe('c.yaml: bind: expected a string, got ["a","b"]');
+    expect(fileError('bind:\n')).toBe('c.yaml: bind: expected a string, got null');
+  });
+});
+
+describe('loadConfig: unknown keys, bad files, bad flags', () => {
+  it('names an unknown top-level key in one line', () => {
+    expect(fileError('port: 1\nprot: 2\n')).toBe("c.yaml: unknown key 'prot'");
+  });
+
+  it('names an unknown nested key with its full path', () => {
+    expect(fileError('http:\n  port: 9000\n  prt: 1\n')).toBe("c.yaml: unknown key 'http.prt'");
+    expect(fileError('http:\n  tls:\n    cert: x\n')).toBe("c.yaml: unknown key 'http.tls'");
+  });
+
+  it('suggests the schema spelling for Redis-style dashed keys', () => {
+    expect(fileError('maxmemory-policy: allkeys-lru\n')).toBe("c.yaml: unknown key 'maxmemory-policy' (did you mean 'maxmemory_policy'?)");
+    expect(fileError('http-port: 1\n')).toBe("c.yaml: unknown key 'http-port' (did you mean 'http.port'?)");
+  });
+
+  it('refuses a section that is not a mapping, and a document that is not one', () => {
+    expect(fileError('http: 9000\n')).toBe('c.yaml: http: expected a mapping');
+    expect(fileError('just text\n')).toBe('c.yaml: document: expected a mapping');
+    expect(fileError('- port\n')).toBe('c.yaml: document: expected a mapping');
+  });
+
+  it('accepts an empty or comment-only file', () => {
+    expect(withFile('').port).toBe(8080);
+    expect(withFile('# nothing here\n').port).toBe(8080);
+  });
+
+  it('reports invalid YAML in one line', () => {
+    expect(fileError('port: [1,\n')).toMatch(/^c\.yaml: invalid YAML: /);
+    expect(fileError('port: 1\nport: 2\n')).toBe('c.yaml: invalid YAML: Map keys must be unique at line 2, column 1');
+    expect(fileError('a: b: c\n')).toMatch(/^c\.yaml: invalid YAML: /);
+  });
+
+  it('reports an unreadable file with the cause', () => {
+    expect(loadError(['--config', 'missing.yaml'])).toBe('cannot read config file missing.yaml: ENOENT');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ringcache-config-'));
+    try {
+      expect(() => loadConfig({ argv: ['--config', dir], env: {} })).toThrow(`cannot read config file ${dir}: EISDIR`);
+      expect(() => loadConfig({ argv: ['--config', path.join(dir, 'nope.yaml')], env: {} })).toThrow('ENOENT');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('names an unknown flag, with a hint for underscore and dot spellings', () => {
+    expect(loadError(['--prot', '1'])).toBe('unknown flag --prot');
+    expect(loadError(['--maxmemory_policy', 'allkeys-lru'])).toBe('unknown flag --maxmemory_policy (did you mean --maxmemory-policy?)');
+    expect(loadError(['--http.port', '1'])).toBe('unknown flag --http.port (did you mean --http-port?)');
+  });
+
+  it('reports an unknown flag even when the file is broken too', () => {
+    expect(loadError(['--config', 'missing.yaml', '--prot', '1'])).toBe('unknown flag --prot');
+  });
+
+  it('refuses positional arguments and flags without a value', () => {
+    expect(loadError(['8080'])).toBe("unexpected argument '8080' (flags look like --port 8080)");
+    expect(loadError(['--port'])).toBe('flag --port needs a value');
+    expect(loadError(['--config'])).toBe('flag --config needs a value');
+  });
+});
+
+describe('loadConfig: cross-field validation', () => {
+  it('refuses the HTTP port equal to the RESP port on the same address', () => {
+    expect(loadError(['--port', '7000', '--http-port', '7000'])).toBe('http.port: 7000 is the same as port');
+  });
+
+  it('treats a wildcard bind as overlapping every address', () => {
+    expect(loadError(['--port', '7000', '--http-port', '7000', '--bind', '0.0.0.0'])).toBe('http.port: 7000 is the same as port');
+    expect(loadError(['--port', '7000', '--http-port', '7000', '--http-bind', '::'])).toBe('http.port: 7000 is the same as port');
+  });
+
+  it('allows equal ports on distinct addresses, with HTTP disabled, or both ephemeral', () => {
+    expect(load(['--port', '7000', '--http-port', '7000', '--http-bind', '127.0.0.2']).http.port).toBe(7000);
+    expect(load(['--port', '7000', '--http-port', '7000', '--http-enabled', 'no']).port).toBe(7000);
+    expect(load(['--port', '0', '--http-port', '0']).port).toBe(0);
+  });
+
+  it('refuses node ids with characters outside [A-Za-z0-9_.-] or longer than 64', () => {
+    expect(loadError(['--node-id', 'a b'])).toBe("node_id: 'a b' may only use letters, digits, '_', '.', '-' (max 64)");
+    expect(loadError(['--node-id', 'x'.repeat(65)])).toContain('node_id:');
+    expect(load(['--node-id', 'n-1.a_b']).nodeId).toBe('n-1.a_b');
+  });
+
+  it('freezeConfig validates values assembled by hand', () => {
+    const values: Record<string, ConfigValue> = {};
+    for (const p of PARAMS) values[p.path] = p.default;
+    values['http.port'] = 8080;
+    expect(() => freezeConfig(values)).toThrow(ConfigError);
+  });
+});
+
+describe('localConfig', () => {
+  it('uses ephemeral ports, no log file, quiet logs and a fixed id', () => {
+    const c = localConfig();
+    expect(c.port).toBe(0);
+    expect(c.http.port).toBe(0);
+    expect(c.logDir).toBe('');
+    expect(c.loglevel).toBe('warn');
+    expect(c.nodeId).toBe('test');
+    expect(c.maxmemory).toBe(0);
+    expect(Object.isFrozen(c)).toBe(true);
+  });
+
+  it('applies overrides by schema path, coercing them like any source', () => {
+    const c = localConfig({ maxmemory: '1mb', 'http.enabled': false, requirepass: 'pw', maxmemory_policy: 'ALLKEYS-LRU', hz: 50 });
+    expect(c.maxmemory).toBe(1024 * 1024);
+    expect(c.http.enabled).toBe(false);
+    expect(c.requirepass).toBe('pw');
+    expect(c.maxmemoryPolicy).toBe('allkeys-lru');
+    expect(c.hz).toBe(50);
+  });
+
+  it('refuses unknown paths and bad values', () => {
+    expect(() => localConfig({ 'maxmemory-policy': 'allkeys-lru' })).toThrow("localConfig: unknown key 'maxmemory-policy' (did you mean 'maxmemory_policy'?)");
+    expect(() => localConfig({ hz: 0 })).toThrow('localConfig: hz: 0 is below the minimum 1');
+    expect(() => localConfig({ databases: 'many' })).toThrow(ConfigError);
+  });
+});
