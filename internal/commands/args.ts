@@ -3,6 +3,7 @@ import { CommandError, errors } from './errors.js';
 
 const INT64_MAX = 9223372036854775807n;
 const INT64_MIN = -9223372036854775808n;
+const UINT64_MAX = 18446744073709551615n;
 
 /**
  * Redis's string2ll: optional '-', digits, no '+', no spaces, no leading zeros (except "0"),
@@ -38,7 +39,7 @@ export function parseInt64(s: string): number | bigint | null {
   return b;
 }
 
-/** Integer argument as a JS number; values beyond 2^53 are rejected like out-of-range ones. */
+/** Integer argument as a JS number; valid int64 values beyond 2^53 round to the nearest double. */
 export function intArg(s: string, err: () => CommandError = errors.notInteger): number {
   const v = parseInt64(s);
   if (v === null) throw err();
@@ -80,29 +81,6 @@ export function floatArg(s: string): number {
   return v;
 }
 
-/**
- * Formats a double the way Redis replies with INCRBYFLOAT / HINCRBYFLOAT results: plain decimal
- * notation without exponent, up to 17 significant digits, no trailing zeros.
- */
-export function formatFloat(v: number): string {
-  if (v === Infinity) return 'inf';
-  if (v === -Infinity) return '-inf';
-  if (Object.is(v, -0)) return '0';
-  const s = String(v);
-  if (!/e/i.test(s)) return s;
-  // Expand exponent notation to plain digits.
-  const [mant, expStr] = s.split('e') as [string, string];
-  const exp = Number(expStr);
-  const neg = mant.startsWith('-');
-  const digits = mant.replace('-', '').replace('.', '');
-  const pointAt = (mant.replace('-', '').indexOf('.') < 0 ? mant.replace('-', '').length : mant.replace('-', '').indexOf('.')) + exp;
-  let out: string;
-  if (pointAt <= 0) out = '0.' + '0'.repeat(-pointAt) + digits;
-  else if (pointAt >= digits.length) out = digits + '0'.repeat(pointAt - digits.length);
-  else out = digits.slice(0, pointAt) + '.' + digits.slice(pointAt);
-  return (neg ? '-' : '') + out;
-}
-
 /** Case-insensitive option match for command flags (NX, XX, EX ...). */
 export function isOpt(arg: string | undefined, name: string): boolean {
   return arg !== undefined && arg.length === name.length && arg.toUpperCase() === name;
@@ -135,15 +113,23 @@ export function expireAt(
   return at;
 }
 
-/** Parses a SCAN-style cursor (unsigned 64-bit decimal). */
-export function cursorArg(s: string): number {
-  if (!/^\d{1,20}$/.test(s)) throw new CommandError('ERR', 'invalid cursor');
-  const b = BigInt(s);
-  if (b > 18446744073709551615n) throw new CommandError('ERR', 'invalid cursor');
-  return b > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(b);
+/**
+ * SCAN's cursor, parsed as Redis does with strtoul: an optional sign (a negative cursor wraps
+ * modulo 2^64, so `-1` is a valid cursor past the end), digits, nothing else; leading space and
+ * overflow are `invalid cursor`; the empty string is cursor 0. Cursors past the largest safe
+ * integer are beyond every insertion sequence, so they clamp without changing the answer.
+ */
+export function cursorArg(raw: string): number {
+  if (raw === '') return 0;
+  const m = /^([+-]?)(\d+)$/.exec(raw);
+  if (m === null) throw errors.generic('invalid cursor');
+  let v = BigInt(m[2] as string);
+  if (v > UINT64_MAX) throw errors.generic('invalid cursor');
+  if (m[1] === '-' && v !== 0n) v = UINT64_MAX + 1n - v;
+  return v > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(v);
 }
 
-/** The string value at a key, or throws WRONGTYPE; undefined when missing. */
+/** A stored value that must be a string; anything else throws WRONGTYPE. */
 export function asString(v: unknown): string {
   if (typeof v !== 'string') throw errors.wrongType();
   return v;

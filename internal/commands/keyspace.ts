@@ -1,7 +1,7 @@
 // The keyspace (generic) command family: existence, deletion, renaming, expiry, iteration, introspection and database selection.
 import type { CommandContext } from './context.js';
 import { CommandError, errors } from './errors.js';
-import { intArg, isOpt, MAX_EXPIRE_MS, parseInt64 } from './args.js';
+import { cursorArg, intArg, isOpt, MAX_EXPIRE_MS, parseInt64 } from './args.js';
 import { command, type CommandSpec } from './spec.js';
 import { array, bulk, bulkOrNull, bulks, int, NULL_BULK, OK, simple, type Reply } from '../resp/reply.js';
 import { compileGlob, matchCompiled } from '../glob/glob.js';
@@ -13,7 +13,6 @@ const INT32_MIN = -2147483648;
 const INT32_MAX = 2147483647;
 const INT64_MAX = 9223372036854775807n;
 const INT64_MIN = -9223372036854775808n;
-const UINT64_MAX = 18446744073709551615n;
 /** Redis's OBJ_SHARED_REFCOUNT: what OBJECT REFCOUNT reports for its shared integers. */
 const SHARED_REFCOUNT = 2147483647;
 /** Redis shares the string objects for integers 0..OBJ_SHARED_INTEGERS-1. */
@@ -42,22 +41,6 @@ function dbIndexArg(ctx: CommandContext, raw: string): number {
   const id = int32Arg(raw);
   if (id < 0 || id >= ctx.store.databases) throw errors.dbIndexOutOfRange();
   return id;
-}
-
-/**
- * SCAN's cursor, parsed as Redis does with strtoul: an optional sign (a negative cursor wraps
- * modulo 2^64, so `-1` is a valid cursor past the end), digits, nothing else; leading space and
- * overflow are `invalid cursor`; the empty string is cursor 0. Cursors past the largest safe
- * integer are beyond every insertion sequence, so they clamp without changing the answer.
- */
-function scanCursorArg(raw: string): number {
-  if (raw === '') return 0;
-  const m = /^([+-]?)(\d+)$/.exec(raw);
-  if (m === null) throw errors.generic('invalid cursor');
-  let v = BigInt(m[2] as string);
-  if (v > UINT64_MAX) throw errors.generic('invalid cursor');
-  if (m[1] === '-' && v !== 0n) v = UINT64_MAX + 1n - v;
-  return v > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(v);
 }
 
 /** OBJECT ENCODING of a string, as Redis's tryObjectEncoding would have stored it. */
@@ -124,7 +107,7 @@ function keys(ctx: CommandContext, argv: string[]): Reply {
 
 function scan(ctx: CommandContext, argv: string[]): Reply {
   // The cursor is checked before the options, so a bad cursor wins over a bad option.
-  const cursor = scanCursorArg(argv[1] as string);
+  const cursor = cursorArg(argv[1] as string);
   let count = SCAN_DEFAULT_COUNT;
   let pattern: string | undefined;
   let typeName: string | undefined;

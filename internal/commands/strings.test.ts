@@ -14,7 +14,8 @@ import type { Collection } from '../store/types.js';
 import type { ServerApi, ServerStats } from './context.js';
 import { CommandRegistry } from './registry.js';
 import { hasFlag } from './spec.js';
-import { addLongDouble, formatLongDouble, parseLongDouble, stringCommands, substringRange } from './strings.js';
+import { addLongDouble, formatLongDouble, parseLongDouble } from './longdouble.js';
+import { stringCommands, substringRange } from './strings.js';
 
 /** Stands in for a list value: the strings family only needs "not a string" to answer WRONGTYPE. */
 class FakeList implements Collection {
