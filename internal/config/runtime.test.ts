@@ -211,3 +211,19 @@ describe('ConfigRuntime.set (CONFIG SET)', () => {
     expect(rt.str('requirepass')).toBe('');
   });
 });
+
+describe('reported read-only parameters', () => {
+  it('CONFIG SET save "" and appendonly no succeed as no-ops; other values are refused', () => {
+    const rt = new ConfigRuntime(localConfig());
+    expect(() => rt.set([['save', '']])).not.toThrow();
+    expect(() => rt.set([['appendonly', 'no'], ['maxmemory', '1mb']])).not.toThrow();
+    expect(rt.num('maxmemory')).toBe(1024 * 1024);
+    expect(() => rt.set([['appendonly', 'yes']])).toThrow(
+      "CONFIG SET failed (possibly related to argument 'appendonly') - persistence is not available in this build",
+    );
+    expect(rt.get(['save', 'appendonly'])).toEqual([
+      ['save', ''],
+      ['appendonly', 'no'],
+    ]);
+  });
+});

@@ -65,11 +65,19 @@ export class ConfigRuntime {
    * Then every value is applied, and the hooks run once per value that actually changed.
    * Throws CommandError with Redis's wording.
    */
-  set(pairs: readonly (readonly [string, string])[]): void {
-    const unknown = pairs.find(([name]) => !PARAM_BY_REDIS_NAME.has(name.toLowerCase()));
+  set(allPairs: readonly (readonly [string, string])[]): void {
+    const reported = new Map(REPORTED);
+    const unknown = allPairs.find(([name]) => !PARAM_BY_REDIS_NAME.has(name.toLowerCase()) && !reported.has(name.toLowerCase()));
     if (unknown) throw new CommandError('ERR', `Unknown option or number of arguments for CONFIG SET - '${unknown[0]}'`);
     const failed = (arg: string, reason: string): CommandError =>
       new CommandError('ERR', `CONFIG SET failed (possibly related to argument '${arg}') - ${reason}`);
+    // Tools send `CONFIG SET save ""` / `appendonly no`: setting a reported value to what it is
+    // succeeds as a no-op; anything else is refused, since this build has no persistence.
+    for (const [name, raw] of allPairs) {
+      const current = reported.get(name.toLowerCase());
+      if (current !== undefined && raw.toLowerCase() !== current) throw failed(name, 'persistence is not available in this build');
+    }
+    const pairs = allPairs.filter(([name]) => !reported.has(name.toLowerCase()));
     const params: Param[] = [];
     for (const [rawName] of pairs) {
       const p = PARAM_BY_REDIS_NAME.get(rawName.toLowerCase()) as Param;

@@ -12,7 +12,7 @@ export interface Param {
   readonly values?: readonly string[];
   /** CONFIG SET may change it at run time. */
   readonly mutable: boolean;
-  /** Never shown by CONFIG GET in clear, never logged. */
+  /** Never logged (CONFIG GET shows it, as Redis does, to authenticated clients). */
   readonly secret?: boolean;
   readonly doc: string;
 }

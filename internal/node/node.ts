@@ -12,6 +12,7 @@ import { systemClock, type Clock } from '../clock/clock.js';
 import { Executor } from '../executor/executor.js';
 import { buildHttpApp } from '../http/app.js';
 import { createLogger, pinoLevel } from '../observability/logger.js';
+import { DEFAULT_LIMITS, type ProtocolLimits } from '../resp/limits.js';
 import { RespServer } from '../server/resp-server.js';
 import type { Client } from '../server/client.js';
 import { cycleBudgetMs } from '../store/expiry.js';
@@ -79,6 +80,11 @@ export function createNode(config: Config, deps: NodeDeps = {}): RingcacheNode {
     slowlogThresholdUs: () => runtime.num('slowlog_log_slower_than'),
     slowlogMaxLen: () => runtime.num('slowlog_max_len'),
   });
+  const limits: ProtocolLimits = {
+    ...DEFAULT_LIMITS,
+    maxBulkLen: config.protoMaxBulkLen,
+    queryBufferLimit: config.clientQueryBufferLimit,
+  };
   const resp = new RespServer({
     executor,
     stats,
@@ -86,12 +92,7 @@ export function createNode(config: Config, deps: NodeDeps = {}): RingcacheNode {
     now: () => clock.now(),
     requirepass: () => runtime.str('requirepass'),
     maxclients: () => runtime.num('maxclients'),
-    limits: () => ({
-      maxBulkLen: runtime.num('proto_max_bulk_len'),
-      maxMultibulkLen: 2 ** 31 - 1,
-      maxInlineLen: 64 * 1024,
-      queryBufferLimit: runtime.num('client_query_buffer_limit'),
-    }),
+    limits,
   });
 
   store.observe({ expired: (db, key) => executor.journalExpired(db, key), modified: () => undefined });
@@ -104,6 +105,8 @@ export function createNode(config: Config, deps: NodeDeps = {}): RingcacheNode {
     else if (path === 'lfu_decay_time') store.setMemoryPolicy({ lfuDecayTime: value as number });
     else if (path === 'loglevel') log.level = pinoLevel(value as string);
     else if (path === 'hz') scheduleCron();
+    else if (path === 'proto_max_bulk_len') limits.maxBulkLen = value as number;
+    else if (path === 'client_query_buffer_limit') limits.queryBufferLimit = value as number;
   });
 
   const stop = (): Promise<void> => {

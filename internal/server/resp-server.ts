@@ -17,7 +17,8 @@ export interface RespServerDeps {
   /** Live settings. */
   requirepass: () => string;
   maxclients: () => number;
-  limits: () => ProtocolLimits;
+  /** Shared by every connection's decoder and updated in place by CONFIG SET, so changes apply at once. */
+  limits: ProtocolLimits;
 }
 
 /** One accepted socket: its decoder, its client state, and the ordered execute/reply loop. */
@@ -34,7 +35,7 @@ class Connection {
     private readonly deps: RespServerDeps,
     private readonly onClose: () => void,
   ) {
-    this.decoder = new RequestDecoder({ ...deps.limits() });
+    this.decoder = new RequestDecoder(deps.limits);
     this.updateStrict();
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
@@ -53,6 +54,8 @@ class Connection {
   }
 
   private onData(chunk: Buffer): void {
+    // After a protocol error or QUIT nothing more is read or buffered.
+    if (this.closed) return;
     this.deps.stats.netInputBytes += chunk.length;
     try {
       this.decoder.feed(chunk);
@@ -96,8 +99,7 @@ class Connection {
       this.reply(out);
       if (this.client.closeAfterReply) {
         this.flush();
-        this.socket.end();
-        this.closed = true;
+        this.closeAfterWrite();
         return;
       }
     }
@@ -134,8 +136,14 @@ class Connection {
     if (this.closed) return;
     this.writer.latin1(`-ERR Protocol error: ${msg}\r\n`);
     this.flush();
+    this.closeAfterWrite();
+  }
+
+  /** Sends what is queued, then closes both directions; stops reading so nothing more is buffered. */
+  private closeAfterWrite(): void {
     this.closed = true;
-    this.socket.end();
+    this.socket.pause();
+    this.socket.end(() => this.socket.destroy());
     this.onClose();
   }
 
