@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# Newcomer entry point: checks prerequisites, installs dependencies, builds and starts the local ringcache system.
+#
+# Usage: scripts/start-system.sh [--monitor | --all] [--help]
+#   (no option)   start the nodes listed in CONFIGS below, in the background
+#   --monitor     also the monitoring stack (Elasticsearch + Filebeat + Prometheus + Grafana); needs Docker
+#   --all         same as --monitor
+# Stop everything with ./scripts/build-and-run.sh stop.
+set -euo pipefail
+
+# The nodes to start. Single node until cluster membership lands; then the cluster is this one line:
+# CONFIGS=(configs/node1.yaml configs/node2.yaml configs/node3.yaml)
+CONFIGS=(configs/single.yaml)
+
+REQUIRED_NODE_MAJOR=20
+
+cd "$(dirname "$0")/.."
+
+say() { printf '%s\n' "$*"; }
+die() {
+  printf 'start-system: %s\n' "$*" >&2
+  exit 1
+}
+
+usage() {
+  sed -n '4,8s/^# \{0,1\}//p' "$0"
+}
+
+monitor=0
+for arg in "$@"; do
+  case $arg in
+    --monitor | --all) monitor=1 ;;
+    -h | --help)
+      usage
+      exit 0
+      ;;
+    *)
+      usage >&2
+      die "unknown option: $arg"
+      ;;
+  esac
+done
+
+# 1. Node.js >= 20 ---------------------------------------------------------------------------------
+if ! command -v node >/dev/null 2>&1; then
+  die "Node.js ${REQUIRED_NODE_MAJOR} or newer is required but 'node' is not on PATH.
+  Install it from https://nodejs.org/ (or: nvm install ${REQUIRED_NODE_MAJOR}), then run this script again."
+fi
+node_version=$(node -p 'process.versions.node')
+if ((${node_version%%.*} < REQUIRED_NODE_MAJOR)); then
+  die "Node.js ${REQUIRED_NODE_MAJOR} or newer is required; found ${node_version} at $(command -v node).
+  Upgrade (https://nodejs.org/ or: nvm install ${REQUIRED_NODE_MAJOR}) and run this script again."
+fi
+command -v npm >/dev/null 2>&1 || die "npm is missing (it ships with Node.js ${REQUIRED_NODE_MAJOR}+); reinstall Node.js."
+say "Node.js ${node_version}: ok"
+
+# 2. The monitoring stack needs Docker: check before starting anything --------------------------------
+if ((monitor)); then
+  if ! command -v docker >/dev/null 2>&1; then
+    die "--monitor/--all needs a Docker engine, and the 'docker' command is not installed.
+  Install Docker (https://docs.docker.com/engine/install/), or run without --monitor to start only the nodes."
+  fi
+  if ! docker_err=$(docker info 2>&1 >/dev/null); then
+    die "--monitor/--all needs a running Docker engine, and none is reachable ('docker info' failed: ${docker_err%%$'\n'*}).
+  Start the Docker daemon (or fix DOCKER_HOST / permissions), or run without --monitor to start only the nodes."
+  fi
+fi
+
+# 3. Dependencies: npm ci when node_modules is missing or older than package-lock.json -----------------
+# npm writes node_modules/.package-lock.json on every install; it is older than the lock file when the
+# lock changed since (a pull, a branch switch).
+if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
+  say "Installing dependencies (npm ci)..."
+  npm ci --no-audit --no-fund || die "npm ci failed (see above). If the lock file is out of sync with package.json, run 'npm install' and commit package-lock.json."
+else
+  say "Dependencies: up to date"
+fi
+
+# 4. redis-cli (the scripts fall back to a plain TCP check without it, but you will want it) -----------
+if command -v redis-cli >/dev/null 2>&1; then
+  say "redis-cli: ok"
+elif [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null 2>&1; then
+  say "Installing redis-tools (redis-cli) with apt-get..."
+  if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-tools >/dev/null; }; then
+    say "warning: could not install redis-tools; continuing without redis-cli"
+  fi
+else
+  say "note: redis-cli is not installed. Install it with: sudo apt-get install -y redis-tools (Debian/Ubuntu),"
+  say "      brew install redis (macOS), or use any Redis client. Continuing without it."
+fi
+
+# 5. Build (only when dist/ is stale) and start the nodes in the background ----------------------------
+./scripts/build-and-run.sh start "${CONFIGS[@]}" || die "could not start every node (see above); ./scripts/build-and-run.sh status shows what runs"
+
+if ((monitor)); then
+  say ""
+  say "Docker is available, but the monitoring stack (docker-compose.logging.yml: Elasticsearch, Filebeat,"
+  say "Prometheus, Grafana) is not part of this version yet; nothing was started for it. Only the nodes run."
+fi
+
+cat <<'EOF'
+
+Next steps:
+  redis-cli -p 8080 ping                   # talk RESP to the node (any Redis client works)
+  curl localhost:9080/health               # the HTTP API
+  ./scripts/build-and-run.sh status        # what runs, where, and where the logs are
+  ./scripts/build-and-run.sh stop          # stop every node started by these scripts
+  docs/operations.md                       # configs, flags, logs, troubleshooting
+EOF
