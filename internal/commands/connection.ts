@@ -332,6 +332,27 @@ export const connectionCommands: CommandSpec[] = [
         },
       }),
       sub({
+        name: 'client|unblock',
+        arity: -3,
+        flags: ['admin', 'noscript', 'loading', 'stale'],
+        group: 'connection',
+        summary: 'Unblocks a client blocked by a blocking command from a different connection.',
+        since: '5.0.0',
+        complexity: 'O(log N) where N is the number of client connections',
+        syntax: 'client-id [TIMEOUT | ERROR]',
+        handler: (ctx, argv) => {
+          const id = intArg(argv[2] as string);
+          let error = false;
+          if (argv.length === 4) {
+            if (isOpt(argv[3], 'ERROR')) error = true;
+            else if (!isOpt(argv[3], 'TIMEOUT')) throw new CommandError('ERR', 'CLIENT UNBLOCK reason should be TIMEOUT or ERROR');
+          } else if (argv.length > 4) {
+            throw errors.syntax();
+          }
+          return int(ctx.server.unblockClient(id, error) ? 1 : 0);
+        },
+      }),
+      sub({
         name: 'client|help',
         arity: 2,
         flags: ['loading', 'stale'],
@@ -357,6 +378,8 @@ export const connectionCommands: CommandSpec[] = [
             '    Assign the name <name> to the current connection.',
             'SETINFO <LIB-NAME|LIB-VER> <value>',
             '    Set client library name or version.',
+            'UNBLOCK <clientid> [TIMEOUT|ERROR]',
+            '    Unblock the specified blocked client.',
             'NO-EVICT (ON|OFF)',
             '    Protect the current client connection from eviction.',
             'HELP',

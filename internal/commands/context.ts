@@ -4,6 +4,7 @@ import type { Keyspace } from '../store/keyspace.js';
 import type { Store } from '../store/store.js';
 import type { CommandSpec } from './spec.js';
 import type { ConfigRuntime } from '../config/runtime.js';
+import type { Reply } from '../resp/reply.js';
 
 export interface SlowlogEntry {
   readonly id: number;
@@ -45,6 +46,10 @@ export interface ServerApi {
   commands(): readonly CommandSpec[];
   lookupCommand(name: string): CommandSpec | undefined;
   clients(): Iterable<Client>;
+  /** Clients parked in a blocking command (INFO blocked_clients). */
+  blockedClients(): number;
+  /** CLIENT UNBLOCK: true if the client was blocked. `error` answers it with an UNBLOCKED error. */
+  unblockClient(id: number, error: boolean): boolean;
   slowlog(): readonly SlowlogEntry[];
   slowlogReset(): void;
   resetStats(): void;
@@ -67,4 +72,11 @@ export interface CommandContext {
    * random choices already made. A write handler calls this once per effect.
    */
   propagate(argv: readonly string[]): void;
+  /**
+   * Blocks the client until `tryServe` succeeds for one of `keys` (it is retried, inside a fresh
+   * command context of this client, after any command touches one of them) or `timeoutMs`
+   * passes (0 = forever), then answers with its reply or `onTimeout()`. Inside MULTI a blocking
+   * command must not call this (it answers as if timed out at once, as Redis does).
+   */
+  block(keys: readonly string[], timeoutMs: number, tryServe: (ctx: CommandContext) => Reply | null, onTimeout: () => Reply): Promise<Reply>;
 }

@@ -1,16 +1,11 @@
 // Unit tests of the keyspace command family through a real Executor, Store and manual clock: replies, errors, journal.
-import pino from 'pino';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../clock/clock.js';
-import { localConfig } from '../config/load.js';
-import { ConfigRuntime } from '../config/runtime.js';
-import { Executor } from '../executor/executor.js';
-import type { Reply } from '../resp/reply.js';
-import { Client } from '../server/client.js';
+import type { ManualClock } from '../clock/clock.js';
+import { createTestExecutor, T0, type Plain } from '../testing/exec.js';
+import type { Client } from '../server/client.js';
 import type { EvictionPolicy } from '../store/eviction.js';
-import { Store, type MemoryPolicy } from '../store/store.js';
+import type { MemoryPolicy, Store } from '../store/store.js';
 import type { Collection } from '../store/types.js';
-import type { CommandStat, ServerApi, ServerStats } from './context.js';
 import { keyspaceCommands } from './keyspace.js';
 import { CommandRegistry } from './registry.js';
 import { hasFlag } from './spec.js';
@@ -34,31 +29,6 @@ class FakeList implements Collection {
 }
 
 /** Replies as plain values: simple '+x', error '-ERR x', bulk 'x', int n, null, arrays. */
-type Plain = string | number | bigint | null | Plain[];
-function plain(r: Reply): Plain {
-  switch (r.t) {
-    case 'simple':
-      return `+${r.v}`;
-    case 'error':
-      return `-${r.v}`;
-    case 'bulk':
-      return r.v;
-    case 'int':
-      return r.v;
-    case 'nullbulk':
-    case 'nullarray':
-      return null;
-    case 'array':
-    case 'set':
-    case 'push':
-      return r.v.map(plain);
-    default:
-      throw new Error(`unexpected reply type ${r.t}`);
-  }
-}
-
-const T0 = 1_700_000_000_000;
-
 interface Harness {
   clock: ManualClock;
   store: Store;
@@ -75,68 +45,21 @@ interface Harness {
 }
 
 function harness(opts: { databases?: number; policy?: EvictionPolicy; rand?: () => number } = {}): Harness {
-  const clock = new ManualClock(T0);
-  const store = new Store(
-    opts.databases ?? 16,
-    () => clock.now(),
-    { maxmemory: 0, policy: opts.policy ?? 'noeviction', samples: 5, lfuLogFactor: 10, lfuDecayTime: 1 },
-    opts.rand ?? Math.random,
-  );
-  const stats: ServerStats = {
-    connectionsReceived: 0,
-    rejectedConnections: 0,
-    commandsProcessed: 0,
-    netInputBytes: 0,
-    netOutputBytes: 0,
-    dirty: 0,
-    errorReplies: 0,
-  };
-  const registry = new CommandRegistry([keyspaceCommands]);
-  const commandStats = new Map<string, CommandStat>();
-  const server: ServerApi = {
-    nodeId: 'test',
-    version: '0.0.0',
-    startedAt: T0,
-    tcpPort: 0,
-    config: new ConfigRuntime(localConfig()),
-    stats,
-    commandStats,
-    commands: () => registry.all(),
-    lookupCommand: (n) => registry.lookup(n),
-    clients: () => [],
-    slowlog: () => [],
-    slowlogReset: () => undefined,
-    resetStats: () => undefined,
-    shutdown: async () => undefined,
-    blockFor: () => undefined,
-  };
-  const executor = new Executor({
-    registry,
-    store,
-    server: () => server,
-    log: pino({ level: 'silent' }),
-    requirepass: () => '',
-    slowlogThresholdUs: () => -1,
-    slowlogMaxLen: () => 0,
+  const t = createTestExecutor({
+    families: [keyspaceCommands],
+    config: { databases: opts.databases ?? 16, slowlog_log_slower_than: -1 },
+    ...(opts.policy ? { policy: opts.policy } : {}),
+    ...(opts.rand ? { rand: opts.rand } : {}),
   });
-  const journal: { db: number; argv: string[] }[] = [];
-  executor.addJournal({ append: (db, argv) => journal.push({ db, argv: [...argv] }) });
-  let ids = 0;
-  const newClient = (): Client => new Client(++ids, `127.0.0.1:${1000 + ids}`, '127.0.0.1:6379', ids, clock.now(), true, () => undefined);
-  const client = newClient();
-  const runAs = (c: Client, ...argv: string[]): Plain => {
-    const r = executor.execute(c, argv);
-    if (r instanceof Promise) throw new Error('keyspace handlers are synchronous');
-    return plain(r);
-  };
+  const { store } = t;
   return {
-    clock,
+    clock: t.clock,
     store,
-    client,
-    journal,
-    run: (...argv) => runAs(client, ...argv),
-    runAs,
-    newClient,
+    client: t.client,
+    journal: t.journal,
+    run: (...argv) => t.run(...argv),
+    runAs: (c, ...argv) => t.runAs(c, ...argv),
+    newClient: () => t.newClient(),
     put: (key, value, expireAt = 0, db = 0) => {
       store.tick();
       store.db(db).set(key, value, expireAt);
@@ -243,7 +166,8 @@ describe('DEL / UNLINK', () => {
     h.put('a', '1', T0 + 100);
     h.clock.advance(100);
     expect(h.run('DEL', 'a')).toBe(0);
-    expect(h.journal).toEqual([]);
+    // The command journals nothing; the expiry it discovered is journaled as DEL, as Redis propagates it.
+    expect(h.journal).toEqual([{ db: 0, argv: ['DEL', 'a'] }]);
   });
   it('checks arity', () => {
     expect(h.run('DEL')).toBe("-ERR wrong number of arguments for 'del' command");
@@ -504,7 +428,7 @@ describe('RENAME / RENAMENX', () => {
     h.put('gone', 'v', T0 + 1);
     h.clock.advance(1);
     expect(h.run('RENAME', 'gone', 'x')).toBe('-ERR no such key');
-    expect(h.journal).toEqual([]);
+    expect(h.journal).toEqual([{ db: 0, argv: ['DEL', 'gone'] }]);
   });
   it('renaming onto itself is OK / 0 and journals nothing', () => {
     h.put('a', 'v', T0 + 5000);

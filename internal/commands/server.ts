@@ -58,7 +58,7 @@ function sectionFields(ctx: CommandContext, name: string): Fields | null {
         ['maxclients', s.config.num('maxclients')],
         ['client_recent_max_input_buffer', Math.max(0, ...clients.map((c) => c.qbuf))],
         ['client_recent_max_output_buffer', Math.max(0, ...clients.map((c) => c.omem))],
-        ['blocked_clients', 0],
+        ['blocked_clients', s.blockedClients()],
       ];
     }
     case 'memory': {

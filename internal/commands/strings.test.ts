@@ -1,18 +1,13 @@
 // Unit tests for the strings family: every command, option, error path and journal rewrite, via a real Executor.
-import pino from 'pino';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../clock/clock.js';
-import { localConfig } from '../config/load.js';
-import { ConfigRuntime } from '../config/runtime.js';
-import { Executor } from '../executor/executor.js';
+import type { ManualClock } from '../clock/clock.js';
+import { createTestExecutor, type Plain } from '../testing/exec.js';
+import type { ConfigRuntime } from '../config/runtime.js';
 import { encodeToBuffer } from '../resp/encoder.js';
 import type { Reply } from '../resp/reply.js';
-import { Client } from '../server/client.js';
 import type { Keyspace } from '../store/keyspace.js';
-import { Store } from '../store/store.js';
+import type { Store } from '../store/store.js';
 import type { Collection } from '../store/types.js';
-import type { ServerApi, ServerStats } from './context.js';
-import { CommandRegistry } from './registry.js';
 import { hasFlag } from './spec.js';
 import { addLongDouble, formatLongDouble, parseLongDouble } from './longdouble.js';
 import { stringCommands, substringRange } from './strings.js';
@@ -33,32 +28,8 @@ class FakeList implements Collection {
 }
 
 /** What a reply looks like in assertions: simple `+OK`, errors `-ERR ...`, bulks as their bytes. */
-type Js = string | number | bigint | null | Js[] | { [k: string]: Js };
+type Js = Plain;
 
-function js(r: Reply): Js {
-  switch (r.t) {
-    case 'simple':
-      return `+${r.v}`;
-    case 'error':
-      return `-${r.v}`;
-    case 'bulk':
-      return r.v;
-    case 'nullbulk':
-    case 'nullarray':
-      return null;
-    case 'int':
-      return typeof r.v === 'bigint' && r.v >= BigInt(Number.MIN_SAFE_INTEGER) && r.v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(r.v) : r.v;
-    case 'array':
-      return r.v.map(js);
-    case 'map': {
-      const o: { [k: string]: Js } = {};
-      for (const [k, v] of r.v) o[String(js(k))] = js(v);
-      return o;
-    }
-    default:
-      throw new Error(`unexpected reply type ${r.t}`);
-  }
-}
 
 interface Harness {
   clock: ManualClock;
@@ -73,54 +44,10 @@ interface Harness {
 }
 
 function harness(): Harness {
-  const clock = new ManualClock();
-  const store = new Store(16, () => clock.now(), { maxmemory: 0, policy: 'noeviction', samples: 5, lfuLogFactor: 10, lfuDecayTime: 1 });
-  const config = new ConfigRuntime(localConfig());
-  const registry = new CommandRegistry([stringCommands]);
-  const stats: ServerStats = {
-    connectionsReceived: 0,
-    rejectedConnections: 0,
-    commandsProcessed: 0,
-    netInputBytes: 0,
-    netOutputBytes: 0,
-    dirty: 0,
-    errorReplies: 0,
-  };
-  const server: ServerApi = {
-    nodeId: 'test',
-    version: '0.0.0',
-    startedAt: clock.now(),
-    tcpPort: 0,
-    config,
-    stats,
-    commandStats: new Map(),
-    commands: () => registry.all(),
-    lookupCommand: (name) => registry.lookup(name),
-    clients: () => [],
-    slowlog: () => [],
-    slowlogReset: () => undefined,
-    resetStats: () => undefined,
-    shutdown: () => Promise.resolve(),
-    blockFor: () => undefined,
-  };
-  const executor = new Executor({
-    registry,
-    store,
-    server: () => server,
-    log: pino({ level: 'silent' }),
-    requirepass: () => '',
-    slowlogThresholdUs: () => -1,
-    slowlogMaxLen: () => 0,
-  });
+  const t = createTestExecutor({ families: [stringCommands], config: { slowlog_log_slower_than: -1 } });
   const journal: string[][] = [];
-  executor.addJournal({ append: (_db, argv) => journal.push([...argv]) });
-  const client = new Client(1, '127.0.0.1:40000', '127.0.0.1:6379', 7, clock.now(), true, () => undefined);
-  const exec = (...argv: string[]): Reply => {
-    const r = executor.execute(client, argv);
-    if (r instanceof Promise) throw new Error('string commands must answer synchronously');
-    return r;
-  };
-  return { clock, store, db: store.db(0), config, journal, exec, run: (...argv) => js(exec(...argv)) };
+  t.executor.addJournal({ append: (_db, argv) => journal.push([...argv]) });
+  return { clock: t.clock, store: t.store, db: t.store.db(0), config: t.config, journal, exec: t.exec, run: (...argv) => t.run(...argv) };
 }
 
 const WRONGTYPE = '-WRONGTYPE Operation against a key holding the wrong kind of value';

@@ -1,17 +1,9 @@
 // Executor dispatch rules: lookup, arity, subcommands, auth, OOM, journal, stats and slowlog.
-import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import type { CommandStat, ServerApi, ServerStats } from '../commands/context.js';
 import { CommandError } from '../commands/errors.js';
-import { CommandRegistry } from '../commands/registry.js';
 import { command } from '../commands/spec.js';
-import { localConfig } from '../config/load.js';
-import { ConfigRuntime } from '../config/runtime.js';
-import { ManualClock } from '../clock/clock.js';
+import { createTestExecutor } from '../testing/exec.js';
 import { bulk, OK, type Reply } from '../resp/reply.js';
-import { Client } from '../server/client.js';
-import { Store } from '../store/store.js';
-import { Executor } from './executor.js';
 
 const testCommands = [
   command({ name: 'get', arity: 2, flags: ['readonly', 'fast'], keys: [1, 1, 1], group: 'string', summary: 's', since: '1.0.0', handler: (ctx, argv) => {
@@ -40,31 +32,9 @@ const testCommands = [
 ];
 
 function setup(overrides: Record<string, string | number> = {}) {
-  const clock = new ManualClock();
-  const config = new ConfigRuntime(localConfig(overrides));
-  const store = new Store(16, () => clock.now(), { maxmemory: config.num('maxmemory'), policy: 'noeviction', samples: 5, lfuLogFactor: 10, lfuDecayTime: 1 });
-  const stats: ServerStats = { connectionsReceived: 0, rejectedConnections: 0, commandsProcessed: 0, netInputBytes: 0, netOutputBytes: 0, dirty: 0, errorReplies: 0 };
-  const registry = new CommandRegistry([testCommands]);
-  const journal: { db: number; argv: readonly string[] }[] = [];
-  // eslint-disable-next-line prefer-const
-  let executor: Executor;
-  const server: ServerApi = {
-    nodeId: 't', version: '0', startedAt: 0, tcpPort: 0, config, stats,
-    get commandStats() { return executor.commandStats as ReadonlyMap<string, CommandStat>; },
-    commands: () => registry.all(), lookupCommand: (n) => registry.lookup(n), clients: () => [],
-    slowlog: () => executor.slowlog(), slowlogReset: () => executor.slowlogReset(), resetStats: () => undefined,
-    shutdown: async () => undefined, blockFor: () => undefined,
-  };
-  executor = new Executor({
-    registry, store, server: () => server, log: pino({ level: 'silent' }),
-    requirepass: () => config.str('requirepass'),
-    slowlogThresholdUs: () => config.num('slowlog_log_slower_than'),
-    slowlogMaxLen: () => config.num('slowlog_max_len'),
-  });
-  executor.addJournal({ append: (db, argv) => journal.push({ db, argv }) });
-  const client = new Client(1, '127.0.0.1:1', '127.0.0.1:2', 9, clock.now(), config.str('requirepass') === '', () => undefined);
-  const run = (...argv: string[]): Reply | Promise<Reply> => executor.execute(client, argv);
-  return { run, client, store, stats, journal, executor, config };
+  const t = createTestExecutor({ families: [testCommands], config: overrides });
+  const run = (...argv: string[]): Reply | Promise<Reply> => t.executor.execute(t.client, argv);
+  return { run, client: t.client, store: t.store, stats: t.stats, journal: t.journal, executor: t.executor, config: t.config };
 }
 
 const errLine = (r: Reply | Promise<Reply>): string => {
@@ -125,8 +95,7 @@ describe('Executor', () => {
   });
 
   it('journals keys removed by expiry as DEL', () => {
-    const { run, journal, store, executor } = setup();
-    store.observe({ expired: (db, key) => executor.journalExpired(db, key), modified: () => undefined });
+    const { run, journal, store } = setup();
     run('set', 'a', '1');
     const e = store.db(0).peek('a');
     if (e) store.db(0).setExpire('a', e, store.time.now - 1);

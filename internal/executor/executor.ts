@@ -9,6 +9,7 @@ import type { Client } from '../server/client.js';
 import type { Keyspace } from '../store/keyspace.js';
 import type { Store } from '../store/store.js';
 import type { Logger } from 'pino';
+import { BlockingManager } from './blocking.js';
 
 /** Receives every write as it must be replayed (AOF, replicas). */
 export interface Journal {
@@ -26,12 +27,16 @@ class ExecContext implements CommandContext {
     readonly client: Client,
     readonly store: Store,
     readonly server: ServerApi,
+    private readonly executor: Executor,
   ) {}
   get db(): Keyspace {
     return this.store.db(this.client.db);
   }
   propagate(argv: readonly string[]): void {
     this.writes.push(argv);
+  }
+  block(keys: readonly string[], timeoutMs: number, tryServe: (ctx: CommandContext) => Reply | null, onTimeout: () => Reply): Promise<Reply> {
+    return this.executor.blocking.block(this.client, this.client.db, keys, timeoutMs, () => this.executor.serveAs(this, tryServe), onTimeout);
   }
 }
 
@@ -48,6 +53,7 @@ export interface ExecutorDeps {
 
 export class Executor {
   private readonly contexts = new WeakMap<Client, ExecContext>();
+  readonly blocking = new BlockingManager();
   private readonly journals: Journal[] = [];
   readonly commandStats = new Map<string, CommandStat>();
   private slow: SlowlogEntry[] = [];
@@ -69,6 +75,23 @@ export class Executor {
     for (const j of this.journals) j.append(db, argv);
   }
 
+  /**
+   * Retries a blocked command for its client: fresh command time, and its writes journaled as
+   * the command's own. Called by the blocking manager after another command touched a key.
+   */
+  serveAs(ctx: ExecContext, tryServe: (ctx: CommandContext) => Reply | null): Reply | null {
+    ctx.now = this.deps.store.tick();
+    const r = tryServe(ctx);
+    this.flushWrites(ctx);
+    return r;
+  }
+
+  /** The connection is gone: drop its waits so nothing is handed to it. */
+  clientClosed(client: Client): void {
+    client.alive = false;
+    this.blocking.cancel(client);
+  }
+
   slowlog(): readonly SlowlogEntry[] {
     return this.slow;
   }
@@ -79,7 +102,7 @@ export class Executor {
   private context(client: Client): ExecContext {
     let ctx = this.contexts.get(client);
     if (ctx === undefined) {
-      ctx = new ExecContext(client, this.deps.store, this.deps.server());
+      ctx = new ExecContext(client, this.deps.store, this.deps.server(), this);
       this.contexts.set(client, ctx);
     }
     return ctx;
@@ -171,13 +194,18 @@ export class Executor {
     st.usec += us;
     const server = ctx.server;
     server.stats.commandsProcessed++;
-    if (ctx.writes.length > 0) {
-      server.stats.dirty += ctx.writes.length;
-      for (const w of ctx.writes) for (const j of this.journals) j.append(ctx.client.db, w);
-      ctx.writes.length = 0;
-    }
+    this.flushWrites(ctx);
+    // Waiters are served only once the whole command is done (a multi-key push, later EXEC).
+    if (this.blocking.hasReady) this.blocking.serveReady();
     const threshold = this.deps.slowlogThresholdUs();
     if (threshold >= 0 && us >= threshold && !hasFlag(spec, 'skip_slowlog')) this.recordSlow(ctx.client, argv, us, ctx.now);
+  }
+
+  private flushWrites(ctx: ExecContext): void {
+    if (ctx.writes.length === 0) return;
+    ctx.server.stats.dirty += ctx.writes.length;
+    for (const w of ctx.writes) for (const j of this.journals) j.append(ctx.client.db, w);
+    ctx.writes.length = 0;
   }
 
   private recordSlow(client: Client, argv: readonly string[], us: number, now: number): void {

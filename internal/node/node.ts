@@ -19,6 +19,7 @@ import { cycleBudgetMs } from '../store/expiry.js';
 import type { EvictionPolicy } from '../store/eviction.js';
 import { Store } from '../store/store.js';
 import { RINGCACHE_VERSION } from '../version.js';
+import { errorReply } from '../resp/reply.js';
 
 export interface NodeDeps {
   clock?: Clock;
@@ -95,7 +96,10 @@ export function createNode(config: Config, deps: NodeDeps = {}): RingcacheNode {
     limits,
   });
 
-  store.observe({ expired: (db, key) => executor.journalExpired(db, key), modified: () => undefined });
+  store.observe({
+    expired: (db, key) => executor.journalExpired(db, key),
+    modified: (db, key) => executor.blocking.touched(db, key),
+  });
 
   runtime.onChange((path, value) => {
     if (path === 'maxmemory') store.setMemoryPolicy({ maxmemory: value as number });
@@ -136,6 +140,14 @@ export function createNode(config: Config, deps: NodeDeps = {}): RingcacheNode {
     commands: (): readonly CommandSpec[] => registry.all(),
     lookupCommand: (name: string) => registry.lookup(name),
     clients: (): Iterable<Client> => resp.clients(),
+    blockedClients: () => executor.blocking.blockedClients,
+    unblockClient: (id: number, error: boolean) => {
+      for (const c of resp.clients()) {
+        if (c.id !== id) continue;
+        return executor.blocking.unblock(c, error ? errorReply('UNBLOCKED client unblocked via CLIENT UNBLOCK') : undefined);
+      }
+      return false;
+    },
     slowlog: (): readonly SlowlogEntry[] => executor.slowlog(),
     slowlogReset: () => executor.slowlogReset(),
     resetStats: () => {

@@ -12,6 +12,8 @@ export class Client {
   /** Close the connection once the pending replies are written (QUIT, CLIENT KILL of self). */
   closeAfterReply = false;
   lastCommand = 'NULL';
+  /** False once the connection closed: nothing may be handed to this client any more. */
+  alive = true;
   readonly createdAt: number;
   lastInteraction: number;
   /** Query-buffer and output-buffer sizes, refreshed by the connection for CLIENT LIST / INFO. */

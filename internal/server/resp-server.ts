@@ -186,7 +186,9 @@ export class RespServer {
     const addr = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`;
     const laddr = `${socket.localAddress ?? '?'}:${socket.localPort ?? 0}`;
     const client = new Client(id, addr, laddr, id + 8, this.deps.now(), this.deps.requirepass() === '', () => this.conns.get(id)?.kill());
-    const conn = new Connection(socket, client, this.deps, () => this.conns.delete(id));
+    const conn = new Connection(socket, client, this.deps, () => {
+      if (this.conns.delete(id)) this.deps.executor.clientClosed(client);
+    });
     this.conns.set(id, conn);
   }
 

@@ -106,6 +106,15 @@ export class Keyspace {
     e.charged = c;
   }
 
+  /**
+   * A collection value was changed in place (push, pop, field set): re-measures it and tells the
+   * observers (WATCH, blocked clients). An emptied collection must be deleted instead.
+   */
+  changed(key: string, e: Entry): void {
+    this.recharge(key, e);
+    this.observer.modified(this.index, key);
+  }
+
   delete(key: string): boolean {
     const e = this.map.get(key);
     if (e === undefined) return false;
