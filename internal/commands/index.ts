@@ -1,13 +1,21 @@
 // Every command family, in one list: the registry is built from this and nothing else.
 import type { CommandSpec } from './spec.js';
 import { connectionCommands } from './connection.js';
+import { hashCommands } from './hashes.js';
 import { keyspaceCommands } from './keyspace.js';
+import { listCommands } from './lists.js';
 import { serverCommands } from './server.js';
+import { setCommands } from './sets.js';
 import { stringCommands } from './strings.js';
+import { zsetCommands } from './zsets.js';
 
 export const COMMAND_FAMILIES: readonly (readonly CommandSpec[])[] = [
   connectionCommands,
   serverCommands,
   stringCommands,
   keyspaceCommands,
+  listCommands,
+  hashCommands,
+  setCommands,
+  zsetCommands,
 ];
