@@ -3,6 +3,8 @@ import type { CommandSpec } from './spec.js';
 
 export class CommandRegistry {
   private readonly byName = new Map<string, CommandSpec>();
+  /** Also keyed by the upper-case name, so the common spellings resolve without allocating. */
+  private readonly byWireName = new Map<string, CommandSpec>();
   private readonly subs = new Map<string, Map<string, CommandSpec>>();
 
   constructor(families: readonly (readonly CommandSpec[])[]) {
@@ -10,6 +12,8 @@ export class CommandRegistry {
       for (const spec of fam) {
         if (this.byName.has(spec.name)) throw new Error(`duplicate command ${spec.name}`);
         this.byName.set(spec.name, spec);
+        this.byWireName.set(spec.name, spec);
+        this.byWireName.set(spec.name.toUpperCase(), spec);
         if (spec.subcommands) {
           const m = new Map<string, CommandSpec>();
           for (const s of spec.subcommands) {
@@ -24,6 +28,11 @@ export class CommandRegistry {
 
   get(name: string): CommandSpec | undefined {
     return this.byName.get(name);
+  }
+
+  /** Lookup by the name as a client sent it, in any case. */
+  getAnyCase(name: string): CommandSpec | undefined {
+    return this.byWireName.get(name) ?? this.byName.get(name.toLowerCase());
   }
 
   sub(container: string, sub: string): CommandSpec | undefined {

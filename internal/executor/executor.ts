@@ -110,8 +110,7 @@ export class Executor {
 
   /** Resolves argv to its spec (descending into subcommands) or throws Redis's error for it. */
   resolve(argv: readonly string[]): CommandSpec {
-    const name = (argv[0] as string).toLowerCase();
-    const spec = this.deps.registry.get(name);
+    const spec = this.deps.registry.getAnyCase(argv[0] as string);
     if (spec === undefined) {
       const args = argv
         .slice(1)
@@ -129,8 +128,8 @@ export class Executor {
       throw errors.wrongArity(spec.name);
     }
     const subName = (argv[1] as string).toLowerCase();
-    const sub = this.deps.registry.sub(name, subName);
-    if (sub === undefined) throw errors.unknownSubcommand(argv[1] as string, name);
+    const sub = this.deps.registry.sub(spec.name, subName);
+    if (sub === undefined) throw errors.unknownSubcommand(argv[1] as string, spec.name);
     if (!arityOk(sub.arity, argv.length)) throw errors.wrongArity(sub.name);
     return sub;
   }
@@ -146,13 +145,13 @@ export class Executor {
     } catch (e) {
       client.lastCommand = 'NULL';
       // Arity errors count as rejected calls of the command they were meant for, as in Redis.
-      return this.fail(e, this.deps.registry.get((argv[0] as string).toLowerCase()), true);
+      return this.fail(e, this.deps.registry.getAnyCase(argv[0] as string), true);
     }
     client.lastCommand = spec.name;
     if (!client.authenticated && !hasFlag(spec, 'no_auth') && this.deps.requirepass() !== '') {
       return this.fail(errors.noAuth(), spec, true);
     }
-    if (hasFlag(spec, 'denyoom') && !store.evictIfNeeded()) {
+    if (store.memoryPolicy.maxmemory > 0 && hasFlag(spec, 'denyoom') && !store.evictIfNeeded()) {
       return this.fail(errors.oom(), spec, true);
     }
     const ctx = this.context(client);

@@ -1,4 +1,5 @@
 // Incremental RESP request decoder: feed bytes, pull complete commands; never executes anything.
+import { sliceLatin1 } from './bytes.js';
 import { DEFAULT_LIMITS, MAX_STRING_BYTES, type ProtocolLimits } from './limits.js';
 
 /** A malformed request; the server answers `-ERR Protocol error: <message>` and closes. */
@@ -112,14 +113,27 @@ export class RequestDecoder {
 
   /** Index of the first `byte` in the pending bytes, resuming the previous search; -1 if absent. */
   private find(byte: number): number {
+    const buf = this.buf;
+    const end = this.end;
     const from = this.start + this.scanned;
-    const i = from < this.end ? this.buf.subarray(from, this.end).indexOf(byte) : -1;
-    if (i < 0) {
-      this.scanned = this.end - this.start;
-      return -1;
+    // Count lines are a few bytes long: a plain loop beats indexOf's call and subarray costs.
+    const near = Math.min(end, from + 24);
+    for (let i = from; i < near; i++) {
+      if (buf[i] === byte) {
+        this.scanned = i - this.start;
+        return i;
+      }
     }
-    this.scanned = from + i - this.start;
-    return from + i;
+    if (near < end) {
+      // indexOf may look past `end` into stale bytes of an owned buffer; only hits before `end` count.
+      const i = buf.indexOf(byte, near);
+      if (i >= 0 && i < end) {
+        this.scanned = i - this.start;
+        return i;
+      }
+    }
+    this.scanned = end - this.start;
+    return -1;
   }
 
   /** The next complete command, or null when more bytes are needed. Throws ProtocolError. */
@@ -161,7 +175,7 @@ export class RequestDecoder {
       this.big = null;
       this.bulkLen = -1;
       if (big[big.length - 2] !== CR || big[big.length - 1] !== LF) throw new ProtocolError("expected '\\r\\n' after bulk");
-      return big.toString('latin1', 0, big.length - 2);
+      return sliceLatin1(big, 0, big.length - 2);
     }
     if (this.bulkLen < 0) {
       if (this.start >= this.end) return null;
@@ -182,7 +196,7 @@ export class RequestDecoder {
     const end = this.start + this.bulkLen;
     if (end + 2 > this.end) return null;
     if (this.buf[end] !== CR || this.buf[end + 1] !== LF) throw new ProtocolError("expected '\\r\\n' after bulk");
-    const s = this.buf.toString('latin1', this.start, end);
+    const s = sliceLatin1(this.buf, this.start, end);
     this.bulkLen = -1;
     this.consume(end + 2);
     return s;
@@ -219,7 +233,7 @@ export class RequestDecoder {
       return null;
     }
     const end = nl > this.start && this.buf[nl - 1] === CR ? nl - 1 : nl;
-    const line = this.buf.toString('latin1', this.start, end);
+    const line = sliceLatin1(this.buf, this.start, end);
     this.consume(nl + 1);
     const args = splitArgs(line);
     if (args === null) throw new ProtocolError('unbalanced quotes in request');

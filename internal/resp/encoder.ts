@@ -1,4 +1,5 @@
 // RESP2/RESP3 encoder: writes Reply values into a reusable growable buffer, one socket write per batch.
+import { writeLatin1 } from './bytes.js';
 import type { Reply } from './reply.js';
 
 export type Protocol = 2 | 3;
@@ -29,8 +30,42 @@ export class ReplyWriter {
 
   /** Writes a string whose characters are all < 256 (latin1 byte string or ASCII). */
   latin1(s: string): void {
-    this.ensure(s.length);
-    this.pos += this.buf.write(s, this.pos, s.length, 'latin1');
+    const n = s.length;
+    this.ensure(n);
+    if (n <= 16) {
+      // Short strings: a byte loop is cheaper than crossing into the native writer.
+      const buf = this.buf;
+      let p = this.pos;
+      for (let i = 0; i < n; i++) buf[p++] = s.charCodeAt(i);
+      this.pos = p;
+      return;
+    }
+    this.pos += writeLatin1(this.buf, s, this.pos);
+  }
+
+  /** `<type><n>\r\n` without building a string: the header of every bulk, array and map. */
+  header(type: number, n: number): void {
+    this.ensure(24);
+    const buf = this.buf;
+    buf[this.pos++] = type;
+    if (n < 0) {
+      buf[this.pos++] = 45; // '-'
+      n = -n;
+    }
+    if (n < 10) {
+      buf[this.pos++] = 48 + n;
+    } else {
+      const digits = String(n);
+      for (let i = 0; i < digits.length; i++) buf[this.pos++] = digits.charCodeAt(i);
+    }
+    buf[this.pos++] = 13;
+    buf[this.pos++] = 10;
+  }
+
+  crlf(): void {
+    this.ensure(2);
+    this.buf[this.pos++] = 13;
+    this.buf[this.pos++] = 10;
   }
 
   bytes(b: Buffer): void {
@@ -88,24 +123,31 @@ export function formatDouble(v: number): string {
  * to a space (sdsmapchars in addReplyErrorFormat). Applied to simple strings too, defensively.
  */
 function oneLine(s: string): string {
-  return /[\r\n]/.test(s) ? s.replace(/[\r\n]/g, ' ') : s;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 13 || c === 10) return s.replace(/[\r\n]/g, ' ');
+  }
+  return s;
 }
 
 export function encode(w: ReplyWriter, r: Reply, proto: Protocol): void {
   switch (r.t) {
     case 'simple':
-      w.latin1('+' + oneLine(r.v) + CRLF);
+      w.latin1('+');
+      w.latin1(oneLine(r.v));
+      w.crlf();
       return;
     case 'error':
       w.latin1('-' + oneLine(r.v) + CRLF);
       return;
     case 'int':
-      w.latin1(':' + r.v.toString() + CRLF);
+      if (typeof r.v === 'number' && Number.isSafeInteger(r.v)) w.header(58 /* : */, r.v);
+      else w.latin1(':' + r.v.toString() + CRLF);
       return;
     case 'bulk':
-      w.latin1('$' + r.v.length + CRLF);
+      w.header(36 /* $ */, r.v.length);
       w.latin1(r.v);
-      w.latin1(CRLF);
+      w.crlf();
       return;
     case 'nullbulk':
       w.latin1(proto === 3 ? '_\r\n' : '$-1\r\n');
@@ -114,7 +156,7 @@ export function encode(w: ReplyWriter, r: Reply, proto: Protocol): void {
       w.latin1(proto === 3 ? '_\r\n' : '*-1\r\n');
       return;
     case 'array':
-      w.latin1('*' + r.v.length + CRLF);
+      w.header(42 /* * */, r.v.length);
       for (const x of r.v) encode(w, x, proto);
       return;
     case 'set':
