@@ -22,7 +22,10 @@ const SLOWLOG_MAX_ARG_LEN = 128;
 /** The context object handed to handlers; one per client, re-stamped for every command. */
 class ExecContext implements CommandContext {
   now = 0;
-  readonly writes: (readonly string[])[] = [];
+  /** Writes of the current command, kept only while some journal listens. */
+  writes: (readonly string[])[] = [];
+  /** Number of writes of the current command (rdb_changes_since_last_save counts them). */
+  dirty = 0;
   constructor(
     readonly client: Client,
     readonly store: Store,
@@ -33,7 +36,8 @@ class ExecContext implements CommandContext {
     return this.store.db(this.client.db);
   }
   propagate(argv: readonly string[]): void {
-    this.writes.push(argv);
+    this.dirty++;
+    if (this.executor.journaling) this.writes.push(argv);
   }
   block(keys: readonly string[], timeoutMs: number, tryServe: (ctx: CommandContext) => Reply | null, onTimeout: () => Reply): Promise<Reply> {
     return this.executor.blocking.block(this.client, this.client.db, keys, timeoutMs, () => this.executor.serveAs(this, tryServe), onTimeout);
@@ -54,6 +58,11 @@ export interface ExecutorDeps {
 export class Executor {
   private readonly contexts = new WeakMap<Client, ExecContext>();
   readonly blocking = new BlockingManager();
+  private inBatch = false;
+  private batchWall = 0;
+  private batchPerf = 0;
+  /** performance.now() at the end of the last command. */
+  private stamp = 0;
   private readonly journals: Journal[] = [];
   readonly commandStats = new Map<string, CommandStat>();
   private slow: SlowlogEntry[] = [];
@@ -63,6 +72,11 @@ export class Executor {
 
   addJournal(j: Journal): void {
     this.journals.push(j);
+  }
+
+  /** Whether any journal listens; without one, writes are counted but not kept. */
+  get journaling(): boolean {
+    return this.journals.length > 0;
   }
 
   /**
@@ -134,10 +148,37 @@ export class Executor {
     return sub;
   }
 
+  /**
+   * Marks the start of a synchronous batch of pipelined commands from one read. Inside a batch
+   * each command reads the monotonic clock once (its start is the previous command's end, so its
+   * duration includes decoding its frame) and derives the wall-clock command time from the batch's
+   * start: two clock reads per command were ~20% of a GET's CPU.
+   */
+  beginBatch(): void {
+    this.inBatch = true;
+    this.batchWall = this.deps.store.tick();
+    this.batchPerf = performance.now();
+    this.stamp = this.batchPerf;
+  }
+
+  endBatch(): void {
+    this.inBatch = false;
+  }
+
   /** Runs one command for a client. Synchronous unless the handler itself is asynchronous. */
   execute(client: Client, argv: string[]): Reply | Promise<Reply> {
     const store = this.deps.store;
-    const now = store.tick();
+    let now: number;
+    let t0: number;
+    if (this.inBatch) {
+      // One clock read per command: this command starts where the previous one ended.
+      t0 = this.stamp;
+      now = this.batchWall + Math.floor(t0 - this.batchPerf);
+      store.time.now = now;
+    } else {
+      now = store.tick();
+      t0 = performance.now();
+    }
     client.lastInteraction = now;
     let spec: CommandSpec;
     try {
@@ -158,7 +199,6 @@ export class Executor {
     ctx.now = now;
     const handler = spec.handler;
     if (handler === undefined) return this.fail(errors.wrongArity(spec.name), spec, true);
-    const t0 = performance.now();
     let out: Reply | Promise<Reply>;
     try {
       out = handler(ctx, argv);
@@ -183,7 +223,9 @@ export class Executor {
   }
 
   private finish(ctx: ExecContext, spec: CommandSpec, argv: readonly string[], t0: number): void {
-    const us = (performance.now() - t0) * 1000;
+    const t1 = performance.now();
+    this.stamp = t1;
+    const us = (t1 - t0) * 1000;
     let st = this.commandStats.get(spec.name);
     if (st === undefined) {
       st = { calls: 0, usec: 0, rejectedCalls: 0, failedCalls: 0 };
@@ -201,10 +243,13 @@ export class Executor {
   }
 
   private flushWrites(ctx: ExecContext): void {
+    if (ctx.dirty === 0) return;
+    ctx.server.stats.dirty += ctx.dirty;
+    ctx.dirty = 0;
     if (ctx.writes.length === 0) return;
-    ctx.server.stats.dirty += ctx.writes.length;
-    for (const w of ctx.writes) for (const j of this.journals) j.append(ctx.client.db, w);
-    ctx.writes.length = 0;
+    const writes = ctx.writes;
+    ctx.writes = [];
+    for (const w of writes) for (const j of this.journals) j.append(ctx.client.db, w);
   }
 
   private recordSlow(client: Client, argv: readonly string[], us: number, now: number): void {

@@ -15,6 +15,8 @@ const LF = 10;
 const EMPTY = Buffer.alloc(0);
 /** Bulks at least this long that have not fully arrived get a buffer of their own (PROTO_MBULK_BIG_ARG). */
 const BIG_ARG = 32 * 1024;
+/** Command names up to this many bytes are remembered between commands. */
+const NAME_CACHE = 32;
 /** LLONG_MAX and -LLONG_MIN as digit strings: Redis's string2ll rejects anything beyond them. */
 const LLONG_MAX_DIGITS = '9223372036854775807';
 const LLONG_MIN_DIGITS = '9223372036854775808';
@@ -44,6 +46,9 @@ export class RequestDecoder {
   // A large bulk being filled incrementally (its trailing CRLF included).
   private big: Buffer | null = null;
   private bigFilled = 0;
+  private readonly lastNameBytes = Buffer.alloc(NAME_CACHE);
+  private lastNameLen = -1;
+  private lastName = '';
   /** When set, multibulk and bulk sizes are capped as for an unauthenticated client. */
   strict: { maxMultibulk: number; maxBulk: number } | null = null;
 
@@ -196,9 +201,36 @@ export class RequestDecoder {
     const end = this.start + this.bulkLen;
     if (end + 2 > this.end) return null;
     if (this.buf[end] !== CR || this.buf[end + 1] !== LF) throw new ProtocolError("expected '\\r\\n' after bulk");
-    const s = sliceLatin1(this.buf, this.start, end);
+    const s = this.args.length === 0 ? this.commandName(this.start, end) : sliceLatin1(this.buf, this.start, end);
     this.bulkLen = -1;
     this.consume(end + 2);
+    return s;
+  }
+
+  /**
+   * The command name, reused from the previous command when the bytes are the same: pipelines
+   * repeat one command, and the same string object skips a slice and re-hashing at lookup.
+   */
+  private commandName(from: number, to: number): string {
+    const n = to - from;
+    if (n <= NAME_CACHE && n === this.lastNameLen) {
+      const buf = this.buf;
+      const cached = this.lastNameBytes;
+      let same = true;
+      for (let i = 0; i < n; i++) {
+        if (buf[from + i] !== cached[i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return this.lastName;
+    }
+    const s = sliceLatin1(this.buf, from, to);
+    if (n <= NAME_CACHE) {
+      this.buf.copy(this.lastNameBytes, 0, from, to);
+      this.lastNameLen = n;
+      this.lastName = s;
+    }
     return s;
   }
 

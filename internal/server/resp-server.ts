@@ -68,6 +68,16 @@ class Connection {
 
   /** Executes every complete frame in order; replies of one batch leave in one socket write. */
   private process(): void {
+    const executor = this.deps.executor;
+    executor.beginBatch();
+    try {
+      this.processBatch();
+    } finally {
+      executor.endBatch();
+    }
+  }
+
+  private processBatch(): void {
     for (;;) {
       if (this.closed) return;
       let argv: string[] | null;
