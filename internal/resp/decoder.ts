@@ -174,6 +174,10 @@ export class RequestDecoder {
   }
 
   private bulk(): string | null {
+    if (this.bulkLen < 0 && this.big === null) {
+      const fast = this.wholeBulk();
+      if (fast !== null) return fast;
+    }
     if (this.big !== null) {
       if (this.bigFilled < this.big.length) return null;
       const big = this.big;
@@ -204,6 +208,36 @@ export class RequestDecoder {
     const s = this.args.length === 0 ? this.commandName(this.start, end) : sliceLatin1(this.buf, this.start, end);
     this.bulkLen = -1;
     this.consume(end + 2);
+    return s;
+  }
+
+  /**
+   * Fast path for the common case: a short `$<n>\r\n<data>\r\n` wholly in the buffer, in canonical
+   * form and within limits. Anything else (partial, odd, too big, an error) returns null and goes
+   * through the general path, which handles it and produces the exact error, so this path never
+   * decides anything the general one would decide differently.
+   */
+  private wholeBulk(): string | null {
+    const buf = this.buf;
+    const from = this.start;
+    const end = this.end;
+    if (buf[from] !== 0x24 /* $ */) return null;
+    let j = from + 1;
+    let n = 0;
+    const first = buf[j];
+    if (first === undefined || first < 49 || first > 57) return null; // no sign, no leading zero
+    for (; j < end && j - from <= 10; j++) {
+      const c = buf[j] as number;
+      if (c < 48 || c > 57) break;
+      n = n * 10 + (c - 48);
+    }
+    if (buf[j] !== CR || buf[j + 1] !== LF) return null;
+    if (n > this.limits.maxBulkLen || (this.strict !== null && n > this.strict.maxBulk)) return null;
+    const data = j + 2;
+    const dataEnd = data + n;
+    if (dataEnd + 2 > end || buf[dataEnd] !== CR || buf[dataEnd + 1] !== LF) return null;
+    const s = this.args.length === 0 ? this.commandName(data, dataEnd) : sliceLatin1(buf, data, dataEnd);
+    this.consume(dataEnd + 2);
     return s;
   }
 
