@@ -175,8 +175,10 @@ export const connectionCommands: CommandSpec[] = [
     summary: 'Returns the server\'s liveliness response.',
     since: '1.0.0',
     syntax: '[message]',
-    handler: (_ctx, argv) => {
+    handler: (ctx, argv) => {
       if (argv.length > 2) throw errors.wrongArity('ping');
+      // A RESP2 subscriber gets PING answered in the shape of a message, as Redis does.
+      if (ctx.client.proto === 2 && ctx.client.subscriptions > 0) return array([bulk('pong'), bulk(argv[1] ?? '')]);
       return argv.length === 2 ? bulk(argv[1] as string) : PONG;
     },
   }),
@@ -211,6 +213,10 @@ export const connectionCommands: CommandSpec[] = [
     since: '6.2.0',
     handler: (ctx) => {
       const c = ctx.client;
+      // RESET leaves MULTI, drops WATCHes and subscriptions, as on a fresh connection.
+      c.multi = null;
+      ctx.tx.unwatch();
+      ctx.server.pubsub.dropClient(c);
       c.db = 0;
       c.proto = 2;
       c.name = '';

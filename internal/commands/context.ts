@@ -5,6 +5,8 @@ import type { Store } from '../store/store.js';
 import type { CommandSpec } from './spec.js';
 import type { ConfigRuntime } from '../config/runtime.js';
 import type { Reply } from '../resp/reply.js';
+import type { NotifyClass } from '../executor/notify.js';
+import type { PubSub } from '../server/pubsub.js';
 
 export interface SlowlogEntry {
   readonly id: number;
@@ -43,6 +45,7 @@ export interface ServerApi {
   readonly config: ConfigRuntime;
   readonly stats: ServerStats;
   readonly commandStats: ReadonlyMap<string, CommandStat>;
+  readonly pubsub: PubSub;
   commands(): readonly CommandSpec[];
   lookupCommand(name: string): CommandSpec | undefined;
   clients(): Iterable<Client>;
@@ -59,6 +62,15 @@ export interface ServerApi {
   blockFor(ms: number): void;
 }
 
+/** MULTI/EXEC/WATCH control, implemented by the executor (the only place that knows the queue). */
+export interface TransactionControl {
+  multi(): void;
+  exec(): Reply;
+  discard(): void;
+  watch(keys: readonly string[]): void;
+  unwatch(): void;
+}
+
 export interface CommandContext {
   readonly client: Client;
   readonly store: Store;
@@ -67,11 +79,19 @@ export interface CommandContext {
   /** Command time (unix ms), fixed for the duration of the command. */
   readonly now: number;
   readonly server: ServerApi;
+  /** True while the command runs inside EXEC: blocking commands must answer at once, not block. */
+  readonly inMulti: boolean;
+  readonly tx: TransactionControl;
   /**
    * Journal a write as it must be replayed (AOF, replicas): relative TTLs already made absolute,
    * random choices already made. A write handler calls this once per effect.
    */
   propagate(argv: readonly string[]): void;
+  /**
+   * Raises a keyspace notification (notify-keyspace-events) for a key of the selected database:
+   * `event` is Redis's event name (`set`, `del`, `expire`, `lpush` ...), `cls` its class.
+   */
+  notify(cls: NotifyClass, event: string, key: string): void;
   /**
    * Blocks the client until `tryServe` succeeds for one of `keys` (it is retried, inside a fresh
    * command context of this client, after any command touches one of them) or `timeoutMs`

@@ -4,9 +4,11 @@ import { connectionCommands } from './connection.js';
 import { hashCommands } from './hashes.js';
 import { keyspaceCommands } from './keyspace.js';
 import { listCommands } from './lists.js';
+import { pubsubCommands } from './pubsub.js';
 import { serverCommands } from './server.js';
 import { setCommands } from './sets.js';
 import { stringCommands } from './strings.js';
+import { transactionCommands } from './transactions.js';
 import { zsetCommands } from './zsets.js';
 
 export const COMMAND_FAMILIES: readonly (readonly CommandSpec[])[] = [
@@ -18,4 +20,6 @@ export const COMMAND_FAMILIES: readonly (readonly CommandSpec[])[] = [
   hashCommands,
   setCommands,
   zsetCommands,
+  transactionCommands,
+  pubsubCommands,
 ];

@@ -71,6 +71,7 @@ describe('loadConfig: defaults', () => {
       maxmemory_policy: c.maxmemoryPolicy, maxmemory_samples: c.maxmemorySamples, lfu_log_factor: c.lfuLogFactor,
       lfu_decay_time: c.lfuDecayTime, slowlog_log_slower_than: c.slowlogLogSlowerThan, slowlog_max_len: c.slowlogMaxLen,
       proto_max_bulk_len: c.protoMaxBulkLen, client_query_buffer_limit: c.clientQueryBufferLimit,
+      notify_keyspace_events: c.notifyKeyspaceEvents, client_output_buffer_limit_pubsub: c.clientOutputBufferLimitPubsub,
       'http.port': c.http.port, 'http.bind': c.http.bind, 'http.enabled': c.http.enabled,
     };
     for (const [k, v] of Object.entries(fields)) expect(v, k).toBe(c.values[k]);

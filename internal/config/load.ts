@@ -39,6 +39,8 @@ export interface Config {
   readonly slowlogMaxLen: number;
   readonly protoMaxBulkLen: number;
   readonly clientQueryBufferLimit: number;
+  readonly notifyKeyspaceEvents: string;
+  readonly clientOutputBufferLimitPubsub: string;
   readonly http: { readonly port: number; readonly bind: string; readonly enabled: boolean };
   /** Every value by schema path, for CONFIG GET and the runtime. */
   readonly values: ConfigValues;
@@ -96,10 +98,15 @@ export function coerce(p: Param, raw: unknown, source: string): ConfigValue {
       if (!p.values?.includes(v)) throw new ConfigError(`${where}: expected one of ${p.values?.join(', ')}, got ${JSON.stringify(raw)}`, 'type');
       return v;
     }
-    case 'string':
-      if (typeof raw === 'string') return raw;
-      if (typeof raw === 'number') return String(raw);
+    case 'string': {
+      const v = typeof raw === 'string' ? raw : typeof raw === 'number' ? String(raw) : null;
+      if (v !== null) {
+        const problem = p.validate?.(v) ?? null;
+        if (problem !== null) throw new ConfigError(`${where}: ${problem}`);
+        return v;
+      }
       throw new ConfigError(`${where}: expected a string, got ${JSON.stringify(raw)}`, 'type');
+    }
   }
 }
 
@@ -237,6 +244,8 @@ export function freezeConfig(values: Record<string, ConfigValue>, file = ''): Co
     slowlogMaxLen: num('slowlog_max_len'),
     protoMaxBulkLen: num('proto_max_bulk_len'),
     clientQueryBufferLimit: num('client_query_buffer_limit'),
+    notifyKeyspaceEvents: str('notify_keyspace_events'),
+    clientOutputBufferLimitPubsub: str('client_output_buffer_limit_pubsub'),
     http: Object.freeze({ port: num('http.port'), bind: str('http.bind'), enabled: values['http.enabled'] as boolean }),
     values: Object.freeze({ ...values }),
     file,

@@ -91,7 +91,8 @@ export class ConfigRuntime {
       try {
         staged.push([p, coerce(p, raw, 'CONFIG SET')]);
       } catch (e) {
-        throw failed(redisName(p), redisReason(p, e instanceof ConfigError ? e.problem : 'other'));
+        const own = p.type === 'string' ? (p.validate?.(raw) ?? null) : null;
+        throw failed(redisName(p), own ?? redisReason(p, e instanceof ConfigError ? e.problem : 'other'));
       }
     });
     const changed = staged.filter(([p, v]) => this.values[p.path] !== v);

@@ -12,6 +12,8 @@ export interface Param {
   readonly values?: readonly string[];
   /** CONFIG SET may change it at run time. */
   readonly mutable: boolean;
+  /** Extra check for string values; returns the reason a value is refused, or null. */
+  readonly validate?: (v: string) => string | null;
   /** Never logged (CONFIG GET shows it, as Redis does, to authenticated clients). */
   readonly secret?: boolean;
   readonly doc: string;
@@ -38,10 +40,21 @@ export const PARAMS: readonly Param[] = [
   { path: 'slowlog_max_len', type: 'int', default: 128, min: 0, max: 2 ** 31, mutable: true, doc: 'Slow log entries kept.' },
   { path: 'proto_max_bulk_len', type: 'memory', default: 512 * 1024 * 1024, min: 1024 * 1024, max: 2 ** 40, mutable: true, doc: 'Largest bulk string in a request (V8 caps strings just below 512 MB).' },
   { path: 'client_query_buffer_limit', type: 'memory', default: 1024 * 1024 * 1024, min: 1024 * 1024, max: 2 ** 40, mutable: true, doc: 'Unparsed bytes per client before it is closed.' },
+  { path: 'notify_keyspace_events', type: 'string', default: '', mutable: true, validate: (v) => (/^[KEg$lshzxetdmnA]*$/.test(v) ? null : 'Invalid event class character. Use \'Ag$lshzxeKEtmdn\'.'), doc: 'Keyspace notification classes (Redis syntax, e.g. KEA); empty disables them.' },
+  { path: 'client_output_buffer_limit_pubsub', type: 'string', default: '32mb 8mb 60', mutable: true, validate: validateOutputLimit, doc: 'Pub/Sub client output limit: hard, soft, soft seconds (Redis client-output-buffer-limit pubsub).' },
   { path: 'http.port', type: 'int', default: 9080, min: 0, max: 65535, mutable: false, doc: 'HTTP API port (0 picks a free one; -1 is not allowed).' },
   { path: 'http.bind', type: 'string', default: '127.0.0.1', mutable: false, doc: 'Address the HTTP API binds.' },
   { path: 'http.enabled', type: 'bool', default: true, mutable: false, doc: 'Serve the HTTP API.' },
 ];
+
+/** `<hard> <soft> <soft-seconds>` with Redis memory units. */
+function validateOutputLimit(v: string): string | null {
+  const parts = v.trim().split(/\s+/);
+  if (parts.length !== 3 || !parts.slice(0, 2).every((p) => /^\d+(b|k|kb|m|mb|g|gb)?$/i.test(p)) || !/^\d+$/.test(parts[2] as string)) {
+    return "argument must be '<hard> <soft> <soft-seconds>', e.g. '32mb 8mb 60'";
+  }
+  return null;
+}
 
 export const PARAM_BY_PATH: ReadonlyMap<string, Param> = new Map(PARAMS.map((p) => [p.path, p]));
 

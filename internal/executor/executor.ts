@@ -1,20 +1,28 @@
 // Dispatch: lookup -> arity -> auth -> memory -> handler -> journal -> stats/slowlog.
 import { performance } from 'node:perf_hooks';
-import type { CommandContext, CommandStat, ServerApi, SlowlogEntry } from '../commands/context.js';
+import type { CommandContext, CommandStat, ServerApi, SlowlogEntry, TransactionControl } from '../commands/context.js';
 import { CommandError, errors, truncate } from '../commands/errors.js';
 import type { CommandRegistry } from '../commands/registry.js';
 import { arityOk, type CommandSpec, hasFlag } from '../commands/spec.js';
-import { errorReply, type Reply } from '../resp/reply.js';
+import { array, errorReply, NULL_ARRAY, QUEUED, type Reply } from '../resp/reply.js';
 import type { Client } from '../server/client.js';
 import type { Keyspace } from '../store/keyspace.js';
 import type { Store } from '../store/store.js';
 import type { Logger } from 'pino';
 import { BlockingManager } from './blocking.js';
+import { classBit, KEYEVENT, KEYSPACE, type NotifyClass } from './notify.js';
+import type { PubSub } from '../server/pubsub.js';
 
 /** Receives every write as it must be replayed (AOF, replicas). */
 export interface Journal {
   append(db: number, argv: readonly string[]): void;
 }
+
+/** Commands that act on the transaction itself and are never queued. */
+const TX_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
+
+/** What a RESP2 client in subscribed mode may still send. */
+const SUBSCRIBED_MODE = new Set(['ping', 'subscribe', 'ssubscribe', 'unsubscribe', 'sunsubscribe', 'psubscribe', 'punsubscribe', 'quit', 'reset']);
 
 const SLOWLOG_MAX_ARGS = 32;
 const SLOWLOG_MAX_ARG_LEN = 128;
@@ -22,22 +30,39 @@ const SLOWLOG_MAX_ARG_LEN = 128;
 /** The context object handed to handlers; one per client, re-stamped for every command. */
 class ExecContext implements CommandContext {
   now = 0;
+  inMulti = false;
+  readonly tx: TransactionControl;
   /** Writes of the current command, kept only while some journal listens. */
   writes: (readonly string[])[] = [];
   /** Number of writes of the current command (rdb_changes_since_last_save counts them). */
   dirty = 0;
+  /** The db the pending writes start in (EXEC may SELECT midway; the journal records the start). */
+  writesDb: number | null = null;
+  /** Pending writes came from EXEC: journal them inside MULTI ... EXEC. */
+  wrapWrites = false;
   constructor(
     readonly client: Client,
     readonly store: Store,
     readonly server: ServerApi,
     private readonly executor: Executor,
-  ) {}
+  ) {
+    this.tx = {
+      multi: () => executor.multi(client),
+      exec: () => executor.exec(this),
+      discard: () => executor.discard(client),
+      watch: (keys) => executor.watch(client, keys),
+      unwatch: () => executor.unwatch(client),
+    };
+  }
   get db(): Keyspace {
     return this.store.db(this.client.db);
   }
   propagate(argv: readonly string[]): void {
     this.dirty++;
     if (this.executor.journaling) this.writes.push(argv);
+  }
+  notify(cls: NotifyClass, event: string, key: string): void {
+    this.executor.notify(this.client.db, cls, event, key);
   }
   block(keys: readonly string[], timeoutMs: number, tryServe: (ctx: CommandContext) => Reply | null, onTimeout: () => Reply): Promise<Reply> {
     return this.executor.blocking.block(this.client, this.client.db, keys, timeoutMs, () => this.executor.serveAs(this, tryServe), onTimeout);
@@ -53,11 +78,18 @@ export interface ExecutorDeps {
   requirepass: () => string;
   slowlogThresholdUs: () => number;
   slowlogMaxLen: () => number;
+  pubsub: PubSub;
+  /** Parsed notify-keyspace-events (0 = off). */
+  notifyMask: () => number;
 }
 
 export class Executor {
   private readonly contexts = new WeakMap<Client, ExecContext>();
   readonly blocking = new BlockingManager();
+  /** `db\0key` -> clients watching it. */
+  private readonly watchers = new Map<string, Set<Client>>();
+  /** > 0 while EXEC runs its queue. */
+  private execDepth = 0;
   private inBatch = false;
   private batchWall = 0;
   private batchPerf = 0;
@@ -68,7 +100,22 @@ export class Executor {
   private slow: SlowlogEntry[] = [];
   private slowId = 0;
 
-  constructor(private readonly deps: ExecutorDeps) {}
+  constructor(private readonly deps: ExecutorDeps) {
+    // What the executor must hear from the keyspace: expirations to journal, and changes that
+    // wake blocked clients and invalidate WATCH.
+    deps.store.observe({
+      expired: (db, key) => {
+        this.journalExpired(db, key);
+        this.touchWatched(db, key);
+        this.notify(db, 'x', 'expired', key);
+      },
+      evicted: (db, key) => this.notify(db, 'e', 'evicted', key),
+      modified: (db, key) => {
+        this.blocking.touched(db, key);
+        this.touchWatched(db, key);
+      },
+    });
+  }
 
   addJournal(j: Journal): void {
     this.journals.push(j);
@@ -100,10 +147,107 @@ export class Executor {
     return r;
   }
 
-  /** The connection is gone: drop its waits so nothing is handed to it. */
+  /** The connection is gone: drop its waits and watches so nothing is handed to it. */
   clientClosed(client: Client): void {
     client.alive = false;
     this.blocking.cancel(client);
+    this.unwatch(client);
+    this.deps.pubsub.dropClient(client);
+    client.multi = null;
+  }
+
+  // ------------------------------------------------------------------ transactions
+
+  multi(client: Client): void {
+    if (client.multi !== null) throw new CommandError('ERR', 'MULTI calls can not be nested');
+    client.multi = { queue: [], failed: false };
+  }
+
+  discard(client: Client): void {
+    if (client.multi === null) throw new CommandError('ERR', 'DISCARD without MULTI');
+    client.multi = null;
+    this.unwatch(client);
+  }
+
+  /**
+   * Runs the queued commands back to back, with nothing else in between (the event loop is not
+   * yielded), so EXEC is atomic for other clients, the journal and blocked-client serving.
+   */
+  exec(ctx: ExecContext): Reply {
+    const client = ctx.client;
+    const m = client.multi;
+    if (m === null) throw new CommandError('ERR', 'EXEC without MULTI');
+    client.multi = null;
+    if (m.failed) {
+      this.unwatch(client);
+      throw new CommandError('EXECABORT', 'Transaction discarded because of previous errors.');
+    }
+    // A watched key that expired since WATCH counts as changed: looking it up deletes it and
+    // the expiry marks the watchers dirty.
+    for (const w of client.watched) {
+      const sep = w.indexOf('\0');
+      this.deps.store.db(Number(w.slice(0, sep))).peek(w.slice(sep + 1));
+    }
+    const aborted = client.watchDirty;
+    this.unwatch(client);
+    if (aborted) return NULL_ARRAY;
+    const replies: Reply[] = [];
+    ctx.writesDb = client.db;
+    ctx.wrapWrites = true;
+    this.execDepth++;
+    try {
+      for (const q of m.queue) {
+        const r = this.execute(client, q.argv);
+        // Blocking commands answer at once inside EXEC and nothing queued is asynchronous
+        // (no_multi), so a promise here is a bug; answer an error rather than break atomicity.
+        replies.push(r instanceof Promise ? errorReply('ERR command cannot run inside a transaction') : r);
+      }
+    } finally {
+      this.execDepth--;
+    }
+    return array(replies);
+  }
+
+  watch(client: Client, keys: readonly string[]): void {
+    if (client.multi !== null) throw new CommandError('ERR', 'WATCH inside MULTI is not allowed');
+    for (const key of keys) {
+      const k = `${client.db}\0${key}`;
+      if (client.watched.has(k)) continue;
+      client.watched.add(k);
+      let set = this.watchers.get(k);
+      if (set === undefined) {
+        set = new Set();
+        this.watchers.set(k, set);
+      }
+      set.add(client);
+    }
+  }
+
+  unwatch(client: Client): void {
+    for (const k of client.watched) {
+      const set = this.watchers.get(k);
+      if (set === undefined) continue;
+      set.delete(client);
+      if (set.size === 0) this.watchers.delete(k);
+    }
+    client.watched.clear();
+    client.watchDirty = false;
+  }
+
+  /** Publishes a keyspace notification if its class is enabled (Redis's notifyKeyspaceEvent). */
+  notify(db: number, cls: NotifyClass, event: string, key: string): void {
+    const mask = this.deps.notifyMask();
+    if (mask === 0 || (mask & classBit(cls)) === 0) return;
+    if (mask & KEYSPACE) this.deps.pubsub.publish(`__keyspace@${db}__:${key}`, event);
+    if (mask & KEYEVENT) this.deps.pubsub.publish(`__keyevent@${db}__:${event}`, key);
+  }
+
+  /** A key changed or expired: every client watching it will see its EXEC fail. */
+  touchWatched(db: number, key: string): void {
+    if (this.watchers.size === 0) return;
+    const set = this.watchers.get(`${db}\0${key}`);
+    if (set === undefined) return;
+    for (const c of set) c.watchDirty = true;
   }
 
   slowlog(): readonly SlowlogEntry[] {
@@ -185,18 +329,37 @@ export class Executor {
       spec = this.resolve(argv);
     } catch (e) {
       client.lastCommand = 'NULL';
+      // Inside MULTI an unknown command or bad arity dooms the transaction (EXECABORT at EXEC).
+      if (client.multi !== null && this.execDepth === 0) client.multi.failed = true;
       // Arity errors count as rejected calls of the command they were meant for, as in Redis.
       return this.fail(e, this.deps.registry.getAnyCase(argv[0] as string), true);
     }
     client.lastCommand = spec.name;
     if (!client.authenticated && !hasFlag(spec, 'no_auth') && this.deps.requirepass() !== '') {
+      if (client.multi) client.multi.failed = true;
       return this.fail(errors.noAuth(), spec, true);
+    }
+    if (client.proto === 2 && client.subscriptions > 0 && !SUBSCRIBED_MODE.has(spec.name)) {
+      return this.fail(
+        new CommandError('ERR', `Can't execute '${spec.name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`),
+        spec,
+        true,
+      );
+    }
+    if (client.multi !== null && this.execDepth === 0 && !TX_CONTROL.has(spec.name)) {
+      if (hasFlag(spec, 'no_multi')) {
+        client.multi.failed = true;
+        return this.fail(new CommandError('ERR', `Command not allowed inside a transaction`), spec, true);
+      }
+      client.multi.queue.push({ argv });
+      return QUEUED;
     }
     if (store.memoryPolicy.maxmemory > 0 && hasFlag(spec, 'denyoom') && !store.evictIfNeeded()) {
       return this.fail(errors.oom(), spec, true);
     }
     const ctx = this.context(client);
     ctx.now = now;
+    ctx.inMulti = this.execDepth > 0;
     const handler = spec.handler;
     if (handler === undefined) return this.fail(errors.wrongArity(spec.name), spec, true);
     let out: Reply | Promise<Reply>;
@@ -235,9 +398,12 @@ export class Executor {
     st.usec += us;
     const server = ctx.server;
     server.stats.commandsProcessed++;
-    this.flushWrites(ctx);
-    // Waiters are served only once the whole command is done (a multi-key push, later EXEC).
-    if (this.blocking.hasReady) this.blocking.serveReady();
+    // Inside EXEC the writes stay with the EXEC command, journaled as one MULTI ... EXEC block,
+    // and blocked clients are served only after the whole transaction, as Redis does.
+    if (this.execDepth === 0) {
+      this.flushWrites(ctx);
+      if (this.blocking.hasReady) this.blocking.serveReady();
+    }
     const threshold = this.deps.slowlogThresholdUs();
     if (threshold >= 0 && us >= threshold && !hasFlag(spec, 'skip_slowlog')) this.recordSlow(ctx.client, argv, us, ctx.now);
   }
@@ -249,7 +415,15 @@ export class Executor {
     if (ctx.writes.length === 0) return;
     const writes = ctx.writes;
     ctx.writes = [];
-    for (const w of writes) for (const j of this.journals) j.append(ctx.client.db, w);
+    const db = ctx.writesDb ?? ctx.client.db;
+    ctx.writesDb = null;
+    const wrap = writes.length > 1 && ctx.wrapWrites;
+    ctx.wrapWrites = false;
+    for (const j of this.journals) {
+      if (wrap) j.append(db, ['MULTI']);
+      for (const w of writes) j.append(db, w);
+      if (wrap) j.append(db, ['EXEC']);
+    }
   }
 
   private recordSlow(client: Client, argv: readonly string[], us: number, now: number): void {

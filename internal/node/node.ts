@@ -14,6 +14,9 @@ import { buildHttpApp } from '../http/app.js';
 import { createLogger, pinoLevel } from '../observability/logger.js';
 import { DEFAULT_LIMITS, type ProtocolLimits } from '../resp/limits.js';
 import { RespServer } from '../server/resp-server.js';
+import { PubSub } from '../server/pubsub.js';
+import { parseOutputLimit } from '../server/output-limit.js';
+import { parseNotifyFlags } from '../executor/notify.js';
 import type { Client } from '../server/client.js';
 import { cycleBudgetMs } from '../store/expiry.js';
 import type { EvictionPolicy } from '../store/eviction.js';
@@ -72,6 +75,9 @@ export function createNode(config: Config, deps: NodeDeps = {}): RingcacheNode {
 
   // eslint-disable-next-line prefer-const -- assigned after the executor that needs it exists
   let server: ServerApi;
+  const pubsub = new PubSub();
+  let pubsubLimit = parseOutputLimit(runtime.str('client_output_buffer_limit_pubsub'));
+  let notifyMask = parseNotifyFlags(runtime.str('notify_keyspace_events')) ?? 0;
   const executor = new Executor({
     registry,
     store,
@@ -80,6 +86,8 @@ export function createNode(config: Config, deps: NodeDeps = {}): RingcacheNode {
     requirepass: () => runtime.str('requirepass'),
     slowlogThresholdUs: () => runtime.num('slowlog_log_slower_than'),
     slowlogMaxLen: () => runtime.num('slowlog_max_len'),
+    pubsub,
+    notifyMask: () => notifyMask,
   });
   const limits: ProtocolLimits = {
     ...DEFAULT_LIMITS,
@@ -93,13 +101,10 @@ export function createNode(config: Config, deps: NodeDeps = {}): RingcacheNode {
     now: () => clock.now(),
     requirepass: () => runtime.str('requirepass'),
     maxclients: () => runtime.num('maxclients'),
+    pubsubLimit: () => pubsubLimit,
     limits,
   });
 
-  store.observe({
-    expired: (db, key) => executor.journalExpired(db, key),
-    modified: (db, key) => executor.blocking.touched(db, key),
-  });
 
   runtime.onChange((path, value) => {
     if (path === 'maxmemory') store.setMemoryPolicy({ maxmemory: value as number });
@@ -109,6 +114,8 @@ export function createNode(config: Config, deps: NodeDeps = {}): RingcacheNode {
     else if (path === 'lfu_decay_time') store.setMemoryPolicy({ lfuDecayTime: value as number });
     else if (path === 'loglevel') log.level = pinoLevel(value as string);
     else if (path === 'hz') scheduleCron();
+    else if (path === 'client_output_buffer_limit_pubsub') pubsubLimit = parseOutputLimit(value as string);
+    else if (path === 'notify_keyspace_events') notifyMask = parseNotifyFlags(value as string) ?? 0;
     else if (path === 'proto_max_bulk_len') limits.maxBulkLen = value as number;
     else if (path === 'client_query_buffer_limit') limits.queryBufferLimit = value as number;
   });
@@ -137,6 +144,7 @@ export function createNode(config: Config, deps: NodeDeps = {}): RingcacheNode {
     config: runtime,
     stats,
     commandStats: executor.commandStats as ReadonlyMap<string, CommandStat>,
+    pubsub,
     commands: (): readonly CommandSpec[] => registry.all(),
     lookupCommand: (name: string) => registry.lookup(name),
     clients: (): Iterable<Client> => resp.clients(),

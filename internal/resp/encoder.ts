@@ -202,6 +202,9 @@ export function encode(w: ReplyWriter, r: Reply, proto: Protocol): void {
     case 'raw':
       w.bytes(r.v);
       return;
+    case 'multi':
+      for (const x of r.v) encode(w, x, proto);
+      return;
   }
 }
 

@@ -18,7 +18,9 @@ export type Reply =
   | { readonly t: 'bool'; readonly v: boolean }
   | { readonly t: 'verbatim'; readonly format: string; readonly v: string }
   | { readonly t: 'push'; readonly v: readonly Reply[] }
-  | { readonly t: 'raw'; readonly v: Buffer };
+  | { readonly t: 'raw'; readonly v: Buffer }
+  /** Several top-level replies for one command (SUBSCRIBE answers once per channel). */
+  | { readonly t: 'multi'; readonly v: readonly Reply[] };
 
 export const OK: Reply = { t: 'simple', v: 'OK' };
 export const PONG: Reply = { t: 'simple', v: 'PONG' };
@@ -46,6 +48,7 @@ export const double = (v: number): Reply => ({ t: 'double', v });
 export const bool = (v: boolean): Reply => ({ t: 'bool', v });
 export const verbatim = (v: string, format = 'txt'): Reply => ({ t: 'verbatim', format, v });
 export const push = (v: readonly Reply[]): Reply => ({ t: 'push', v });
+export const multi = (v: readonly Reply[]): Reply => ({ t: 'multi', v });
 export const errorReply = (line: string): Reply => ({ t: 'error', v: line });
 
 /** A map whose keys are plain names: the common shape of HELLO, COMMAND DOCS, XINFO and friends. */

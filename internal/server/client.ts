@@ -1,5 +1,17 @@
 // Per-connection state: identity, selected db, protocol, auth, and what CLIENT LIST reports.
 import type { Protocol } from '../resp/encoder.js';
+import type { Reply } from '../resp/reply.js';
+
+/** A command queued between MULTI and EXEC. */
+export interface QueuedCommand {
+  readonly argv: string[];
+}
+
+/** MULTI state: the queue, and whether a queue-time error doomed the transaction (EXECABORT). */
+export interface MultiState {
+  readonly queue: QueuedCommand[];
+  failed: boolean;
+}
 
 export class Client {
   name = '';
@@ -16,6 +28,17 @@ export class Client {
   alive = true;
   readonly createdAt: number;
   lastInteraction: number;
+  /** Between MULTI and EXEC/DISCARD. */
+  multi: MultiState | null = null;
+  /** Watched `db\0key` entries (WATCH); `watchDirty` once any of them changed. */
+  readonly watched = new Set<string>();
+  watchDirty = false;
+  /** Pub/Sub subscriptions. */
+  readonly channels = new Set<string>();
+  readonly patterns = new Set<string>();
+  readonly shardChannels = new Set<string>();
+  /** Sends a server-initiated reply (pub/sub message) on this connection, in its protocol. */
+  deliver: (r: Reply) => void = () => undefined;
   /** Query-buffer and output-buffer sizes, refreshed by the connection for CLIENT LIST / INFO. */
   qbuf = 0;
   omem = 0;
@@ -35,14 +58,19 @@ export class Client {
     this.authenticated = authenticated;
   }
 
+  /** Channels + patterns + shard channels: in RESP2, non-zero means subscribed mode. */
+  get subscriptions(): number {
+    return this.channels.size + this.patterns.size + this.shardChannels.size;
+  }
+
   /** One CLIENT LIST / CLIENT INFO line, with Redis's field names and order. */
   describe(now: number): string {
     const age = Math.floor((now - this.createdAt) / 1000);
     const idle = Math.floor((now - this.lastInteraction) / 1000);
-    const flags = (this.noEvict ? 'e' : '') || 'N';
+    const flags = (this.multi ? 'x' : '') + (this.subscriptions > 0 ? 'P' : '') + (this.noEvict ? 'e' : '') || 'N';
     return (
       `id=${this.id} addr=${this.addr} laddr=${this.laddr} fd=${this.fd} name=${this.name} age=${age} idle=${idle} ` +
-      `flags=${flags} db=${this.db} sub=0 psub=0 ssub=0 multi=-1 qbuf=${this.qbuf} qbuf-free=0 argv-mem=0 ` +
+      `flags=${flags} db=${this.db} sub=${this.channels.size} psub=${this.patterns.size} ssub=${this.shardChannels.size} multi=${this.multi ? this.multi.queue.length : -1} watch=${this.watched.size} qbuf=${this.qbuf} qbuf-free=0 argv-mem=0 ` +
       `multi-mem=0 rbs=16384 rbp=0 obl=0 oll=0 omem=${this.omem} tot-mem=${this.qbuf + this.omem} events=r ` +
       `cmd=${this.lastCommand} user=default redir=-1 resp=${this.proto} lib-name=${this.libName} lib-ver=${this.libVer}`
     );

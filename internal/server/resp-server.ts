@@ -8,6 +8,7 @@ import { encode, ReplyWriter } from '../resp/encoder.js';
 import { UNAUTH_MAX_BULK, UNAUTH_MAX_MULTIBULK, type ProtocolLimits } from '../resp/limits.js';
 import type { Reply } from '../resp/reply.js';
 import { Client } from './client.js';
+import { checkOutputLimit, type OutputLimit } from './output-limit.js';
 
 export interface RespServerDeps {
   executor: Executor;
@@ -17,6 +18,8 @@ export interface RespServerDeps {
   /** Live settings. */
   requirepass: () => string;
   maxclients: () => number;
+  /** client-output-buffer-limit for subscribed clients. */
+  pubsubLimit: () => OutputLimit;
   /** Shared by every connection's decoder and updated in place by CONFIG SET, so changes apply at once. */
   limits: ProtocolLimits;
 }
@@ -28,6 +31,10 @@ class Connection {
   /** An asynchronous command is running; later frames wait so replies keep their order. */
   private busy = false;
   private closed = false;
+  /** Replies of the running batch are still being collected (one write at its end). */
+  private inBatch = false;
+  /** When the output first went over the soft limit (0 = not over). */
+  private softSince = 0;
 
   constructor(
     private readonly socket: net.Socket,
@@ -37,6 +44,7 @@ class Connection {
   ) {
     this.decoder = new RequestDecoder(deps.limits);
     this.updateStrict();
+    client.deliver = (r) => this.send(r);
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('drain', () => {
@@ -70,9 +78,11 @@ class Connection {
   private process(): void {
     const executor = this.deps.executor;
     executor.beginBatch();
+    this.inBatch = true;
     try {
       this.processBatch();
     } finally {
+      this.inBatch = false;
       executor.endBatch();
     }
   }
@@ -122,11 +132,21 @@ class Connection {
     if (this.decoder.strict !== null) this.updateStrict();
   }
 
-  /** Sends a server-initiated message (pub/sub push, invalidation) in the client's protocol. */
+  /**
+   * Sends a server-initiated message (pub/sub) in the client's protocol. A subscriber that does
+   * not read is closed at its output-buffer limit instead of growing the node's memory.
+   */
   send(r: Reply): void {
     if (this.closed) return;
     encode(this.writer, r, this.client.proto);
-    if (!this.busy) this.flush();
+    if (!this.busy && !this.inBatch) this.flush();
+    const pending = this.socket.writableLength + this.writer.length;
+    const verdict = checkOutputLimit(this.deps.pubsubLimit(), pending, this.deps.now(), this.softSince);
+    this.softSince = verdict.softSince;
+    if (verdict.close) {
+      this.deps.log.warn({ client: this.client.id, addr: this.client.addr, pending }, 'closing subscriber over its output buffer limit');
+      this.kill();
+    }
   }
 
   private flush(): void {

@@ -7,6 +7,8 @@ export interface KeyspaceObserver {
   expired(db: number, key: string): void;
   /** A key's value or existence changed by a command (for WATCH). */
   modified(db: number, key: string): void;
+  /** A key was evicted by the maxmemory policy (after `modified` fired for its removal). */
+  evicted?(db: number, key: string): void;
 }
 
 /** Shared time source: the executor stamps the command time once per command, as Redis does. */
@@ -266,8 +268,16 @@ export class Keyspace {
     [this.nextSeq, other.nextSeq] = [other.nextSeq, this.nextSeq];
     [this.volatile, other.volatile] = [other.volatile, this.volatile];
     [this.bytes, other.bytes] = [other.bytes, this.bytes];
-    for (const k of this.map.keys()) this.observer.modified(this.index, k);
-    for (const k of other.map.keys()) other.observer.modified(other.index, k);
+    // A key present on either side changed in both databases (it appeared, vanished or was
+    // replaced), so WATCHers and blocked clients of both hear about every one of them.
+    for (const k of this.map.keys()) {
+      this.observer.modified(this.index, k);
+      other.observer.modified(other.index, k);
+    }
+    for (const k of other.map.keys()) {
+      other.observer.modified(other.index, k);
+      this.observer.modified(this.index, k);
+    }
   }
 
   entries(): IterableIterator<[string, Entry]> {

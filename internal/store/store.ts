@@ -145,7 +145,10 @@ export class Store {
       const victim = this.pickVictim(policy);
       if (victim === undefined) return false;
       // A sampled key that had already expired is reclaimed as an expiry, not counted as evicted.
-      if (victim.db.expireOrEvict(victim.key)) this.stats.evictedKeys++;
+      if (victim.db.expireOrEvict(victim.key)) {
+        this.stats.evictedKeys++;
+        for (const o of this.observers) o.evicted?.(victim.db.index, victim.key);
+      }
     }
     return true;
   }
@@ -219,12 +222,13 @@ export class Store {
 }
 
 interface EvictionTarget {
+  readonly index: number;
   /** Removes the key; true when it was live (an eviction), false when it had expired. */
   expireOrEvict(key: string): boolean;
 }
 
 function asTarget(ks: Keyspace): EvictionTarget {
-  return { expireOrEvict: (key) => ks.delete(key) };
+  return { index: ks.index, expireOrEvict: (key) => ks.delete(key) };
 }
 
 /** Higher score = better eviction candidate. */

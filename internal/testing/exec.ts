@@ -13,6 +13,8 @@ import { errorReply, type Reply } from '../resp/reply.js';
 import { Client } from '../server/client.js';
 import type { EvictionPolicy } from '../store/eviction.js';
 import { Store } from '../store/store.js';
+import { PubSub } from '../server/pubsub.js';
+import { parseNotifyFlags } from '../executor/notify.js';
 
 export const T0 = 1_700_000_000_000;
 
@@ -40,6 +42,7 @@ export function plain(r: Reply): Plain {
     case 'array':
     case 'set':
     case 'push':
+    case 'multi':
       return r.v.map(plain);
     case 'map': {
       const o: { [k: string]: Plain } = {};
@@ -79,6 +82,8 @@ export interface TestExecutor {
   runAsync(c: Client, ...argv: string[]): Promise<Plain>;
   /** Raw Reply of a synchronous command. */
   exec(...argv: string[]): Reply;
+  /** Messages delivered to a client (pub/sub), drained by the call. */
+  takePushes(c: Client): Plain[];
 }
 
 export function createTestExecutor(opts: TestExecutorOptions = {}): TestExecutor {
@@ -107,6 +112,7 @@ export function createTestExecutor(opts: TestExecutorOptions = {}): TestExecutor
     errorReplies: 0,
   };
   const clients = new Map<number, Client>();
+  const pubsub = new PubSub();
   // eslint-disable-next-line prefer-const -- the server API and the executor refer to each other
   let executor: Executor;
   const server: ServerApi = {
@@ -119,6 +125,7 @@ export function createTestExecutor(opts: TestExecutorOptions = {}): TestExecutor
     get commandStats(): ReadonlyMap<string, CommandStat> {
       return executor.commandStats;
     },
+    pubsub,
     commands: () => registry.all(),
     lookupCommand: (name) => registry.lookup(name),
     clients: () => clients.values(),
@@ -141,13 +148,12 @@ export function createTestExecutor(opts: TestExecutorOptions = {}): TestExecutor
     requirepass: () => config.str('requirepass'),
     slowlogThresholdUs: () => config.num('slowlog_log_slower_than'),
     slowlogMaxLen: () => config.num('slowlog_max_len'),
-  });
-  store.observe({
-    expired: (db, key) => executor.journalExpired(db, key),
-    modified: (db, key) => executor.blocking.touched(db, key),
+    pubsub,
+    notifyMask: () => parseNotifyFlags(config.str('notify_keyspace_events')) ?? 0,
   });
   const journal: { db: number; argv: string[] }[] = [];
   executor.addJournal({ append: (db, argv) => journal.push({ db, argv: [...argv] }) });
+  const pushes = new Map<Client, Plain[]>();
   let ids = 0;
   const newClient = (): Client => {
     const id = ++ids;
@@ -155,6 +161,11 @@ export function createTestExecutor(opts: TestExecutorOptions = {}): TestExecutor
       clients.delete(id);
       executor.clientClosed(c);
     });
+    c.deliver = (r) => {
+      const list = pushes.get(c) ?? [];
+      list.push(plain(r));
+      pushes.set(c, list);
+    };
     clients.set(id, c);
     return c;
   };
@@ -178,5 +189,10 @@ export function createTestExecutor(opts: TestExecutorOptions = {}): TestExecutor
     runAs: (c, ...argv) => plain(exec(c, argv)),
     runAsync: async (c, ...argv) => plain(await executor.execute(c, argv)),
     exec: (...argv) => exec(client, argv),
+    takePushes: (c) => {
+      const list = pushes.get(c) ?? [];
+      pushes.delete(c);
+      return list;
+    },
   };
 }
