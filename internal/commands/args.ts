@@ -134,3 +134,45 @@ export function asString(v: unknown): string {
   if (typeof v !== 'string') throw errors.wrongType();
   return v;
 }
+
+/** SCAN-family COUNT when none is given. */
+export const SCAN_DEFAULT_COUNT = 10;
+
+/**
+ * The options after the cursor of HSCAN / SSCAN / ZSCAN (Redis 7.0's scanGenericCommand for a
+ * key): `COUNT n` (an integer, at least 1, else a syntax error) and `MATCH pattern`, in any
+ * order and repeatable (the last wins), parsed left to right; anything else, or an option
+ * without its value, is a syntax error.
+ */
+export function scanOptions(argv: readonly string[], start: number): { count: number; pattern: string | undefined } {
+  let count = SCAN_DEFAULT_COUNT;
+  let pattern: string | undefined;
+  for (let i = start; i < argv.length; i += 2) {
+    const opt = argv[i] as string;
+    const val = argv[i + 1];
+    if (val === undefined) throw errors.syntax();
+    if (isOpt(opt, 'COUNT')) {
+      count = intArg(val);
+      if (count < 1) throw errors.syntax();
+    } else if (isOpt(opt, 'MATCH')) {
+      pattern = val;
+    } else {
+      throw errors.syntax();
+    }
+  }
+  return { count, pattern };
+}
+
+/**
+ * The count of SRANDMEMBER / HRANDFIELD / ZRANDMEMBER: any int64 but LONG_MIN (Redis reads it
+ * in -LONG_MAX..LONG_MAX, with 7.0's wording). Returned exactly (a bigint beyond 2^53) so
+ * callers can apply WITHVALUES' tighter bound precisely.
+ */
+export function randomCountArg(raw: string): number | bigint {
+  const v = parseInt64(raw);
+  if (v === null) throw errors.notInteger();
+  if (v === INT64_MIN) {
+    throw errors.generic('value is out of range, value must between -9223372036854775807 and 9223372036854775807');
+  }
+  return v;
+}

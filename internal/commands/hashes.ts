@@ -1,3 +1,493 @@
-// Placeholder until the hashes family lands (issue 3).
-import type { CommandSpec } from './spec.js';
-export const hashCommands: CommandSpec[] = [];
+// Hashes family: HSET and friends, counters (HINCRBYFLOAT in exact long double), HRANDFIELD and HSCAN, with Redis 7.0 semantics.
+import type { CommandContext } from './context.js';
+import { cursorArg, isOpt, parseInt64, randomCountArg, scanOptions } from './args.js';
+import { errors } from './errors.js';
+import { addLongDouble, formatLongDouble, LD_ZERO, parseLongDouble } from './longdouble.js';
+import { command, type CommandSpec } from './spec.js';
+import { array, bulk, bulkOrNull, EMPTY_ARRAY, int, map, NULL_BULK, OK, type Reply } from '../resp/reply.js';
+import { compileGlob, matchCompiled } from '../glob/glob.js';
+import { HashValue } from '../store/hash.js';
+import { sampleDistinct } from '../store/set.js';
+import type { Entry } from '../store/types.js';
+
+const INT64_MAX = 9223372036854775807n;
+const INT64_MIN = -9223372036854775808n;
+/** HRANDFIELD WITHVALUES doubles the reply length, so Redis bounds the count by LONG_MAX / 2. */
+const WITHVALUES_MAX = 4611686018427387903n;
+/**
+ * Largest reply a negative HRANDFIELD count may ask for. Redis has no bound and builds the reply
+ * until memory runs out (a count of -2^63+1 takes the server down); one node answering one client
+ * must not, so beyond this the count is refused as out of range.
+ */
+export const MAX_RANDOM_REPLY = 1 << 24;
+
+/**
+ * The random source for HRANDFIELD. Math.random until Store exposes its injected `rand` (tests
+ * script Math.random meanwhile); kept in one place so the switch is one line.
+ */
+export function randomSource(_ctx: CommandContext): () => number {
+  return Math.random;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lookups
+// ---------------------------------------------------------------------------------------------
+
+/** The hash at `key` for a read (counts keyspace hits/misses); undefined when missing. */
+function readHash(ctx: CommandContext, key: string): HashValue | undefined {
+  const e = ctx.store.read(ctx.db, key);
+  if (e === undefined) return undefined;
+  if (!(e.value instanceof HashValue)) throw errors.wrongType();
+  return e.value;
+}
+
+/** The entry at `key` for a write (no hit/miss stats, as Redis's lookupKeyWrite); undefined when missing. */
+function writeEntry(ctx: CommandContext, key: string): { e: Entry; h: HashValue } | undefined {
+  const e = ctx.db.get(key);
+  if (e === undefined) return undefined;
+  if (!(e.value instanceof HashValue)) throw errors.wrongType();
+  return { e, h: e.value };
+}
+
+/**
+ * Runs `mutate` on the hash at `key`, creating it when missing, then tells the keyspace: a new
+ * hash is stored with `db.set`, an existing one re-measured with `db.changed`. `mutate` may
+ * throw before changing anything (the key is then left untouched and nothing is created).
+ */
+function updateHash<T>(ctx: CommandContext, key: string, mutate: (h: HashValue) => T): T {
+  const found = writeEntry(ctx, key);
+  if (found !== undefined) {
+    const out = mutate(found.h);
+    ctx.db.changed(key, found.e);
+    return out;
+  }
+  const h = new HashValue();
+  const out = mutate(h);
+  ctx.db.set(key, h);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Setters
+// ---------------------------------------------------------------------------------------------
+
+/** HSET / HMSET: replayed as given (setting the same pairs again is idempotent). */
+function hsetGeneric(ctx: CommandContext, argv: string[], name: string, reply: (created: number) => Reply): Reply {
+  if (argv.length % 2 !== 0) throw errors.wrongArity(name);
+  const created = updateHash(ctx, argv[1] as string, (h) => {
+    let n = 0;
+    for (let i = 2; i < argv.length; i += 2) if (h.set(argv[i] as string, argv[i + 1] as string)) n++;
+    return n;
+  });
+  ctx.propagate(argv);
+  return reply(created);
+}
+
+function hsetnxCmd(ctx: CommandContext, argv: string[]): Reply {
+  const key = argv[1] as string;
+  const field = argv[2] as string;
+  const value = argv[3] as string;
+  const found = writeEntry(ctx, key);
+  if (found === undefined) {
+    const h = new HashValue();
+    h.set(field, value);
+    ctx.db.set(key, h);
+  } else {
+    // An existing field changes nothing: no journal, no WATCH wake-up.
+    if (found.h.has(field)) return int(0);
+    found.h.set(field, value);
+    ctx.db.changed(key, found.e);
+  }
+  ctx.propagate(argv);
+  return int(1);
+}
+
+function hdelCmd(ctx: CommandContext, argv: string[]): Reply {
+  const key = argv[1] as string;
+  const found = writeEntry(ctx, key);
+  if (found === undefined) return int(0);
+  let deleted = 0;
+  for (let i = 2; i < argv.length; i++) if (found.h.delete(argv[i] as string)) deleted++;
+  if (deleted === 0) return int(0);
+  if (found.h.size === 0) ctx.db.delete(key);
+  else ctx.db.changed(key, found.e);
+  ctx.propagate(argv);
+  return int(deleted);
+}
+
+/** HINCRBY: exact int64 arithmetic; replayed as given (integer addition is deterministic). */
+function hincrbyCmd(ctx: CommandContext, argv: string[]): Reply {
+  const key = argv[1] as string;
+  const field = argv[2] as string;
+  const by = parseInt64(argv[3] as string);
+  if (by === null) throw errors.notInteger();
+  const next = updateHash(ctx, key, (h) => {
+    const raw = h.get(field);
+    let cur: number | bigint = 0;
+    if (raw !== undefined) {
+      const v = parseInt64(raw);
+      if (v === null) throw errors.generic('hash value is not an integer');
+      cur = v;
+    }
+    const sum = addInt64(cur, by);
+    h.set(field, String(sum));
+    return sum;
+  });
+  ctx.propagate(argv);
+  return int(next);
+}
+
+/** a + b within int64, as a plain number whenever exact; overflow is Redis's error. */
+function addInt64(a: number | bigint, b: number | bigint): number | bigint {
+  if (typeof a === 'number' && typeof b === 'number') {
+    const fast = a + b;
+    // Both are safe integers and so is their (correctly rounded, hence exact) sum.
+    if (Number.isSafeInteger(fast)) return fast;
+  }
+  const big = BigInt(a) + BigInt(b);
+  if (big > INT64_MAX || big < INT64_MIN) throw errors.overflow();
+  return big >= BigInt(Number.MIN_SAFE_INTEGER) && big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big;
+}
+
+/**
+ * HINCRBYFLOAT in emulated 80-bit long double, formatted like Redis's %.17Lf human mode, and
+ * journaled as `HSET key field <result>` so replay never redoes float arithmetic.
+ */
+function hincrbyfloatCmd(ctx: CommandContext, argv: string[]): Reply {
+  const key = argv[1] as string;
+  const field = argv[2] as string;
+  const by = parseLongDouble(argv[3] as string);
+  if (by === null) throw errors.notFloat();
+  // An infinite increment is refused before the key is looked at (and so before it is created).
+  if ('inf' in by) throw errors.generic('value is NaN or Infinity');
+  const out = updateHash(ctx, key, (h) => {
+    const raw = h.get(field);
+    const cur = raw === undefined ? LD_ZERO : parseLongDouble(raw);
+    if (cur === null) throw errors.generic('hash value is not a float');
+    const sum = addLongDouble(cur, by);
+    if (sum === null) throw errors.generic('increment would produce NaN or Infinity');
+    const s = formatLongDouble(sum);
+    h.set(field, s);
+    return s;
+  });
+  ctx.propagate(['HSET', key, field, out]);
+  return bulk(out);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Readers
+// ---------------------------------------------------------------------------------------------
+
+function hgetCmd(ctx: CommandContext, argv: string[]): Reply {
+  return bulkOrNull(readHash(ctx, argv[1] as string)?.get(argv[2] as string));
+}
+
+function hmgetCmd(ctx: CommandContext, argv: string[]): Reply {
+  const h = readHash(ctx, argv[1] as string);
+  const out = new Array<Reply>(argv.length - 2);
+  for (let i = 2; i < argv.length; i++) out[i - 2] = bulkOrNull(h?.get(argv[i] as string));
+  return array(out);
+}
+
+/** HGETALL: a map in RESP3 (a flat field/value array in RESP2), in the hash's order. */
+function hgetallCmd(ctx: CommandContext, argv: string[]): Reply {
+  const h = readHash(ctx, argv[1] as string);
+  if (h === undefined) return map([]);
+  const out: (readonly [Reply, Reply])[] = [];
+  for (const [f, s] of h.entries()) out.push([bulk(f), bulk(s.v)]);
+  return map(out);
+}
+
+function hkeysCmd(ctx: CommandContext, argv: string[]): Reply {
+  const h = readHash(ctx, argv[1] as string);
+  if (h === undefined) return EMPTY_ARRAY;
+  const out: Reply[] = [];
+  for (const f of h.keys()) out.push(bulk(f));
+  return array(out);
+}
+
+function hvalsCmd(ctx: CommandContext, argv: string[]): Reply {
+  const h = readHash(ctx, argv[1] as string);
+  if (h === undefined) return EMPTY_ARRAY;
+  const out: Reply[] = [];
+  for (const [, s] of h.entries()) out.push(bulk(s.v));
+  return array(out);
+}
+
+function hlenCmd(ctx: CommandContext, argv: string[]): Reply {
+  return int(readHash(ctx, argv[1] as string)?.size ?? 0);
+}
+
+function hstrlenCmd(ctx: CommandContext, argv: string[]): Reply {
+  return int(readHash(ctx, argv[1] as string)?.get(argv[2] as string)?.length ?? 0);
+}
+
+function hexistsCmd(ctx: CommandContext, argv: string[]): Reply {
+  return int(readHash(ctx, argv[1] as string)?.has(argv[2] as string) === true ? 1 : 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// HRANDFIELD
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * HRANDFIELD key [count [WITHVALUES]], Redis 7.0's rules: the count and options are checked
+ * before the key; a missing key is nil without a count and an empty array with one; a negative
+ * count samples with repetition, a positive one returns distinct fields (the whole hash, in its
+ * order, when the count reaches its size). WITHVALUES is a flat array in RESP2 and an array of
+ * [field, value] pairs in RESP3.
+ */
+function hrandfieldCmd(ctx: CommandContext, argv: string[]): Reply {
+  const key = argv[1] as string;
+  if (argv.length === 2) {
+    const h = readHash(ctx, key);
+    if (h === undefined) return NULL_BULK;
+    return bulk(h.fieldAt(h.randomIndex(randomSource(ctx))));
+  }
+  const raw = randomCountArg(argv[2] as string);
+  let withValues = false;
+  if (argv.length > 4 || (argv.length === 4 && !isOpt(argv[3], 'WITHVALUES'))) throw errors.syntax();
+  if (argv.length === 4) {
+    withValues = true;
+    const b = BigInt(raw);
+    if (b > WITHVALUES_MAX || b < -WITHVALUES_MAX) throw errors.generic('value is out of range');
+  }
+  const count = Number(raw);
+  const h = readHash(ctx, key);
+  if (h === undefined || count === 0) return EMPTY_ARRAY;
+  const rand = randomSource(ctx);
+  const resp3 = ctx.client.proto === 3;
+  const out: Reply[] = [];
+  const emit = (f: string, v: string): void => {
+    if (!withValues) out.push(bulk(f));
+    else if (resp3) out.push(array([bulk(f), bulk(v)]));
+    else out.push(bulk(f), bulk(v));
+  };
+  if (count < 0) {
+    if (-count > MAX_RANDOM_REPLY) throw errors.generic('value is out of range');
+    for (let n = -count; n > 0; n--) {
+      const i = h.randomIndex(rand);
+      emit(h.fieldAt(i), h.valueAt(i));
+    }
+  } else if (count >= h.size) {
+    for (const [f, s] of h.entries()) emit(f, s.v);
+  } else {
+    for (const i of sampleDistinct(h.size, count, rand)) emit(h.fieldAt(i), h.valueAt(i));
+  }
+  return array(out);
+}
+
+// ---------------------------------------------------------------------------------------------
+// HSCAN
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * HSCAN key cursor [MATCH pattern] [COUNT count]. As in Redis 7.0 the cursor is parsed first,
+ * then a missing key answers an empty page (options unchecked) and a wrong type WRONGTYPE, and
+ * only then are the options parsed. NOVALUES (7.4) is not supported, so it is a syntax error.
+ */
+function hscanCmd(ctx: CommandContext, argv: string[]): Reply {
+  const cursor = cursorArg(argv[2] as string);
+  const h = readHash(ctx, argv[1] as string);
+  if (h === undefined) return array([bulk('0'), EMPTY_ARRAY]);
+  const { count, pattern } = scanOptions(argv, 3);
+  const g = pattern === undefined || pattern === '*' ? undefined : compileGlob(pattern);
+  const r = h.scan(cursor, count, g === undefined ? undefined : (f) => matchCompiled(g, f));
+  return array([bulk(String(r.cursor)), array(r.items.map(bulk))]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The table
+// ---------------------------------------------------------------------------------------------
+
+const SCAN_COMPLEXITY =
+  'O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection..';
+
+export const hashCommands: CommandSpec[] = [
+  command({
+    name: 'hset',
+    arity: -4,
+    flags: ['write', 'denyoom', 'fast'],
+    keys: [1, 1, 1],
+    group: 'hash',
+    summary: 'Set the string value of a hash field',
+    since: '2.0.0',
+    complexity:
+      'O(1) for each field/value pair added, so O(N) to add N field/value pairs when the command is called with multiple field/value pairs.',
+    syntax: 'key field value [field value ...]',
+    handler: (ctx, argv) => hsetGeneric(ctx, argv, 'hset', int),
+  }),
+  command({
+    name: 'hsetnx',
+    arity: 4,
+    flags: ['write', 'denyoom', 'fast'],
+    keys: [1, 1, 1],
+    group: 'hash',
+    summary: 'Set the value of a hash field, only if the field does not exist',
+    since: '2.0.0',
+    syntax: 'key field value',
+    handler: hsetnxCmd,
+  }),
+  command({
+    name: 'hget',
+    arity: 3,
+    flags: ['readonly', 'fast'],
+    keys: [1, 1, 1],
+    group: 'hash',
+    summary: 'Get the value of a hash field',
+    since: '2.0.0',
+    syntax: 'key field',
+    handler: hgetCmd,
+  }),
+  command({
+    name: 'hmset',
+    arity: -4,
+    flags: ['write', 'denyoom', 'fast'],
+    keys: [1, 1, 1],
+    group: 'hash',
+    summary: 'Set multiple hash fields to multiple values',
+    since: '2.0.0',
+    complexity: 'O(N) where N is the number of fields being set.',
+    syntax: 'key field value [field value ...]',
+    handler: (ctx, argv) => hsetGeneric(ctx, argv, 'hmset', () => OK),
+  }),
+  command({
+    name: 'hmget',
+    arity: -3,
+    flags: ['readonly', 'fast'],
+    keys: [1, 1, 1],
+    group: 'hash',
+    summary: 'Get the values of all the given hash fields',
+    since: '2.0.0',
+    complexity: 'O(N) where N is the number of fields being requested.',
+    syntax: 'key field [field ...]',
+    handler: hmgetCmd,
+  }),
+  command({
+    name: 'hgetall',
+    arity: 2,
+    flags: ['readonly'],
+    keys: [1, 1, 1],
+    group: 'hash',
+    summary: 'Get all the fields and values in a hash',
+    since: '2.0.0',
+    complexity: 'O(N) where N is the size of the hash.',
+    syntax: 'key',
+    handler: hgetallCmd,
+  }),
+  command({
+    name: 'hdel',
+    arity: -3,
+    flags: ['write', 'fast'],
+    keys: [1, 1, 1],
+    group: 'hash',
+    summary: 'Delete one or more hash fields',
+    since: '2.0.0',
+    complexity: 'O(N) where N is the number of fields to be removed.',
+    syntax: 'key field [field ...]',
+    handler: hdelCmd,
+  }),
+  command({
+    name: 'hexists',
+    arity: 3,
+    flags: ['readonly', 'fast'],
+    keys: [1, 1, 1],
+    group: 'hash',
+    summary: 'Determine if a hash field exists',
+    since: '2.0.0',
+    syntax: 'key field',
+    handler: hexistsCmd,
+  }),
+  command({
+    name: 'hlen',
+    arity: 2,
+    flags: ['readonly', 'fast'],
+    keys: [1, 1, 1],
+    group: 'hash',
+    summary: 'Get the number of fields in a hash',
+    since: '2.0.0',
+    syntax: 'key',
+    handler: hlenCmd,
+  }),
+  command({
+    name: 'hkeys',
+    arity: 2,
+    flags: ['readonly'],
+    keys: [1, 1, 1],
+    group: 'hash',
+    summary: 'Get all the fields in a hash',
+    since: '2.0.0',
+    complexity: 'O(N) where N is the size of the hash.',
+    syntax: 'key',
+    handler: hkeysCmd,
+  }),
+  command({
+    name: 'hvals',
+    arity: 2,
+    flags: ['readonly'],
+    keys: [1, 1, 1],
+    group: 'hash',
+    summary: 'Get all the values in a hash',
+    since: '2.0.0',
+    complexity: 'O(N) where N is the size of the hash.',
+    syntax: 'key',
+    handler: hvalsCmd,
+  }),
+  command({
+    name: 'hstrlen',
+    arity: 3,
+    flags: ['readonly', 'fast'],
+    keys: [1, 1, 1],
+    group: 'hash',
+    summary: 'Get the length of the value of a hash field',
+    since: '3.2.0',
+    syntax: 'key field',
+    handler: hstrlenCmd,
+  }),
+  command({
+    name: 'hincrby',
+    arity: 4,
+    flags: ['write', 'denyoom', 'fast'],
+    keys: [1, 1, 1],
+    group: 'hash',
+    summary: 'Increment the integer value of a hash field by the given number',
+    since: '2.0.0',
+    syntax: 'key field increment',
+    handler: hincrbyCmd,
+  }),
+  command({
+    name: 'hincrbyfloat',
+    arity: 4,
+    flags: ['write', 'denyoom', 'fast'],
+    keys: [1, 1, 1],
+    group: 'hash',
+    summary: 'Increment the float value of a hash field by the given amount',
+    since: '2.6.0',
+    syntax: 'key field increment',
+    handler: hincrbyfloatCmd,
+  }),
+  command({
+    name: 'hrandfield',
+    arity: -2,
+    flags: ['readonly'],
+    keys: [1, 1, 1],
+    group: 'hash',
+    summary: 'Get one or multiple random fields from a hash',
+    since: '6.2.0',
+    complexity: 'O(N) where N is the number of fields returned',
+    syntax: 'key [count [WITHVALUES]]',
+    handler: hrandfieldCmd,
+  }),
+  command({
+    name: 'hscan',
+    arity: -3,
+    flags: ['readonly'],
+    keys: [1, 1, 1],
+    group: 'hash',
+    summary: 'Incrementally iterate hash fields and associated values',
+    since: '2.8.0',
+    complexity: SCAN_COMPLEXITY,
+    syntax: 'key cursor [MATCH pattern] [COUNT count]',
+    handler: hscanCmd,
+  }),
+];

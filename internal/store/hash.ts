@@ -1,0 +1,150 @@
+// Hash values: field -> slot map (insertion order, like a listpack) over a dense field array, for O(1) random picks and a stable HSCAN cursor.
+import type { Collection } from './types.js';
+
+/**
+ * Redis 7.0's built-in hash-max-listpack-entries and hash-max-listpack-value (the server's own
+ * defaults; the sample redis.conf lowers the entry count to 128). Past either the encoding is
+ * hashtable, and it never converts back.
+ */
+export const HASH_MAX_LISTPACK_ENTRIES = 512;
+export const HASH_MAX_LISTPACK_VALUE = 64;
+
+/** Bytes charged per field on top of field and value lengths: map entry, slot object, dense slot. */
+const FIELD_OVERHEAD = 64;
+const HASH_OVERHEAD = 64;
+
+interface Slot {
+  v: string;
+  /** Position of the field in `dense`. */
+  i: number;
+}
+
+export interface HashScanResult {
+  /** 0 when the iteration is complete. */
+  cursor: number;
+  /** Field, value, field, value ... */
+  items: string[];
+}
+
+export class HashValue implements Collection {
+  readonly type = 'hash' as const;
+  /**
+   * Field -> value and dense position. A Map iterates in insertion order, an overwrite keeps the
+   * field's place and a delete closes the gap: exactly a listpack's order, so HGETALL and
+   * friends answer small hashes in the order Redis does.
+   */
+  private map = new Map<string, Slot>();
+  /** Every field once, without holes; removal swaps the last field into the freed slot. */
+  private dense: string[] = [];
+  private listpack = true;
+  /** Sum of field and value lengths. */
+  private dataBytes = 0;
+
+  get size(): number {
+    return this.dense.length;
+  }
+
+  encoding(): string {
+    return this.listpack ? 'listpack' : 'hashtable';
+  }
+
+  byteSize(): number {
+    return HASH_OVERHEAD + this.dataBytes + this.dense.length * FIELD_OVERHEAD;
+  }
+
+  clone(): HashValue {
+    const c = new HashValue();
+    for (const [f, s] of this.map) c.map.set(f, { v: s.v, i: s.i });
+    c.dense = this.dense.slice();
+    c.listpack = this.listpack;
+    c.dataBytes = this.dataBytes;
+    return c;
+  }
+
+  get(field: string): string | undefined {
+    return this.map.get(field)?.v;
+  }
+
+  has(field: string): boolean {
+    return this.map.has(field);
+  }
+
+  /** Sets a field; true when it is new. Converts to hashtable as Redis does, never back. */
+  set(field: string, value: string): boolean {
+    if (this.listpack && (field.length > HASH_MAX_LISTPACK_VALUE || value.length > HASH_MAX_LISTPACK_VALUE)) {
+      this.listpack = false;
+    }
+    const s = this.map.get(field);
+    if (s !== undefined) {
+      this.dataBytes += value.length - s.v.length;
+      s.v = value;
+      return false;
+    }
+    this.map.set(field, { v: value, i: this.dense.length });
+    this.dense.push(field);
+    this.dataBytes += field.length + value.length;
+    if (this.dense.length > HASH_MAX_LISTPACK_ENTRIES) this.listpack = false;
+    return true;
+  }
+
+  /** Removes a field in O(1); false when it was not there. */
+  delete(field: string): boolean {
+    const s = this.map.get(field);
+    if (s === undefined) return false;
+    const last = this.dense.pop() as string;
+    if (s.i < this.dense.length) {
+      this.dense[s.i] = last;
+      (this.map.get(last) as Slot).i = s.i;
+    }
+    this.map.delete(field);
+    this.dataBytes -= field.length + s.v.length;
+    return true;
+  }
+
+  /** Fields and their values in iteration order (insertion order); `.v` is the value. */
+  entries(): IterableIterator<[string, { readonly v: string }]> {
+    return this.map.entries();
+  }
+
+  keys(): IterableIterator<string> {
+    return this.map.keys();
+  }
+
+  /** A uniformly random position in 0..size-1 (one `rand()` call, so tests can script it). */
+  randomIndex(rand: () => number): number {
+    const n = this.dense.length;
+    return Math.min(n - 1, Math.floor(rand() * n));
+  }
+
+  /** The field at a dense position (0 <= i < size), for random sampling. */
+  fieldAt(i: number): string {
+    return this.dense[i] as string;
+  }
+
+  /** The value of the field at a dense position (0 <= i < size). */
+  valueAt(i: number): string {
+    return (this.map.get(this.dense[i] as string) as Slot).v;
+  }
+
+  /**
+   * HSCAN step. A listpack answers everything in one call with cursor 0, as Redis does for its
+   * compact encodings. A hashtable is walked from the top of the dense array downwards: the
+   * cursor is the number of slots still to visit (0 = start). Removal only moves the last field
+   * into a lower slot, so a field present for the whole iteration is always met when the cursor
+   * passes its slot (possibly twice, which SCAN's contract allows). `count` bounds the slots
+   * visited; `accept` filters fields (MATCH).
+   */
+  scan(cursor: number, count: number, accept?: (field: string) => boolean): HashScanResult {
+    const items: string[] = [];
+    if (this.listpack) {
+      for (const [f, s] of this.map) if (accept === undefined || accept(f)) items.push(f, s.v);
+      return { cursor: 0, items };
+    }
+    let pos = cursor === 0 ? this.dense.length : Math.min(cursor, this.dense.length);
+    for (let visited = 0; pos > 0 && visited < count; visited++) {
+      const f = this.dense[--pos] as string;
+      if (accept === undefined || accept(f)) items.push(f, (this.map.get(f) as Slot).v);
+    }
+    return { cursor: pos, items };
+  }
+}
