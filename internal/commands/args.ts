@@ -1,5 +1,6 @@
 // Argument parsing shared by command families, with Redis's exact rules and error wording.
 import { CommandError, errors } from './errors.js';
+import { parseLongDouble } from './longdouble.js';
 
 const INT64_MAX = 9223372036854775807n;
 const INT64_MIN = -9223372036854775808n;
@@ -175,4 +176,41 @@ export function randomCountArg(raw: string): number | bigint {
     throw errors.generic('value is out of range, value must between -9223372036854775807 and 9223372036854775807');
   }
   return v;
+}
+
+const TWO63 = 1n << 63n;
+
+/**
+ * Redis's getTimeoutFromObjectOrReply in seconds: strtold the argument, multiply by 1000 in long
+ * double, round up (ceill) and convert to a long long. So any positive fraction of a millisecond
+ * still times out, tiny negatives round up to 0 (wait forever), and infinities or values whose
+ * milliseconds overflow int64 convert to LLONG_MIN, i.e. "negative". Returns milliseconds, 0
+ * meaning no timeout.
+ */
+export function timeoutArg(raw: string): number {
+  const v = parseLongDouble(raw);
+  if (v === null) throw errors.generic('timeout is not a float or out of range');
+  if ('inf' in v) throw errors.generic('timeout is negative');
+  // |v| * 1000 = m * 1000 * 2^e, rounded to the 64-bit mantissa of the long double product.
+  let p = v.m * 1000n;
+  let e = v.e;
+  const bits = p.toString(2).length;
+  if (p !== 0n && bits > 64) {
+    const shift = bits - 64;
+    const half = 1n << BigInt(shift - 1);
+    const rem = p & ((1n << BigInt(shift)) - 1n);
+    p >>= BigInt(shift);
+    if (rem > half || (rem === half && (p & 1n) === 1n)) p += 1n;
+    e += shift;
+  }
+  const whole = e >= 0 ? p << BigInt(e) : p >> BigInt(-e);
+  const fraction = e < 0 && whole << BigInt(-e) !== p;
+  if (v.neg) {
+    // ceil of a negative value truncates toward zero.
+    if (whole === 0n) return 0;
+    throw errors.generic('timeout is negative');
+  }
+  const ms = fraction ? whole + 1n : whole;
+  if (ms >= TWO63) throw errors.generic('timeout is negative');
+  return Number(ms);
 }

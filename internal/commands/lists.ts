@@ -1,3 +1,776 @@
-// Placeholder until the lists family lands (issue 3).
-import type { CommandSpec } from './spec.js';
-export const listCommands: CommandSpec[] = [];
+// Lists family: push/pop at both ends, ranges, LPOS, moves, LMPOP and the blocking B* commands, with Redis 7 semantics.
+import type { CommandContext } from './context.js';
+import { intArg, isOpt, parseInt64, timeoutArg } from './args.js';
+import { errors } from './errors.js';
+import { command, type CommandSpec } from './spec.js';
+import { ListValue } from '../store/list.js';
+import type { Entry, Value } from '../store/types.js';
+import { array, bulk, EMPTY_ARRAY, errorReply, int, NULL_ARRAY, NULL_BULK, OK, type Reply } from '../resp/reply.js';
+
+// ---------------------------------------------------------------------------------------------
+// Shared helpers
+// ---------------------------------------------------------------------------------------------
+
+function asList(v: Value): ListValue {
+  if (v instanceof ListValue) return v;
+  throw errors.wrongType();
+}
+
+/** lookupKeyRead + checkType: counts keyspace hits and misses. */
+function readList(ctx: CommandContext, key: string): ListValue | undefined {
+  const e = ctx.store.read(ctx.db, key);
+  return e === undefined ? undefined : asList(e.value);
+}
+
+/** After elements were removed in place: an emptied list is deleted, anything else re-measured. */
+function removedFrom(ctx: CommandContext, key: string, e: Entry, list: ListValue): void {
+  if (list.size === 0) ctx.db.delete(key);
+  else ctx.db.changed(key, e);
+}
+
+/** Pushes onto `key`, creating the list when missing (db.set wakes waiters, db.changed too). */
+function pushTo(ctx: CommandContext, key: string, e: Entry | undefined, list: ListValue | undefined, v: string, head: boolean): void {
+  if (e === undefined || list === undefined) {
+    const l = new ListValue();
+    l.pushTail(v);
+    ctx.db.set(key, l);
+    return;
+  }
+  if (head) list.pushHead(v);
+  else list.pushTail(v);
+  ctx.db.changed(key, e);
+}
+
+/** Pops up to `n` elements from one end. */
+function popMany(list: ListValue, n: number, head: boolean): string[] {
+  const out = new Array<string>(n);
+  for (let i = 0; i < n; i++) out[i] = (head ? list.popHead() : list.popTail()) as string;
+  return out;
+}
+
+function bulkArray(items: readonly string[]): Reply {
+  const out = new Array<Reply>(items.length);
+  for (let i = 0; i < items.length; i++) out[i] = bulk(items[i] as string);
+  return array(out);
+}
+
+/** LEFT / RIGHT (any case) as "from/to the head", else a syntax error (Redis's getListPositionFromObjectOrReply). */
+function whereArg(raw: string): boolean {
+  if (isOpt(raw, 'LEFT')) return true;
+  if (isOpt(raw, 'RIGHT')) return false;
+  throw errors.syntax();
+}
+
+const sideName = (head: boolean): string => (head ? 'LEFT' : 'RIGHT');
+const popName = (head: boolean): string => (head ? 'LPOP' : 'RPOP');
+
+/**
+ * Redis's getRangeLongFromObjectOrReply(min, LONG_MAX, msg): a non-integer and an out-of-range
+ * value both answer `msg`. Values beyond 2^53 are only ever compared with list lengths, so the
+ * nearest double serves.
+ */
+function rangedLong(raw: string, min: number, msg: string): number {
+  const v = parseInt64(raw);
+  if (v === null) throw errors.generic(msg);
+  const n = Number(v);
+  if (n < min) throw errors.generic(msg);
+  return n;
+}
+
+/**
+ * Parks the client on `keys`. Inside MULTI a blocking command answers at once as if it had
+ * timed out, as Redis does (EXEC must not wait).
+ */
+function blockOn(ctx: CommandContext, keys: readonly string[], timeoutMs: number, tryServe: (c: CommandContext) => Reply | null): Reply | Promise<Reply> {
+  const timedOut = (): Reply => NULL_ARRAY;
+  if (ctx.inMulti) return timedOut();
+  return ctx.block(keys, timeoutMs, tryServe, timedOut);
+}
+
+const TWO63 = 1n << 63n;
+
+const wrongTypeReply = (): Reply => errorReply(errors.wrongType().line);
+
+// ---------------------------------------------------------------------------------------------
+// Push
+// ---------------------------------------------------------------------------------------------
+
+/** LPUSH / RPUSH / LPUSHX / RPUSHX: the elements go in argument order, each onto the chosen end. */
+function pushGeneric(ctx: CommandContext, argv: string[], head: boolean, onlyExisting: boolean): Reply {
+  const key = argv[1] as string;
+  const db = ctx.db;
+  const e = db.get(key);
+  let list: ListValue;
+  if (e === undefined) {
+    if (onlyExisting) return int(0);
+    list = new ListValue(argv.length - 2);
+    for (let i = 2; i < argv.length; i++) {
+      if (head) list.pushHead(argv[i] as string);
+      else list.pushTail(argv[i] as string);
+    }
+    db.set(key, list);
+  } else {
+    list = asList(e.value);
+    for (let i = 2; i < argv.length; i++) {
+      if (head) list.pushHead(argv[i] as string);
+      else list.pushTail(argv[i] as string);
+    }
+    db.changed(key, e);
+  }
+  ctx.propagate(argv);
+  return int(list.size);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pop
+// ---------------------------------------------------------------------------------------------
+
+/** LPOP / RPOP key [count]: without count a bulk (or nil), with count an array (nil array for no key). */
+function popGeneric(ctx: CommandContext, argv: string[], head: boolean): Reply {
+  if (argv.length > 3) throw errors.wrongArity(head ? 'lpop' : 'rpop');
+  const hasCount = argv.length === 3;
+  const count = hasCount ? rangedLong(argv[2] as string, 0, 'value is out of range, must be positive') : 1;
+  const key = argv[1] as string;
+  const e = ctx.db.get(key);
+  if (e === undefined) return hasCount ? NULL_ARRAY : NULL_BULK;
+  const list = asList(e.value);
+  if (!hasCount) {
+    const v = (head ? list.popHead() : list.popTail()) as string;
+    removedFrom(ctx, key, e, list);
+    ctx.propagate(argv);
+    return bulk(v);
+  }
+  if (count === 0) return EMPTY_ARRAY;
+  const items = popMany(list, Math.min(count, list.size), head);
+  removedFrom(ctx, key, e, list);
+  ctx.propagate(argv);
+  return bulkArray(items);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Read commands
+// ---------------------------------------------------------------------------------------------
+
+function llenCmd(ctx: CommandContext, argv: string[]): Reply {
+  const list = readList(ctx, argv[1] as string);
+  return int(list === undefined ? 0 : list.size);
+}
+
+function lrangeCmd(ctx: CommandContext, argv: string[]): Reply {
+  // Redis parses the range before looking the key up.
+  let start = intArg(argv[2] as string);
+  let stop = intArg(argv[3] as string);
+  const list = readList(ctx, argv[1] as string);
+  if (list === undefined) return EMPTY_ARRAY;
+  const n = list.size;
+  if (start < 0) start = n + start;
+  if (stop < 0) stop = n + stop;
+  if (start < 0) start = 0;
+  if (start > stop || start >= n) return EMPTY_ARRAY;
+  if (stop >= n) stop = n - 1;
+  return bulkArray(list.range(start, stop));
+}
+
+function lindexCmd(ctx: CommandContext, argv: string[]): Reply {
+  // Redis looks the key up first: a missing key answers nil even for a malformed index.
+  const list = readList(ctx, argv[1] as string);
+  if (list === undefined) return NULL_BULK;
+  let i = intArg(argv[2] as string);
+  if (i < 0) i = list.size + i;
+  if (i < 0 || i >= list.size) return NULL_BULK;
+  return bulk(list.at(i));
+}
+
+const RANK_ZERO =
+  "RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list";
+
+/** LPOS key element [RANK rank] [COUNT num-matches] [MAXLEN len]. */
+function lposCmd(ctx: CommandContext, argv: string[]): Reply {
+  const ele = argv[2] as string;
+  let rank = 1;
+  let count = -1; // -1: COUNT not given
+  let maxlen = 0;
+  for (let j = 3; j < argv.length; j++) {
+    const opt = argv[j] as string;
+    const more = j < argv.length - 1;
+    if (more && isOpt(opt, 'RANK')) {
+      const v = parseInt64(argv[++j] as string);
+      if (v === null) throw errors.notInteger();
+      // Redis 7.0 negates LONG_MIN in place, which leaves it negative: every match then satisfies
+      // the rank, so it searches from the tail for the first match, like RANK -1.
+      rank = v === -TWO63 ? -1 : Number(v);
+      if (rank === 0) throw errors.generic(RANK_ZERO);
+    } else if (more && isOpt(opt, 'COUNT')) {
+      count = rangedLong(argv[++j] as string, 0, "COUNT can't be negative");
+    } else if (more && isOpt(opt, 'MAXLEN')) {
+      maxlen = rangedLong(argv[++j] as string, 0, "MAXLEN can't be negative");
+    } else {
+      throw errors.syntax();
+    }
+  }
+  const list = readList(ctx, argv[1] as string);
+  if (list === undefined) return count !== -1 ? EMPTY_ARRAY : NULL_BULK;
+  const fromTail = rank < 0;
+  const skip = Math.abs(rank);
+  const n = list.size;
+  const limit = maxlen === 0 ? n : Math.min(n, maxlen);
+  const found: Reply[] = [];
+  let matches = 0;
+  for (let k = 0; k < limit; k++) {
+    const pos = fromTail ? n - 1 - k : k;
+    if (list.at(pos) !== ele) continue;
+    matches++;
+    if (matches < skip) continue;
+    if (count === -1) return int(pos);
+    found.push(int(pos));
+    if (count !== 0 && found.length >= count) break;
+  }
+  return count === -1 ? NULL_BULK : array(found);
+}
+
+// ---------------------------------------------------------------------------------------------
+// In-place writes
+// ---------------------------------------------------------------------------------------------
+
+function lsetCmd(ctx: CommandContext, argv: string[]): Reply {
+  const key = argv[1] as string;
+  const e = ctx.db.get(key);
+  if (e === undefined) throw errors.noSuchKey();
+  const list = asList(e.value);
+  let i = intArg(argv[2] as string);
+  if (i < 0) i = list.size + i;
+  if (i < 0 || i >= list.size) throw errors.generic('index out of range');
+  list.setAt(i, argv[3] as string);
+  ctx.db.changed(key, e);
+  ctx.propagate(argv);
+  return OK;
+}
+
+function linsertCmd(ctx: CommandContext, argv: string[]): Reply {
+  let after: boolean;
+  if (isOpt(argv[2], 'AFTER')) after = true;
+  else if (isOpt(argv[2], 'BEFORE')) after = false;
+  else throw errors.syntax();
+  const key = argv[1] as string;
+  const e = ctx.db.get(key);
+  if (e === undefined) return int(0);
+  const list = asList(e.value);
+  const pivot = argv[3] as string;
+  const n = list.size;
+  let at = -1;
+  for (let i = 0; i < n; i++) {
+    if (list.at(i) === pivot) {
+      at = i;
+      break;
+    }
+  }
+  if (at < 0) return int(-1);
+  list.insertAt(after ? at + 1 : at, argv[4] as string);
+  ctx.db.changed(key, e);
+  ctx.propagate(argv);
+  return int(list.size);
+}
+
+function lremCmd(ctx: CommandContext, argv: string[]): Reply {
+  const count = intArg(argv[2] as string);
+  const key = argv[1] as string;
+  const e = ctx.db.get(key);
+  if (e === undefined) return int(0);
+  const list = asList(e.value);
+  const removed = list.removeMatches(argv[3] as string, count);
+  if (removed > 0) {
+    removedFrom(ctx, key, e, list);
+    ctx.propagate(argv);
+  }
+  return int(removed);
+}
+
+function ltrimCmd(ctx: CommandContext, argv: string[]): Reply {
+  let start = intArg(argv[2] as string);
+  let stop = intArg(argv[3] as string);
+  const key = argv[1] as string;
+  const e = ctx.db.get(key);
+  if (e === undefined) return OK;
+  const list = asList(e.value);
+  const n = list.size;
+  if (start < 0) start = n + start;
+  if (stop < 0) stop = n + stop;
+  if (start < 0) start = 0;
+  let left: number;
+  let right: number;
+  if (start > stop || start >= n) {
+    left = n;
+    right = 0;
+  } else {
+    if (stop >= n) stop = n - 1;
+    left = start;
+    right = n - stop - 1;
+  }
+  // Nothing removed is not a write: no journal entry, as Redis propagates only when dirty.
+  if (left + right === 0) return OK;
+  list.trim(left, right);
+  removedFrom(ctx, key, e, list);
+  ctx.propagate(argv);
+  return OK;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Moves
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Redis's lmoveGenericCommand: a missing source answers nil before the destination is looked at;
+ * a destination of another type is WRONGTYPE before anything moves. Source and destination may be
+ * the same list (a rotation), so the source is deleted only after the push, if then empty.
+ */
+function moveElement(ctx: CommandContext, src: string, dst: string, fromHead: boolean, toHead: boolean): string | undefined {
+  const db = ctx.db;
+  const se = db.get(src);
+  if (se === undefined) return undefined;
+  const sl = asList(se.value);
+  const de = src === dst ? se : db.get(dst);
+  const dl = de === undefined ? undefined : asList(de.value);
+  const v = (fromHead ? sl.popHead() : sl.popTail()) as string;
+  pushTo(ctx, dst, de, dl, v, toHead);
+  if (src !== dst) removedFrom(ctx, src, se, sl);
+  return v;
+}
+
+function lmoveCmd(ctx: CommandContext, argv: string[]): Reply {
+  const fromHead = whereArg(argv[3] as string);
+  const toHead = whereArg(argv[4] as string);
+  const v = moveElement(ctx, argv[1] as string, argv[2] as string, fromHead, toHead);
+  if (v === undefined) return NULL_BULK;
+  ctx.propagate(argv);
+  return bulk(v);
+}
+
+function rpoplpushCmd(ctx: CommandContext, argv: string[]): Reply {
+  const v = moveElement(ctx, argv[1] as string, argv[2] as string, false, true);
+  if (v === undefined) return NULL_BULK;
+  ctx.propagate(argv);
+  return bulk(v);
+}
+
+// ---------------------------------------------------------------------------------------------
+// LMPOP / BLMPOP
+// ---------------------------------------------------------------------------------------------
+
+interface MpopArgs {
+  keys: string[];
+  head: boolean;
+  count: number;
+}
+
+/** Redis's lmpopGenericCommand argument parsing, errors in its order (the timeout comes after). */
+function parseMpop(argv: readonly string[], numkeysIdx: number): MpopArgs {
+  const numkeys = rangedLong(argv[numkeysIdx] as string, 1, 'numkeys should be greater than 0');
+  const whereIdx = numkeysIdx + numkeys + 1;
+  if (whereIdx >= argv.length) throw errors.syntax();
+  const head = whereArg(argv[whereIdx] as string);
+  let count = -1;
+  for (let j = whereIdx + 1; j < argv.length; j++) {
+    if (count === -1 && j < argv.length - 1 && isOpt(argv[j], 'COUNT')) {
+      count = rangedLong(argv[++j] as string, 1, 'count should be greater than 0');
+    } else {
+      throw errors.syntax();
+    }
+  }
+  return { keys: argv.slice(numkeysIdx + 1, whereIdx) as string[], head, count: count === -1 ? 1 : count };
+}
+
+/** Key positions of LMPOP / BLMPOP from their numkeys argument (none when it is malformed). */
+function mpopKeys(numkeysIdx: number): (argv: readonly string[]) => number[] {
+  return (argv) => {
+    const v = parseInt64(argv[numkeysIdx] ?? '');
+    if (v === null || typeof v === 'bigint' || v < 1) return [];
+    const out: number[] = [];
+    for (let i = numkeysIdx + 1; i <= numkeysIdx + v && i < argv.length; i++) out.push(i);
+    return out;
+  };
+}
+
+/**
+ * Pops up to `count` from the first non-empty list among `keys`, journaled as `LPOP key n`.
+ * `strict`: a key of another type is WRONGTYPE (the immediate path); a blocked client being
+ * served skips it and keeps waiting, as Redis only serves list waiters from lists.
+ */
+function mpopFirst(ctx: CommandContext, keys: readonly string[], head: boolean, count: number, strict: boolean): Reply | null {
+  const db = ctx.db;
+  for (const key of keys) {
+    const e = db.get(key);
+    if (e === undefined) continue;
+    if (!(e.value instanceof ListValue)) {
+      if (strict) throw errors.wrongType();
+      continue;
+    }
+    const list = e.value;
+    const n = Math.min(count, list.size);
+    const items = popMany(list, n, head);
+    removedFrom(ctx, key, e, list);
+    ctx.propagate([popName(head), key, String(n)]);
+    return array([bulk(key), bulkArray(items)]);
+  }
+  return null;
+}
+
+function lmpopCmd(ctx: CommandContext, argv: string[]): Reply {
+  const { keys, head, count } = parseMpop(argv, 1);
+  return mpopFirst(ctx, keys, head, count, true) ?? NULL_ARRAY;
+}
+
+function blmpopCmd(ctx: CommandContext, argv: string[]): Reply | Promise<Reply> {
+  const { keys, head, count } = parseMpop(argv, 2);
+  const timeout = timeoutArg(argv[1] as string);
+  const now = mpopFirst(ctx, keys, head, count, true);
+  if (now !== null) return now;
+  return blockOn(ctx, keys, timeout, (c) => mpopFirst(c, keys, head, count, false));
+}
+
+// ---------------------------------------------------------------------------------------------
+// BLPOP / BRPOP
+// ---------------------------------------------------------------------------------------------
+
+/** Pops one element from the first non-empty list among `keys`: `[key, element]`, journaled as LPOP/RPOP. */
+function bpopFirst(ctx: CommandContext, keys: readonly string[], head: boolean, strict: boolean): Reply | null {
+  const db = ctx.db;
+  for (const key of keys) {
+    const e = db.get(key);
+    if (e === undefined) continue;
+    if (!(e.value instanceof ListValue)) {
+      if (strict) throw errors.wrongType();
+      continue;
+    }
+    const list = e.value;
+    const v = (head ? list.popHead() : list.popTail()) as string;
+    removedFrom(ctx, key, e, list);
+    ctx.propagate([popName(head), key]);
+    return array([bulk(key), bulk(v)]);
+  }
+  return null;
+}
+
+function bpopGeneric(ctx: CommandContext, argv: string[], head: boolean): Reply | Promise<Reply> {
+  const timeout = timeoutArg(argv[argv.length - 1] as string);
+  const keys = argv.slice(1, -1);
+  const now = bpopFirst(ctx, keys, head, true);
+  if (now !== null) return now;
+  return blockOn(ctx, keys, timeout, (c) => bpopFirst(c, keys, head, false));
+}
+
+// ---------------------------------------------------------------------------------------------
+// BLMOVE / BRPOPLPUSH
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Redis's blmoveGenericCommand. Immediately: a source of another type is WRONGTYPE, an existing
+ * source moves like LMOVE. Served later: the source must be a list by then (else keep waiting);
+ * a destination of another type ends the wait with WRONGTYPE and moves nothing, as Redis 7.0's
+ * serveClientBlockedOnList does. Journaled as LMOVE (or RPOPLPUSH), never the blocking form.
+ */
+function bmoveGeneric(ctx: CommandContext, src: string, dst: string, fromHead: boolean, toHead: boolean, timeout: number, legacy: boolean): Reply | Promise<Reply> {
+  const journal = legacy ? ['RPOPLPUSH', src, dst] : ['LMOVE', src, dst, sideName(fromHead), sideName(toHead)];
+  const se = ctx.db.get(src);
+  if (se !== undefined) {
+    asList(se.value);
+    const v = moveElement(ctx, src, dst, fromHead, toHead) as string;
+    ctx.propagate(journal);
+    return bulk(v);
+  }
+  return blockOn(ctx, [src], timeout, (c) => {
+    const e = c.db.get(src);
+    if (e === undefined || !(e.value instanceof ListValue)) return null;
+    if (dst !== src) {
+      const d = c.db.get(dst);
+      if (d !== undefined && !(d.value instanceof ListValue)) return wrongTypeReply();
+    }
+    const v = moveElement(c, src, dst, fromHead, toHead) as string;
+    c.propagate(journal);
+    return bulk(v);
+  });
+}
+
+function blmoveCmd(ctx: CommandContext, argv: string[]): Reply | Promise<Reply> {
+  const fromHead = whereArg(argv[3] as string);
+  const toHead = whereArg(argv[4] as string);
+  const timeout = timeoutArg(argv[5] as string);
+  return bmoveGeneric(ctx, argv[1] as string, argv[2] as string, fromHead, toHead, timeout, false);
+}
+
+function brpoplpushCmd(ctx: CommandContext, argv: string[]): Reply | Promise<Reply> {
+  const timeout = timeoutArg(argv[3] as string);
+  return bmoveGeneric(ctx, argv[1] as string, argv[2] as string, false, true, timeout, true);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The command table
+// ---------------------------------------------------------------------------------------------
+
+const PUSH_COMPLEXITY = 'O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.';
+const MPOP_COMPLEXITY = 'O(N+M) where N is the number of provided keys and M is the number of elements returned.';
+
+export const listCommands: CommandSpec[] = [
+  command({
+    name: 'lpush',
+    arity: -3,
+    flags: ['write', 'denyoom', 'fast'],
+    keys: [1, 1, 1],
+    group: 'list',
+    summary: 'Prepend one or multiple elements to a list',
+    since: '1.0.0',
+    complexity: PUSH_COMPLEXITY,
+    syntax: 'key element [element ...]',
+    handler: (ctx, argv) => pushGeneric(ctx, argv, true, false),
+  }),
+  command({
+    name: 'rpush',
+    arity: -3,
+    flags: ['write', 'denyoom', 'fast'],
+    keys: [1, 1, 1],
+    group: 'list',
+    summary: 'Append one or multiple elements to a list',
+    since: '1.0.0',
+    complexity: PUSH_COMPLEXITY,
+    syntax: 'key element [element ...]',
+    handler: (ctx, argv) => pushGeneric(ctx, argv, false, false),
+  }),
+  command({
+    name: 'lpushx',
+    arity: -3,
+    flags: ['write', 'denyoom', 'fast'],
+    keys: [1, 1, 1],
+    group: 'list',
+    summary: 'Prepend an element to a list, only if the list exists',
+    since: '2.2.0',
+    complexity: PUSH_COMPLEXITY,
+    syntax: 'key element [element ...]',
+    handler: (ctx, argv) => pushGeneric(ctx, argv, true, true),
+  }),
+  command({
+    name: 'rpushx',
+    arity: -3,
+    flags: ['write', 'denyoom', 'fast'],
+    keys: [1, 1, 1],
+    group: 'list',
+    summary: 'Append an element to a list, only if the list exists',
+    since: '2.2.0',
+    complexity: PUSH_COMPLEXITY,
+    syntax: 'key element [element ...]',
+    handler: (ctx, argv) => pushGeneric(ctx, argv, false, true),
+  }),
+  command({
+    name: 'lpop',
+    arity: -2,
+    flags: ['write', 'fast'],
+    keys: [1, 1, 1],
+    group: 'list',
+    summary: 'Remove and get the first elements in a list',
+    since: '1.0.0',
+    complexity: 'O(N) where N is the number of elements returned',
+    syntax: 'key [count]',
+    handler: (ctx, argv) => popGeneric(ctx, argv, true),
+  }),
+  command({
+    name: 'rpop',
+    arity: -2,
+    flags: ['write', 'fast'],
+    keys: [1, 1, 1],
+    group: 'list',
+    summary: 'Remove and get the last elements in a list',
+    since: '1.0.0',
+    complexity: 'O(N) where N is the number of elements returned',
+    syntax: 'key [count]',
+    handler: (ctx, argv) => popGeneric(ctx, argv, false),
+  }),
+  command({
+    name: 'llen',
+    arity: 2,
+    flags: ['readonly', 'fast'],
+    keys: [1, 1, 1],
+    group: 'list',
+    summary: 'Get the length of a list',
+    since: '1.0.0',
+    syntax: 'key',
+    handler: llenCmd,
+  }),
+  command({
+    name: 'lrange',
+    arity: 4,
+    flags: ['readonly'],
+    keys: [1, 1, 1],
+    group: 'list',
+    summary: 'Get a range of elements from a list',
+    since: '1.0.0',
+    complexity:
+      'O(S+N) where S is the distance of start offset from HEAD for small lists, from nearest end (HEAD or TAIL) for large lists; and N is the number of elements in the specified range.',
+    syntax: 'key start stop',
+    handler: lrangeCmd,
+  }),
+  command({
+    name: 'lindex',
+    arity: 3,
+    flags: ['readonly'],
+    keys: [1, 1, 1],
+    group: 'list',
+    summary: 'Get an element from a list by its index',
+    since: '1.0.0',
+    complexity:
+      'O(N) where N is the number of elements to traverse to get to the element at index. This makes asking for the first or the last element of the list O(1).',
+    syntax: 'key index',
+    handler: lindexCmd,
+  }),
+  command({
+    name: 'lset',
+    arity: 4,
+    flags: ['write', 'denyoom'],
+    keys: [1, 1, 1],
+    group: 'list',
+    summary: 'Set the value of an element in a list by its index',
+    since: '1.0.0',
+    complexity: 'O(N) where N is the length of the list. Setting either the first or the last element of the list is O(1).',
+    syntax: 'key index element',
+    handler: lsetCmd,
+  }),
+  command({
+    name: 'linsert',
+    arity: 5,
+    flags: ['write', 'denyoom'],
+    keys: [1, 1, 1],
+    group: 'list',
+    summary: 'Insert an element before or after another element in a list',
+    since: '2.2.0',
+    complexity:
+      'O(N) where N is the number of elements to traverse before seeing the value pivot. This means that inserting somewhere on the left end on the list (head) can be considered O(1) and inserting somewhere on the right end (tail) is O(N).',
+    syntax: 'key <BEFORE | AFTER> pivot element',
+    handler: linsertCmd,
+  }),
+  command({
+    name: 'lrem',
+    arity: 4,
+    flags: ['write'],
+    keys: [1, 1, 1],
+    group: 'list',
+    summary: 'Remove elements from a list',
+    since: '1.0.0',
+    complexity: 'O(N+M) where N is the length of the list and M is the number of elements removed.',
+    syntax: 'key count element',
+    handler: lremCmd,
+  }),
+  command({
+    name: 'ltrim',
+    arity: 4,
+    flags: ['write'],
+    keys: [1, 1, 1],
+    group: 'list',
+    summary: 'Trim a list to the specified range',
+    since: '1.0.0',
+    complexity: 'O(N) where N is the number of elements to be removed by the operation.',
+    syntax: 'key start stop',
+    handler: ltrimCmd,
+  }),
+  command({
+    name: 'lpos',
+    arity: -3,
+    flags: ['readonly'],
+    keys: [1, 1, 1],
+    group: 'list',
+    summary: 'Return the index of matching elements on a list',
+    since: '6.0.6',
+    complexity:
+      'O(N) where N is the number of elements in the list, for the average case. When searching for elements near the head or the tail of the list, or when the MAXLEN option is provided, the command may run in constant time.',
+    syntax: 'key element [RANK rank] [COUNT num-matches] [MAXLEN len]',
+    handler: lposCmd,
+  }),
+  command({
+    name: 'lmove',
+    arity: 5,
+    flags: ['write', 'denyoom'],
+    keys: [1, 2, 1],
+    group: 'list',
+    summary: 'Pop an element from a list, push it to another list and return it',
+    since: '6.2.0',
+    syntax: 'source destination <LEFT | RIGHT> <LEFT | RIGHT>',
+    handler: lmoveCmd,
+  }),
+  command({
+    name: 'rpoplpush',
+    arity: 3,
+    flags: ['write', 'denyoom'],
+    keys: [1, 2, 1],
+    group: 'list',
+    summary: 'Remove the last element in a list, prepend it to another list and return it',
+    since: '1.2.0',
+    syntax: 'source destination',
+    handler: rpoplpushCmd,
+  }),
+  command({
+    name: 'lmpop',
+    arity: -4,
+    flags: ['write'],
+    movableKeys: mpopKeys(1),
+    group: 'list',
+    summary: 'Pop elements from a list',
+    since: '7.0.0',
+    complexity: MPOP_COMPLEXITY,
+    syntax: 'numkeys key [key ...] <LEFT | RIGHT> [COUNT count]',
+    handler: lmpopCmd,
+  }),
+  command({
+    name: 'blpop',
+    arity: -3,
+    flags: ['write', 'noscript', 'blocking'],
+    keys: [1, -2, 1],
+    group: 'list',
+    summary: 'Remove and get the first element in a list, or block until one is available',
+    since: '2.0.0',
+    complexity: 'O(N) where N is the number of provided keys.',
+    syntax: 'key [key ...] timeout',
+    handler: (ctx, argv) => bpopGeneric(ctx, argv, true),
+  }),
+  command({
+    name: 'brpop',
+    arity: -3,
+    flags: ['write', 'noscript', 'blocking'],
+    keys: [1, -2, 1],
+    group: 'list',
+    summary: 'Remove and get the last element in a list, or block until one is available',
+    since: '2.0.0',
+    complexity: 'O(N) where N is the number of provided keys.',
+    syntax: 'key [key ...] timeout',
+    handler: (ctx, argv) => bpopGeneric(ctx, argv, false),
+  }),
+  command({
+    name: 'blmove',
+    arity: 6,
+    flags: ['write', 'denyoom', 'noscript', 'blocking'],
+    keys: [1, 2, 1],
+    group: 'list',
+    summary: 'Pop an element from a list, push it to another list and return it; or block until one is available',
+    since: '6.2.0',
+    syntax: 'source destination <LEFT | RIGHT> <LEFT | RIGHT> timeout',
+    handler: blmoveCmd,
+  }),
+  command({
+    name: 'brpoplpush',
+    arity: 4,
+    flags: ['write', 'denyoom', 'noscript', 'blocking'],
+    keys: [1, 2, 1],
+    group: 'list',
+    summary: 'Pop an element from a list, push it to another list and return it; or block until one is available',
+    since: '2.2.0',
+    syntax: 'source destination timeout',
+    handler: brpoplpushCmd,
+  }),
+  command({
+    name: 'blmpop',
+    arity: -5,
+    flags: ['write', 'blocking'],
+    movableKeys: mpopKeys(2),
+    group: 'list',
+    summary: 'Pop elements from a list, or block until one is available',
+    since: '7.0.0',
+    complexity: MPOP_COMPLEXITY,
+    syntax: 'timeout numkeys key [key ...] <LEFT | RIGHT> [COUNT count]',
+    handler: blmpopCmd,
+  }),
+];

@@ -205,3 +205,13 @@ describe('pub/sub and notifications through the executor', () => {
     expect(t.run('CONFIG', 'SET', 'notify-keyspace-events', 'Q')).toMatch(/^-ERR CONFIG SET failed .*Invalid event class character/);
   });
 });
+
+describe('blocking commands inside MULTI', () => {
+  it('answer at once as if timed out instead of blocking EXEC', () => {
+    t.run('MULTI');
+    t.run('BLPOP', 'empty', '0');
+    t.run('RPUSH', 'l', 'a');
+    t.run('BLPOP', 'l', '0');
+    expect(t.run('EXEC')).toEqual([null, 1, ['l', 'a']]);
+  });
+});

@@ -19,6 +19,8 @@ interface Waiter {
   done: boolean;
 }
 
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 const qkey = (db: number, key: string): string => `${db}\0${key}`;
 
 export class BlockingManager {
@@ -53,9 +55,7 @@ export class BlockingManager {
         else this.queues.set(qkey(db, k), [w]);
       }
       this.byClient.set(client, w);
-      if (timeoutMs > 0) {
-        w.timer = setTimeout(() => this.finish(w, onTimeout()), timeoutMs);
-      }
+      if (timeoutMs > 0) this.arm(w, Date.now() + timeoutMs, onTimeout);
     });
   }
 
@@ -112,6 +112,16 @@ export class BlockingManager {
 
   isBlocked(client: Client): boolean {
     return this.byClient.has(client);
+  }
+
+  /** Node timers hold at most 2^31-1 ms; longer waits re-arm until the deadline. */
+  private arm(w: Waiter, deadline: number, onTimeout: () => Reply): void {
+    const left = deadline - Date.now();
+    if (left <= 0) {
+      this.finish(w, onTimeout());
+      return;
+    }
+    w.timer = setTimeout(() => this.arm(w, deadline, onTimeout), Math.min(left, MAX_TIMER_MS));
   }
 
   private finish(w: Waiter, r: Reply): void {
