@@ -21,6 +21,7 @@ export const KNOWN_TESTS: Readonly<Record<string, { readonly probe: readonly str
   spop: { probe: ['SPOP', 'bench:probe:set'] },
   hset: { probe: ['HSET', 'bench:probe:hash', 'f', 'x'] },
   zadd: { probe: ['ZADD', 'bench:probe:zset', '1', 'x'] },
+  zpopmin: { probe: ['ZPOPMIN', 'bench:probe:zset'] },
 };
 
 export interface BenchOptions {

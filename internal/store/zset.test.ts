@@ -1,0 +1,330 @@
+// Sorted set structure tests: skiplist + map against a sorted-array model under thousands of randomized operations.
+import { describe, expect, it } from 'vitest';
+import { SkipList } from './skiplist.js';
+import { emptyLexRange, emptyScoreRange, type LexBound, type LexRange, type ScoreRange, type ZEntry, ZSet } from './zset.js';
+
+/** Seeded PRNG (mulberry32) so a failing run can be replayed. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const cmp = (a: ZEntry, b: ZEntry): number => (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+
+/** The obviously-correct model: a Map plus a sorted array rebuilt on demand. */
+class Model {
+  readonly m = new Map<string, number>();
+  sorted(): ZEntry[] {
+    return [...this.m.entries()].sort(cmp);
+  }
+}
+
+const inScore = (v: number, r: ScoreRange): boolean => (r.minex ? v > r.min : v >= r.min) && (r.maxex ? v < r.max : v <= r.max);
+function inLex(s: string, r: LexRange): boolean {
+  const lo = r.min.kind === '-' ? true : r.min.kind === '+' ? false : r.min.ex ? s > r.min.v : s >= r.min.v;
+  const hi = r.max.kind === '+' ? true : r.max.kind === '-' ? false : r.max.ex ? s < r.max.v : s <= r.max.v;
+  return lo && hi;
+}
+
+describe('SkipList', () => {
+  it('keeps order, spans and back links through inserts, rescoring and removals', () => {
+    const rand = prng(7);
+    const sl = new SkipList(rand);
+    const nodes = new Map<string, ReturnType<SkipList['insert']>>();
+    for (let i = 0; i < 3000; i++) {
+      const member = `m${Math.floor(rand() * 500)}`;
+      const node = nodes.get(member);
+      const op = rand();
+      if (node === undefined) nodes.set(member, sl.insert(Math.floor(rand() * 50), member));
+      else if (op < 0.5) sl.updateScore(node, Math.floor(rand() * 50));
+      else {
+        sl.remove(node);
+        nodes.delete(member);
+      }
+      if (i % 250 === 0) sl.check();
+    }
+    sl.check();
+    const order = [...nodes.values()].map((n) => [n.member, n.score] as ZEntry).sort(cmp);
+    order.forEach(([m], r) => {
+      const n = nodes.get(m);
+      expect(n && sl.rankOf(n)).toBe(r);
+      expect(sl.at(r)?.member).toBe(m);
+    });
+    expect(sl.at(-1)).toBeNull();
+    expect(sl.at(order.length)).toBeNull();
+  });
+
+  it('removes rank ranges in one pass', () => {
+    const sl = new SkipList(prng(3));
+    for (let i = 0; i < 200; i++) sl.insert(i, `m${String(i).padStart(3, '0')}`);
+    const gone: string[] = [];
+    expect(sl.removeRange(10, 20, (n) => gone.push(n.member))).toBe(10);
+    expect(gone).toEqual(Array.from({ length: 10 }, (_, i) => `m0${10 + i}`));
+    expect(sl.length).toBe(190);
+    expect(sl.removeRange(185, 500, () => undefined)).toBe(5);
+    expect(sl.removeRange(5, 5, () => undefined)).toBe(0);
+    sl.check();
+    expect(sl.tail?.member).toBe('m194');
+  });
+});
+
+describe('ZSet against a sorted-array model', () => {
+  it.each([1, 2, 3, 4])('randomized operations (seed %i)', (seed) => {
+    const rand = prng(seed);
+    const z = new ZSet(rand);
+    const model = new Model();
+    const score = (): number => {
+      const r = rand();
+      if (r < 0.02) return Infinity;
+      if (r < 0.04) return -Infinity;
+      // Few distinct scores so ties (ordered by member) are common.
+      return Math.floor(rand() * 40) - 20 + (rand() < 0.3 ? 0.5 : 0);
+    };
+    const member = (): string => `k${Math.floor(rand() * 400)}`;
+    for (let step = 0; step < 6000; step++) {
+      const op = rand();
+      if (op < 0.35) {
+        const m = member();
+        const s = score();
+        const had = model.m.has(m);
+        const r = z.add(m, s);
+        expect(r.outcome).toBe(had ? (model.m.get(m) === s ? 'unchanged' : 'updated') : 'added');
+        model.m.set(m, s);
+      } else if (op < 0.45) {
+        const m = member();
+        const inc = Math.floor(rand() * 5) - 2;
+        const cur = model.m.get(m);
+        const r = z.add(m, inc, { incr: true });
+        const want = (cur ?? 0) + inc;
+        if (Number.isNaN(want)) {
+          expect(r.outcome).toBe('nan');
+        } else {
+          expect(r.score).toBe(want);
+          model.m.set(m, want === 0 ? 0 : want);
+        }
+      } else if (op < 0.6) {
+        const m = member();
+        expect(z.remove(m)).toBe(model.m.delete(m));
+      } else if (op < 0.7) {
+        const m = member();
+        const sorted = model.sorted();
+        const idx = sorted.findIndex(([x]) => x === m);
+        expect(z.rank(m)).toBe(idx < 0 ? undefined : idx);
+        expect(z.rank(m, true)).toBe(idx < 0 ? undefined : sorted.length - 1 - idx);
+        expect(z.score(m)).toBe(model.m.get(m));
+      } else if (op < 0.8) {
+        const a = score();
+        const b = score();
+        const r: ScoreRange = { min: Math.min(a, b), max: Math.max(a, b), minex: rand() < 0.5, maxex: rand() < 0.5 };
+        const want = model.sorted().filter(([, s]) => inScore(s, r));
+        const [s, e] = z.scoreSpan(r);
+        expect(z.slice(s, e)).toEqual(want);
+        expect(z.slice(s, e, true)).toEqual([...want].reverse());
+        expect(z.sliceMembers(s, e)).toEqual(want.map(([m]) => m));
+      } else if (op < 0.87) {
+        const n = model.m.size;
+        const a = Math.floor(rand() * (n + 4)) - 2;
+        const b = a + Math.floor(rand() * 6);
+        expect(z.slice(a, b)).toEqual(model.sorted().slice(Math.max(0, a), Math.max(0, b)));
+        expect(z.at(a)).toEqual(a >= 0 ? model.sorted()[a] : undefined);
+      } else if (op < 0.92) {
+        const n = model.m.size;
+        const a = Math.floor(rand() * (n + 1));
+        const b = a + Math.floor(rand() * 4);
+        const sorted = model.sorted();
+        const gone = sorted.slice(a, b);
+        expect(z.removeRanks(a, b)).toBe(gone.length);
+        for (const [m] of gone) model.m.delete(m);
+      } else {
+        const max = rand() < 0.5;
+        const count = Math.floor(rand() * 4);
+        const sorted = model.sorted();
+        const want = (max ? [...sorted].reverse() : sorted).slice(0, count);
+        expect(z.pop(count, max)).toEqual(want);
+        for (const [m] of want) model.m.delete(m);
+      }
+      expect(z.size).toBe(model.m.size);
+      if (step % 500 === 0) z.check();
+    }
+    z.check();
+    expect([...z.entries()]).toEqual(model.sorted());
+  });
+
+  it('answers lex ranges exactly when all scores are equal', () => {
+    const rand = prng(11);
+    const z = new ZSet(rand);
+    const members = new Set<string>();
+    const letters = 'abcdefgh';
+    const word = (): string => Array.from({ length: 1 + Math.floor(rand() * 3) }, () => letters[Math.floor(rand() * letters.length)]).join('');
+    for (let i = 0; i < 300; i++) {
+      const w = word();
+      members.add(w);
+      z.add(w, 0);
+    }
+    const sorted = [...members].sort();
+    const bound = (): LexBound => {
+      const r = rand();
+      if (r < 0.1) return { kind: '-' };
+      if (r < 0.2) return { kind: '+' };
+      return { kind: 'v', v: word(), ex: rand() < 0.5 };
+    };
+    for (let i = 0; i < 2000; i++) {
+      const r: LexRange = { min: bound(), max: bound() };
+      const want = emptyLexRange(r) ? [] : sorted.filter((m) => inLex(m, r));
+      const [s, e] = z.lexSpan(r);
+      expect(z.sliceMembers(s, e)).toEqual(want);
+    }
+  });
+
+  it('knows empty ranges', () => {
+    expect(emptyScoreRange({ min: 2, max: 1, minex: false, maxex: false })).toBe(true);
+    expect(emptyScoreRange({ min: 1, max: 1, minex: false, maxex: false })).toBe(false);
+    expect(emptyScoreRange({ min: 1, max: 1, minex: true, maxex: false })).toBe(true);
+    expect(emptyLexRange({ min: { kind: '+' }, max: { kind: '-' } })).toBe(true);
+    expect(emptyLexRange({ min: { kind: '-' }, max: { kind: '-' } })).toBe(true);
+    expect(emptyLexRange({ min: { kind: '-' }, max: { kind: '+' } })).toBe(false);
+    expect(emptyLexRange({ min: { kind: 'v', v: 'a', ex: false }, max: { kind: 'v', v: 'a', ex: false } })).toBe(false);
+    expect(emptyLexRange({ min: { kind: 'v', v: 'a', ex: true }, max: { kind: 'v', v: 'a', ex: false } })).toBe(true);
+  });
+});
+
+describe('ZSet flags (zsetAdd)', () => {
+  it('NX, XX, GT, LT and INCR', () => {
+    const z = new ZSet();
+    expect(z.add('a', 5, { xx: true }).outcome).toBe('nop');
+    expect(z.size).toBe(0);
+    expect(z.add('a', 5, { nx: true })).toEqual({ outcome: 'added', score: 5 });
+    expect(z.add('a', 6, { nx: true })).toEqual({ outcome: 'nop', score: 5 });
+    expect(z.add('a', 4, { gt: true })).toEqual({ outcome: 'nop', score: 5 });
+    expect(z.add('a', 6, { gt: true })).toEqual({ outcome: 'updated', score: 6 });
+    expect(z.add('a', 7, { lt: true })).toEqual({ outcome: 'nop', score: 6 });
+    expect(z.add('a', 1, { lt: true, xx: true })).toEqual({ outcome: 'updated', score: 1 });
+    expect(z.add('b', 1, { gt: true })).toEqual({ outcome: 'added', score: 1 });
+    expect(z.add('a', 2, { incr: true })).toEqual({ outcome: 'updated', score: 3 });
+    expect(z.add('a', 0, { incr: true })).toEqual({ outcome: 'unchanged', score: 3 });
+    expect(z.add('a', -1, { incr: true, gt: true })).toEqual({ outcome: 'nop', score: 3 });
+    expect(z.add('a', NaN).outcome).toBe('nan');
+    z.add('i', Infinity);
+    expect(z.add('i', -Infinity, { incr: true }).outcome).toBe('nan');
+    expect(z.score('i')).toBe(Infinity);
+    z.add('z', -0);
+    expect(Object.is(z.score('z'), 0)).toBe(true);
+    z.check();
+  });
+});
+
+describe('ZSet encoding, memory and copies', () => {
+  it('is listpack up to 128 members of up to 64 bytes, then skiplist for good', () => {
+    const z = new ZSet();
+    for (let i = 0; i < 128; i++) z.add(`m${i}`, i);
+    expect(z.encoding()).toBe('listpack');
+    z.add('m128', 128);
+    expect(z.encoding()).toBe('skiplist');
+    z.removeRanks(0, 128);
+    expect(z.size).toBe(1);
+    expect(z.encoding()).toBe('skiplist');
+    const long = new ZSet();
+    long.add('x'.repeat(64), 1);
+    expect(long.encoding()).toBe('listpack');
+    long.add('y'.repeat(65), 1);
+    expect(long.encoding()).toBe('skiplist');
+  });
+
+  it('tracks byteSize incrementally', () => {
+    const z = new ZSet();
+    const empty = z.byteSize();
+    z.add('abc', 1);
+    const one = z.byteSize();
+    expect(one).toBeGreaterThan(empty + 3);
+    z.add('abc', 2);
+    expect(z.byteSize()).toBe(one);
+    z.remove('abc');
+    expect(z.byteSize()).toBe(empty);
+    z.check();
+  });
+
+  it('clones deeply, keeping the encoding', () => {
+    const z = new ZSet();
+    for (let i = 0; i < 200; i++) z.add(`m${i}`, i % 7);
+    const c = z.clone();
+    c.check();
+    expect([...c.entries()]).toEqual([...z.entries()]);
+    expect(c.encoding()).toBe('skiplist');
+    c.add('m1', 100);
+    c.remove('m2');
+    expect(z.score('m1')).toBe(1);
+    expect(z.has('m2')).toBe(true);
+    const small = new ZSet();
+    small.add('a', 1);
+    expect(small.clone().encoding()).toBe('listpack');
+  });
+});
+
+describe('ZSet scan', () => {
+  it('answers a listpack set whole with cursor 0', () => {
+    const z = new ZSet();
+    for (let i = 0; i < 20; i++) z.add(`m${i}`, i);
+    const page = z.scan(0, 5, () => true);
+    expect(page.cursor).toBe(0);
+    expect(page.entries).toHaveLength(20);
+  });
+
+  it('returns every member present throughout exactly once, under concurrent changes', () => {
+    const rand = prng(5);
+    const z = new ZSet(rand);
+    for (let i = 0; i < 1000; i++) z.add(`s${i}`, i);
+    // s0..s499 stay for the whole iteration (rescored only); the rest come and go.
+    const seen = new Map<string, number>();
+    let cursor = 0;
+    let calls = 0;
+    do {
+      const page = z.scan(cursor, 1 + Math.floor(rand() * 20), () => true);
+      for (const [m] of page.entries) seen.set(m, (seen.get(m) ?? 0) + 1);
+      cursor = page.cursor;
+      for (let k = 0; k < 5; k++) {
+        const i = Math.floor(rand() * 1000);
+        if (i < 500) z.add(`s${i}`, rand() * 1000);
+        else if (rand() < 0.5) z.remove(`s${i}`);
+        else z.add(`n${calls}-${k}`, rand());
+      }
+      calls++;
+    } while (cursor !== 0 && calls < 10_000);
+    expect(cursor).toBe(0);
+    for (let i = 0; i < 500; i++) expect(seen.get(`s${i}`)).toBe(1);
+    for (const n of seen.values()) expect(n).toBe(1);
+    z.check();
+  });
+
+  it('filters with the accept callback but still bounds the walk by count', () => {
+    const z = new ZSet();
+    for (let i = 0; i < 300; i++) z.add(`m${i}`, i);
+    const page = z.scan(0, 10, (m) => m.endsWith('7'));
+    expect(page.cursor).not.toBe(0);
+    expect(page.entries.length).toBeLessThanOrEqual(10);
+    expect(page.entries.every(([m]) => m.endsWith('7'))).toBe(true);
+  });
+});
+
+describe('ZSet random picks', () => {
+  it('picks distinct members and covers the set', () => {
+    const z = new ZSet(prng(9));
+    for (let i = 0; i < 50; i++) z.add(`m${i}`, i);
+    for (const n of [1, 5, 20, 49]) {
+      const picked = z.randomDistinct(n);
+      expect(picked).toHaveLength(n);
+      expect(new Set(picked.map(([m]) => m)).size).toBe(n);
+      for (const [m, s] of picked) expect(z.score(m)).toBe(s);
+    }
+    expect(z.randomDistinct(60)).toEqual([...z.entries()]);
+    const hits = new Set<string>();
+    for (let i = 0; i < 2000; i++) hits.add((z.random() as ZEntry)[0]);
+    expect(hits.size).toBe(50);
+    expect(new ZSet().random()).toBeUndefined();
+  });
+});
