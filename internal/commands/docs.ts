@@ -48,9 +48,9 @@ export function inferType(name: string): ArgType {
   if (name === 'key' || name.endsWith('key') || name === 'source' || name === 'destination') return 'key';
   if (name === 'pattern') return 'pattern';
   if (name.startsWith('unix-time')) return 'unix-time';
-  if (['increment', 'score', 'min', 'max'].includes(name) && name !== 'increment') return 'double';
+  if (['score', 'min', 'max', 'timeout', 'weight'].includes(name)) return 'double';
   if (name === 'increment') return 'integer';
-  if (/^(seconds|milliseconds|count|offset|start|end|index|timeout|numkeys|cursor|db|destination-db|index1|index2|len|maxage|client-id|protover|numerator|decrement|number-of-.*)$/.test(name)) return 'integer';
+  if (/^(seconds|milliseconds|count|offset|start|end|index|numkeys|cursor|db|destination-db|index1|index2|len|maxage|client-id|protover|numerator|decrement|number-of-.*)$/.test(name)) return 'integer';
   return 'string';
 }
 
