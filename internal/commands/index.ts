@@ -7,6 +7,7 @@ import { listCommands } from './lists.js';
 import { pubsubCommands } from './pubsub.js';
 import { serverCommands } from './server.js';
 import { setCommands } from './sets.js';
+import { sortCommands } from './sort.js';
 import { stringCommands } from './strings.js';
 import { transactionCommands } from './transactions.js';
 import { zsetCommands } from './zsets.js';
@@ -20,6 +21,7 @@ export const COMMAND_FAMILIES: readonly (readonly CommandSpec[])[] = [
   hashCommands,
   setCommands,
   zsetCommands,
+  sortCommands,
   transactionCommands,
   pubsubCommands,
 ];

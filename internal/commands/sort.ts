@@ -1,0 +1,200 @@
+// SORT and SORT_RO over lists, sets and sorted sets: BY (incl. hash fields and nosort), LIMIT, GET, ASC/DESC, ALPHA, STORE.
+import type { CommandContext } from './context.js';
+import { CommandError, errors } from './errors.js';
+import { intArg, isOpt } from './args.js';
+import { command, type CommandSpec } from './spec.js';
+import { parseScore } from './zsets.js';
+import { array, bulk, int, NULL_BULK, type Reply } from '../resp/reply.js';
+import { HashValue } from '../store/hash.js';
+import { ListValue } from '../store/list.js';
+import { SetValue } from '../store/set.js';
+import { ZSet } from '../store/zset.js';
+
+interface SortOptions {
+  by: string | null;
+  /** BY a pattern without `*`: keep the collection's own order (Redis's "nosort"). */
+  dontSort: boolean;
+  offset: number;
+  count: number;
+  gets: string[];
+  desc: boolean;
+  alpha: boolean;
+  store: string | null;
+}
+
+function parseOptions(argv: readonly string[], readOnly: boolean): SortOptions {
+  const o: SortOptions = { by: null, dontSort: false, offset: 0, count: -1, gets: [], desc: false, alpha: false, store: null };
+  for (let i = 2; i < argv.length; i++) {
+    const a = argv[i] as string;
+    const left = argv.length - i - 1;
+    if (isOpt(a, 'ASC')) o.desc = false;
+    else if (isOpt(a, 'DESC')) o.desc = true;
+    else if (isOpt(a, 'ALPHA')) o.alpha = true;
+    else if (isOpt(a, 'LIMIT') && left >= 2) {
+      o.offset = intArg(argv[i + 1] as string);
+      o.count = intArg(argv[i + 2] as string);
+      i += 2;
+    } else if (isOpt(a, 'STORE') && left >= 1 && !readOnly) {
+      o.store = argv[++i] as string;
+    } else if (isOpt(a, 'BY') && left >= 1) {
+      o.by = argv[++i] as string;
+      // A BY pattern without `*` means "do not sort" (conventionally BY nosort).
+      if (!o.by.includes('*')) o.dontSort = true;
+    } else if (isOpt(a, 'GET') && left >= 1) {
+      o.gets.push(argv[++i] as string);
+    } else {
+      throw errors.syntax();
+    }
+  }
+  return o;
+}
+
+/**
+ * Redis's lookupKeyByPattern: `#` is the element itself; otherwise the first `*` is replaced by
+ * the element and `->field` (after the `*`) reads a hash field. Missing keys, wrong types and
+ * patterns without `*` give nothing.
+ */
+function lookupByPattern(ctx: CommandContext, pattern: string, elem: string): string | null {
+  if (pattern === '#') return elem;
+  const star = pattern.indexOf('*');
+  if (star < 0) return null;
+  const arrow = pattern.indexOf('->', star + 1);
+  const hasField = arrow > 0 && arrow + 2 < pattern.length;
+  const keyPattern = hasField ? pattern.slice(0, arrow) : pattern;
+  const key = keyPattern.slice(0, star) + elem + keyPattern.slice(star + 1);
+  const e = ctx.db.get(key);
+  if (e === undefined) return null;
+  if (hasField) {
+    return e.value instanceof HashValue ? (e.value.get(pattern.slice(arrow + 2)) ?? null) : null;
+  }
+  return typeof e.value === 'string' ? e.value : null;
+}
+
+/** The elements of the sorted key, in the collection's own order. */
+function elementsOf(ctx: CommandContext, key: string, o: SortOptions): string[] {
+  const e = ctx.store.read(ctx.db, key);
+  if (e === undefined) return [];
+  const v = e.value;
+  if (v instanceof ListValue) return v.toArray();
+  if (v instanceof ZSet) return v.sliceMembers(0, v.size, o.dontSort && o.desc);
+  if (v instanceof SetValue) {
+    const members = [...v.members()];
+    // Set order is arbitrary; STORE must be deterministic for the journal, so sort it (as Redis does).
+    if (o.dontSort && o.store !== null) members.sort(compareBytes);
+    return members;
+  }
+  throw errors.wrongType();
+}
+
+const compareBytes = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+function sortGeneric(ctx: CommandContext, argv: string[], readOnly: boolean): Reply {
+  const key = argv[1] as string;
+  const o = parseOptions(argv, readOnly);
+  let elems = elementsOf(ctx, key, o);
+  if (!o.dontSort) {
+    const weights = new Map<string, string | null>();
+    if (o.by !== null) for (const el of elems) weights.set(el, lookupByPattern(ctx, o.by, el));
+    const weightOf = (el: string): string | null => (o.by !== null ? (weights.get(el) ?? null) : el);
+    let cmp: (a: string, b: string) => number;
+    if (o.alpha) {
+      cmp = (a, b) => {
+        const wa = weightOf(a);
+        const wb = weightOf(b);
+        if (wa === null || wb === null) return wa === wb ? 0 : wa === null ? -1 : 1;
+        return compareBytes(wa, wb);
+      };
+    } else {
+      const scores = new Map<string, number>();
+      for (const el of elems) {
+        const w = weightOf(el);
+        if (w === null) {
+          scores.set(el, 0);
+          continue;
+        }
+        const s = parseScore(w);
+        if (s === null) throw new CommandError('ERR', "One or more scores can't be converted into double");
+        scores.set(el, s);
+      }
+      // Equal scores fall back to the elements' bytes, so the order is fully defined.
+      cmp = (a, b) => {
+        const d = (scores.get(a) as number) - (scores.get(b) as number);
+        return d < 0 ? -1 : d > 0 ? 1 : compareBytes(a, b);
+      };
+    }
+    elems = [...elems].sort(o.desc ? (a, b) => cmp(b, a) : cmp);
+  } else if (o.desc && !(ctx.db.peek(key)?.value instanceof ZSet)) {
+    // nosort DESC reverses lists and sets as Redis does; zsets were read in reverse already.
+    elems.reverse();
+  }
+  // LIMIT: a negative offset starts at 0, a negative count means "to the end".
+  const start = Math.max(0, o.offset);
+  const end = o.count < 0 ? elems.length : Math.min(elems.length, start + o.count);
+  elems = start >= elems.length ? [] : elems.slice(start, end);
+
+  const out: (string | null)[] = [];
+  if (o.gets.length === 0) out.push(...elems);
+  else for (const el of elems) for (const g of o.gets) out.push(lookupByPattern(ctx, g, el));
+
+  if (o.store === null) return array(out.map((x) => (x === null ? NULL_BULK : bulk(x))));
+  const dst = o.store;
+  const values = out.map((x) => x ?? '');
+  if (values.length === 0) {
+    if (ctx.db.delete(dst)) {
+      ctx.propagate(['DEL', dst]);
+      ctx.notify('g', 'del', dst);
+    }
+    return int(0);
+  }
+  // Journaled as its concrete effect, so replay needs neither the patterns nor the source order.
+  ctx.db.set(dst, ListValue.of(values), 0);
+  ctx.propagate(['DEL', dst]);
+  for (let i = 0; i < values.length; i += 1024) ctx.propagate(['RPUSH', dst, ...values.slice(i, i + 1024)]);
+  ctx.notify('l', 'sortstore', dst);
+  return int(values.length);
+}
+
+/** SORT's keys: the sorted key and the STORE destination (BY/GET patterns are not declared, as in Redis). */
+function sortKeys(argv: readonly string[]): number[] {
+  const keys = [1];
+  for (let i = 2; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (isOpt(a, 'LIMIT')) i += 2;
+    else if (isOpt(a, 'BY') || isOpt(a, 'GET')) i += 1;
+    else if (isOpt(a, 'STORE') && i + 1 < argv.length) {
+      keys.push(i + 1);
+      i += 1;
+    }
+  }
+  return keys;
+}
+
+const SYNTAX = 'key [BY pattern] [LIMIT offset count] [GET pattern [GET pattern ...]] [ASC | DESC] [ALPHA] [STORE destination]';
+
+export const sortCommands: CommandSpec[] = [
+  command({
+    name: 'sort',
+    arity: -2,
+    flags: ['write', 'denyoom'],
+    keys: [1, 1, 1],
+    movableKeys: sortKeys,
+    group: 'generic',
+    summary: 'Sorts the elements in a list, a set, or a sorted set, optionally storing the result.',
+    since: '1.0.0',
+    complexity: 'O(N+M*log(M)) where N is the number of elements in the list or set to sort, and M the number of returned elements. When the elements are not sorted, complexity is O(N).',
+    syntax: SYNTAX,
+    handler: (ctx, argv) => sortGeneric(ctx, argv, false),
+  }),
+  command({
+    name: 'sort_ro',
+    arity: -2,
+    flags: ['readonly'],
+    keys: [1, 1, 1],
+    group: 'generic',
+    summary: 'Returns the sorted elements of a list, a set, or a sorted set.',
+    since: '7.0.0',
+    complexity: 'O(N+M*log(M)) where N is the number of elements in the list or set to sort, and M the number of returned elements. When the elements are not sorted, complexity is O(N).',
+    syntax: 'key [BY pattern] [LIMIT offset count] [GET pattern [GET pattern ...]] [ASC | DESC] [ALPHA]',
+    handler: (ctx, argv) => sortGeneric(ctx, argv, true),
+  }),
+];
