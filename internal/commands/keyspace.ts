@@ -8,6 +8,7 @@ import { compileGlob, matchCompiled } from '../glob/glob.js';
 import { isLfuPolicy, lfuDecay } from '../store/eviction.js';
 import type { Keyspace } from '../store/keyspace.js';
 import { typeOf, type Entry, type Value } from '../store/types.js';
+import type { NotifyClass } from '../executor/notify.js';
 
 const INT32_MIN = -2147483648;
 const INT32_MAX = 2147483647;
@@ -56,10 +57,30 @@ function copyValue(v: Value): Value {
 
 /**
  * Lookup for read-only introspection (EXISTS, TYPE, TTL, OBJECT): counts keyspace hits and misses
- * like Redis's lookupKeyReadWithFlags(LOOKUP_NOTOUCH) but leaves access time and LFU alone.
+ * like Redis's lookupKeyReadWithFlags(LOOKUP_NOTOUCH) but leaves access time and LFU alone. A miss
+ * raises `keymiss` unless `reportMiss` is false (OBJECT, which Redis looks up with LOOKUP_NONOTIFY).
  */
-function peekRead(ctx: CommandContext, key: string): Entry | undefined {
-  return ctx.store.peekRead(ctx.db, key);
+function peekRead(ctx: CommandContext, key: string, reportMiss = true): Entry | undefined {
+  return ctx.store.peekRead(ctx.db, key, reportMiss);
+}
+
+/**
+ * A notification in database `db`, which MOVE and COPY ... DB need for their destination while
+ * ctx.notify addresses the selected database: the selection is switched for that synchronous call
+ * only (nothing else runs meanwhile), so the event carries the destination's index.
+ */
+function notifyIn(ctx: CommandContext, db: number, cls: NotifyClass, event: string, key: string): void {
+  const selected = ctx.client.db;
+  if (db === selected) {
+    ctx.notify(cls, event, key);
+    return;
+  }
+  ctx.client.db = db;
+  try {
+    ctx.notify(cls, event, key);
+  } finally {
+    ctx.client.db = selected;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -69,7 +90,11 @@ function del(ctx: CommandContext, argv: string[]): Reply {
   const deleted: string[] = [];
   for (let i = 1; i < argv.length; i++) {
     const key = argv[i] as string;
-    if (ctx.db.delete(key)) deleted.push(key);
+    // UNLINK raises `del` too; a key found expired raises only its `expired` (from the keyspace).
+    if (ctx.db.delete(key)) {
+      deleted.push(key);
+      ctx.notify('g', 'del', key);
+    }
   }
   // Only the keys that were really removed: replaying them is the same effect, and an UNLINK is
   // journaled as DEL because the replayer has no background thread to hand the freeing to.
@@ -166,6 +191,10 @@ function renameGeneric(ctx: CommandContext, argv: string[], nx: boolean): Reply 
   ctx.db.set(dst, value, expireAt).lfu = lfu;
   // Deterministic as given: the expiry moved with the key is already absolute state.
   ctx.propagate(argv);
+  // Always `new` for the destination (from the keyspace, even over an old one, which was deleted
+  // first), then these two; the overwritten destination raises no `del`, as in Redis.
+  ctx.notify('g', 'rename_from', src);
+  ctx.notify('g', 'rename_to', dst);
   return nx ? int(1) : OK;
 }
 
@@ -181,6 +210,10 @@ function move(ctx: CommandContext, argv: string[]): Reply {
   // Propagated as-is: the journal records the client's (source) database with the command, and
   // MOVE names its destination absolutely, so replaying it in the source database is exact.
   ctx.propagate(argv);
+  // Each event in its own database: `move_from` in the source, `move_to` (after the target's
+  // `new`) in the destination.
+  ctx.notify('g', 'move_from', key);
+  notifyIn(ctx, target.index, 'g', 'move_to', key);
   return int(1);
 }
 
@@ -209,6 +242,9 @@ function copy(ctx: CommandContext, argv: string[]): Reply {
   target.set(dstKey, copyValue(e.value), e.expireAt);
   // As-is, like MOVE: `DB n` is absolute and the source is the journaled client database.
   ctx.propagate(argv);
+  // Only the destination hears about it (`new`, then `copy_to`, in its database); a replaced
+  // destination raises no `del`.
+  notifyIn(ctx, target.index, 'g', 'copy_to', dstKey);
   return int(1);
 }
 
@@ -277,11 +313,14 @@ function expireGeneric(ctx: CommandContext, argv: string[], unit: 's' | 'ms', ab
     ctx.db.delete(key);
     // A replica or AOF replay at a later time must not re-evaluate the clock: journal the effect.
     ctx.propagate(['DEL', key]);
+    // Redis reports this as a deletion, not as an expiry (documented: `del`, never `expired`).
+    ctx.notify('g', 'del', key);
     return int(1);
   }
   ctx.db.setExpire(key, e, Number(when));
   // Absolute, and without the condition flags: they held here, so the plain effect is the same.
   ctx.propagate(['PEXPIREAT', key, when.toString()]);
+  ctx.notify('g', 'expire', key);
   return int(1);
 }
 
@@ -291,6 +330,7 @@ function persist(ctx: CommandContext, argv: string[]): Reply {
   if (e === undefined || e.expireAt === 0) return int(0);
   ctx.db.setExpire(key, e, 0);
   ctx.propagate(argv);
+  ctx.notify('g', 'persist', key);
   return int(1);
 }
 
@@ -329,14 +369,14 @@ const OBJECT_HELP = [
 ];
 
 function objectEncoding(ctx: CommandContext, argv: string[]): Reply {
-  const e = peekRead(ctx, argv[2] as string);
+  const e = peekRead(ctx, argv[2] as string, false);
   if (e === undefined) return NULL_BULK;
   const v = e.value;
   return bulk(typeof v === 'string' ? stringEncoding(v) : v.encoding());
 }
 
 function objectRefcount(ctx: CommandContext, argv: string[]): Reply {
-  const e = peekRead(ctx, argv[2] as string);
+  const e = peekRead(ctx, argv[2] as string, false);
   if (e === undefined) return NULL_BULK;
   const v = e.value;
   if (typeof v !== 'string') return int(1);
@@ -350,14 +390,14 @@ function objectRefcount(ctx: CommandContext, argv: string[]): Reply {
 }
 
 function objectIdletime(ctx: CommandContext, argv: string[]): Reply {
-  const e = peekRead(ctx, argv[2] as string);
+  const e = peekRead(ctx, argv[2] as string, false);
   if (e === undefined) return NULL_BULK;
   if (isLfuPolicy(ctx.store.memoryPolicy.policy)) throw errors.generic(LFU_ON_IDLETIME);
   return int(Math.floor(Math.max(0, ctx.now - e.access) / 1000));
 }
 
 function objectFreq(ctx: CommandContext, argv: string[]): Reply {
-  const e = peekRead(ctx, argv[2] as string);
+  const e = peekRead(ctx, argv[2] as string, false);
   if (e === undefined) return NULL_BULK;
   const mp = ctx.store.memoryPolicy;
   if (!isLfuPolicy(mp.policy)) throw errors.generic(LFU_OFF_FREQ);
@@ -380,6 +420,9 @@ function flushMode(argv: readonly string[]): void {
   if (argv.length === 2 && (isOpt(m, 'ASYNC') || isOpt(m, 'SYNC'))) return;
   throw errors.syntax();
 }
+
+// FLUSHDB, FLUSHALL and SWAPDB raise no keyspace notifications at all, per key or otherwise, as
+// in Redis 7: a subscriber that caches keys must treat them as out-of-band (see docs/notifications.md).
 
 function flushdb(ctx: CommandContext, argv: string[]): Reply {
   flushMode(argv);

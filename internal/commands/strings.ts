@@ -110,6 +110,8 @@ function resolveExpire(ctx: CommandContext, flags: number, raw: string, cmd: str
  * Redis's setGenericCommand, shared by SET, SETNX, SETEX and PSETEX. `at` is the absolute expiry
  * (undefined: none given). Always journals the normalized effect (`SET k v`, `SET k v KEEPTTL`,
  * `SET k v PXAT ms`, or `DEL k` when the expiry is already past), never the conditions.
+ * Notifications: `set`, then `expire` when an expiry was given (a new key raises `new` first,
+ * from the keyspace).
  */
 function setGeneric(
   ctx: CommandContext,
@@ -128,19 +130,46 @@ function setGeneric(
     if (((flags & F_NX) !== 0 && found) || ((flags & F_XX) !== 0 && !found)) return old ?? abortReply;
   }
   if (at !== undefined && at <= ctx.now) {
-    // An EXAT/PXAT in the past: the key would be born expired, so the net effect is a delete.
-    if (db.delete(key)) ctx.propagate(['DEL', key]);
+    setExpiredAtOnce(ctx, key);
   } else if (at !== undefined) {
     db.set(key, value, at);
     ctx.propagate(['SET', key, value, 'PXAT', String(at)]);
+    ctx.notify('$', 'set', key);
+    ctx.notify('g', 'expire', key);
   } else if ((flags & F_KEEPTTL) !== 0) {
     db.set(key, value, 'keep');
     ctx.propagate(['SET', key, value, 'KEEPTTL']);
+    ctx.notify('$', 'set', key);
   } else {
     db.set(key, value, 0);
     ctx.propagate(['SET', key, value]);
+    ctx.notify('$', 'set', key);
   }
   return old ?? okReply;
+}
+
+/**
+ * SET with an EXAT/PXAT already in the past. The key would be born expired, so the net effect is a
+ * delete (journaled as DEL) and nothing is stored. Redis 7 does store it and lets expiry reclaim it
+ * at once, so its subscribers see `new` (if it was missing), `set`, `expire`, then `expired`, and
+ * INFO counts an expired key: the same is raised here, so an application reacting to `expired`
+ * sees exactly what Redis 7 shows it.
+ */
+function setExpiredAtOnce(ctx: CommandContext, key: string): void {
+  // The lookup first: a stale entry is reclaimed (raising its own `expired`), as Redis's
+  // lookupKeyWrite does before setKey, so "existed" means a live key.
+  const existed = ctx.db.get(key) !== undefined;
+  if (existed) {
+    ctx.db.delete(key);
+    ctx.propagate(['DEL', key]);
+  } else {
+    // The keyspace raises `new` when it stores a key; this one is never stored.
+    ctx.notify('n', 'new', key);
+  }
+  ctx.notify('$', 'set', key);
+  ctx.notify('g', 'expire', key);
+  ctx.store.stats.expiredKeys++;
+  ctx.notify('x', 'expired', key);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -189,13 +218,17 @@ function getexCmd(ctx: CommandContext, argv: string[]): Reply {
     if ((flags & (F_EXAT | F_PXAT)) !== 0 && at <= ctx.now) {
       db.delete(key);
       ctx.propagate(['DEL', key]);
+      // Redis 7 reports a past absolute time as a deletion (`del`), unlike SET's.
+      ctx.notify('g', 'del', key);
     } else {
       db.setExpire(key, e, at);
       ctx.propagate(['PEXPIREAT', key, String(at)]);
+      ctx.notify('g', 'expire', key);
     }
   } else if ((flags & F_PERSIST) !== 0 && e.expireAt !== 0) {
     db.setExpire(key, e, 0);
     ctx.propagate(['PERSIST', key]);
+    ctx.notify('g', 'persist', key);
   }
   return bulk(value);
 }
@@ -206,6 +239,7 @@ function getdelCmd(ctx: CommandContext, argv: string[]): Reply {
   if (value === undefined) return NULL_BULK;
   ctx.db.delete(key);
   ctx.propagate(['DEL', key]);
+  ctx.notify('g', 'del', key);
   return bulk(value);
 }
 
@@ -215,6 +249,7 @@ function getsetCmd(ctx: CommandContext, argv: string[]): Reply {
   const old = readString(ctx, key);
   ctx.db.set(key, value, 0);
   ctx.propagate(['SET', key, value]);
+  ctx.notify('$', 'set', key);
   return bulkOrNull(old);
 }
 
@@ -231,8 +266,7 @@ function mgetCmd(ctx: CommandContext, argv: string[]): Reply {
 
 function msetCmd(ctx: CommandContext, argv: string[]): Reply {
   if (argv.length % 2 === 0) throw errors.wrongArity('mset');
-  const db = ctx.db;
-  for (let i = 1; i < argv.length; i += 2) db.set(argv[i] as string, argv[i + 1] as string, 0);
+  setPairs(ctx, argv);
   ctx.propagate(argv);
   return OK;
 }
@@ -242,9 +276,19 @@ function msetnxCmd(ctx: CommandContext, argv: string[]): Reply {
   if (argv.length % 2 === 0) throw errors.wrongArity('msetnx');
   const db = ctx.db;
   for (let i = 1; i < argv.length; i += 2) if (db.get(argv[i] as string) !== undefined) return int(0);
-  for (let i = 1; i < argv.length; i += 2) db.set(argv[i] as string, argv[i + 1] as string, 0);
+  setPairs(ctx, argv);
   ctx.propagate(['MSET', ...argv.slice(1)]);
   return int(1);
+}
+
+/** MSET's effect: each key set in argument order, each with its own `set` (a repeated key too). */
+function setPairs(ctx: CommandContext, argv: readonly string[]): void {
+  const db = ctx.db;
+  for (let i = 1; i < argv.length; i += 2) {
+    const key = argv[i] as string;
+    db.set(key, argv[i + 1] as string, 0);
+    ctx.notify('$', 'set', key);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -269,6 +313,7 @@ function appendCmd(ctx: CommandContext, argv: string[]): Reply {
     len = next.length;
   }
   ctx.propagate(argv);
+  ctx.notify('$', 'append', key);
   return int(len);
 }
 
@@ -316,6 +361,7 @@ function setrangeCmd(ctx: CommandContext, argv: string[]): Reply {
       : cur.slice(0, offset) + value + cur.slice(offset + value.length);
   db.set(key, next, e === undefined ? 0 : 'keep');
   ctx.propagate(argv);
+  ctx.notify('$', 'setrange', key);
   return int(next.length);
 }
 
@@ -350,6 +396,8 @@ function incrBy(ctx: CommandContext, argv: readonly string[], by: number | bigin
   }
   db.set(key, String(next), e === undefined ? 0 : 'keep');
   ctx.propagate(argv);
+  // INCR, DECR, INCRBY and DECRBY all raise `incrby`, as Redis names them.
+  ctx.notify('$', 'incrby', key);
   return int(next);
 }
 
@@ -381,6 +429,8 @@ function incrbyfloatCmd(ctx: CommandContext, argv: string[]): Reply {
   const out = formatLongDouble(sum);
   db.set(key, out, e === undefined ? 0 : 'keep');
   ctx.propagate(['SET', key, out, 'KEEPTTL']);
+  // The event names the command, not the SET it is journaled as.
+  ctx.notify('$', 'incrbyfloat', key);
   return bulk(out);
 }
 

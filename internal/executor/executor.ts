@@ -16,7 +16,16 @@ import type { PubSub } from '../server/pubsub.js';
 /** Receives every write as it must be replayed (AOF, replicas). */
 export interface Journal {
   append(db: number, argv: readonly string[]): void;
+  /**
+   * A promise that settles once everything appended so far is durable (AOF appendfsync always),
+   * or null when nothing needs waiting for. Replies leave only after it resolves; on rejection
+   * they are never sent.
+   */
+  whenDurable?(): Promise<void> | null;
 }
+
+/** Called before a write-flagged command runs (a snapshot in progress copies the keys it may touch). */
+export type BeforeWriteHook = (db: number, spec: CommandSpec, argv: readonly string[]) => void;
 
 /** Commands that act on the transaction itself and are never queued. */
 const TX_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
@@ -36,10 +45,15 @@ class ExecContext implements CommandContext {
   writes: (readonly string[])[] = [];
   /** Number of writes of the current command (rdb_changes_since_last_save counts them). */
   dirty = 0;
+  /** The running command (kept while it blocks, so serving it later can run the pre-write hook). */
+  spec: CommandSpec | null = null;
+  argv: readonly string[] = [];
   /** The db the pending writes start in (EXEC may SELECT midway; the journal records the start). */
   writesDb: number | null = null;
   /** Pending writes came from EXEC: journal them inside MULTI ... EXEC. */
   wrapWrites = false;
+  /** Inside EXEC: the db the journaled writes are in so far (a queued SELECT moves it). */
+  txDb = -1;
   constructor(
     readonly client: Client,
     readonly store: Store,
@@ -59,7 +73,13 @@ class ExecContext implements CommandContext {
   }
   propagate(argv: readonly string[]): void {
     this.dirty++;
-    if (this.executor.journaling) this.writes.push(argv);
+    if (!this.executor.journaling) return;
+    // A SELECT queued in the transaction moved the client: replay must switch db at this point too.
+    if (this.wrapWrites && this.client.db !== this.txDb) {
+      this.writes.push(['SELECT', String(this.client.db)]);
+      this.txDb = this.client.db;
+    }
+    this.writes.push(argv);
   }
   notify(cls: NotifyClass, event: string, key: string): void {
     this.executor.notify(this.client.db, cls, event, key);
@@ -110,6 +130,11 @@ export class Executor {
         this.notify(db, 'x', 'expired', key);
       },
       evicted: (db, key) => this.notify(db, 'e', 'evicted', key),
+      // Raised here rather than by each handler: every key creation goes through Keyspace.set
+      // and every read lookup through Store.read/peekRead, as Redis raises them in dbAdd and
+      // lookupKey. Both come before the command's own event, in Redis's order.
+      created: (db, key) => this.notify(db, 'n', 'new', key),
+      missed: (db, key) => this.notify(db, 'm', 'keymiss', key),
       modified: (db, key) => {
         this.blocking.touched(db, key);
         this.touchWatched(db, key);
@@ -119,6 +144,24 @@ export class Executor {
 
   addJournal(j: Journal): void {
     this.journals.push(j);
+  }
+
+  /**
+   * While set, write-flagged commands are refused with `-MISCONF <reason>` whenever it returns a
+   * reason (persistence failing); reads keep working. Null (no check at all) while healthy.
+   */
+  denyWrites: (() => string | null) | null = null;
+  /** Pre-write hook, set only while a snapshot or AOF rewrite walks the dataset. */
+  beforeWrite: BeforeWriteHook | null = null;
+
+  /** What the connection waits for before sending a batch's replies (see Journal.whenDurable). */
+  whenDurable(): Promise<void> | null {
+    let out: Promise<void> | null = null;
+    for (const j of this.journals) {
+      const p = j.whenDurable?.() ?? null;
+      if (p !== null) out = out === null ? p : Promise.all([out, p]).then(() => undefined);
+    }
+    return out;
   }
 
   /** Whether any journal listens; without one, writes are counted but not kept. */
@@ -142,6 +185,7 @@ export class Executor {
    */
   serveAs(ctx: ExecContext, tryServe: (ctx: CommandContext) => Reply | null): Reply | null {
     ctx.now = this.deps.store.tick();
+    if (this.beforeWrite !== null && ctx.spec !== null && hasFlag(ctx.spec, 'write')) this.beforeWrite(ctx.client.db, ctx.spec, ctx.argv);
     const r = tryServe(ctx);
     this.flushWrites(ctx);
     return r;
@@ -193,6 +237,7 @@ export class Executor {
     if (aborted) return NULL_ARRAY;
     const replies: Reply[] = [];
     ctx.writesDb = client.db;
+    ctx.txDb = client.db;
     ctx.wrapWrites = true;
     this.execDepth++;
     try {
@@ -357,8 +402,15 @@ export class Executor {
     if (store.memoryPolicy.maxmemory > 0 && hasFlag(spec, 'denyoom') && !store.evictIfNeeded()) {
       return this.fail(errors.oom(), spec, true);
     }
+    if (this.denyWrites !== null && hasFlag(spec, 'write')) {
+      const reason = this.denyWrites();
+      if (reason !== null) return this.fail(new CommandError('MISCONF', reason), spec, true);
+    }
+    if (this.beforeWrite !== null && hasFlag(spec, 'write')) this.beforeWrite(client.db, spec, argv);
     const ctx = this.context(client);
     ctx.now = now;
+    ctx.spec = spec;
+    ctx.argv = argv;
     ctx.inMulti = this.execDepth > 0;
     const handler = spec.handler;
     if (handler === undefined) return this.fail(errors.wrongArity(spec.name), spec, true);

@@ -9,6 +9,17 @@ export interface KeyspaceObserver {
   modified(db: number, key: string): void;
   /** A key was evicted by the maxmemory policy (after `modified` fired for its removal). */
   evicted?(db: number, key: string): void;
+  /**
+   * `set` created a key that was not there (Redis's dbAdd, which raises the `new` keyspace event).
+   * Fired after `modified`, once the entry is complete, and before the command raises its own event.
+   */
+  created?(db: number, key: string): void;
+  /**
+   * A read lookup found no live key (Redis's lookupKeyRead, which raises `keymiss`). Raised by the
+   * Store's read lookups, not by the keyspace: writes look keys up without it, as Redis's
+   * lookupKeyWrite does.
+   */
+  missed?(db: number, key: string): void;
 }
 
 /** Shared time source: the executor stamps the command time once per command, as Redis does. */
@@ -44,6 +55,10 @@ export class Keyspace {
   }
   get volatileCount(): number {
     return this.volatile.length;
+  }
+  /** The sequence number the next new key gets: keys below it existed when it was read (snapshots). */
+  get sequence(): number {
+    return this.nextSeq;
   }
 
   /** Lookup with lazy expiry; updates the access time. */
@@ -86,6 +101,7 @@ export class Keyspace {
       this.observer.expired(this.index, key);
       e = undefined;
     }
+    const created = e === undefined;
     if (e === undefined) {
       e = new Entry(value, this.nextSeq++, this.time.now);
       this.map.set(key, e);
@@ -98,6 +114,8 @@ export class Keyspace {
     if (expireAt !== 'keep') this.setExpireOn(key, e, expireAt);
     this.recharge(key, e);
     this.observer.modified(this.index, key);
+    // Every key is born here, so this is the one place the `new` event needs to come from.
+    if (created) this.observer.created?.(this.index, key);
     return e;
   }
 

@@ -54,6 +54,9 @@ export class Store {
       modified: (db, key) => {
         for (const o of this.observers) o.modified(db, key);
       },
+      created: (db, key) => {
+        for (const o of this.observers) o.created?.(db, key);
+      },
     };
     this.dbList = Array.from({ length: databases }, (_, i) => new Keyspace(i, this.time, fanout));
   }
@@ -78,12 +81,16 @@ export class Store {
     return this.dbList[i] as Keyspace;
   }
 
-  /** Lookup for reading: counts keyspace hits and misses, bumps the LFU counter, touches the key. */
+  /**
+   * Lookup for reading (Redis's lookupKeyRead): counts keyspace hits and misses, reports a miss to
+   * the observers (`keymiss`), bumps the LFU counter, touches the key.
+   */
   read(db: Keyspace, key: string): Entry | undefined {
     // peek, not get: the LFU decay below needs the previous access time, which get overwrites.
     const e = db.peek(key);
     if (e === undefined) {
       this.stats.misses++;
+      this.missed(db.index, key);
       return undefined;
     }
     this.stats.hits++;
@@ -94,13 +101,22 @@ export class Store {
 
   /**
    * Lookup for introspection (EXISTS, TYPE, TTL, OBJECT): counts hits and misses like a read but
-   * leaves access time and LFU counter alone, as Redis's LOOKUP_NOTOUCH does.
+   * leaves access time and LFU counter alone, as Redis's LOOKUP_NOTOUCH does. `reportMiss` false
+   * is Redis's LOOKUP_NONOTIFY (OBJECT): the miss is counted but raises no `keymiss`.
    */
-  peekRead(db: Keyspace, key: string): Entry | undefined {
+  peekRead(db: Keyspace, key: string, reportMiss = true): Entry | undefined {
     const e = db.peek(key);
-    if (e === undefined) this.stats.misses++;
-    else this.stats.hits++;
+    if (e === undefined) {
+      this.stats.misses++;
+      if (reportMiss) this.missed(db.index, key);
+    } else {
+      this.stats.hits++;
+    }
     return e;
+  }
+
+  private missed(db: number, key: string): void {
+    for (const o of this.observers) o.missed?.(db, key);
   }
 
   private bumpLfu(e: Entry): void {

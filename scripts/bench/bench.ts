@@ -267,14 +267,22 @@ async function keyCount(server: Server): Promise<number | null> {
 // --- the benchmark ------------------------------------------------------------------------------
 
 async function benchmark(opts: BenchOptions, server: Server, tests: readonly string[], pipeline: number, requests: number): Promise<BenchRow[]> {
-  const args = ['-h', '127.0.0.1', '-p', String(server.port), '-t', tests.join(','), '-n', String(requests), '-c', String(opts.clients)];
-  args.push('-P', String(pipeline), '-q', '--csv');
+  const base = ['-h', '127.0.0.1', '-p', String(server.port), '-n', String(requests), '-c', String(opts.clients), '-P', String(pipeline), '-q', '--csv'];
   // Generous: 100k unpipelined requests at a slow 5k ops/s take 20 s per test.
   const timeoutMs = Math.max(120_000, tests.length * (requests / 2000) * 1000);
-  const out = await run(opts.redisBenchmark, args, timeoutMs);
-  const rows = parseBenchmarkCsv(out);
-  if (rows.length === 0) throw new Error(`no CSV rows from redis-benchmark against ${server.target}:\n${out.slice(0, 2000)}`);
+  const standard = tests.filter((t) => KNOWN_TESTS[t]?.command === undefined);
+  const custom = tests.filter((t) => KNOWN_TESTS[t]?.command !== undefined);
+  const rows: BenchRow[] = [];
+  if (standard.length > 0) rows.push(...parseBenchmarkCsv(await run(opts.redisBenchmark, [...base, '-t', standard.join(',')], timeoutMs)));
+  // redis-benchmark ignores -t when given a command, so each custom test is its own run.
+  for (const t of custom) rows.push(...parseBenchmarkCsv(await run(opts.redisBenchmark, [...base, ...(KNOWN_TESTS[t]?.command ?? [])], timeoutMs)));
+  if (rows.length === 0) throw new Error(`no CSV rows from redis-benchmark against ${server.target}`);
   return rows;
+}
+
+/** Prepares the data custom-command tests read (the same on both servers). */
+async function seed(opts: BenchOptions, server: Server, tests: readonly string[]): Promise<void> {
+  for (const t of tests) for (const cmd of KNOWN_TESTS[t]?.seed ?? []) await run(opts.redisCli, ['-h', '127.0.0.1', '-p', String(server.port), ...cmd], 30_000);
 }
 
 async function measureMemory(opts: BenchOptions, redis: Server, ring: Server, ringOk: boolean): Promise<MemoryReport> {
@@ -340,6 +348,9 @@ async function main(): Promise<number> {
   for (const [t, why] of unsupported) if (opts.tests.includes(t)) log(`warning: ${t.toUpperCase()} skipped on ringcache: ${why}`);
 
   const memory = opts.memoryKeys > 0 ? await measureMemory(opts, redis, ring, !unsupported.has('set')) : null;
+
+  await seed(opts, redis, opts.tests);
+  await seed(opts, ring, ringTests);
 
   const samples = new Map<string, BenchRow[]>();
   const add = (target: Target, pipeline: number, rows: readonly BenchRow[]): void => {

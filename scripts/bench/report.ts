@@ -6,7 +6,20 @@
  * test is reported as n/a instead of hanging redis-benchmark on error replies. Adding a benchmark
  * (LPUSH, SADD, ...) is adding a line here; `--tests` accepts any name in this table.
  */
-export const KNOWN_TESTS: Readonly<Record<string, { readonly probe: readonly string[] }>> = {
+/**
+ * A benchmark test: `probe` checks ringcache supports it. Tests with a `command` are not
+ * redis-benchmark -t tests: the command is passed to redis-benchmark verbatim (custom command
+ * mode), after `seed` commands prepared the data on both servers.
+ */
+export interface KnownTest {
+  readonly probe: readonly string[];
+  readonly command?: readonly string[];
+  readonly seed?: readonly (readonly string[])[];
+}
+
+const ZRANGE_SEED = ['ZADD', 'bench:zset', ...Array.from({ length: 100 }, (_, i) => [String(i), `member:${i}`]).flat()];
+
+export const KNOWN_TESTS: Readonly<Record<string, KnownTest>> = {
   ping: { probe: ['PING'] },
   set: { probe: ['SET', 'bench:probe:string', 'x'] },
   get: { probe: ['GET', 'bench:probe:string'] },
@@ -22,6 +35,7 @@ export const KNOWN_TESTS: Readonly<Record<string, { readonly probe: readonly str
   hset: { probe: ['HSET', 'bench:probe:hash', 'f', 'x'] },
   zadd: { probe: ['ZADD', 'bench:probe:zset', '1', 'x'] },
   zpopmin: { probe: ['ZPOPMIN', 'bench:probe:zset'] },
+  zrange: { probe: ['ZRANGE', 'bench:probe:zset', '0', '9'], command: ['ZRANGE', 'bench:zset', '0', '9'], seed: [ZRANGE_SEED] },
 };
 
 export interface BenchOptions {
