@@ -7,23 +7,12 @@ import { CommandRegistry } from './registry.js';
 import { hashCommands, MAX_RANDOM_REPLY } from './hashes.js';
 import { setCommands } from './sets.js';
 import { keyIndexes } from './spec.js';
+import { prng } from '../testing/random.js';
 
 const WRONGTYPE = '-WRONGTYPE Operation against a key holding the wrong kind of value';
 const NOT_INT = '-ERR value is not an integer or out of range';
 const NOT_FLOAT = '-ERR value is not a valid float';
 const SYNTAX = '-ERR syntax error';
-
-/** Small deterministic PRNG (mulberry32), so every randomized run can be replayed from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 let t: TestExecutor;
 let run: (...argv: string[]) => Plain;

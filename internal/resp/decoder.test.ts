@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { ProtocolError, RequestDecoder } from './decoder.js';
 import { DEFAULT_LIMITS, UNAUTH_MAX_BULK, UNAUTH_MAX_MULTIBULK, type ProtocolLimits } from './limits.js';
+import { prng } from '../testing/random.js';
 
 interface Outcome {
   frames: string[][];
@@ -75,18 +76,6 @@ const protoError = (input: Buffer | string, opts: DecoderOptions = {}): string |
 /** Encodes argv as a RESP multibulk request (latin1 strings are byte strings). */
 function resp(argv: readonly string[]): Buffer {
   return Buffer.from(`*${argv.length}\r\n` + argv.map((a) => `$${a.length}\r\n${a}\r\n`).join(''), 'latin1');
-}
-
-/** Deterministic PRNG (mulberry32) so a failing property run can be replayed from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const ALL_BYTES = String.fromCharCode(...Array.from({ length: 256 }, (_, i) => i));

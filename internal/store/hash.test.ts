@@ -1,18 +1,7 @@
 // Hash structure tests: randomized comparison against a Map model (values, listpack order, encodings, bytes), random picks and the HSCAN guarantee.
 import { describe, expect, it } from 'vitest';
 import { HASH_MAX_LISTPACK_ENTRIES, HASH_MAX_LISTPACK_VALUE, HashValue } from './hash.js';
-
-/** Small deterministic PRNG (mulberry32), so every randomized run can be replayed from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../testing/random.js';
 
 function build(pairs: readonly (readonly [string, string])[]): HashValue {
   const h = new HashValue();

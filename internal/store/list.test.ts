@@ -1,18 +1,7 @@
 // Unit tests for the list ring buffer: randomized operations checked against a plain-array model.
 import { describe, expect, it } from 'vitest';
 import { ListValue } from './list.js';
-
-/** Small deterministic PRNG (mulberry32), so a failing seed can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng as rng } from '../testing/random.js';
 
 /** The model's LREM: same contract as ListValue.removeMatches. */
 function modelRemove(model: string[], v: string, count: number): number {

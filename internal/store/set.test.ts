@@ -1,18 +1,7 @@
 // Set structure tests: integer recognition, randomized comparison against a plain Set model, encodings, random picks and the SSCAN guarantee.
 import { describe, expect, it } from 'vitest';
 import { compareIntStrings, isInt64String, sampleDistinct, SET_MAX_INTSET_ENTRIES, SetValue } from './set.js';
-
-/** Small deterministic PRNG (mulberry32), so every randomized run can be replayed from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../testing/random.js';
 
 const sortedCopy = (xs: Iterable<string>): string[] => [...xs].sort();
 

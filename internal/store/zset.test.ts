@@ -2,18 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { SkipList } from './skiplist.js';
 import { emptyLexRange, emptyScoreRange, type LexBound, type LexRange, type ScoreRange, type ZEntry, ZSet } from './zset.js';
-
-/** Seeded PRNG (mulberry32) so a failing run can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../testing/random.js';
 
 const cmp = (a: ZEntry, b: ZEntry): number => (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
 
