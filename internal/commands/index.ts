@@ -8,6 +8,7 @@ import { pubsubCommands } from './pubsub.js';
 import { serverCommands } from './server.js';
 import { setCommands } from './sets.js';
 import { sortCommands } from './sort.js';
+import { streamCommands } from './streams.js';
 import { stringCommands } from './strings.js';
 import { transactionCommands } from './transactions.js';
 import { zsetCommands } from './zsets.js';
@@ -21,6 +22,7 @@ export const COMMAND_FAMILIES: readonly (readonly CommandSpec[])[] = [
   hashCommands,
   setCommands,
   zsetCommands,
+  streamCommands,
   sortCommands,
   transactionCommands,
   pubsubCommands,
