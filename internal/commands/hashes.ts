@@ -71,14 +71,19 @@ function updateHash<T>(ctx: CommandContext, key: string, mutate: (h: HashValue) 
 // Setters
 // ---------------------------------------------------------------------------------------------
 
-/** HSET / HMSET: replayed as given (setting the same pairs again is idempotent). */
+/**
+ * HSET / HMSET: replayed as given (setting the same pairs again is idempotent). Both raise `hset`
+ * (class h), once, even when every field already held its value, as Redis does.
+ */
 function hsetGeneric(ctx: CommandContext, argv: string[], name: string, reply: (created: number) => Reply): Reply {
   if (argv.length % 2 !== 0) throw errors.wrongArity(name);
-  const created = updateHash(ctx, argv[1] as string, (h) => {
+  const key = argv[1] as string;
+  const created = updateHash(ctx, key, (h) => {
     let n = 0;
     for (let i = 2; i < argv.length; i += 2) if (h.set(argv[i] as string, argv[i + 1] as string)) n++;
     return n;
   });
+  ctx.notify('h', 'hset', key);
   ctx.propagate(argv);
   return reply(created);
 }
@@ -98,6 +103,8 @@ function hsetnxCmd(ctx: CommandContext, argv: string[]): Reply {
     found.h.set(field, value);
     ctx.db.changed(key, found.e);
   }
+  // Redis names the event of HSETNX `hset` too.
+  ctx.notify('h', 'hset', key);
   ctx.propagate(argv);
   return int(1);
 }
@@ -109,8 +116,14 @@ function hdelCmd(ctx: CommandContext, argv: string[]): Reply {
   let deleted = 0;
   for (let i = 2; i < argv.length; i++) if (found.h.delete(argv[i] as string)) deleted++;
   if (deleted === 0) return int(0);
-  if (found.h.size === 0) ctx.db.delete(key);
-  else ctx.db.changed(key, found.e);
+  // `hdel`, then `del` (g) when the hash is gone, in Redis's order.
+  ctx.notify('h', 'hdel', key);
+  if (found.h.size === 0) {
+    ctx.db.delete(key);
+    ctx.notify('g', 'del', key);
+  } else {
+    ctx.db.changed(key, found.e);
+  }
   ctx.propagate(argv);
   return int(deleted);
 }
@@ -133,6 +146,7 @@ function hincrbyCmd(ctx: CommandContext, argv: string[]): Reply {
     h.set(field, String(sum));
     return sum;
   });
+  ctx.notify('h', 'hincrby', key);
   ctx.propagate(argv);
   return int(next);
 }
@@ -170,6 +184,7 @@ function hincrbyfloatCmd(ctx: CommandContext, argv: string[]): Reply {
     h.set(field, s);
     return s;
   });
+  ctx.notify('h', 'hincrbyfloat', key);
   ctx.propagate(['HSET', key, field, out]);
   return bulk(out);
 }

@@ -22,23 +22,36 @@ function readList(ctx: CommandContext, key: string): ListValue | undefined {
   return e === undefined ? undefined : asList(e.value);
 }
 
-/** After elements were removed in place: an emptied list is deleted, anything else re-measured. */
-function removedFrom(ctx: CommandContext, key: string, e: Entry, list: ListValue): void {
-  if (list.size === 0) ctx.db.delete(key);
-  else ctx.db.changed(key, e);
+/**
+ * After elements were removed in place (Redis's listElementsRemoved and its kin): raises the
+ * command's `event` (class l), then deletes an emptied list and raises `del` (g), in Redis's
+ * order; anything else is re-measured.
+ */
+function removedFrom(ctx: CommandContext, key: string, e: Entry, list: ListValue, event: string): void {
+  ctx.notify('l', event, key);
+  if (list.size === 0) {
+    ctx.db.delete(key);
+    ctx.notify('g', 'del', key);
+  } else {
+    ctx.db.changed(key, e);
+  }
 }
 
-/** Pushes onto `key`, creating the list when missing (db.set wakes waiters, db.changed too). */
+/**
+ * Pushes onto `key`, creating the list when missing (db.set wakes waiters, db.changed too), and
+ * raises `lpush` / `rpush` (after `new` for a created list), as Redis's lmoveHandlePush does.
+ */
 function pushTo(ctx: CommandContext, key: string, e: Entry | undefined, list: ListValue | undefined, v: string, head: boolean): void {
   if (e === undefined || list === undefined) {
     const l = new ListValue();
     l.pushTail(v);
     ctx.db.set(key, l);
-    return;
+  } else {
+    if (head) list.pushHead(v);
+    else list.pushTail(v);
+    ctx.db.changed(key, e);
   }
-  if (head) list.pushHead(v);
-  else list.pushTail(v);
-  ctx.db.changed(key, e);
+  ctx.notify('l', pushEvent(head), key);
 }
 
 /** Pops up to `n` elements from one end. */
@@ -63,6 +76,9 @@ function whereArg(raw: string): boolean {
 
 const sideName = (head: boolean): string => (head ? 'LEFT' : 'RIGHT');
 const popName = (head: boolean): string => (head ? 'LPOP' : 'RPOP');
+/** Keyspace events (class l) of the two ends. */
+const popEvent = (head: boolean): string => (head ? 'lpop' : 'rpop');
+const pushEvent = (head: boolean): string => (head ? 'lpush' : 'rpush');
 
 /**
  * Redis's getRangeLongFromObjectOrReply(min, LONG_MAX, msg): a non-integer and an out-of-range
@@ -95,7 +111,10 @@ const wrongTypeReply = (): Reply => errorReply(errors.wrongType().line);
 // Push
 // ---------------------------------------------------------------------------------------------
 
-/** LPUSH / RPUSH / LPUSHX / RPUSHX: the elements go in argument order, each onto the chosen end. */
+/**
+ * LPUSH / RPUSH / LPUSHX / RPUSHX: the elements go in argument order, each onto the chosen end;
+ * one `lpush` / `rpush` event for the whole command, after `new` when the list is created.
+ */
 function pushGeneric(ctx: CommandContext, argv: string[], head: boolean, onlyExisting: boolean): Reply {
   const key = argv[1] as string;
   const db = ctx.db;
@@ -117,6 +136,7 @@ function pushGeneric(ctx: CommandContext, argv: string[], head: boolean, onlyExi
     }
     db.changed(key, e);
   }
+  ctx.notify('l', pushEvent(head), key);
   ctx.propagate(argv);
   return int(list.size);
 }
@@ -125,7 +145,10 @@ function pushGeneric(ctx: CommandContext, argv: string[], head: boolean, onlyExi
 // Pop
 // ---------------------------------------------------------------------------------------------
 
-/** LPOP / RPOP key [count]: without count a bulk (or nil), with count an array (nil array for no key). */
+/**
+ * LPOP / RPOP key [count]: without count a bulk (or nil), with count an array (nil array for no
+ * key). One `lpop` / `rpop` event however many are popped (none for a count of 0), then `del`.
+ */
 function popGeneric(ctx: CommandContext, argv: string[], head: boolean): Reply {
   if (argv.length > 3) throw errors.wrongArity(head ? 'lpop' : 'rpop');
   const hasCount = argv.length === 3;
@@ -136,13 +159,13 @@ function popGeneric(ctx: CommandContext, argv: string[], head: boolean): Reply {
   const list = asList(e.value);
   if (!hasCount) {
     const v = (head ? list.popHead() : list.popTail()) as string;
-    removedFrom(ctx, key, e, list);
+    removedFrom(ctx, key, e, list, popEvent(head));
     ctx.propagate(argv);
     return bulk(v);
   }
   if (count === 0) return EMPTY_ARRAY;
   const items = popMany(list, Math.min(count, list.size), head);
-  removedFrom(ctx, key, e, list);
+  removedFrom(ctx, key, e, list, popEvent(head));
   ctx.propagate(argv);
   return bulkArray(items);
 }
@@ -242,6 +265,7 @@ function lsetCmd(ctx: CommandContext, argv: string[]): Reply {
   if (i < 0 || i >= list.size) throw errors.generic('index out of range');
   list.setAt(i, argv[3] as string);
   ctx.db.changed(key, e);
+  ctx.notify('l', 'lset', key);
   ctx.propagate(argv);
   return OK;
 }
@@ -267,6 +291,7 @@ function linsertCmd(ctx: CommandContext, argv: string[]): Reply {
   if (at < 0) return int(-1);
   list.insertAt(after ? at + 1 : at, argv[4] as string);
   ctx.db.changed(key, e);
+  ctx.notify('l', 'linsert', key);
   ctx.propagate(argv);
   return int(list.size);
 }
@@ -279,7 +304,7 @@ function lremCmd(ctx: CommandContext, argv: string[]): Reply {
   const list = asList(e.value);
   const removed = list.removeMatches(argv[3] as string, count);
   if (removed > 0) {
-    removedFrom(ctx, key, e, list);
+    removedFrom(ctx, key, e, list, 'lrem');
     ctx.propagate(argv);
   }
   return int(removed);
@@ -306,11 +331,11 @@ function ltrimCmd(ctx: CommandContext, argv: string[]): Reply {
     left = start;
     right = n - stop - 1;
   }
-  // Nothing removed is not a write: no journal entry, as Redis propagates only when dirty.
-  if (left + right === 0) return OK;
-  list.trim(left, right);
-  removedFrom(ctx, key, e, list);
-  ctx.propagate(argv);
+  // Nothing removed is not a write: no journal entry, as Redis propagates only when dirty. It still
+  // raises `ltrim` and touches the key (WATCH), as Redis does for any LTRIM of an existing list.
+  if (left + right > 0) list.trim(left, right);
+  removedFrom(ctx, key, e, list, 'ltrim');
+  if (left + right > 0) ctx.propagate(argv);
   return OK;
 }
 
@@ -321,7 +346,9 @@ function ltrimCmd(ctx: CommandContext, argv: string[]): Reply {
 /**
  * Redis's lmoveGenericCommand: a missing source answers nil before the destination is looked at;
  * a destination of another type is WRONGTYPE before anything moves. Source and destination may be
- * the same list (a rotation), so the source is deleted only after the push, if then empty.
+ * the same list (a rotation), so the source is deleted only after the push, if then empty. Events
+ * in Redis's order: the push on the destination (after its `new`), then the pop on the source,
+ * then `del` of an emptied source; a rotation raises the push and the pop on the one list.
  */
 function moveElement(ctx: CommandContext, src: string, dst: string, fromHead: boolean, toHead: boolean): string | undefined {
   const db = ctx.db;
@@ -332,7 +359,8 @@ function moveElement(ctx: CommandContext, src: string, dst: string, fromHead: bo
   const dl = de === undefined ? undefined : asList(de.value);
   const v = (fromHead ? sl.popHead() : sl.popTail()) as string;
   pushTo(ctx, dst, de, dl, v, toHead);
-  if (src !== dst) removedFrom(ctx, src, se, sl);
+  if (src !== dst) removedFrom(ctx, src, se, sl, popEvent(fromHead));
+  else ctx.notify('l', popEvent(fromHead), src);
   return v;
 }
 
@@ -407,7 +435,7 @@ function mpopFirst(ctx: CommandContext, keys: readonly string[], head: boolean, 
     const list = e.value;
     const n = Math.min(count, list.size);
     const items = popMany(list, n, head);
-    removedFrom(ctx, key, e, list);
+    removedFrom(ctx, key, e, list, popEvent(head));
     ctx.propagate([popName(head), key, String(n)]);
     return array([bulk(key), bulkArray(items)]);
   }
@@ -443,7 +471,7 @@ function bpopFirst(ctx: CommandContext, keys: readonly string[], head: boolean, 
     }
     const list = e.value;
     const v = (head ? list.popHead() : list.popTail()) as string;
-    removedFrom(ctx, key, e, list);
+    removedFrom(ctx, key, e, list, popEvent(head));
     ctx.propagate([popName(head), key]);
     return array([bulk(key), bulk(v)]);
   }

@@ -45,10 +45,18 @@ function writeEntry(ctx: CommandContext, key: string): { e: Entry; s: SetValue }
   return { e, s: e.value };
 }
 
-/** After members were removed in place: delete the emptied key, else re-measure it. */
-function afterRemoval(ctx: CommandContext, key: string, found: { e: Entry; s: SetValue }): void {
-  if (found.s.size === 0) ctx.db.delete(key);
-  else ctx.db.changed(key, found.e);
+/**
+ * After members were removed in place: raises the command's `event` (class s), then deletes an
+ * emptied key and raises `del` (g), in Redis's order; anything else is re-measured.
+ */
+function afterRemoval(ctx: CommandContext, key: string, found: { e: Entry; s: SetValue }, event: string): void {
+  ctx.notify('s', event, key);
+  if (found.s.size === 0) {
+    ctx.db.delete(key);
+    ctx.notify('g', 'del', key);
+  } else {
+    ctx.db.changed(key, found.e);
+  }
 }
 
 const bulkAll = (members: readonly string[]): Reply[] => members.map(bulk);
@@ -57,7 +65,7 @@ const bulkAll = (members: readonly string[]): Reply[] => members.map(bulk);
 // SADD SREM SMOVE
 // ---------------------------------------------------------------------------------------------
 
-/** SADD: replayed as given, and only when something was added (Redis's dirty count). */
+/** SADD: replayed as given, and raises `sadd`, only when something was added (Redis's dirty count). */
 function saddCmd(ctx: CommandContext, argv: string[]): Reply {
   const key = argv[1] as string;
   const found = writeEntry(ctx, key);
@@ -66,7 +74,10 @@ function saddCmd(ctx: CommandContext, argv: string[]): Reply {
   for (let i = 2; i < argv.length; i++) if (s.add(argv[i] as string)) added++;
   if (found === undefined) ctx.db.set(key, s);
   else if (added > 0) ctx.db.changed(key, found.e);
-  if (added > 0) ctx.propagate(argv);
+  if (added > 0) {
+    ctx.notify('s', 'sadd', key);
+    ctx.propagate(argv);
+  }
   return int(added);
 }
 
@@ -77,7 +88,7 @@ function sremCmd(ctx: CommandContext, argv: string[]): Reply {
   let removed = 0;
   for (let i = 2; i < argv.length; i++) if (found.s.delete(argv[i] as string)) removed++;
   if (removed === 0) return int(0);
-  afterRemoval(ctx, key, found);
+  afterRemoval(ctx, key, found, 'srem');
   ctx.propagate(argv);
   return int(removed);
 }
@@ -85,6 +96,8 @@ function sremCmd(ctx: CommandContext, argv: string[]): Reply {
 /**
  * SMOVE, in Redis's order of checks: a missing source answers 0 before any type check; then
  * both keys must be sets (or the destination missing); moving within one key changes nothing.
+ * Events, as Redis raises them: `srem` on the source, `del` if that emptied it, then `new` and
+ * `sadd` on the destination (no `sadd` when it already had the member).
  */
 function smoveCmd(ctx: CommandContext, argv: string[]): Reply {
   const srcKey = argv[1] as string;
@@ -97,13 +110,15 @@ function smoveCmd(ctx: CommandContext, argv: string[]): Reply {
   if (dst !== undefined && !(dst.value instanceof SetValue)) throw errors.wrongType();
   if (src === dst) return int(src.value.has(member) ? 1 : 0);
   if (!src.value.delete(member)) return int(0);
-  afterRemoval(ctx, srcKey, { e: src, s: src.value });
+  afterRemoval(ctx, srcKey, { e: src, s: src.value }, 'srem');
   if (dst === undefined) {
     const s = new SetValue();
     s.add(member);
     ctx.db.set(dstKey, s);
+    ctx.notify('s', 'sadd', dstKey);
   } else if (dst.value instanceof SetValue && dst.value.add(member)) {
     ctx.db.changed(dstKey, dst);
+    ctx.notify('s', 'sadd', dstKey);
   }
   ctx.propagate(argv);
   return int(1);
@@ -142,6 +157,7 @@ function scardCmd(ctx: CommandContext, argv: string[]): Reply {
  * SPOP key [count]. Never journaled as SPOP (replay would choose differently): the concrete
  * effect is, `SREM key m1 m2 ...`, or `DEL key` when the pop empties the set. With a count the
  * reply is a set (RESP3 `~`); a count reaching the size pops everything, in the set's order.
+ * One `spop` event however many are popped (none for a count of 0), then `del` if emptied.
  */
 function spopCmd(ctx: CommandContext, argv: string[]): Reply {
   if (argv.length > 3) throw errors.syntax();
@@ -160,7 +176,9 @@ function spopCmd(ctx: CommandContext, argv: string[]): Reply {
   const s = found.s;
   if (v >= s.size) {
     const all = s.members().slice();
+    ctx.notify('s', 'spop', key);
     ctx.db.delete(key);
+    ctx.notify('g', 'del', key);
     ctx.propagate(['DEL', key]);
     return set(bulkAll(all));
   }
@@ -172,13 +190,9 @@ function spopCmd(ctx: CommandContext, argv: string[]): Reply {
 }
 
 function journalPop(ctx: CommandContext, key: string, found: { e: Entry; s: SetValue }, popped: readonly string[]): void {
-  if (found.s.size === 0) {
-    ctx.db.delete(key);
-    ctx.propagate(['DEL', key]);
-  } else {
-    ctx.db.changed(key, found.e);
-    ctx.propagate(['SREM', key, ...popped]);
-  }
+  const emptied = found.s.size === 0;
+  afterRemoval(ctx, key, found, 'spop');
+  ctx.propagate(emptied ? ['DEL', key] : ['SREM', key, ...popped]);
 }
 
 /**
@@ -304,14 +318,20 @@ function sintercardKeys(argv: readonly string[]): number[] {
  * Stores a computed result at `dst` (replacing any value of any type, TTL cleared). Replayed as
  * the command itself when something is stored (deterministic over the same sources); an empty
  * result deletes the destination instead, journaled as `DEL dst` if there was one to delete.
+ * Events: the command's name (`sinterstore`, `sunionstore`, `sdiffstore`, class s) on the
+ * destination, after `new` if it was created; `del` (g) for a deleted one; nothing otherwise.
  */
 function store(ctx: CommandContext, argv: readonly string[], result: SetValue): Reply {
   const dst = argv[1] as string;
   if (result.size === 0) {
-    if (ctx.db.delete(dst)) ctx.propagate(['DEL', dst]);
+    if (ctx.db.delete(dst)) {
+      ctx.notify('g', 'del', dst);
+      ctx.propagate(['DEL', dst]);
+    }
     return int(0);
   }
   ctx.db.set(dst, result);
+  ctx.notify('s', (argv[0] as string).toLowerCase(), dst);
   ctx.propagate(argv);
   return int(result.size);
 }

@@ -52,7 +52,8 @@ function parseOptions(argv: readonly string[], readOnly: boolean): SortOptions {
 /**
  * Redis's lookupKeyByPattern: `#` is the element itself; otherwise the first `*` is replaced by
  * the element and `->field` (after the `*`) reads a hash field. Missing keys, wrong types and
- * patterns without `*` give nothing.
+ * patterns without `*` give nothing. The key is looked up for reading, as Redis 7.0 does even
+ * with STORE: it counts a keyspace hit or miss and a missing key raises `keymiss` (class m).
  */
 function lookupByPattern(ctx: CommandContext, pattern: string, elem: string): string | null {
   if (pattern === '#') return elem;
@@ -62,7 +63,7 @@ function lookupByPattern(ctx: CommandContext, pattern: string, elem: string): st
   const hasField = arrow > 0 && arrow + 2 < pattern.length;
   const keyPattern = hasField ? pattern.slice(0, arrow) : pattern;
   const key = keyPattern.slice(0, star) + elem + keyPattern.slice(star + 1);
-  const e = ctx.db.get(key);
+  const e = ctx.store.read(ctx.db, key);
   if (e === undefined) return null;
   if (hasField) {
     return e.value instanceof HashValue ? (e.value.get(pattern.slice(arrow + 2)) ?? null) : null;
