@@ -132,11 +132,16 @@ function hexFloat(s: string, i: number, neg: boolean): StrtodResult | null {
   return { value: neg ? -v : v, end: j, range: v === Infinity || (v === 0 && mant !== 0n) };
 }
 
+const PLAIN_DECIMAL = /^-?\d{1,15}(\.\d{1,15})?$/;
+
 /**
  * A score or weight argument, as Redis's getDoubleFromObject reads it: the whole string must
  * convert, no leading space, no NaN, no overflow to infinity or underflow to zero. Null if invalid.
  */
 export function parseScore(raw: string): number | null {
+  // Fast path for plain decimals (the common case): JS and C both round decimal input correctly,
+  // and without an exponent there is no overflow or underflow to reject.
+  if (PLAIN_DECIMAL.test(raw)) return Number(raw);
   if (raw.length === 0 || isCSpace(raw.charCodeAt(0))) return null;
   const r = strtod(raw);
   if (r.end !== raw.length || Number.isNaN(r.value)) return null;
