@@ -3,11 +3,20 @@
 import { ConfigError, envName, flagName, loadConfig } from '../../internal/config/load.js';
 import { PARAMS } from '../../internal/config/schema.js';
 import { createNode } from '../../internal/node/node.js';
+import { checkAof, checkSnapshot } from '../../internal/persistence/check.js';
 import { RINGCACHE_VERSION } from '../../internal/version.js';
 
 function usage(): string {
   const lines = PARAMS.map((p) => `  --${flagName(p).padEnd(28)} ${p.doc} (default ${JSON.stringify(p.default)}; env ${envName(p)})`);
-  return ['Usage: ringcache [--config FILE.yaml] [--flag value ...]', '', 'Flags:', '  --config FILE                YAML config file', ...lines].join('\n');
+  return [
+    'Usage: ringcache [--config FILE.yaml] [--flag value ...]',
+    '       ringcache check-aof [--fix] FILE.aof|FILE.manifest',
+    '       ringcache check-snapshot FILE',
+    '',
+    'Flags:',
+    '  --config FILE                YAML config file',
+    ...lines,
+  ].join('\n');
 }
 
 function fail(message: string): never {
@@ -16,6 +25,12 @@ function fail(message: string): never {
 }
 
 async function main(argv: string[]): Promise<void> {
+  // Offline file checks run before flag parsing: they take a file, not node flags.
+  if (argv[0] === 'check-aof' || argv[0] === 'check-snapshot') {
+    const out = argv[0] === 'check-aof' ? checkAof(argv.slice(1)) : checkSnapshot(argv.slice(1));
+    process.stdout.write(out.lines.join('\n') + '\n');
+    process.exit(out.code);
+  }
   if (argv.includes('--help') || argv.includes('-h')) {
     process.stdout.write(usage() + '\n');
     return;

@@ -7,6 +7,7 @@ import type { ConfigRuntime } from '../config/runtime.js';
 import type { Reply } from '../resp/reply.js';
 import type { NotifyClass } from '../executor/notify.js';
 import type { PubSub } from '../server/pubsub.js';
+import type { PersistenceApi, ShutdownOptions } from '../persistence/manager.js';
 
 export interface SlowlogEntry {
   readonly id: number;
@@ -56,8 +57,13 @@ export interface ServerApi {
   slowlog(): readonly SlowlogEntry[];
   slowlogReset(): void;
   resetStats(): void;
-  /** Stops the node (SHUTDOWN). The reply is never sent: the connection closes. */
-  shutdown(): Promise<void>;
+  /**
+   * Stops the node (SHUTDOWN). The reply is never sent: the connection closes. Rejects with a
+   * CommandError, leaving the node running, when the final save fails without FORCE.
+   */
+  shutdown(opts?: ShutdownOptions): Promise<void>;
+  /** Snapshots and AOF (SAVE, BGSAVE, LASTSAVE, BGREWRITEAOF, INFO persistence); absent in unit-test servers. */
+  readonly persistence?: PersistenceApi;
   /** Blocks the event loop, as Redis's DEBUG SLEEP blocks the server. */
   blockFor(ms: number): void;
 }

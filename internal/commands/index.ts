@@ -4,6 +4,7 @@ import { connectionCommands } from './connection.js';
 import { hashCommands } from './hashes.js';
 import { keyspaceCommands } from './keyspace.js';
 import { listCommands } from './lists.js';
+import { persistenceCommands } from './persistence.js';
 import { pubsubCommands } from './pubsub.js';
 import { serverCommands } from './server.js';
 import { setCommands } from './sets.js';
@@ -26,4 +27,5 @@ export const COMMAND_FAMILIES: readonly (readonly CommandSpec[])[] = [
   sortCommands,
   transactionCommands,
   pubsubCommands,
+  persistenceCommands,
 ];

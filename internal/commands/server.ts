@@ -84,6 +84,7 @@ function sectionFields(ctx: CommandContext, name: string): Fields | null {
       ];
     }
     case 'persistence':
+      if (s.persistence) return s.persistence.info(now);
       return [
         ['loading', 0],
         ['async_loading', 0],
@@ -288,12 +289,18 @@ function slowlogGet(ctx: CommandContext, argv: string[]): Reply {
 }
 
 function shutdown(ctx: CommandContext, argv: string[]): Reply | Promise<Reply> {
+  let save: boolean | undefined;
+  let force = false;
   for (const a of argv.slice(1)) {
     if (isOpt(a, 'ABORT')) throw new CommandError('ERR', 'No shutdown in progress.');
-    if (!['NOSAVE', 'SAVE', 'NOW', 'FORCE'].includes(a.toUpperCase())) throw errors.syntax();
+    if (isOpt(a, 'NOSAVE')) save = false;
+    else if (isOpt(a, 'SAVE')) save = true;
+    else if (isOpt(a, 'FORCE')) force = true;
+    else if (!isOpt(a, 'NOW')) throw errors.syntax();
   }
-  // Nothing to save yet (no persistence configured); stop and close every connection.
-  return ctx.server.shutdown().then(() => OK);
+  // The final snapshot (when asked or when save points are set) and the AOF fsync happen first;
+  // if they fail without FORCE the node keeps running and the error is the reply.
+  return ctx.server.shutdown({ ...(save === undefined ? {} : { save }), force }).then(() => OK);
 }
 
 function debug(ctx: CommandContext, argv: string[]): Reply {

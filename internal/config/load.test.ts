@@ -43,7 +43,9 @@ describe('loadConfig: defaults', () => {
       if (p.path !== 'node_id') expect(c.values[p.path], p.path).toBe(p.default);
     }
     expect(c.port).toBe(8080);
-    expect(c.http).toEqual({ port: 9080, bind: '127.0.0.1', enabled: true });
+    expect(c.http).toEqual({
+      port: 9080, bind: '127.0.0.1', enabled: true, authToken: '', bodyLimit: 1024 * 1024, requestTimeoutMs: 30_000, headersTimeoutMs: 10_000, rateLimit: 0, trustProxy: false,
+    });
     expect(c.maxmemoryPolicy).toBe('noeviction');
     expect(c.protoMaxBulkLen).toBe(512 * 1024 * 1024);
     expect(c.file).toBe('');
@@ -72,7 +74,12 @@ describe('loadConfig: defaults', () => {
       lfu_decay_time: c.lfuDecayTime, slowlog_log_slower_than: c.slowlogLogSlowerThan, slowlog_max_len: c.slowlogMaxLen,
       proto_max_bulk_len: c.protoMaxBulkLen, client_query_buffer_limit: c.clientQueryBufferLimit,
       notify_keyspace_events: c.notifyKeyspaceEvents, client_output_buffer_limit_pubsub: c.clientOutputBufferLimitPubsub,
+      appendonly: c.appendonly, appendfsync: c.appendfsync, appendfilename: c.appendfilename, appenddirname: c.appenddirname,
+      auto_aof_rewrite_percentage: c.autoAofRewritePercentage, auto_aof_rewrite_min_size: c.autoAofRewriteMinSize,
+      aof_load_truncated: c.aofLoadTruncated, save: c.save, dbfilename: c.dbfilename, stop_writes_on_bgsave_error: c.stopWritesOnBgsaveError,
       'http.port': c.http.port, 'http.bind': c.http.bind, 'http.enabled': c.http.enabled,
+      'http.auth_token': c.http.authToken, 'http.body_limit': c.http.bodyLimit, 'http.request_timeout_ms': c.http.requestTimeoutMs,
+      'http.headers_timeout_ms': c.http.headersTimeoutMs, 'http.rate_limit': c.http.rateLimit, 'http.trust_proxy': c.http.trustProxy,
     };
     for (const [k, v] of Object.entries(fields)) expect(v, k).toBe(c.values[k]);
     expect(Object.keys(fields).length).toBe(PARAMS.length - 1); // all but node_id, checked above
@@ -289,6 +296,13 @@ describe('loadConfig: cross-field validation', () => {
     expect(load(['--port', '7000', '--http-port', '7000', '--http-bind', '127.0.0.2']).http.port).toBe(7000);
     expect(load(['--port', '7000', '--http-port', '7000', '--http-enabled', 'no']).port).toBe(7000);
     expect(load(['--port', '0', '--http-port', '0']).port).toBe(0);
+  });
+
+  it('refuses an HTTP headers timeout above the whole-request timeout, unless that one is off', () => {
+    expect(loadError(['--http-request-timeout-ms', '5000', '--http-headers-timeout-ms', '6000'])).toBe('http.headers_timeout_ms: 6000 is above http.request_timeout_ms (5000)');
+    expect(load(['--http-request-timeout-ms', '0', '--http-headers-timeout-ms', '60000']).http.headersTimeoutMs).toBe(60_000);
+    expect(load(['--http-body-limit', '2mb', '--http-auth-token', 's3cret']).http).toMatchObject({ bodyLimit: 2 * 1024 * 1024, authToken: 's3cret' });
+    expect(loadError(['--http-auth-token', 'a b'])).toBe('flag --http-auth-token: http.auth_token: must be printable ASCII without spaces');
   });
 
   it('refuses node ids with characters outside [A-Za-z0-9_.-] or longer than 64', () => {

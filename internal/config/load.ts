@@ -41,7 +41,27 @@ export interface Config {
   readonly clientQueryBufferLimit: number;
   readonly notifyKeyspaceEvents: string;
   readonly clientOutputBufferLimitPubsub: string;
-  readonly http: { readonly port: number; readonly bind: string; readonly enabled: boolean };
+  readonly appendonly: boolean;
+  readonly appendfsync: string;
+  readonly appendfilename: string;
+  readonly appenddirname: string;
+  readonly autoAofRewritePercentage: number;
+  readonly autoAofRewriteMinSize: number;
+  readonly aofLoadTruncated: boolean;
+  readonly save: string;
+  readonly dbfilename: string;
+  readonly stopWritesOnBgsaveError: boolean;
+  readonly http: {
+    readonly port: number;
+    readonly bind: string;
+    readonly enabled: boolean;
+    readonly authToken: string;
+    readonly bodyLimit: number;
+    readonly requestTimeoutMs: number;
+    readonly headersTimeoutMs: number;
+    readonly rateLimit: number;
+    readonly trustProxy: boolean;
+  };
   /** Every value by schema path, for CONFIG GET and the runtime. */
   readonly values: ConfigValues;
   /** The file the config came from, if any (CONFIG GET reports it in INFO as config_file). */
@@ -219,6 +239,10 @@ export function freezeConfig(values: Record<string, ConfigValue>, file = ''): Co
   if (values['http.enabled'] && num('http.port') !== 0 && num('http.port') === num('port') && overlap) {
     throw new ConfigError(`http.port: ${num('http.port')} is the same as port`);
   }
+  // Node's HTTP server refuses a headers timeout longer than the whole-request timeout.
+  if (num('http.request_timeout_ms') > 0 && num('http.headers_timeout_ms') > num('http.request_timeout_ms')) {
+    throw new ConfigError(`http.headers_timeout_ms: ${num('http.headers_timeout_ms')} is above http.request_timeout_ms (${num('http.request_timeout_ms')})`);
+  }
   let nodeId = str('node_id');
   if (nodeId === '') nodeId = `node-${num('port')}`;
   if (!/^[A-Za-z0-9_.-]{1,64}$/.test(nodeId)) throw new ConfigError(`node_id: '${nodeId}' may only use letters, digits, '_', '.', '-' (max 64)`);
@@ -246,7 +270,27 @@ export function freezeConfig(values: Record<string, ConfigValue>, file = ''): Co
     clientQueryBufferLimit: num('client_query_buffer_limit'),
     notifyKeyspaceEvents: str('notify_keyspace_events'),
     clientOutputBufferLimitPubsub: str('client_output_buffer_limit_pubsub'),
-    http: Object.freeze({ port: num('http.port'), bind: str('http.bind'), enabled: values['http.enabled'] as boolean }),
+    appendonly: values['appendonly'] as boolean,
+    appendfsync: str('appendfsync'),
+    appendfilename: str('appendfilename'),
+    appenddirname: str('appenddirname'),
+    autoAofRewritePercentage: num('auto_aof_rewrite_percentage'),
+    autoAofRewriteMinSize: num('auto_aof_rewrite_min_size'),
+    aofLoadTruncated: values['aof_load_truncated'] as boolean,
+    save: str('save'),
+    dbfilename: str('dbfilename'),
+    stopWritesOnBgsaveError: values['stop_writes_on_bgsave_error'] as boolean,
+    http: Object.freeze({
+      port: num('http.port'),
+      bind: str('http.bind'),
+      enabled: values['http.enabled'] as boolean,
+      authToken: str('http.auth_token'),
+      bodyLimit: num('http.body_limit'),
+      requestTimeoutMs: num('http.request_timeout_ms'),
+      headersTimeoutMs: num('http.headers_timeout_ms'),
+      rateLimit: num('http.rate_limit'),
+      trustProxy: values['http.trust_proxy'] as boolean,
+    }),
     values: Object.freeze({ ...values }),
     file,
   };
@@ -261,7 +305,8 @@ export function freezeConfig(values: Record<string, ConfigValue>, file = ''): Co
 export function localConfig(overrides: Record<string, ConfigValue> = {}): Config {
   const values: Record<string, ConfigValue> = {};
   for (const p of PARAMS) values[p.path] = p.default;
-  Object.assign(values, { port: 0, 'http.port': 0, log_dir: '', loglevel: 'warn', node_id: 'test' });
+  // No save points: a test node never writes snapshots unless it asks to.
+  Object.assign(values, { port: 0, 'http.port': 0, log_dir: '', loglevel: 'warn', node_id: 'test', save: '' });
   for (const [path, raw] of Object.entries(overrides)) {
     const p = PARAM_BY_PATH.get(path);
     if (!p) throw new ConfigError(`localConfig: unknown key '${path}'${didYouMean(path.replace(/-/g, '_'), (q) => q.path, "'")}`);

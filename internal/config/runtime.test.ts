@@ -45,7 +45,7 @@ describe('ConfigRuntime.get (CONFIG GET)', () => {
     expect(names(rt.get(['?ort']))).toEqual(['port']);
     expect(names(rt.get(['*port']))).toEqual(['port', 'http-port']);
     expect(names(rt.get(['lfu-*-*']))).toEqual(['lfu-log-factor', 'lfu-decay-time']);
-    expect(names(rt.get(['[bd]*']))).toEqual(['bind', 'dir', 'databases']);
+    expect(names(rt.get(['[bd]*']))).toEqual(['bind', 'dir', 'databases', 'dbfilename']);
     expect(names(rt.get(['slowlog-[^m]*']))).toEqual(['slowlog-log-slower-than']);
   });
 
@@ -59,7 +59,7 @@ describe('ConfigRuntime.get (CONFIG GET)', () => {
   it('is case-insensitive', () => {
     const { rt } = runtime();
     expect(rt.get(['MAXMEMORY'])).toEqual([['maxmemory', '0']]);
-    expect(names(rt.get(['HTTP-*']))).toEqual(['http-port', 'http-bind', 'http-enabled']);
+    expect(names(rt.get(['HTTP-*']))).toEqual(['http-port', 'http-bind', 'http-enabled', 'http-auth-token', 'http-body-limit', 'http-request-timeout-ms', 'http-headers-timeout-ms', 'http-rate-limit', 'http-trust-proxy']);
   });
 
   it('answers several patterns without repeating a parameter', () => {
@@ -212,18 +212,18 @@ describe('ConfigRuntime.set (CONFIG SET)', () => {
   });
 });
 
-describe('reported read-only parameters', () => {
-  it('CONFIG SET save "" and appendonly no succeed as no-ops; other values are refused', () => {
-    const rt = new ConfigRuntime(localConfig());
+describe('persistence parameters', () => {
+  it('CONFIG SET save "" and appendonly no are real settings; save schedules are validated', () => {
+    const rt = new ConfigRuntime(localConfig({ save: '3600 1' }));
     expect(() => rt.set([['save', '']])).not.toThrow();
     expect(() => rt.set([['appendonly', 'no'], ['maxmemory', '1mb']])).not.toThrow();
     expect(rt.num('maxmemory')).toBe(1024 * 1024);
-    expect(() => rt.set([['appendonly', 'yes']])).toThrow(
-      "CONFIG SET failed (possibly related to argument 'appendonly') - persistence is not available in this build",
-    );
-    expect(rt.get(['save', 'appendonly'])).toEqual([
-      ['save', ''],
+    expect(() => rt.set([['save', '60']])).toThrow("CONFIG SET failed (possibly related to argument 'save') - Invalid save parameters");
+    rt.set([['save', '900 1 300 10'], ['appendfsync', 'always']]);
+    expect(rt.get(['save', 'appendonly', 'appendfsync'])).toEqual([
+      ['save', '900 1 300 10'],
       ['appendonly', 'no'],
+      ['appendfsync', 'always'],
     ]);
   });
 });

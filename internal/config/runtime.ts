@@ -5,13 +5,10 @@ import { CommandError } from '../commands/errors.js';
 import { globMatch } from '../glob/glob.js';
 
 /**
- * Read-only parameters Redis tools ask for (redis-benchmark reads `save` and `appendonly`) that
- * describe this build's fixed behaviour rather than a setting: no persistence is configured.
+ * Read-only parameters Redis tools ask for that describe this build's fixed behaviour rather than
+ * a setting. Empty now that `save` and `appendonly` are real parameters; kept for the next one.
  */
-const REPORTED: readonly (readonly [string, string])[] = [
-  ['save', ''],
-  ['appendonly', 'no'],
-];
+const REPORTED: readonly (readonly [string, string])[] = [];
 
 export type ChangeHook = (path: string, value: ConfigValue) => void;
 
@@ -32,6 +29,9 @@ export class ConfigRuntime {
   }
   str(path: string): string {
     return this.values[path] as string;
+  }
+  bool(path: string): boolean {
+    return this.values[path] === true;
   }
 
   /** CONFIG GET: every parameter whose Redis-style name matches one of the glob patterns. */

@@ -42,10 +42,38 @@ export const PARAMS: readonly Param[] = [
   { path: 'client_query_buffer_limit', type: 'memory', default: 1024 * 1024 * 1024, min: 1024 * 1024, max: 2 ** 40, mutable: true, doc: 'Unparsed bytes per client before it is closed.' },
   { path: 'notify_keyspace_events', type: 'string', default: '', mutable: true, validate: (v) => (/^[KEg$lshzxetdmnA]*$/.test(v) ? null : 'Invalid event class character. Use \'Ag$lshzxeKEtmdn\'.'), doc: 'Keyspace notification classes (Redis syntax, e.g. KEA); empty disables them.' },
   { path: 'client_output_buffer_limit_pubsub', type: 'string', default: '32mb 8mb 60', mutable: true, validate: validateOutputLimit, doc: 'Pub/Sub client output limit: hard, soft, soft seconds (Redis client-output-buffer-limit pubsub).' },
+  { path: 'appendonly', type: 'bool', default: false, mutable: true, doc: 'Journal every write to the append-only file (AOF); turning it on at run time starts with a rewrite.' },
+  { path: 'appendfsync', type: 'enum', default: 'everysec', values: ['always', 'everysec', 'no'], mutable: true, doc: 'AOF fsync policy: always (group commit, replies after fsync), everysec, or no (left to the OS).' },
+  { path: 'appendfilename', type: 'string', default: 'appendonly.aof', mutable: false, validate: validateFileName, doc: 'Base name of the AOF files and manifest inside appenddirname.' },
+  { path: 'appenddirname', type: 'string', default: 'appendonlydir', mutable: false, validate: validateFileName, doc: 'Directory (inside dir) holding the AOF manifest, base and incremental files.' },
+  { path: 'auto_aof_rewrite_percentage', type: 'int', default: 100, min: 0, max: 2_147_483_647, mutable: true, doc: 'Rewrite the AOF when it grew by this percentage over its size after the last rewrite (0 disables).' },
+  { path: 'auto_aof_rewrite_min_size', type: 'memory', default: 64 * 1024 * 1024, min: 0, mutable: true, doc: 'Smallest AOF size at which automatic rewrites start.' },
+  { path: 'aof_load_truncated', type: 'bool', default: true, mutable: true, doc: 'At start, cut a truncated last AOF record (logged with its offset) instead of refusing to start.' },
+  { path: 'save', type: 'string', default: '3600 1 300 100 60 10000', mutable: true, validate: validateSavePoints, doc: 'Snapshot schedule: pairs of <seconds> <changes> (Redis syntax); empty disables scheduled and shutdown snapshots.' },
+  { path: 'dbfilename', type: 'string', default: 'dump.rcs', mutable: true, validate: validateFileName, doc: 'Snapshot file name inside dir.' },
+  { path: 'stop_writes_on_bgsave_error', type: 'bool', default: true, mutable: true, doc: 'Refuse writes with MISCONF while the last background snapshot failed and save points are set.' },
   { path: 'http.port', type: 'int', default: 9080, min: 0, max: 65535, mutable: false, doc: 'HTTP API port (0 picks a free one; -1 is not allowed).' },
   { path: 'http.bind', type: 'string', default: '127.0.0.1', mutable: false, doc: 'Address the HTTP API binds.' },
   { path: 'http.enabled', type: 'bool', default: true, mutable: false, doc: 'Serve the HTTP API.' },
+  { path: 'http.auth_token', type: 'string', default: '', mutable: true, secret: true, validate: (v) => (/^[\x21-\x7e]*$/.test(v) ? null : 'must be printable ASCII without spaces'), doc: 'Bearer token the HTTP API requires (Authorization: Bearer <token>) on every route but /health, /ready and /docs; empty disables it.' },
+  { path: 'http.body_limit', type: 'memory', default: 1024 * 1024, min: 1024, max: 512 * 1024 * 1024, mutable: false, doc: 'Largest HTTP request body; bigger ones are refused with 413.' },
+  { path: 'http.request_timeout_ms', type: 'int', default: 30_000, min: 0, max: 3_600_000, mutable: false, doc: 'Time allowed to receive a whole HTTP request (0 = no limit).' },
+  { path: 'http.headers_timeout_ms', type: 'int', default: 10_000, min: 1, max: 3_600_000, mutable: false, doc: 'Time allowed to receive the HTTP request headers; at most http.request_timeout_ms.' },
+  { path: 'http.rate_limit', type: 'int', default: 0, min: 0, max: 1_000_000, mutable: false, doc: 'HTTP requests per second per client IP; over it answers 429 (0 = off; /health and /ready are never limited).' },
+  { path: 'http.trust_proxy', type: 'bool', default: false, mutable: false, doc: 'Take the client IP from X-Forwarded-For (only behind a trusted reverse proxy); used by the rate limit and logs.' },
 ];
+
+/** A plain file name: persistence files live inside `dir`, never elsewhere. */
+function validateFileName(v: string): string | null {
+  return v === '' || v === '.' || v === '..' || /[/\\\0]/.test(v) ? 'must be a plain file name' : null;
+}
+
+/** `save` schedule: empty, or pairs of positive integers `<seconds> <changes>`. */
+function validateSavePoints(v: string): string | null {
+  const parts = v.trim() === '' ? [] : v.trim().split(/\s+/);
+  if (parts.length % 2 !== 0 || !parts.every((p) => /^\d+$/.test(p))) return 'Invalid save parameters';
+  return null;
+}
 
 /** `<hard> <soft> <soft-seconds>` with Redis memory units. */
 function validateOutputLimit(v: string): string | null {

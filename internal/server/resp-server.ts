@@ -35,6 +35,9 @@ class Connection {
   private inBatch = false;
   /** When the output first went over the soft limit (0 = not over). */
   private softSince = 0;
+  /** Reply buffers held back until the journal says the writes they acknowledge are durable. */
+  private gated = 0;
+  private gateChain: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly socket: net.Socket,
@@ -151,7 +154,39 @@ class Connection {
 
   private flush(): void {
     if (this.writer.length === 0 || this.closed) return;
+    // appendfsync always: nothing leaves before the fsync covering this batch (null otherwise).
+    const gate = this.deps.executor.whenDurable();
+    if (gate !== null || this.gated > 0) {
+      this.flushAfter(gate);
+      return;
+    }
+    this.writeOut(this.writer.take());
+  }
+
+  /**
+   * Sends the batch's replies once `gate` resolves, after any batch held before it (order is
+   * kept). If the write they acknowledge failed, they are never sent: the connection is closed,
+   * so the client sees an error rather than an OK for data that is not on disk.
+   */
+  private flushAfter(gate: Promise<void> | null): void {
     const buf = this.writer.take();
+    this.gated++;
+    this.gateChain = this.gateChain
+      .then(() => gate)
+      .then(
+        () => {
+          this.gated--;
+          if (!this.socket.destroyed) this.writeOut(buf);
+        },
+        () => {
+          this.gated--;
+          this.deps.log.warn({ client: this.client.id, addr: this.client.addr }, 'closing client: the AOF write its replies depend on failed');
+          this.kill();
+        },
+      );
+  }
+
+  private writeOut(buf: Buffer): void {
     this.deps.stats.netOutputBytes += buf.length;
     if (!this.socket.write(buf)) {
       // Backpressure: stop reading requests until the client drains its replies.
@@ -173,7 +208,12 @@ class Connection {
   private closeAfterWrite(): void {
     this.closed = true;
     this.socket.pause();
-    this.socket.end(() => this.socket.destroy());
+    const end = (): void => {
+      this.socket.end(() => this.socket.destroy());
+    };
+    // Replies still held for durability go first.
+    if (this.gated > 0) void this.gateChain.then(end);
+    else end();
     this.onClose();
   }
 

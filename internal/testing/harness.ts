@@ -176,6 +176,8 @@ export function run(cmd: string, args: string[], input?: string, timeoutMs = 20_
     p.stdout.on('data', (d: Buffer) => (stdout += d.toString('latin1')));
     p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     p.on('error', reject);
+    // A tool that exits without reading its input (redis-benchmark) makes this write fail with EPIPE.
+    p.stdin.on('error', () => undefined);
     p.on('close', (code) => {
       clearTimeout(timer);
       resolve({ stdout, stderr, code });

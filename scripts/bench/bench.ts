@@ -229,6 +229,8 @@ async function startRingcache(root: string, dir: string): Promise<Server> {
   while (httpPort === port) httpPort = await freePort();
   const args = [main, '--port', String(port), '--bind', '127.0.0.1', '--http-port', String(httpPort), '--http-bind', '127.0.0.1'];
   args.push('--dir', path.join(dir, 'data'), '--log-dir', path.join(dir, 'logs'), '--node-id', 'bench', '--loglevel', 'warn');
+  // Persistence off, as redis-server runs here (--save '' --appendonly no); AOF comparisons: docs/persistence.md.
+  args.push('--save', '', '--appendonly', 'no');
   const child = track(spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: dir }));
   const out = captured(child);
   await waitForResp(port, child, 'ringcache', out);
