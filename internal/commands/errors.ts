@@ -33,7 +33,7 @@ export const ERROR_KINDS: Readonly<Record<ErrorCode, ErrorKind>> = {
   NOAUTH: { prefix: 'NOAUTH', http: 401 },
   WRONGPASS: { prefix: 'WRONGPASS', http: 401 },
   NOPROTO: { prefix: 'NOPROTO', http: 400 },
-  OOM: { prefix: 'OOM', http: 507 },
+  OOM: { prefix: 'OOM', http: 503 },
   MISCONF: { prefix: 'MISCONF', http: 503 },
   EXECABORT: { prefix: 'EXECABORT', http: 409 },
   MOVED: { prefix: 'MOVED', http: 421 },

@@ -1,5 +1,45 @@
-// buildHttpApp(deps): the node's Fastify app (never listens by itself); routes grow with the HTTP API issue.
-import Fastify, { type FastifyInstance } from 'fastify';
+// buildHttpApp(deps): the node's Fastify app (never listens by itself): plugins, hooks, error mapping, and every route.
+//
+// Scopes (Fastify encapsulation), in registration order:
+//   root       error handler, 404 handler, content parsers, request ids, request metrics, OpenAPI, rate limit
+//   public     /health, /ready (never rate limited, never need the token), /docs (Swagger UI, bundled assets)
+//   protected  the bearer-token check (when http.auth_token is set), then /api/*, /stats, /metrics
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifySchema } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { NodeMetrics } from '../observability/metrics.js';
+import { CommandRunner, singleNodeCluster, type ClusterView, type CommandExecutor, type Member } from './dispatch.js';
+import { HttpError, toHttpError } from './errors.js';
+import { registerCacheRoutes } from './routes/cache.js';
+import { registerClusterRoutes } from './routes/cluster.js';
+import { registerHealthRoutes } from './routes/health.js';
+import { registerStatsRoutes } from './routes/stats.js';
+import { SHARED_SCHEMAS } from './schemas.js';
+import { RateWindow } from './stats.js';
+
+/** HTTP settings from the config (`http.*`). */
+export interface HttpSettings {
+  /** Read per request, so CONFIG SET http-auth-token takes effect at once; empty = no auth. */
+  authToken: () => string;
+  bodyLimit: number;
+  requestTimeoutMs: number;
+  headersTimeoutMs: number;
+  /** Requests per second per client IP; 0 = no limit. */
+  rateLimit: number;
+  trustProxy: boolean;
+}
+
+export const DEFAULT_HTTP_SETTINGS: HttpSettings = {
+  authToken: () => '',
+  bodyLimit: 1024 * 1024,
+  requestTimeoutMs: 30_000,
+  headersTimeoutMs: 10_000,
+  rateLimit: 0,
+  trustProxy: false,
+};
 
 export interface HttpDeps {
   nodeId: string;
@@ -8,16 +48,211 @@ export interface HttpDeps {
   now: () => number;
   /** Keys across all databases, for the health summary. */
   keys: () => number;
+  /** Cache operations run here, as an internal client. */
+  executor: CommandExecutor;
+  /** The node's running total of commands (ops/s is computed from it). */
+  commandsProcessed: () => number;
+  /** The node finished starting (loading data, binding listeners) and is not stopping. */
+  ready: () => boolean;
+  metrics: NodeMetrics;
+  /** This node's advertised addresses, host:port. */
+  addresses: () => { resp: string; http: string };
+  settings?: HttpSettings;
+  /** Fastify's logger (request logs carry request ids); none = silent. */
+  log?: FastifyBaseLogger;
+  /** Membership and ring; default: this node alone, owning every slot. */
+  cluster?: ClusterView;
+  /** How often ops/s is sampled (ms); tests shorten it. */
+  opsSampleMs?: number;
 }
 
+/** What route modules share. */
+export interface HttpContext {
+  readonly deps: HttpDeps;
+  readonly runner: CommandRunner;
+  readonly cluster: ClusterView;
+  readonly ops: RateWindow;
+  /** Node started and the cluster agrees: cache routes answer 503 NOT_READY otherwise. */
+  ready(): boolean;
+}
+
+/** pino's level numbers: a line is written when its level is at or above the logger's. */
+const LEVEL_VALUES: Readonly<Record<string, number>> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60, silent: Infinity };
+
+/** Constant-time comparison of the Authorization header with `Bearer <token>` (hashes hide the length too). */
+function bearerMatches(header: string | undefined, token: string): boolean {
+  if (header === undefined) return false;
+  const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
+  return timingSafeEqual(digest(header), digest(`Bearer ${token}`));
+}
+
+const REQUEST_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
+
 export function buildHttpApp(deps: HttpDeps): FastifyInstance {
-  const app = Fastify({ logger: false });
-  app.get('/health', async () => ({
-    status: 'ok',
-    node: deps.nodeId,
-    version: deps.version,
-    uptime_seconds: Math.floor((deps.now() - deps.startedAt) / 1000),
-    keys: deps.keys(),
-  }));
+  const settings = deps.settings ?? DEFAULT_HTTP_SETTINGS;
+  let requestSeq = 0;
+  const app = Fastify<Server, IncomingMessage, ServerResponse, FastifyBaseLogger>({
+    ...(deps.log ? { loggerInstance: deps.log } : { logger: false }),
+    // Fastify's own per-request lines (two at info) are off: the onResponse hook below writes one
+    // line per request at debug. And no child logger per request: pino's child() serializes its
+    // bindings (through the node logger's redaction) every time, a measurable part of a cache
+    // request even when nothing is logged, so lines carry `reqId` explicitly instead.
+    logController: new LogController({ disableRequestLogging: true }),
+    childLoggerFactory: (logger) => logger,
+    bodyLimit: settings.bodyLimit,
+    requestTimeout: settings.requestTimeoutMs,
+    trustProxy: settings.trustProxy,
+    // A caller's X-Request-Id becomes the request id in the logs (so they correlate across
+    // services) when it is short and plain; otherwise the node numbers its own.
+    genReqId: (req) => {
+      const h = req.headers['x-request-id'];
+      return typeof h === 'string' && REQUEST_ID.test(h) ? h : `${deps.nodeId}-${(++requestSeq).toString(36)}`;
+    },
+    // Strict validation: additionalProperties false refuses unknown fields instead of dropping
+    // them, and nothing is coerced ("60" is not a number, null is not ""), so a malformed
+    // request is a 400, never silently changed.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allowUnionTypes: true } },
+    // The router refuses paths whose %-escapes do not decode to UTF-8 before any handler runs:
+    // answer in the API's error shape (400 VALIDATION) rather than Fastify's own.
+    frameworkErrors: (err, _req, reply) => {
+      const e = toHttpError(err);
+      // The option's reply type is generic over a route that does not exist yet; it is a plain reply.
+      void (reply as unknown as FastifyReply).code(e.statusCode).send(e.body());
+    },
+  });
+  const requestTimeout = settings.requestTimeoutMs;
+  app.server.headersTimeout = requestTimeout > 0 ? Math.min(settings.headersTimeoutMs, requestTimeout) : settings.headersTimeoutMs;
+
+  // This node as a member; its addresses are final once the listener is bound, so it is built
+  // once and again after listen (onListen), not per request.
+  let selfMember: Member | null = null;
+  const self = (): Member => (selfMember ??= { id: deps.nodeId, ...deps.addresses(), state: 'alive' });
+  app.addHook('onListen', (done) => {
+    selfMember = null;
+    done();
+  });
+  const cluster = deps.cluster ?? singleNodeCluster(deps.nodeId, self);
+  const runner = new CommandRunner(deps.executor, cluster, deps.now);
+  const ops = new RateWindow();
+  const ctx: HttpContext = { deps, runner, cluster, ops, ready: () => deps.ready() && cluster.ready() };
+
+  for (const s of SHARED_SCHEMAS) app.addSchema(s);
+
+  // Raw bytes for octet-stream bodies (bodyLimit applies); text/plain is not an accepted value
+  // format (415), so a value's bytes are never guessed from a charset.
+  app.removeContentTypeParser('text/plain');
+  app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+
+  app.setErrorHandler((err, req, reply) => {
+    const e = toHttpError(err);
+    if (e.statusCode >= 500 && e.code === 'INTERNAL') req.log.error({ reqId: req.id, err }, 'request failed');
+    if (e.statusCode === 401) void reply.header('www-authenticate', 'Bearer');
+    // Keep the rate limiter's Retry-After and X-RateLimit-* headers; JSON regardless of Accept.
+    return reply.code(e.statusCode).type('application/json; charset=utf-8').send(e.body());
+  });
+  app.setNotFoundHandler((req, reply) => {
+    const e = new HttpError(404, 'NOT_FOUND', `no route ${req.method} ${req.url.split('?')[0] ?? ''}`);
+    return reply.code(404).send(e.body());
+  });
+
+  // One hook per finished request: the duration histogram, and the request's log line (debug; error
+  // for 5xx, whose error the error handler logged with its stack). Values are never logged.
+  app.addHook('onResponse', (req, reply, done) => {
+    const route = req.routeOptions.url ?? 'unmatched';
+    const ms = reply.elapsedTime;
+    deps.metrics.observeHttp(req.method, route, reply.statusCode, ms / 1000);
+    const failed = reply.statusCode >= 500;
+    if (failed || (LEVEL_VALUES[req.log.level] ?? 0) <= (LEVEL_VALUES['debug'] as number)) {
+      const fields = { reqId: req.id, method: req.method, url: req.url, route, statusCode: reply.statusCode, responseTime: ms };
+      if (failed) req.log.error(fields, 'request failed');
+      else req.log.debug(fields, 'request completed');
+    }
+    done();
+  });
+
+  // ops/s: sample the command total about once a second while the app is up.
+  let sampler: NodeJS.Timeout | null = null;
+  app.addHook('onReady', (done) => {
+    ops.sample(deps.now(), deps.commandsProcessed());
+    sampler = setInterval(() => ops.sample(deps.now(), deps.commandsProcessed()), deps.opsSampleMs ?? 1000);
+    sampler.unref();
+    done();
+  });
+  app.addHook('onClose', (_app, done) => {
+    if (sampler) clearInterval(sampler);
+    done();
+  });
+
+  app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'ringcache HTTP API',
+        description: 'The cache over REST: the same keys and bytes as RESP. Errors are `{"error":{"code","message"}}`.',
+        version: deps.version,
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'http.auth_token, when set' } } },
+      tags: [
+        { name: 'cache', description: 'Keys and values' },
+        { name: 'cluster', description: 'Members, ring and key owners' },
+        { name: 'node', description: 'Health, readiness, stats and metrics' },
+      ],
+    },
+    // Shared schemas keep their $id as the component name (ErrorResponse), not def-0.
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+    transform: ({ schema, url }) => documentWildcard(schema, url),
+  });
+
+  app.register(async (pub) => {
+    registerHealthRoutes(pub, ctx);
+    // Swagger UI's assets ship inside @fastify/swagger-ui and are served from here: /docs works offline.
+    await pub.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true } });
+  });
+  if (settings.rateLimit > 0) {
+    // Registered before the protected scope so its per-route onRequest hook runs before the token
+    // check (preParsing): guessing tokens is rate limited too.
+    app.register(rateLimit, {
+      global: true,
+      max: settings.rateLimit,
+      timeWindow: 1000,
+      errorResponseBuilder: (_req, c) => new HttpError(c.statusCode === 403 ? 403 : 429, 'RATE_LIMITED', `rate limit of ${c.max} requests per second exceeded; retry in ${c.after}`),
+    });
+  }
+  app.register(async (api) => {
+    const auth = (req: FastifyRequest, _reply: FastifyReply, done: (err?: Error) => void): void => {
+      const token = settings.authToken();
+      done(token !== '' && !bearerMatches(req.headers.authorization, token) ? new HttpError(401, 'UNAUTHORIZED', 'missing or wrong bearer token') : undefined);
+    };
+    // The token check is each route's last onRequest hook: after the rate limiter's (its onRoute
+    // hook, registered earlier, adds it first), so guessing tokens is rate limited too, and
+    // before the body is read or anything runs.
+    api.addHook('onRoute', (route) => {
+      const own = route.onRequest === undefined ? [] : Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest];
+      route.onRequest = [...own, auth];
+    });
+    registerStatsRoutes(api, ctx);
+    registerClusterRoutes(api, ctx);
+    // Its own scope: the cache routes' readiness hook must not reach /stats or /api/cluster.
+    await api.register(async (cache) => registerCacheRoutes(cache, ctx));
+  });
   return app;
+}
+
+/**
+ * OpenAPI view of a wildcard route: `/api/cache/*` is documented as `/api/cache/{key}` (the
+ * wildcard exists only so keys may contain slashes), and octet-stream bodies as binary.
+ */
+function documentWildcard(schema: FastifySchema, url: string): { schema: FastifySchema; url: string } {
+  const out: FastifySchema = { ...schema };
+  const body = out.body as { content?: Record<string, { schema: unknown }> } | undefined;
+  if (body?.content?.['application/octet-stream']) {
+    out.body = { ...body, content: { ...body.content, 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } };
+  }
+  if (!url.endsWith('/*')) return { schema: out, url };
+  out.params = {
+    type: 'object',
+    required: ['key'],
+    properties: { key: { type: 'string', description: 'The key, URL-encoded (a slash is %2F; unicode is UTF-8 percent-encoded).' } },
+  };
+  return { schema: out, url: `${url.slice(0, -1)}:key` };
 }

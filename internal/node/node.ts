@@ -11,6 +11,7 @@ import { ConfigRuntime } from '../config/runtime.js';
 import { systemClock, type Clock } from '../clock/clock.js';
 import { Executor } from '../executor/executor.js';
 import { buildHttpApp } from '../http/app.js';
+import { NodeMetrics } from '../observability/metrics.js';
 import { createLogger, pinoLevel } from '../observability/logger.js';
 import { DEFAULT_LIMITS, type ProtocolLimits } from '../resp/limits.js';
 import { RespServer } from '../server/resp-server.js';
@@ -23,6 +24,8 @@ import type { EvictionPolicy } from '../store/eviction.js';
 import { Store } from '../store/store.js';
 import { RINGCACHE_VERSION } from '../version.js';
 import { errorReply } from '../resp/reply.js';
+import { PersistenceManager, type ShutdownOptions } from '../persistence/manager.js';
+import type { PersistenceFs } from '../persistence/fsio.js';
 
 export interface NodeDeps {
   clock?: Clock;
@@ -30,6 +33,8 @@ export interface NodeDeps {
   log?: Logger;
   /** Called after SHUTDOWN stopped the node (the CLI exits the process). */
   onShutdown?: () => void;
+  /** File-system seam for the AOF and snapshots (tests inject failures); the real fs otherwise. */
+  persistenceIo?: PersistenceFs;
 }
 
 export interface NodeAddresses {
@@ -69,9 +74,13 @@ export function createNode(config: Config, deps: NodeDeps = {}): RingcacheNode {
   };
   const startedAt = clock.now();
   let stopping: Promise<void> | null = null;
+  /** Loaded: persistence owns files from here on (stop flushes and closes them). */
+  let started = false;
   let cron: NodeJS.Timeout | null = null;
   let respPort = config.port;
   let http: FastifyInstance | null = null;
+  /** Started and not stopping: GET /ready and the HTTP cache routes answer only then. */
+  let serving = false;
 
   // eslint-disable-next-line prefer-const -- assigned after the executor that needs it exists
   let server: ServerApi;
@@ -94,6 +103,16 @@ export function createNode(config: Config, deps: NodeDeps = {}): RingcacheNode {
     maxBulkLen: config.protoMaxBulkLen,
     queryBufferLimit: config.clientQueryBufferLimit,
   };
+  // Journals every write once an AOF file is attached (executor.addJournal) and owns snapshots; loads in start().
+  const persistence = new PersistenceManager({
+    config: runtime,
+    store,
+    executor,
+    stats,
+    log: log.child({ component: 'persistence' }),
+    now: () => clock.now(),
+    ...(deps.persistenceIo ? { io: deps.persistenceIo } : {}),
+  });
   const resp = new RespServer({
     executor,
     stats,
@@ -118,15 +137,30 @@ export function createNode(config: Config, deps: NodeDeps = {}): RingcacheNode {
     else if (path === 'notify_keyspace_events') notifyMask = parseNotifyFlags(value as string) ?? 0;
     else if (path === 'proto_max_bulk_len') limits.maxBulkLen = value as number;
     else if (path === 'client_query_buffer_limit') limits.queryBufferLimit = value as number;
+    else persistence.configChanged(path, value);
   });
 
+  /** SHUTDOWN already wrote the final snapshot; SIGTERM has not. */
+  let finalSaved = false;
   const stop = (): Promise<void> => {
     if (stopping) return stopping;
     stopping = (async () => {
       log.info({ component: 'node' }, 'shutting down');
+      serving = false;
       if (cron) clearInterval(cron);
+      // Synchronous, before connections close: no write can slip in after the final snapshot.
+      let saveError: unknown = null;
+      if (!finalSaved && started) {
+        try {
+          persistence.finalSave();
+        } catch (e) {
+          saveError = e;
+        }
+      }
       await resp.close();
       if (http) await http.close();
+      if (started) await persistence.close();
+      if (saveError !== null) throw saveError;
       log.info({ component: 'node' }, 'stopped');
       owned?.close();
     })();
@@ -145,6 +179,7 @@ export function createNode(config: Config, deps: NodeDeps = {}): RingcacheNode {
     stats,
     commandStats: executor.commandStats as ReadonlyMap<string, CommandStat>,
     pubsub,
+    persistence,
     commands: (): readonly CommandSpec[] => registry.all(),
     lookupCommand: (name: string) => registry.lookup(name),
     clients: (): Iterable<Client> => resp.clients(),
@@ -172,7 +207,10 @@ export function createNode(config: Config, deps: NodeDeps = {}): RingcacheNode {
       stats.errorReplies = 0;
       executor.slowlogReset();
     },
-    shutdown: async () => {
+    shutdown: async (opts?: ShutdownOptions) => {
+      // Throws (the node keeps running) when the final save fails without FORCE, as Redis does.
+      persistence.finalSave(opts);
+      finalSaved = true;
       await stop();
       deps.onShutdown?.();
     },
@@ -187,6 +225,7 @@ export function createNode(config: Config, deps: NodeDeps = {}): RingcacheNode {
     const hz = runtime.num('hz');
     cron = setInterval(() => {
       store.activeExpireCycle(cycleBudgetMs(hz));
+      persistence.cron(clock.now());
       const timeout = runtime.num('timeout');
       if (timeout > 0) {
         const now = clock.now();
@@ -201,6 +240,9 @@ export function createNode(config: Config, deps: NodeDeps = {}): RingcacheNode {
     store,
     log,
     async start(): Promise<NodeAddresses> {
+      // The data set is loaded before the port opens; a damaged file refuses the start.
+      persistence.load();
+      started = true;
       const addr = await resp.listen(config.port, config.bind);
       respPort = addr.port;
       let httpAddr: AddressInfo | null = null;
@@ -215,6 +257,26 @@ export function createNode(config: Config, deps: NodeDeps = {}): RingcacheNode {
             for (let i = 0; i < store.databases; i++) n += store.db(i).size;
             return n;
           },
+          executor,
+          commandsProcessed: () => stats.commandsProcessed,
+          ready: () => serving,
+          // A Registry per node (never prom-client's global one): several nodes may share a process.
+          metrics: new NodeMetrics({
+            nodeId: config.nodeId,
+            up: () => serving,
+            connectedClients: () => [...resp.clients()].length,
+            keysPerDb: () => Array.from({ length: store.databases }, (_, i) => store.db(i).size),
+            commandsProcessed: () => stats.commandsProcessed,
+            keyspaceHits: () => store.stats.hits,
+            keyspaceMisses: () => store.stats.misses,
+            datasetBytes: () => store.usedBytes(),
+          }),
+          addresses: () => ({
+            resp: `${config.bind}:${respPort}`,
+            http: httpAddr ? `${config.http.bind}:${httpAddr.port}` : `${config.http.bind}:${config.http.port}`,
+          }),
+          settings: { ...config.http, authToken: () => runtime.str('http.auth_token') },
+          log: log.child({ component: 'http' }),
         });
         try {
           await http.listen({ port: config.http.port, host: config.http.bind });
@@ -225,6 +287,7 @@ export function createNode(config: Config, deps: NodeDeps = {}): RingcacheNode {
         httpAddr = http.server.address() as AddressInfo;
       }
       scheduleCron();
+      serving = true;
       log.info({ component: 'node', resp: `${addr.address}:${addr.port}`, http: httpAddr ? `${httpAddr.address}:${httpAddr.port}` : null }, 'ready to accept connections');
       return { resp: addr, http: httpAddr };
     },
