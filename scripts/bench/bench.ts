@@ -3,7 +3,7 @@
 // Both servers run on free loopback ports and are killed by PID at the end, on errors and on SIGINT/SIGTERM.
 // Runs alternate between the two servers (and the order flips every round), so machine load drift hits both.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -204,10 +204,20 @@ function captured(child: ChildProcess): () => string {
   return () => text;
 }
 
-async function startRedis(opts: BenchOptions): Promise<Server> {
+/** Persistence flags both servers share: snapshots off; the AOF only with --appendfsync, same policy on both. */
+function persistenceArgs(opts: BenchOptions): string[] {
+  const args = ['--save', ''];
+  if (opts.appendfsync === null) args.push('--appendonly', 'no');
+  else args.push('--appendonly', 'yes', '--appendfsync', opts.appendfsync);
+  return args;
+}
+
+async function startRedis(opts: BenchOptions, dir: string): Promise<Server> {
   const port = await freePort();
+  const redisDir = path.join(dir, 'redis');
+  mkdirSync(redisDir, { recursive: true });
   const child = track(
-    spawn(opts.redisServer, ['--port', String(port), '--save', '', '--appendonly', 'no', '--bind', '127.0.0.1', '--daemonize', 'no'], {
+    spawn(opts.redisServer, ['--port', String(port), ...persistenceArgs(opts), '--dir', redisDir, '--bind', '127.0.0.1', '--daemonize', 'no'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     }),
   );
@@ -221,7 +231,7 @@ async function startRedis(opts: BenchOptions): Promise<Server> {
   return { target: 'redis', port, child };
 }
 
-async function startRingcache(root: string, dir: string): Promise<Server> {
+async function startRingcache(opts: BenchOptions, root: string, dir: string): Promise<Server> {
   const main = path.join(root, 'dist/cmd/ringcache/main.js');
   if (!existsSync(main)) throw new Error(`${main} is missing: run npm run build first (npm run bench does)`);
   const port = await freePort();
@@ -229,8 +239,7 @@ async function startRingcache(root: string, dir: string): Promise<Server> {
   while (httpPort === port) httpPort = await freePort();
   const args = [main, '--port', String(port), '--bind', '127.0.0.1', '--http-port', String(httpPort), '--http-bind', '127.0.0.1'];
   args.push('--dir', path.join(dir, 'data'), '--log-dir', path.join(dir, 'logs'), '--node-id', 'bench', '--loglevel', 'warn');
-  // Persistence off, as redis-server runs here (--save '' --appendonly no); AOF comparisons: docs/persistence.md.
-  args.push('--save', '', '--appendonly', 'no');
+  args.push(...persistenceArgs(opts));
   const child = track(spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: dir }));
   const out = captured(child);
   await waitForResp(port, child, 'ringcache', out);
@@ -341,8 +350,8 @@ async function main(): Promise<number> {
   const root = repoRoot();
   tmpDir = mkdtempSync(path.join(os.tmpdir(), 'ringcache-bench-'));
 
-  const redis = await startRedis(opts);
-  const ring = await startRingcache(root, tmpDir);
+  const redis = await startRedis(opts, tmpDir);
+  const ring = await startRingcache(opts, root, tmpDir);
   log(`redis-server pid ${redis.child.pid ?? '?'} on 127.0.0.1:${redis.port}; ringcache pid ${ring.child.pid ?? '?'} on 127.0.0.1:${ring.port}`);
 
   const unsupported = await probeRingcache(ring.port, [...new Set([...opts.tests, 'set'])]);
@@ -397,7 +406,7 @@ async function main(): Promise<number> {
   const redisName = await run(opts.redisServer, ['--version'], 5000).then(redisVersion, () => 'redis-server (unknown version)');
   const cpu = os.cpus()[0]?.model ?? 'unknown';
   const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version?: string };
-  const header = `ringcache ${pkg.version ?? '?'} vs ${redisName}; node ${process.version}; ${os.cpus().length} x ${cpu}; -c ${opts.clients}, ${opts.rounds} round(s), median`;
+  const header = `ringcache ${pkg.version ?? '?'} vs ${redisName}; node ${process.version}; ${os.cpus().length} x ${cpu}; -c ${opts.clients}, ${opts.rounds} round(s), median; ${opts.appendfsync === null ? 'persistence off' : `appendonly yes, appendfsync ${opts.appendfsync}`}`;
 
   process.stdout.write(`\n${header}\n\n${formatTable(comparisons)}\n`);
   if (memory) process.stdout.write(`\n${formatMemory(memory)}\n`);

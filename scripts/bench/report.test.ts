@@ -201,6 +201,14 @@ describe('parseOptions', () => {
     expect(o).toMatchObject({ requests: 5000, tests: ['set', 'lpush'], markdown: true, json: 'out.json', rounds: 3 });
   });
 
+  it('runs both servers with the same AOF policy when --appendfsync is given, none by default', () => {
+    expect(parseOptions([], {}).appendfsync).toBeNull();
+    expect(parseOptions(['--appendfsync', 'always'], {}).appendfsync).toBe('always');
+    expect(parseOptions([], { BENCH_APPENDFSYNC: 'everysec' }).appendfsync).toBe('everysec');
+    expect(parseOptions(['--appendfsync=off'], { BENCH_APPENDFSYNC: 'always' }).appendfsync).toBeNull();
+    expect(() => parseOptions(['--appendfsync', 'sometimes'], {})).toThrow(/--appendfsync: 'sometimes'/);
+  });
+
   it('rejects unknown tests and options and bad numbers', () => {
     expect(() => parseOptions(['--tests', 'set,nope'], {})).toThrow(OptionsError);
     expect(() => parseOptions(['--bogus', '1'], {})).toThrow(/unknown option --bogus/);

@@ -53,6 +53,8 @@ export interface BenchOptions {
   memoryKeys: number;
   memoryValueSize: number;
   memoryRequests: number;
+  /** AOF on both servers with this fsync policy, or null for no persistence (the default). */
+  appendfsync: 'always' | 'everysec' | 'no' | null;
   redisServer: string;
   redisBenchmark: string;
   redisCli: string;
@@ -84,6 +86,7 @@ Compares redis-server and ringcache with redis-benchmark on free loopback ports,
   --memory-keys N      keyspace for the memory comparison, 0 skips it (default 100000)         env BENCH_MEMORY_KEYS
   --memory-value N     value size in bytes for the memory comparison (default 100)             env BENCH_MEMORY_VALUE
   --memory-requests N  SETs for the memory comparison (default 200000)                         env BENCH_MEMORY_REQUESTS
+  --appendfsync P      AOF on both servers with fsync policy always|everysec|no (default off)  env BENCH_APPENDFSYNC
   --redis-server P, --redis-benchmark P, --redis-cli P   binaries (default from PATH)          env REDIS_SERVER, ...
 `;
 
@@ -115,6 +118,7 @@ export function parseOptions(argv: readonly string[], env: Readonly<Record<strin
     BENCH_MEMORY_KEYS: 'memory-keys',
     BENCH_MEMORY_VALUE: 'memory-value',
     BENCH_MEMORY_REQUESTS: 'memory-requests',
+    BENCH_APPENDFSYNC: 'appendfsync',
     REDIS_SERVER: 'redis-server',
     REDIS_BENCHMARK: 'redis-benchmark',
     REDIS_CLI: 'redis-cli',
@@ -157,6 +161,8 @@ export function parseOptions(argv: readonly string[], env: Readonly<Record<strin
   const pipelines = list(raw.get('pipelines') ?? '1,16').map((p) => positiveInt('--pipelines', p));
   if (pipelines.length === 0) throw new OptionsError('--pipelines: no pipeline depths given');
   const req = raw.get('requests');
+  const fsync = raw.get('appendfsync') ?? 'off';
+  if (!['off', 'always', 'everysec', 'no'].includes(fsync)) throw new OptionsError(`--appendfsync: '${fsync}' is not one of off, always, everysec, no`);
   return {
     tests,
     pipelines,
@@ -168,6 +174,7 @@ export function parseOptions(argv: readonly string[], env: Readonly<Record<strin
     memoryKeys: positiveInt('--memory-keys', raw.get('memory-keys') ?? '100000', 0),
     memoryValueSize: positiveInt('--memory-value', raw.get('memory-value') ?? '100'),
     memoryRequests: positiveInt('--memory-requests', raw.get('memory-requests') ?? '200000'),
+    appendfsync: fsync === 'off' ? null : (fsync as 'always' | 'everysec' | 'no'),
     redisServer: raw.get('redis-server') ?? 'redis-server',
     redisBenchmark: raw.get('redis-benchmark') ?? 'redis-benchmark',
     redisCli: raw.get('redis-cli') ?? 'redis-cli',
