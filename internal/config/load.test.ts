@@ -80,6 +80,9 @@ describe('loadConfig: defaults', () => {
       'http.port': c.http.port, 'http.bind': c.http.bind, 'http.enabled': c.http.enabled,
       'http.auth_token': c.http.authToken, 'http.body_limit': c.http.bodyLimit, 'http.request_timeout_ms': c.http.requestTimeoutMs,
       'http.headers_timeout_ms': c.http.headersTimeoutMs, 'http.rate_limit': c.http.rateLimit, 'http.trust_proxy': c.http.trustProxy,
+      'cluster.gossip_port': c.cluster.gossipPort, 'cluster.seeds': c.cluster.seeds.join(','), 'cluster.name': c.cluster.name,
+      'cluster.secret': c.cluster.secrets.join(','), 'cluster.profile': c.cluster.profile, 'cluster.announce_host': c.cluster.announceHost,
+      'cluster.mode': c.cluster.mode, 'cluster.tokens': c.cluster.tokens, 'cluster.forward_timeout_ms': c.cluster.forwardTimeoutMs,
     };
     for (const [k, v] of Object.entries(fields)) expect(v, k).toBe(c.values[k]);
     expect(Object.keys(fields).length).toBe(PARAMS.length - 1); // all but node_id, checked above
@@ -344,5 +347,43 @@ describe('localConfig', () => {
     expect(() => localConfig({ 'maxmemory-policy': 'allkeys-lru' })).toThrow("localConfig: unknown key 'maxmemory-policy' (did you mean 'maxmemory_policy'?)");
     expect(() => localConfig({ hz: 0 })).toThrow('localConfig: hz: 0 is below the minimum 1');
     expect(() => localConfig({ databases: 'many' })).toThrow(ConfigError);
+  });
+});
+
+describe('cluster settings', () => {
+  it('has cluster defaults: gossip 7946, no seeds, proxy mode, 1024 tokens', () => {
+    const c = load([]);
+    expect(c.cluster).toEqual({
+      gossipPort: 7946,
+      seeds: [],
+      name: 'ringcache',
+      secrets: [],
+      profile: 'lan',
+      announceHost: '',
+      mode: 'proxy',
+      tokens: 1024,
+      forwardTimeoutMs: 5000,
+    });
+  });
+
+  it('reads seeds as a YAML sequence, a comma-separated string, a flag and env', () => {
+    expect(withFile('cluster:\n  seeds:\n    - 127.0.0.1:7947\n    - "h2:7948"\n').cluster.seeds).toEqual(['127.0.0.1:7947', 'h2:7948']);
+    expect(withFile('cluster:\n  seeds: "a:1, b:2,"\n').cluster.seeds).toEqual(['a:1', 'b:2']);
+    expect(load(['--cluster-seeds', 'a:1,b:2']).cluster.seeds).toEqual(['a:1', 'b:2']);
+    expect(load([], { RINGCACHE_CLUSTER_SEEDS: 'x:9' }).cluster.seeds).toEqual(['x:9']);
+    expect(withFile('cluster:\n  seeds: []\n').cluster.seeds).toEqual([]);
+  });
+
+  it('refuses a seed that is not host:port, and a list of mappings', () => {
+    expect(loadError(['--cluster-seeds', 'a:1,nohost'])).toBe("flag --cluster-seeds: cluster.seeds: 'nohost' is not host:port");
+    expect(loadError(['--cluster-seeds', 'a:70000'])).toMatch(/'a:70000' is not host:port/);
+    expect(fileError('cluster:\n  seeds:\n    - {a: 1}\n')).toMatch(/expected a list/);
+  });
+
+  it('splits the secret into a keyring and checks the gossip port against the others', () => {
+    expect(load(['--cluster-secret', 'new, old']).cluster.secrets).toEqual(['new', 'old']);
+    expect(loadError(['--port', '7000', '--cluster-gossip-port', '7000'])).toBe('cluster.gossip_port: 7000 is the same as port');
+    expect(loadError(['--http-port', '7001', '--cluster-gossip-port', '7001'])).toBe('cluster.gossip_port: 7001 is the same as http.port');
+    expect(load(['--cluster-mode', 'redirect', '--cluster-profile', 'fast']).cluster).toMatchObject({ mode: 'redirect', profile: 'fast' });
   });
 });

@@ -62,6 +62,20 @@ export interface Config {
     readonly rateLimit: number;
     readonly trustProxy: boolean;
   };
+  readonly cluster: {
+    readonly gossipPort: number;
+    /** host:port of the members to join through; empty: start as a cluster of one. */
+    readonly seeds: readonly string[];
+    readonly name: string;
+    /** Keyring secrets, first encrypts; empty: no encryption. */
+    readonly secrets: readonly string[];
+    readonly profile: 'lan' | 'fast';
+    /** As configured (may be empty); the node resolves the host it really announces. */
+    readonly announceHost: string;
+    readonly mode: 'proxy' | 'redirect';
+    readonly tokens: number;
+    readonly forwardTimeoutMs: number;
+  };
   /** Every value by schema path, for CONFIG GET and the runtime. */
   readonly values: ConfigValues;
   /** The file the config came from, if any (CONFIG GET reports it in INFO as config_file). */
@@ -117,6 +131,18 @@ export function coerce(p: Param, raw: unknown, source: string): ConfigValue {
       const v = typeof raw === 'string' ? raw.trim().toLowerCase() : '';
       if (!p.values?.includes(v)) throw new ConfigError(`${where}: expected one of ${p.values?.join(', ')}, got ${JSON.stringify(raw)}`, 'type');
       return v;
+    }
+    case 'list': {
+      const items = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(',') : null;
+      if (items === null || !items.every((x) => typeof x === 'string' || typeof x === 'number')) {
+        throw new ConfigError(`${where}: expected a list (YAML sequence or comma-separated), got ${JSON.stringify(raw)}`, 'type');
+      }
+      const out = items.map((x) => String(x).trim()).filter((x) => x !== '');
+      for (const x of out) {
+        const problem = p.validate?.(x) ?? null;
+        if (problem !== null) throw new ConfigError(`${where}: ${problem}`);
+      }
+      return out.join(',');
     }
     case 'string': {
       const v = typeof raw === 'string' ? raw : typeof raw === 'number' ? String(raw) : null;
@@ -239,6 +265,9 @@ export function freezeConfig(values: Record<string, ConfigValue>, file = ''): Co
   if (values['http.enabled'] && num('http.port') !== 0 && num('http.port') === num('port') && overlap) {
     throw new ConfigError(`http.port: ${num('http.port')} is the same as port`);
   }
+  if (num('cluster.gossip_port') !== 0 && (num('cluster.gossip_port') === num('port') || (values['http.enabled'] && num('cluster.gossip_port') === num('http.port')))) {
+    throw new ConfigError(`cluster.gossip_port: ${num('cluster.gossip_port')} is the same as ${num('cluster.gossip_port') === num('port') ? 'port' : 'http.port'}`);
+  }
   // Node's HTTP server refuses a headers timeout longer than the whole-request timeout.
   if (num('http.request_timeout_ms') > 0 && num('http.headers_timeout_ms') > num('http.request_timeout_ms')) {
     throw new ConfigError(`http.headers_timeout_ms: ${num('http.headers_timeout_ms')} is above http.request_timeout_ms (${num('http.request_timeout_ms')})`);
@@ -291,10 +320,29 @@ export function freezeConfig(values: Record<string, ConfigValue>, file = ''): Co
       rateLimit: num('http.rate_limit'),
       trustProxy: values['http.trust_proxy'] as boolean,
     }),
+    cluster: Object.freeze({
+      gossipPort: num('cluster.gossip_port'),
+      seeds: Object.freeze(splitList(str('cluster.seeds'))),
+      name: str('cluster.name'),
+      secrets: Object.freeze(splitList(str('cluster.secret'))),
+      profile: str('cluster.profile') as 'lan' | 'fast',
+      announceHost: str('cluster.announce_host').trim(),
+      mode: str('cluster.mode') as 'proxy' | 'redirect',
+      tokens: num('cluster.tokens'),
+      forwardTimeoutMs: num('cluster.forward_timeout_ms'),
+    }),
     values: Object.freeze({ ...values }),
     file,
   };
   return Object.freeze(cfg);
+}
+
+/** Items of a list value (`a,b` -> ['a', 'b']); '' is the empty list. */
+export function splitList(v: string): string[] {
+  return v
+    .split(',')
+    .map((x) => x.trim())
+    .filter((x) => x !== '');
 }
 
 /**
@@ -306,7 +354,7 @@ export function localConfig(overrides: Record<string, ConfigValue> = {}): Config
   const values: Record<string, ConfigValue> = {};
   for (const p of PARAMS) values[p.path] = p.default;
   // No save points: a test node never writes snapshots unless it asks to.
-  Object.assign(values, { port: 0, 'http.port': 0, log_dir: '', loglevel: 'warn', node_id: 'test', save: '' });
+  Object.assign(values, { port: 0, 'http.port': 0, 'cluster.gossip_port': 0, log_dir: '', loglevel: 'warn', node_id: 'test', save: '' });
   for (const [path, raw] of Object.entries(overrides)) {
     const p = PARAM_BY_PATH.get(path);
     if (!p) throw new ConfigError(`localConfig: unknown key '${path}'${didYouMean(path.replace(/-/g, '_'), (q) => q.path, "'")}`);

@@ -43,7 +43,7 @@ describe('ConfigRuntime.get (CONFIG GET)', () => {
     const { rt } = runtime();
     expect(names(rt.get(['maxmemory*']))).toEqual(['maxmemory', 'maxmemory-policy', 'maxmemory-samples']);
     expect(names(rt.get(['?ort']))).toEqual(['port']);
-    expect(names(rt.get(['*port']))).toEqual(['port', 'http-port']);
+    expect(names(rt.get(['*port']))).toEqual(['port', 'http-port', 'cluster-gossip-port']);
     expect(names(rt.get(['lfu-*-*']))).toEqual(['lfu-log-factor', 'lfu-decay-time']);
     expect(names(rt.get(['[bd]*']))).toEqual(['bind', 'dir', 'databases', 'dbfilename']);
     expect(names(rt.get(['slowlog-[^m]*']))).toEqual(['slowlog-log-slower-than']);
@@ -64,7 +64,7 @@ describe('ConfigRuntime.get (CONFIG GET)', () => {
 
   it('answers several patterns without repeating a parameter', () => {
     const { rt } = runtime();
-    expect(names(rt.get(['port', '*port', 'hz', 'port']))).toEqual(['port', 'http-port', 'hz']);
+    expect(names(rt.get(['port', '*port', 'hz', 'port']))).toEqual(['port', 'http-port', 'cluster-gossip-port', 'hz']);
   });
 
   it('returns nothing for names that do not exist', () => {

@@ -116,6 +116,7 @@ function redisReason(p: Param, problem: 'type' | 'range' | 'other'): string {
     case 'enum':
       return `argument(s) must be one of the following: ${(p.values ?? []).join(', ')}`;
     case 'string':
+    case 'list':
       return 'argument must be a string';
   }
 }

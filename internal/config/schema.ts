@@ -1,6 +1,10 @@
 // The configuration schema: every key, its type, default, bounds and doc; the one place they live.
 
-export type ParamType = 'int' | 'memory' | 'string' | 'bool' | 'enum';
+/**
+ * `list` values are comma-separated strings once loaded (`a:1,b:2`): a YAML sequence, or a
+ * comma-separated string in YAML, env and flags, normalized (trimmed, empty items dropped).
+ */
+export type ParamType = 'int' | 'memory' | 'string' | 'bool' | 'enum' | 'list';
 
 export interface Param {
   /** Dotted path in the YAML file (`http.port`). Flags are `--http-port`, env `RINGCACHE_HTTP_PORT`. */
@@ -12,7 +16,7 @@ export interface Param {
   readonly values?: readonly string[];
   /** CONFIG SET may change it at run time. */
   readonly mutable: boolean;
-  /** Extra check for string values; returns the reason a value is refused, or null. */
+  /** Extra check for string values (and for each item of a list);  returns the reason a value is refused, or null. */
   readonly validate?: (v: string) => string | null;
   /** Never logged (CONFIG GET shows it, as Redis does, to authenticated clients). */
   readonly secret?: boolean;
@@ -60,8 +64,24 @@ export const PARAMS: readonly Param[] = [
   { path: 'http.request_timeout_ms', type: 'int', default: 30_000, min: 0, max: 3_600_000, mutable: false, doc: 'Time allowed to receive a whole HTTP request (0 = no limit).' },
   { path: 'http.headers_timeout_ms', type: 'int', default: 10_000, min: 1, max: 3_600_000, mutable: false, doc: 'Time allowed to receive the HTTP request headers; at most http.request_timeout_ms.' },
   { path: 'http.rate_limit', type: 'int', default: 0, min: 0, max: 1_000_000, mutable: false, doc: 'HTTP requests per second per client IP; over it answers 429 (0 = off; /health and /ready are never limited).' },
+  { path: 'cluster.gossip_port', type: 'int', default: 7946, min: 0, max: 65535, mutable: false, doc: 'Gossip (SWIM) port, UDP and TCP, on the RESP bind address (0 picks a free one).' },
+  { path: 'cluster.seeds', type: 'list', default: '', mutable: false, validate: validateHostPort, doc: 'Gossip addresses (host:port) of members to join through; a YAML list or comma-separated. None: a cluster of one until someone joins it.' },
+  { path: 'cluster.name', type: 'string', default: 'ringcache', mutable: false, validate: (v) => (/^[\x21-\x7e]{1,64}$/.test(v) ? null : 'must be 1-64 printable ASCII characters'), doc: 'Cluster name carried in every gossip packet; packets of another cluster are dropped.' },
+  { path: 'cluster.secret', type: 'string', default: '', mutable: false, secret: true, doc: 'Gossip keyring: comma-separated secrets, the first encrypts, all decrypt (rotate by prepending a new one); empty sends gossip in clear.' },
+  { path: 'cluster.profile', type: 'enum', default: 'lan', values: ['lan', 'fast'], mutable: false, doc: 'Failure detector timing: lan (probe every 1 s, dead within ~5 s) or fast (local tests, dead within ~2 s).' },
+  { path: 'cluster.announce_host', type: 'string', default: '', mutable: false, doc: 'Host other members and cluster clients use to reach this node (CLUSTER SLOTS, MOVED); empty: the bind address, or this machine\'s first non-internal IPv4 when bound to 0.0.0.0.' },
+  { path: 'cluster.mode', type: 'enum', default: 'proxy', values: ['proxy', 'redirect'], mutable: true, doc: 'Keys owned elsewhere: proxy forwards the command to the owner (plain clients just work); redirect answers -MOVED slot host:port (cluster clients).' },
+  { path: 'cluster.tokens', type: 'int', default: 1024, min: 1, max: 16384, mutable: false, doc: 'Ring tokens per member; every member must use the same value. 1024 keeps the busiest of 10 members within 1.10x the mean (docs/cluster.md).' },
+  { path: 'cluster.forward_timeout_ms', type: 'int', default: 5000, min: 10, max: 600_000, mutable: true, doc: 'A command forwarded to its owner fails with -TRYAGAIN after this long without a reply.' },
   { path: 'http.trust_proxy', type: 'bool', default: false, mutable: false, doc: 'Take the client IP from X-Forwarded-For (only behind a trusted reverse proxy); used by the rate limit and logs.' },
 ];
+
+/** host:port with a port in 1..65535 (a seed or an address). */
+function validateHostPort(v: string): string | null {
+  const m = /^(.+):(\d{1,5})$/.exec(v);
+  if (m === null || (m[1] as string).trim() === '' || Number(m[2]) < 1 || Number(m[2]) > 65535) return `'${v}' is not host:port`;
+  return null;
+}
 
 /** A plain file name: persistence files live inside `dir`, never elsewhere. */
 function validateFileName(v: string): string | null {

@@ -123,7 +123,10 @@ export function buildRing(ids: Iterable<string>, k = DEFAULT_TOKENS, replicas = 
 /** Slots owned per member index (balance measurements, INFO). */
 export function slotCounts(ring: Ring): number[] {
   const counts = new Array<number>(ring.members.length).fill(0);
-  for (let s = 0; s < SLOT_COUNT; s++) counts[ring.owners[s] as number]++;
+  for (let s = 0; s < SLOT_COUNT; s++) {
+    const m = ring.owners[s] as number;
+    counts[m] = (counts[m] ?? 0) + 1;
+  }
   return counts;
 }
 
