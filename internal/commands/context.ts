@@ -8,6 +8,7 @@ import type { Reply } from '../resp/reply.js';
 import type { NotifyClass } from '../executor/notify.js';
 import type { PubSub } from '../server/pubsub.js';
 import type { PersistenceApi, ShutdownOptions } from '../persistence/manager.js';
+import type { BucketCounts } from '../observability/buckets.js';
 
 export interface SlowlogEntry {
   readonly id: number;
@@ -23,6 +24,8 @@ export interface CommandStat {
   usec: number;
   rejectedCalls: number;
   failedCalls: number;
+  /** Per-call durations in microseconds (COMMAND_LATENCY_BOUNDS_US), exported by /metrics as a histogram. */
+  readonly latency: BucketCounts;
 }
 
 /** Counters INFO reports that live outside the store. */

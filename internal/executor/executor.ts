@@ -12,6 +12,7 @@ import type { Logger } from 'pino';
 import { BlockingManager } from './blocking.js';
 import { classBit, KEYEVENT, KEYSPACE, type NotifyClass } from './notify.js';
 import type { PubSub } from '../server/pubsub.js';
+import { BucketCounts, COMMAND_LATENCY_BOUNDS_US } from '../observability/buckets.js';
 
 /** Receives every write as it must be replayed (AOF, replicas). */
 export interface Journal {
@@ -32,6 +33,10 @@ const TX_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset'
 
 /** What a RESP2 client in subscribed mode may still send. */
 const SUBSCRIBED_MODE = new Set(['ping', 'subscribe', 'ssubscribe', 'unsubscribe', 'sunsubscribe', 'psubscribe', 'punsubscribe', 'quit', 'reset']);
+
+function newCommandStat(): CommandStat {
+  return { calls: 0, usec: 0, rejectedCalls: 0, failedCalls: 0, latency: new BucketCounts(COMMAND_LATENCY_BOUNDS_US) };
+}
 
 const SLOWLOG_MAX_ARGS = 32;
 const SLOWLOG_MAX_ARG_LEN = 128;
@@ -443,11 +448,13 @@ export class Executor {
     const us = (t1 - t0) * 1000;
     let st = this.commandStats.get(spec.name);
     if (st === undefined) {
-      st = { calls: 0, usec: 0, rejectedCalls: 0, failedCalls: 0 };
+      st = newCommandStat();
       this.commandStats.set(spec.name, st);
     }
     st.calls++;
     st.usec += us;
+    // The latency histogram costs one typed-array increment here; /metrics builds the histogram.
+    st.latency.observe(us);
     const server = ctx.server;
     server.stats.commandsProcessed++;
     // Inside EXEC the writes stay with the EXEC command, journaled as one MULTI ... EXEC block,
@@ -498,7 +505,7 @@ export class Executor {
     if (spec) {
       let st = this.commandStats.get(spec.name);
       if (st === undefined) {
-        st = { calls: 0, usec: 0, rejectedCalls: 0, failedCalls: 0 };
+        st = newCommandStat();
         this.commandStats.set(spec.name, st);
       }
       if (rejected) st.rejectedCalls++;

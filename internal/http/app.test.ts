@@ -655,8 +655,8 @@ describe('GET /metrics', () => {
     expect(res.headers['content-type']).toMatch(/^text\/plain/);
     const text = res.body;
     expect(text).toContain('ringcache_up{node="test"} 1');
-    expect(text).toContain('ringcache_keys{db="0",node="test"} 1');
-    expect(text).toContain('ringcache_keys{db="2",node="test"} 1');
+    expect(text).toContain('ringcache_db_keys{db="0",node="test"} 1');
+    expect(text).toContain('ringcache_db_keys{db="2",node="test"} 1');
     expect(text).toMatch(new RegExp(`ringcache_commands_processed_total\\{node="test"\\} ${te.stats.commandsProcessed}\\b`));
     const count = text.split('\n').filter((l) => l.startsWith('ringcache_http_request_duration_seconds_count{') && l.includes('route="/api/cache/*"'));
     expect(count).toHaveLength(1);

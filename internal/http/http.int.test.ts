@@ -64,7 +64,7 @@ describe('HTTP API on a spawned node', () => {
       [/-X DELETE/, (o) => expect(parse(o)).toMatchObject({ key: 'greeting', deleted: true })],
       [/cluster\/owner\/greeting/, (o) => expect(parse(o)).toMatchObject({ key: 'greeting', slot: keyHashSlot('greeting'), local: true })],
       [/\/stats$/, (o) => expect(parse(o)).toMatchObject({ keys: { total: 2 } })],
-      [/\/metrics/, (o) => expect(o).toMatch(/^ringcache_keys\{db="0",node="[^"]+"\} 2$/m)],
+      [/\/metrics/, (o) => expect(o).toMatch(/^ringcache_db_keys\{db="0",node="[^"]+"\} 2$/m)],
     ];
     expect(lines.length).toBe(expectations.length);
     for (const [i, line] of lines.entries()) {

@@ -22,7 +22,7 @@ import type { Client } from '../server/client.js';
 import { cycleBudgetMs } from '../store/expiry.js';
 import type { EvictionPolicy } from '../store/eviction.js';
 import { Store } from '../store/store.js';
-import { RINGCACHE_VERSION } from '../version.js';
+import { REDIS_COMPAT_VERSION, RINGCACHE_VERSION } from '../version.js';
 import { errorReply } from '../resp/reply.js';
 import { PersistenceManager, type ShutdownOptions } from '../persistence/manager.js';
 import type { PersistenceFs } from '../persistence/fsio.js';
@@ -46,6 +46,8 @@ export interface RingcacheNode {
   readonly config: Config;
   readonly store: Store;
   readonly log: Logger;
+  /** The node's metrics (its own Registry); routing records forwards and the cluster source attaches here. */
+  readonly metrics: NodeMetrics;
   start(): Promise<NodeAddresses>;
   stop(): Promise<void>;
 }
@@ -124,6 +126,43 @@ export function createNode(config: Config, deps: NodeDeps = {}): RingcacheNode {
     limits,
   });
 
+
+  // A Registry per node (never prom-client's global one): several nodes may share a process. Built
+  // before start() so routing can record forwards (metrics.forwarding) and the cluster source can
+  // be attached (metrics.attachCluster) while wiring. Every figure reads what INFO reads.
+  const metrics = new NodeMetrics({
+    nodeId: config.nodeId,
+    up: () => serving,
+    connectedClients: () => [...resp.clients()].length,
+    keysPerDb: () => Array.from({ length: store.databases }, (_, i) => store.db(i).size),
+    commandsProcessed: () => stats.commandsProcessed,
+    keyspaceHits: () => store.stats.hits,
+    keyspaceMisses: () => store.stats.misses,
+    datasetBytes: () => store.usedBytes(),
+    server: {
+      version: RINGCACHE_VERSION,
+      redisVersion: REDIS_COMPAT_VERSION,
+      uptimeSeconds: () => Math.floor((clock.now() - startedAt) / 1000),
+      blockedClients: () => executor.blocking.blockedClients,
+      keysExpiringPerDb: () => Array.from({ length: store.databases }, (_, i) => store.db(i).volatileCount),
+      expiredKeys: () => store.stats.expiredKeys,
+      evictedKeys: () => store.stats.evictedKeys,
+      // INFO used_memory's formula (commands/server.ts).
+      usedMemory: () => {
+        const mu = process.memoryUsage();
+        return mu.heapUsed + mu.external;
+      },
+      maxmemory: () => runtime.num('maxmemory'),
+      netInputBytes: () => stats.netInputBytes,
+      netOutputBytes: () => stats.netOutputBytes,
+      connectionsReceived: () => stats.connectionsReceived,
+      rejectedConnections: () => stats.rejectedConnections,
+      errorReplies: () => stats.errorReplies,
+      slowlogLength: () => executor.slowlog().length,
+      commandStats: () => executor.commandStats,
+    },
+    persistence: () => persistence.figures(),
+  });
 
   runtime.onChange((path, value) => {
     if (path === 'maxmemory') store.setMemoryPolicy({ maxmemory: value as number });
@@ -239,6 +278,7 @@ export function createNode(config: Config, deps: NodeDeps = {}): RingcacheNode {
     config,
     store,
     log,
+    metrics,
     async start(): Promise<NodeAddresses> {
       // The data set is loaded before the port opens; a damaged file refuses the start.
       persistence.load();
@@ -260,17 +300,7 @@ export function createNode(config: Config, deps: NodeDeps = {}): RingcacheNode {
           executor,
           commandsProcessed: () => stats.commandsProcessed,
           ready: () => serving,
-          // A Registry per node (never prom-client's global one): several nodes may share a process.
-          metrics: new NodeMetrics({
-            nodeId: config.nodeId,
-            up: () => serving,
-            connectedClients: () => [...resp.clients()].length,
-            keysPerDb: () => Array.from({ length: store.databases }, (_, i) => store.db(i).size),
-            commandsProcessed: () => stats.commandsProcessed,
-            keyspaceHits: () => store.stats.hits,
-            keyspaceMisses: () => store.stats.misses,
-            datasetBytes: () => store.usedBytes(),
-          }),
+          metrics,
           addresses: () => ({
             resp: `${config.bind}:${respPort}`,
             http: httpAddr ? `${config.http.bind}:${httpAddr.port}` : `${config.http.bind}:${config.http.port}`,

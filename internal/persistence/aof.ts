@@ -1,5 +1,7 @@
 // AOF writer: journals writes as RESP into the current incremental file with group commit, fsync policies and fault handling.
+import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
+import { BucketCounts, FSYNC_LATENCY_BOUNDS_S } from '../observability/buckets.js';
 import { type PersistenceFs, strerror } from './fsio.js';
 import { encodeCommand } from './records.js';
 
@@ -80,7 +82,9 @@ export class AofWriter {
   private asyncWriting = false;
   private error: string | null = null;
   /** Completed fsyncs and writes, for INFO and tests. */
-  readonly counters = { fsyncs: 0, writes: 0, delayedFsyncs: 0 };
+  readonly counters = { fsyncs: 0, writes: 0, delayedFsyncs: 0, writeErrors: 0 };
+  /** Duration of every completed AOF fsync (seconds), for /metrics. */
+  readonly fsyncLatency = new BucketCounts(FSYNC_LATENCY_BOUNDS_S);
 
   constructor(
     private readonly io: PersistenceFs,
@@ -292,12 +296,14 @@ export class AofWriter {
   private async syncSegment(seg: Segment): Promise<void> {
     if (!seg.unsynced) return;
     seg.unsynced = false;
+    const t0 = performance.now();
     try {
       await this.io.fsync(seg.file.fd);
     } catch (e) {
       seg.unsynced = true;
       throw e;
     }
+    this.fsyncLatency.observe((performance.now() - t0) / 1000);
     this.counters.fsyncs++;
   }
 
@@ -328,6 +334,7 @@ export class AofWriter {
 
   private fail(e: unknown): void {
     const reason = strerror(e);
+    this.counters.writeErrors++;
     const first = this.error === null;
     this.error = reason;
     if (first) {

@@ -5,7 +5,7 @@ import { CommandError } from '../commands/errors.js';
 import type { Executor } from '../executor/executor.js';
 import { Client } from '../server/client.js';
 import type { Store } from '../store/store.js';
-import type { ServerStats } from '../commands/context.js';
+import type { CommandStat, ServerStats } from '../commands/context.js';
 import { RecordScanner, type RecordProblem, scanFile } from './records.js';
 import { readSnapshot, SnapshotError } from './snapshot-file.js';
 
@@ -40,7 +40,7 @@ export class Replayer {
   readonly stats: ReplayStats = { commands: 0, errors: 0 };
   private readonly saved: {
     maxmemory: number;
-    commandStats: [string, { calls: number; usec: number; rejectedCalls: number; failedCalls: number }][];
+    commandStats: [string, CommandStat][];
     server: ServerStats;
   };
 
@@ -54,9 +54,11 @@ export class Replayer {
     this.client = new Client(0, 'loader', '', -1, now, true, () => undefined);
     this.saved = {
       maxmemory: store.memoryPolicy.maxmemory,
-      commandStats: [...executor.commandStats].map(([k, v]) => [k, { ...v }]),
+      // The entries themselves, taken out of the map: replay counts into fresh ones, finish() puts these back.
+      commandStats: [...executor.commandStats],
       server: { ...serverStats },
     };
+    executor.commandStats.clear();
     store.setMemoryPolicy({ maxmemory: 0 });
   }
 

@@ -9,6 +9,7 @@ import type { ConfigRuntime } from '../config/runtime.js';
 import type { ConfigValue } from '../config/schema.js';
 import type { Executor } from '../executor/executor.js';
 import type { Store } from '../store/store.js';
+import type { PersistenceFigures } from '../observability/metrics.js';
 import { type AofFile, AofWriter, type FsyncPolicy } from './aof.js';
 import { IncrementalWriter, nodeFs, type PersistenceFs, strerror, TEMP_PREFIX, tempName, writeAllSync, writeFileAtomic, writeFileAtomicSync } from './fsio.js';
 import { LoadError, loadAofFile, loadSnapshot, Replayer } from './loader.js';
@@ -94,6 +95,9 @@ export class PersistenceManager implements PersistenceApi {
   private lastBgsaveOk = true;
   private lastBgsaveTry = 0;
   private lastBgsaveSecs = -1;
+  /** The same durations unrounded (ms), for /metrics; -1 = none yet. */
+  private lastBgsaveMs = -1;
+  private lastRewriteMs = -1;
   private rdbSaves = 0;
   private lastRewriteOk = true;
   private lastRewriteFail = 0;
@@ -465,7 +469,8 @@ export class PersistenceManager implements PersistenceApi {
         this.log.error({ file: this.snapshotPath, err: strerror(e) }, 'Background saving error');
       }
     } finally {
-      this.lastBgsaveSecs = Math.round((this.deps.now() - job.startedAt) / 1000);
+      this.lastBgsaveMs = this.deps.now() - job.startedAt;
+      this.lastBgsaveSecs = Math.round(this.lastBgsaveMs / 1000);
     }
   }
 
@@ -600,7 +605,8 @@ export class PersistenceManager implements PersistenceApi {
         this.log.error({ err: strerror(e) }, 'Background AOF rewrite terminated with error');
       }
     } finally {
-      this.lastRewriteSecs = Math.round((this.deps.now() - job.startedAt) / 1000);
+      this.lastRewriteMs = this.deps.now() - job.startedAt;
+      this.lastRewriteSecs = Math.round(this.lastRewriteMs / 1000);
     }
   }
 
@@ -650,7 +656,30 @@ export class PersistenceManager implements PersistenceApi {
     }
   }
 
-  // ------------------------------------------------------------------ INFO
+  // ------------------------------------------------------------------ INFO and /metrics
+
+  /** INFO persistence's figures as numbers, for /metrics (the same sources INFO reads). */
+  figures(): PersistenceFigures {
+    const job = this.job;
+    return {
+      aofEnabled: this.appendonly,
+      aofCurrentSize: this.appendonly ? this.aofCurrentSize() : 0,
+      aofBaseSize: this.appendonly ? this.baseSize : 0,
+      aofLastWriteOk: this.aof.writeError === null,
+      aofWriteErrors: this.aof.counters.writeErrors,
+      aofRewriteInProgress: job?.kind === 'aof',
+      aofLastRewriteOk: this.lastRewriteOk,
+      aofLastRewriteSeconds: this.lastRewriteMs < 0 ? -1 : this.lastRewriteMs / 1000,
+      aofRewrites: this.rewrites,
+      fsyncLatency: this.aof.fsyncLatency,
+      rdbBgsaveInProgress: job?.kind === 'rdb',
+      rdbLastBgsaveOk: this.lastBgsaveOk,
+      rdbLastBgsaveSeconds: this.lastBgsaveMs < 0 ? -1 : this.lastBgsaveMs / 1000,
+      rdbLastSaveTime: this.lastsave(),
+      rdbSaves: this.rdbSaves,
+      rdbChangesSinceLastSave: this.deps.stats.dirty,
+    };
+  }
 
   info(now: number): [string, string | number][] {
     const job = this.job;
