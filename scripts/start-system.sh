@@ -54,7 +54,8 @@ fi
 command -v npm >/dev/null 2>&1 || die "npm is missing (it ships with Node.js ${REQUIRED_NODE_MAJOR}+); reinstall Node.js."
 say "Node.js ${node_version}: ok"
 
-# 2. The monitoring stack needs Docker: check before starting anything --------------------------------
+# 2. The monitoring stack needs a Docker engine and Compose: check before starting anything ---------------
+compose=()
 if ((monitor)); then
   if ! command -v docker >/dev/null 2>&1; then
     die "--monitor/--all needs a Docker engine, and the 'docker' command is not installed.
@@ -62,8 +63,20 @@ if ((monitor)); then
   fi
   if ! docker_err=$(docker info 2>&1 >/dev/null); then
     die "--monitor/--all needs a running Docker engine, and none is reachable ('docker info' failed: ${docker_err%%$'\n'*}).
-  Start the Docker daemon (or fix DOCKER_HOST / permissions), or run without --monitor to start only the nodes."
+  Only the docker client is installed here, or the daemon is stopped. Start the Docker daemon (or fix
+  DOCKER_HOST / permissions), or run without --monitor to start only the nodes. Nothing was started."
   fi
+  if docker compose version >/dev/null 2>&1; then
+    compose=(docker compose)
+  elif command -v docker-compose >/dev/null 2>&1; then
+    compose=(docker-compose)
+  else
+    die "--monitor/--all needs Docker Compose ('docker compose' plugin or docker-compose); neither is installed."
+  fi
+  # Prometheus runs in a container and scrapes the nodes through the Docker host gateway, which a
+  # loopback-only listener does not answer: the HTTP API listens on every interface for this run
+  # (set RINGCACHE_HTTP_BIND yourself, and http.auth_token on shared machines, to choose otherwise).
+  export RINGCACHE_HTTP_BIND=${RINGCACHE_HTTP_BIND:-0.0.0.0}
 fi
 
 # 3. Dependencies: npm ci when node_modules is missing or older than package-lock.json -----------------
@@ -93,9 +106,24 @@ fi
 ./scripts/build-and-run.sh start "${CONFIGS[@]}" || die "could not start every node (see above); ./scripts/build-and-run.sh status shows what runs"
 
 if ((monitor)); then
+  # Grafana's admin password comes from the environment; generated once and kept in run/ otherwise.
+  mkdir -p run
+  if [[ -z ${GRAFANA_ADMIN_PASSWORD:-} ]]; then
+    if [[ ! -s run/grafana-admin-password ]]; then
+      (umask 077 && od -An -N16 -tx1 /dev/urandom | tr -d ' \n' >run/grafana-admin-password)
+    fi
+    GRAFANA_ADMIN_PASSWORD=$(<run/grafana-admin-password)
+    password_note="the generated one in run/grafana-admin-password"
+  else
+    password_note="\$GRAFANA_ADMIN_PASSWORD"
+  fi
+  export GRAFANA_ADMIN_PASSWORD
   say ""
-  say "Docker is available, but the monitoring stack (docker-compose.logging.yml: Elasticsearch, Filebeat,"
-  say "Prometheus, Grafana) is not part of this version yet; nothing was started for it. Only the nodes run."
+  say "Starting the monitoring stack (${compose[*]} -f docker-compose.logging.yml up -d)..."
+  "${compose[@]}" -f docker-compose.logging.yml up -d || die "the monitoring stack did not start (see above); the nodes keep running"
+  say "Monitoring: Grafana http://127.0.0.1:3000 (admin / ${password_note}), Prometheus http://127.0.0.1:9090,"
+  say "            Elasticsearch http://127.0.0.1:9200. Elasticsearch takes a minute or two to become healthy;"
+  say "            './scripts/generate-load.sh' makes the dashboards move. Stop: ${compose[*]} -f docker-compose.logging.yml down"
 fi
 
 cat <<'EOF'
