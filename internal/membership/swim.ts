@@ -398,6 +398,22 @@ export class Membership implements MembershipView {
     let acked = false;
     let nacks = 0;
     let expectedNacks = 0;
+    let concluded = false;
+    const conclude = (): void => {
+      if (concluded || !this.running) return;
+      concluded = true;
+      endTimer.cancel();
+      this.timers.delete(endTimer);
+      this.ackHandlers.delete(seq);
+      this.applyHealth(probeHealthDelta(acked, expectedNacks, nacks));
+      if (acked) {
+        this.c.probesAcked++;
+        return;
+      }
+      this.c.probesFailed++;
+      this.log.debug({ peer: target.id, nacks, expectedNacks }, 'probe failed');
+      this.onSuspect({ type: 'suspect', incarnation, id: target.id, from: this.selfId });
+    };
     this.ackHandlers.set(seq, {
       onAck: () => {
         if (acked) return;
@@ -408,7 +424,12 @@ export class Membership implements MembershipView {
         this.c.rttMax = Math.max(this.c.rttMax, rtt);
         this.c.rttLast = rtt;
       },
-      onNack: () => void nacks++,
+      onNack: () => {
+        nacks++;
+        // Every helper reached us and none reached the target: that is all the evidence the rest
+        // of the period could bring (bar a very late ack), so suspect now rather than idle.
+        if (!acked && expectedNacks > 0 && nacks >= expectedNacks) conclude();
+      },
     });
     this.c.probesSent++;
     const parts = [encodeMessage({ type: 'ping', seq, target: target.id, source: this.selfId })];
@@ -430,17 +451,7 @@ export class Membership implements MembershipView {
       const req = encodeMessage({ type: 'pingReq', seq, target: target.id, targetAddr: target.addr, nack: true, timeoutMs: helperTimeout });
       for (const h of helpers) this.sendCompound(h.addr, [req]);
     });
-    this.after(period, () => {
-      this.ackHandlers.delete(seq);
-      this.applyHealth(probeHealthDelta(acked, expectedNacks, nacks));
-      if (acked) {
-        this.c.probesAcked++;
-        return;
-      }
-      this.c.probesFailed++;
-      this.log.debug({ peer: target.id, nacks, expectedNacks }, 'probe failed');
-      this.onSuspect({ type: 'suspect', incarnation, id: target.id, from: this.selfId });
-    });
+    const endTimer = this.after(period, conclude);
   }
 
   private nextSeq(): number {
