@@ -289,7 +289,27 @@ export class NodeMetrics {
     // Every series says which node it came from, so a Prometheus scraping all nodes of a cluster
     // (or a test process holding several nodes) can tell them apart without relabelling.
     this.registry.setDefaultLabels({ node: sources.nodeId });
-    if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
+    if (opts.defaultMetrics !== false) {
+      collectDefaultMetrics({ register: this.registry });
+      // prom-client's nodejs_active_{handles,requests,resources}_total are gauges with a counter's
+      // suffix, which `promtool check metrics` rejects; the same figure, by resource type, under a
+      // gauge's name instead.
+      for (const n of ['nodejs_active_handles', 'nodejs_active_handles_total', 'nodejs_active_requests', 'nodejs_active_requests_total', 'nodejs_active_resources', 'nodejs_active_resources_total']) {
+        this.registry.removeSingleMetric(n);
+      }
+      new Gauge({
+        name: 'nodejs_active_resources',
+        help: 'Resources keeping the event loop alive (sockets, timers, file handles), by type (process.getActiveResourcesInfo()).',
+        labelNames: ['type'],
+        registers,
+        collect() {
+          this.reset();
+          const by = new Map<string, number>();
+          for (const t of process.getActiveResourcesInfo()) by.set(t, (by.get(t) ?? 0) + 1);
+          for (const [type, n] of by) this.set({ type }, n);
+        },
+      });
+    }
 
     this.httpDuration = new RequestDurationHistogram(
       'ringcache_http_request_duration_seconds',
