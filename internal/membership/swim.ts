@@ -499,6 +499,13 @@ export class Membership implements MembershipView {
           if (remote === this.selfId) continue; // the seed was ourselves under another name
           joined = true;
           this.log.info({ seed, peer: remote }, 'joined cluster');
+          // Members that joined through the same seed at the same moment may miss each other's
+          // alive gossip (it is retransmitted only a few times in a small cluster); one early
+          // sync with someone else closes that gap long before the periodic push-pull.
+          this.after(this.t.gossipIntervalMs * 5, () => {
+            const peer = pick(this.others().filter((m) => m.state === 'alive'), 1, this.random)[0];
+            if (peer) void this.pushPull(peer.addr, false).catch(() => undefined);
+          });
           break;
         } catch (e) {
           this.log.debug({ err: e, seed }, 'join attempt failed');
