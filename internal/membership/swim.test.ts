@@ -1,0 +1,189 @@
+// Behaviour tests of Membership on the in-memory network: refutation, restart with the same id, hostile packets, seeds, views.
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { encodeBody, encodeMessage } from './codec.js';
+import { Envelope } from './envelope.js';
+import { MembershipError } from './errors.js';
+import { MAX_PACKET_BYTES } from './swim.js';
+import { Sim } from './testkit.js';
+import type { MemberChange } from './types.js';
+
+const key = randomBytes(32);
+
+async function cluster(n: number, opts: Partial<ConstructorParameters<typeof Sim>[0]> = {}): Promise<Sim> {
+  const sim = new Sim({ profile: 'fast', seed: 21, ...opts });
+  await sim.addMany(n);
+  expect(await sim.sched.until(() => sim.converged(), 10_000)).not.toBeNull();
+  return sim;
+}
+
+describe('Membership (in-memory)', () => {
+  it('reports self, ring members and metadata; listeners see joins in order', async () => {
+    const sim = new Sim({ profile: 'fast', seed: 1 });
+    const n1 = await sim.add('n1');
+    const changes: MemberChange[] = [];
+    const off = n1.onChange((c) => changes.push(c));
+    await sim.add('n2');
+    await sim.add('n3');
+    expect(await sim.sched.until(() => sim.converged(), 5000)).not.toBeNull();
+    expect(changes.map((c) => [c.member.id, c.previous, c.member.state])).toEqual([
+      ['n2', null, 'alive'],
+      ['n3', null, 'alive'],
+    ]);
+    off();
+    const n2info = n1.members().find((m) => m.id === 'n2');
+    expect(n2info).toMatchObject({ gossipAddr: '127.0.0.1:7002', meta: { host: '127.0.0.1', respPort: 8002, httpPort: 0 }, state: 'alive', incarnation: 0 });
+    expect(n1.ringMembers().map((m) => m.id).sort()).toEqual(['n1', 'n2', 'n3']);
+    expect(n1.gossipAddr).toBe('127.0.0.1:7001');
+    await sim.stopAll();
+  });
+
+  it('a dead member stays visible until reaped, and is not a ring member', async () => {
+    const sim = await cluster(4);
+    await sim.kill('n4');
+    const n1 = sim.node('n1');
+    expect(await sim.sched.until(() => sim.stateAt(n1, 'n4') === 'dead', 5000)).not.toBeNull();
+    expect(n1.ringMembers().map((m) => m.id)).not.toContain('n4');
+    await sim.sched.advance(n1.timing.reapAfterMs + 1000);
+    expect(sim.stateAt(n1, 'n4')).toBeUndefined();
+    await sim.stopAll();
+  });
+
+  it('a suspected live member refutes with a higher incarnation', async () => {
+    const sim = await cluster(4);
+    // Cut n3 off long enough to be suspected but not declared dead.
+    sim.net.partition(['n3'], ['n1', 'n2', 'n4']);
+    expect(await sim.sched.until(() => sim.running('n3').some((m) => sim.stateAt(m, 'n3') === 'suspect'), 5000)).not.toBeNull();
+    sim.net.heal();
+    expect(await sim.sched.until(() => sim.converged(), 5000)).not.toBeNull();
+    expect(sim.node('n3').stats().incarnation).toBeGreaterThan(0);
+    expect(sim.node('n3').stats().refutes).toBeGreaterThan(0);
+    expect(sim.node('n1').members().find((m) => m.id === 'n3')?.incarnation).toBe(sim.node('n3').stats().incarnation);
+    await sim.stopAll();
+  });
+
+  it('a killed member restarted with the same id rejoins alive with a higher incarnation', async () => {
+    const sim = await cluster(4);
+    await sim.kill('n3');
+    expect(await sim.sched.until(() => sim.running().every((m) => sim.stateAt(m, 'n3') === 'dead'), 5000)).not.toBeNull();
+    const deadInc = sim.node('n1').members().find((m) => m.id === 'n3')?.incarnation ?? -1;
+    const seen: [string | null, string][] = [];
+    sim.node('n1').onChange((c) => void (c.member.id === 'n3' && seen.push([c.previous, c.member.state])));
+    const again = await sim.add('n3');
+    expect(await sim.sched.until(() => sim.converged(), 5000)).not.toBeNull();
+    expect(again.stats().incarnation).toBeGreaterThan(deadInc);
+    expect(seen[0]).toEqual(['dead', 'alive']);
+    await sim.stopAll();
+  });
+
+  it('heals a partition: both sides declare the other dead, then merge back', async () => {
+    const sim = await cluster(6);
+    const a = ['n1', 'n2', 'n3'];
+    const b = ['n4', 'n5', 'n6'];
+    sim.net.partition(a, b);
+    expect(await sim.sched.until(() => sim.stateAt(sim.node('n1'), 'n5') === 'dead' && sim.stateAt(sim.node('n5'), 'n1') === 'dead', 10_000)).not.toBeNull();
+    sim.net.heal();
+    expect(await sim.sched.until(() => sim.converged(), 20_000)).not.toBeNull();
+    await sim.stopAll();
+  });
+
+  it('a member whose seeds are down is a cluster of one and joins when a seed comes up', async () => {
+    const sim = new Sim({ profile: 'fast', seed: 5 });
+    const n2 = await sim.add('n2'); // seed n1 does not exist yet
+    await sim.sched.advance(3000);
+    expect(n2.ringMembers().map((m) => m.id)).toEqual(['n2']);
+    await sim.add('n1', { seeds: [] });
+    expect(await sim.sched.until(() => sim.converged(), 5000)).not.toBeNull();
+    await sim.stopAll();
+  });
+
+  it('ignores itself in its seeds', async () => {
+    const sim = new Sim({ profile: 'fast', seed: 6 });
+    const n1 = await sim.add('n1', { seeds: [Sim.addrOf('n1')] });
+    await sim.sched.advance(1000);
+    expect(n1.members().map((m) => m.id)).toEqual(['n1']);
+    await sim.stopAll();
+  });
+
+  it('every packet stays under the MTU even with many pending broadcasts', async () => {
+    const sim = new Sim({ profile: 'fast', seed: 7, keyring: [key] });
+    const sizes: number[] = [];
+    const orig = sim.net.sendPacket.bind(sim.net);
+    sim.net.sendPacket = (h, f, t, d) => {
+      sizes.push(d.length);
+      orig(h, f, t, d);
+    };
+    for (let i = 1; i <= 40; i++) await sim.add(`n${i}`);
+    expect(await sim.sched.until(() => sim.converged(), 10_000)).not.toBeNull();
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(MAX_PACKET_BYTES);
+    expect(Math.max(...sizes)).toBeGreaterThan(1000); // compounds really were filled
+    await sim.stopAll();
+  });
+
+  it('rejects bad options with typed errors', async () => {
+    const sim = new Sim({ profile: 'fast' });
+    await expect(sim.add('n1', { seeds: ['nohost'] })).rejects.toThrow(MembershipError);
+    await expect(sim.add('n1', { selfId: 'x'.repeat(300) })).rejects.toThrow(MembershipError);
+    await expect(sim.add('n1', { keyring: [Buffer.alloc(16)] })).rejects.toThrow(MembershipError);
+  });
+});
+
+describe('hostile packets change nothing', () => {
+  it('forged, tampered, replayed and foreign-cluster packets are dropped and counted', async () => {
+    const sim = await cluster(3, { keyring: [key] });
+    const n1 = sim.node('n1');
+    const before = JSON.stringify(n1.members());
+    const lie = (k: Buffer, cluster = 'sim'): Buffer =>
+      new Envelope({ clusterName: cluster, keyring: [k], replayWindowMs: 30_000, clock: sim.sched }).seal(
+        encodeBody([encodeMessage({ type: 'dead', incarnation: 99, id: 'n2', from: 'evil' }), encodeMessage({ type: 'alive', incarnation: 0, id: 'evil', addr: '6.6.6.6:1', meta: { host: 'x', respPort: 1, httpPort: 0 } })]),
+      );
+    // Forged with an unknown key, foreign cluster with the right key, plaintext, garbage.
+    sim.net.inject(n1.gossipAddr, lie(randomBytes(32)), '6.6.6.6:1');
+    sim.net.inject(n1.gossipAddr, lie(key, 'other'), '6.6.6.6:1');
+    sim.net.inject(n1.gossipAddr, new Envelope({ clusterName: 'sim', keyring: [], replayWindowMs: 1, clock: sim.sched }).seal(encodeBody([])), '6.6.6.6:1');
+    sim.net.inject(n1.gossipAddr, randomBytes(200), '6.6.6.6:1');
+    // Tampered and replayed copies of a real packet between members.
+    let captured: Buffer | null = null;
+    const orig = sim.net.sendPacket.bind(sim.net);
+    sim.net.sendPacket = (h, f, t, d) => {
+      if (!captured && t === n1.gossipAddr) captured = Buffer.from(d);
+      orig(h, f, t, d);
+    };
+    expect(await sim.sched.until(() => captured !== null, 2000)).not.toBeNull();
+    sim.net.sendPacket = orig;
+    const real = captured as unknown as Buffer;
+    const tampered = Buffer.from(real);
+    tampered[tampered.length - 20] = (tampered[tampered.length - 20] ?? 0) ^ 0xff;
+    sim.net.inject(n1.gossipAddr, tampered, '6.6.6.6:1');
+    await sim.sched.advance(50); // the original is delivered
+    sim.net.inject(n1.gossipAddr, real, '6.6.6.6:1');
+    await sim.sched.advance(500);
+    const d = n1.stats().dropped;
+    expect(d.decrypt).toBeGreaterThanOrEqual(3); // unknown key, plaintext, tampered
+    expect(d.cluster).toBeGreaterThanOrEqual(1);
+    expect(d.malformed).toBeGreaterThanOrEqual(1);
+    expect(d.replay).toBeGreaterThanOrEqual(1);
+    expect(n1.members().map((m) => m.id).sort()).toEqual(['n1', 'n2', 'n3']);
+    expect(n1.members().every((m) => m.state === 'alive')).toBe(true);
+    expect(JSON.parse(before).length).toBe(3);
+    await sim.stopAll();
+  });
+
+  it('members with different keys never join each other; a shared old key lets rotation proceed', async () => {
+    const k2 = randomBytes(32);
+    const sim = new Sim({ profile: 'fast', seed: 8 });
+    await sim.add('n1', { keyring: [key] });
+    const stranger = await sim.add('n2', { keyring: [k2] });
+    await sim.sched.advance(3000);
+    expect(stranger.members().map((m) => m.id)).toEqual(['n2']);
+    // Rotating in k2: a node encrypting with k2 but still holding the old key joins n1 once n1 also holds k2.
+    await stranger.stop();
+    sim.nodes.delete('n2');
+    await sim.node('n1').stop();
+    sim.nodes.delete('n1');
+    await sim.add('n1', { keyring: [key, k2] });
+    await sim.add('n2', { keyring: [k2, key] });
+    expect(await sim.sched.until(() => sim.converged(), 5000)).not.toBeNull();
+    await sim.stopAll();
+  });
+});
