@@ -41,3 +41,11 @@ export function clusterSourceFromView(view: MembershipView, extras: ClusterSourc
   };
   return { source, close };
 }
+
+/** Membership's message counters (swim.ts MembershipStats: messagesSent / messagesReceived by type) as GossipCounts. */
+export function gossipCounts(stats: { readonly messagesSent: Readonly<Record<string, number>>; readonly messagesReceived: Readonly<Record<string, number>> }): GossipCount[] {
+  const out: GossipCount[] = [];
+  for (const [type, count] of Object.entries(stats.messagesSent)) out.push({ type, direction: 'out', count });
+  for (const [type, count] of Object.entries(stats.messagesReceived)) out.push({ type, direction: 'in', count });
+  return out;
+}

@@ -2,7 +2,7 @@
 import { Histogram, Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { BucketCounts, COMMAND_LATENCY_BOUNDS_US, FSYNC_LATENCY_BOUNDS_S } from './buckets.js';
-import { clusterSourceFromView } from './cluster-source.js';
+import { clusterSourceFromView, gossipCounts } from './cluster-source.js';
 import { NodeMetrics, RequestDurationHistogram, ScrapedHistogram, type MetricSources, type PersistenceFigures } from './metrics.js';
 import type { MemberChange, MemberInfo, MembershipView } from '../membership/types.js';
 
@@ -301,5 +301,15 @@ describe('NodeMetrics: server, commands, persistence and cluster figures', () =>
     ]);
     close();
     expect(listener).toBeNull();
+  });
+});
+
+describe('gossipCounts', () => {
+  it('turns membership stats (sent / received by type) into counters by type and direction', () => {
+    expect(gossipCounts({ messagesSent: { ping: 3, ack: 1 }, messagesReceived: { ack: 2 } })).toEqual([
+      { type: 'ping', direction: 'out', count: 3 },
+      { type: 'ack', direction: 'out', count: 1 },
+      { type: 'ack', direction: 'in', count: 2 },
+    ]);
   });
 });
