@@ -8,6 +8,7 @@ import type { Reply } from '../resp/reply.js';
 import type { NotifyClass } from '../executor/notify.js';
 import type { PubSub } from '../server/pubsub.js';
 import type { PersistenceApi, ShutdownOptions } from '../persistence/manager.js';
+import type { ClusterApi } from './cluster.js';
 import type { BucketCounts } from '../observability/buckets.js';
 
 export interface SlowlogEntry {
@@ -67,6 +68,8 @@ export interface ServerApi {
   shutdown(opts?: ShutdownOptions): Promise<void>;
   /** Snapshots and AOF (SAVE, BGSAVE, LASTSAVE, BGREWRITEAOF, INFO persistence); absent in unit-test servers. */
   readonly persistence?: PersistenceApi;
+  /** Membership and slot ownership for the CLUSTER commands; absent in unit-test servers (a cluster of one). */
+  readonly cluster?: ClusterApi;
   /** Blocks the event loop, as Redis's DEBUG SLEEP blocks the server. */
   blockFor(ms: number): void;
 }

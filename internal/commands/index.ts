@@ -1,5 +1,6 @@
 // Every command family, in one list: the registry is built from this and nothing else.
 import type { CommandSpec } from './spec.js';
+import { clusterCommands } from './cluster.js';
 import { connectionCommands } from './connection.js';
 import { hashCommands } from './hashes.js';
 import { keyspaceCommands } from './keyspace.js';
@@ -28,4 +29,5 @@ export const COMMAND_FAMILIES: readonly (readonly CommandSpec[])[] = [
   transactionCommands,
   pubsubCommands,
   persistenceCommands,
+  clusterCommands,
 ];

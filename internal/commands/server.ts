@@ -7,6 +7,7 @@ import { parseSyntax, type ArgDoc } from './docs.js';
 import { command, hasFlag, keyIndexes, arityOk, type CommandSpec } from './spec.js';
 import { array, bulk, bulks, int, map, OK, record, set, simple, verbatim, type Reply } from '../resp/reply.js';
 import { REDIS_COMPAT_VERSION } from '../version.js';
+import { infoClusterFields } from './cluster.js';
 
 // ---------------------------------------------------------------- INFO
 
@@ -132,7 +133,7 @@ function sectionFields(ctx: CommandContext, name: string): Fields | null {
     case 'modules':
     case 'errorstats':
     case 'cluster':
-      return name === 'cluster' ? [['cluster_enabled', 0]] : [];
+      return name === 'cluster' ? infoClusterFields() : [];
     case 'keyspace': {
       const out: Fields = [];
       for (let i = 0; i < ctx.store.databases; i++) {

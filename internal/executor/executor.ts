@@ -28,6 +28,17 @@ export interface Journal {
 /** Called before a write-flagged command runs (a snapshot in progress copies the keys it may touch). */
 export type BeforeWriteHook = (db: number, spec: CommandSpec, argv: readonly string[]) => void;
 
+/**
+ * Decides where a command runs (routing/router.ts): null = here, else the reply to answer with.
+ * Throws a CommandError (MOVED, CROSSSLOT) to refuse it.
+ */
+export interface CommandRouter {
+  route(client: Client, spec: CommandSpec, argv: string[]): Reply | Promise<Reply> | null;
+  /** Whether a routed promise may be pipelined (the connection runs later commands meanwhile). */
+  mayPipeline(p: Promise<Reply>): boolean;
+  clientClosed(client: Client): void;
+}
+
 /** Commands that act on the transaction itself and are never queued. */
 const TX_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
 
@@ -156,6 +167,27 @@ export class Executor {
    * reason (persistence failing); reads keep working. Null (no check at all) while healthy.
    */
   denyWrites: (() => string | null) | null = null;
+  /** Cluster routing; null for a node that is not part of a cluster (every key is local). */
+  router: CommandRouter | null = null;
+  /** Set while running a command the router already routed here (the local part of a split). */
+  private routeBypass = false;
+
+  /** Runs argv here without routing it again (the router's local share of a split command). */
+  executeHere(client: Client, argv: string[]): Reply | Promise<Reply> {
+    const prev = this.routeBypass;
+    this.routeBypass = true;
+    try {
+      return this.execute(client, argv);
+    } finally {
+      this.routeBypass = prev;
+    }
+  }
+
+  /** See CommandRouter.mayPipeline: false for every promise but a forwarded, non-blocking command's. */
+  mayPipeline(p: Promise<Reply>): boolean {
+    return this.router !== null && this.router.mayPipeline(p);
+  }
+
   /** Pre-write hook, set only while a snapshot or AOF rewrite walks the dataset. */
   beforeWrite: BeforeWriteHook | null = null;
 
@@ -203,6 +235,7 @@ export class Executor {
     this.unwatch(client);
     this.deps.pubsub.dropClient(client);
     client.multi = null;
+    this.router?.clientClosed(client);
   }
 
   // ------------------------------------------------------------------ transactions
@@ -395,6 +428,18 @@ export class Executor {
         spec,
         true,
       );
+    }
+    const router = this.router;
+    if (router !== null && this.execDepth === 0 && !this.routeBypass) {
+      let routed: Reply | Promise<Reply> | null;
+      try {
+        routed = router.route(client, spec, argv);
+      } catch (e) {
+        // A queued command refused by the cluster (MOVED, CROSSSLOT) dooms the transaction, as in Redis.
+        if (client.multi !== null) client.multi.failed = true;
+        return this.fail(e, spec, true);
+      }
+      if (routed !== null) return routed;
     }
     if (client.multi !== null && this.execDepth === 0 && !TX_CONTROL.has(spec.name)) {
       if (hasFlag(spec, 'no_multi')) {

@@ -26,6 +26,11 @@ import { REDIS_COMPAT_VERSION, RINGCACHE_VERSION } from '../version.js';
 import { errorReply } from '../resp/reply.js';
 import { PersistenceManager, type ShutdownOptions } from '../persistence/manager.js';
 import type { PersistenceFs } from '../persistence/fsio.js';
+import type { ClusterView } from '../http/dispatch.js';
+import type { MemberMeta } from '../membership/types.js';
+import { announceHost, ClusterParts, soloMembership } from '../routing/cluster.js';
+import type { MembershipService } from '../routing/state.js';
+import { createHash } from 'node:crypto';
 
 export interface NodeDeps {
   clock?: Clock;
@@ -35,6 +40,30 @@ export interface NodeDeps {
   onShutdown?: () => void;
   /** File-system seam for the AOF and snapshots (tests inject failures); the real fs otherwise. */
   persistenceIo?: PersistenceFs;
+  /**
+   * Builds the node's membership (SWIM) once its addresses are known. Default: the SWIM library
+   * (membership/swim.ts); tests inject in-process views.
+   */
+  membership?: (opts: MembershipFactoryOptions) => MembershipService;
+}
+
+/** What the node hands its membership library (membership/swim.ts MembershipOptions, minus the seams). */
+export interface MembershipFactoryOptions {
+  selfId: string;
+  meta: MemberMeta;
+  bind: string;
+  port: number;
+  seeds: readonly string[];
+  clusterName: string;
+  /** 32-byte AES-256-GCM keys; [0] encrypts. */
+  keyring: readonly Buffer[];
+  profile: 'lan' | 'fast';
+  log: Logger;
+}
+
+/** A cluster.secret keyring: each comma-separated secret stretched to a 32-byte key (SHA-256), first one encrypts. */
+export function keyringFromSecrets(secrets: readonly string[]): Buffer[] {
+  return secrets.map((s) => createHash('sha256').update(s, 'utf8').digest());
 }
 
 export interface NodeAddresses {
@@ -48,6 +77,8 @@ export interface RingcacheNode {
   readonly log: Logger;
   /** The node's metrics (its own Registry); routing records forwards and the cluster source attaches here. */
   readonly metrics: NodeMetrics;
+  /** Membership, ring and routing; null until start() wired them. */
+  readonly cluster: ClusterParts | null;
   start(): Promise<NodeAddresses>;
   stop(): Promise<void>;
 }
@@ -83,6 +114,12 @@ export function createNode(config: Config, deps: NodeDeps = {}): RingcacheNode {
   let http: FastifyInstance | null = null;
   /** Started and not stopping: GET /ready and the HTTP cache routes answer only then. */
   let serving = false;
+  /** Membership + ring + routing, built in start() once this node's addresses are known. */
+  let cluster: ClusterParts | null = null;
+  let membership: MembershipService | null = null;
+  let httpPort = 0;
+  const selfHost = announceHost(config.cluster.announceHost, config.bind);
+  const selfMeta = (): MemberMeta => ({ host: selfHost, respPort, httpPort });
 
   // eslint-disable-next-line prefer-const -- assigned after the executor that needs it exists
   let server: ServerApi;
@@ -187,6 +224,14 @@ export function createNode(config: Config, deps: NodeDeps = {}): RingcacheNode {
       log.info({ component: 'node' }, 'shutting down');
       serving = false;
       if (cron) clearInterval(cron);
+      // Leave first, while still answering: peers move this node's slots away before it stops.
+      if (membership !== null) {
+        try {
+          await membership.leave();
+        } catch (e) {
+          log.warn({ component: 'node', err: e }, 'leaving the cluster failed; peers will detect the node as dead');
+        }
+      }
       // Synchronous, before connections close: no write can slip in after the final snapshot.
       let saveError: unknown = null;
       if (!finalSaved && started) {
@@ -198,6 +243,8 @@ export function createNode(config: Config, deps: NodeDeps = {}): RingcacheNode {
       }
       await resp.close();
       if (http) await http.close();
+      cluster?.close();
+      if (membership !== null) await membership.stop();
       if (started) await persistence.close();
       if (saveError !== null) throw saveError;
       log.info({ component: 'node' }, 'stopped');
@@ -256,7 +303,63 @@ export function createNode(config: Config, deps: NodeDeps = {}): RingcacheNode {
     blockFor: (ms: number) => {
       Atomics.wait(sleeper, 0, 0, ms);
     },
+    get cluster() {
+      return cluster?.api;
+    },
   };
+
+  // The HTTP app is built before membership starts (its port goes into this node's metadata), so
+  // its ClusterView reads through to the cluster parts once they exist.
+  const lazyView: ClusterView = {
+    selfId: config.nodeId,
+    members: () => (cluster as ClusterParts).view.members(),
+    ranges: () => (cluster as ClusterParts).view.ranges(),
+    epoch: () => cluster?.view.epoch() ?? 0,
+    ownerOf: (slot) => (cluster as ClusterParts).view.ownerOf(slot),
+    ready: () => cluster !== null && cluster.view.ready(),
+    forward: (owner, commands) => (cluster as ClusterParts).view.forward(owner, commands),
+  };
+
+  /** Starts membership (join through the seeds) and routing; the node serves its slots once this returns. */
+  async function startCluster(): Promise<void> {
+    const meta = selfMeta();
+    const cc = config.cluster;
+    const opts: MembershipFactoryOptions = {
+      selfId: config.nodeId,
+      meta,
+      bind: config.bind,
+      port: cc.gossipPort,
+      seeds: cc.seeds,
+      clusterName: cc.name,
+      keyring: keyringFromSecrets(cc.secrets),
+      profile: cc.profile,
+      log: log.child({ component: 'membership' }),
+    };
+    if (deps.membership) {
+      membership = deps.membership(opts);
+    } else {
+      if (cc.seeds.length > 0) log.warn({ component: 'node', seeds: cc.seeds }, 'gossip membership is not part of this build: running as a cluster of one');
+      membership = soloMembership(config.nodeId, selfMeta);
+    }
+    cluster = new ClusterParts({
+      selfId: config.nodeId,
+      membership,
+      executor,
+      tokens: cc.tokens,
+      seeded: cc.seeds.length > 0,
+      mode: () => runtime.str('cluster.mode') as 'proxy' | 'redirect',
+      forwardTimeoutMs: () => runtime.num('cluster.forward_timeout_ms'),
+      password: () => runtime.str('requirepass'),
+      selfMeta,
+      gossipPort: () => gossipPort,
+      serving: () => serving,
+      log,
+    });
+    executor.router = cluster.router;
+    const { port } = await membership.start();
+    gossipPort = port;
+  }
+  let gossipPort = 0;
 
   /** Background work at `hz`: the active expiry cycle and idle-client timeouts. */
   function scheduleCron(): void {
@@ -279,6 +382,9 @@ export function createNode(config: Config, deps: NodeDeps = {}): RingcacheNode {
     store,
     log,
     metrics,
+    get cluster() {
+      return cluster;
+    },
     async start(): Promise<NodeAddresses> {
       // The data set is loaded before the port opens; a damaged file refuses the start.
       persistence.load();
@@ -302,11 +408,12 @@ export function createNode(config: Config, deps: NodeDeps = {}): RingcacheNode {
           ready: () => serving,
           metrics,
           addresses: () => ({
-            resp: `${config.bind}:${respPort}`,
-            http: httpAddr ? `${config.http.bind}:${httpAddr.port}` : `${config.http.bind}:${config.http.port}`,
+            resp: `${selfHost}:${respPort}`,
+            http: httpAddr ? `${selfHost}:${httpAddr.port}` : `${selfHost}:${config.http.port}`,
           }),
           settings: { ...config.http, authToken: () => runtime.str('http.auth_token') },
           log: log.child({ component: 'http' }),
+          cluster: lazyView,
         });
         try {
           await http.listen({ port: config.http.port, host: config.http.bind });
@@ -315,6 +422,14 @@ export function createNode(config: Config, deps: NodeDeps = {}): RingcacheNode {
           throw e;
         }
         httpAddr = http.server.address() as AddressInfo;
+        httpPort = httpAddr.port;
+      }
+      try {
+        await startCluster();
+      } catch (e) {
+        await resp.close();
+        if (http) await http.close();
+        throw e;
       }
       scheduleCron();
       serving = true;

@@ -21,6 +21,11 @@ export class Client {
   libName = '';
   libVer = '';
   noEvict = false;
+  /**
+   * A peer's forwarding link (CLUSTER PEER): what it sends was routed by the peer already, so it
+   * runs here and is never forwarded again.
+   */
+  peer = false;
   /** Close the connection once the pending replies are written (QUIT, CLIENT KILL of self). */
   closeAfterReply = false;
   lastCommand = 'NULL';

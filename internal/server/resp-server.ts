@@ -24,6 +24,16 @@ export interface RespServerDeps {
   limits: ProtocolLimits;
 }
 
+/** A reply owed to the client, in request order; `r` is null until the command answered. */
+interface Pending {
+  r: Reply | null;
+  /** The protocol when the command ran (a later HELLO does not change how its reply is written). */
+  readonly proto: 2 | 3;
+}
+
+/** Forwarded commands one connection may have in flight before reading pauses. */
+const MAX_PIPELINED = 1024;
+
 /** One accepted socket: its decoder, its client state, and the ordered execute/reply loop. */
 class Connection {
   readonly decoder: RequestDecoder;
@@ -38,6 +48,16 @@ class Connection {
   /** Reply buffers held back until the journal says the writes they acknowledge are durable. */
   private gated = 0;
   private gateChain: Promise<void> = Promise.resolve();
+  /**
+   * Replies still owed, in request order, once a forwarded command is in flight: later commands
+   * run meanwhile (their replies queue behind it), so a pipeline to another owner is not one
+   * round trip per command.
+   */
+  private readonly ordered: Pending[] = [];
+  /** Too many forwarded replies in flight: reading resumes once they drained. */
+  private waitOrdered = false;
+  /** QUIT arrived behind forwarded commands. */
+  private closeWhenDrained = false;
 
   constructor(
     private readonly socket: net.Socket,
@@ -51,7 +71,7 @@ class Connection {
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('drain', () => {
-      if (!this.closed && !this.busy) socket.resume();
+      if (!this.closed && !this.busy && !this.waitOrdered && !this.closeWhenDrained) socket.resume();
     });
     socket.on('error', () => this.close());
     socket.on('close', () => this.close());
@@ -74,7 +94,7 @@ class Connection {
       this.protocolError(e);
       return;
     }
-    if (!this.busy) this.process();
+    if (!this.busy && !this.waitOrdered && !this.closeWhenDrained) this.process();
   }
 
   /** Executes every complete frame in order; replies of one batch leave in one socket write. */
@@ -91,6 +111,7 @@ class Connection {
   }
 
   private processBatch(): void {
+    const executor = this.deps.executor;
     for (;;) {
       if (this.closed) return;
       let argv: string[] | null;
@@ -102,16 +123,44 @@ class Connection {
         return;
       }
       if (argv === null) break;
-      const out = this.deps.executor.execute(this.client, argv);
+      const out = executor.execute(this.client, argv);
       if (out instanceof Promise) {
+        if (executor.mayPipeline(out)) {
+          // A forwarded command: later commands run meanwhile, their replies wait their turn.
+          const slot: Pending = { r: null, proto: this.client.proto };
+          this.ordered.push(slot);
+          out.then(
+            (r) => {
+              slot.r = r;
+              this.drainOrdered();
+            },
+            () => undefined,
+          );
+          if (this.ordered.length >= MAX_PIPELINED) {
+            // Enough in flight for one client: read more only once the owners caught up.
+            this.waitOrdered = true;
+            this.flush();
+            this.socket.pause();
+            return;
+          }
+          continue;
+        }
+        // Anything else asynchronous (a blocking command) holds the connection until it answers.
         this.busy = true;
         this.flush();
         this.socket.pause();
+        const slot: Pending | null = this.ordered.length > 0 ? { r: null, proto: this.client.proto } : null;
+        if (slot !== null) this.ordered.push(slot);
         out.then(
           (r) => {
             this.busy = false;
             if (this.closed) return;
-            this.reply(r);
+            if (slot !== null) {
+              slot.r = r;
+              this.drainOrdered();
+            } else {
+              this.reply(r);
+            }
             this.socket.resume();
             this.process();
           },
@@ -119,8 +168,15 @@ class Connection {
         );
         return;
       }
-      this.reply(out);
+      if (this.ordered.length > 0) this.ordered.push({ r: out, proto: this.client.proto });
+      else this.reply(out);
       if (this.client.closeAfterReply) {
+        if (this.ordered.length > 0) {
+          // QUIT behind forwarded commands: close once their replies are out.
+          this.closeWhenDrained = true;
+          this.socket.pause();
+          return;
+        }
         this.flush();
         this.closeAfterWrite();
         return;
@@ -128,6 +184,33 @@ class Connection {
     }
     this.client.qbuf = this.decoder.pending;
     this.flush();
+  }
+
+  /** Encodes the replies whose turn came (in request order) and sends them unless a batch is still running. */
+  private drainOrdered(): void {
+    if (this.closed) return;
+    let n = 0;
+    while (n < this.ordered.length) {
+      const head = this.ordered[n] as Pending;
+      if (head.r === null) break;
+      encode(this.writer, head.r, head.proto);
+      n++;
+    }
+    if (n === 0) return;
+    this.ordered.splice(0, n);
+    if (this.decoder.strict !== null) this.updateStrict();
+    if (!this.inBatch) this.flush();
+    if (this.ordered.length > 0) return;
+    if (this.closeWhenDrained) {
+      this.flush();
+      this.closeAfterWrite();
+      return;
+    }
+    if (this.waitOrdered) {
+      this.waitOrdered = false;
+      this.socket.resume();
+      if (!this.busy && !this.inBatch) this.process();
+    }
   }
 
   private reply(r: Reply): void {

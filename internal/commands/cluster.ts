@@ -1,0 +1,305 @@
+// Cluster family: CLUSTER SLOTS/SHARDS/NODES/INFO/KEYSLOT/MYID/COUNTKEYSINSLOT/GETKEYSINSLOT/PEER, ASKING, READONLY, READWRITE, in Redis 7.0's formats.
+//
+// Formats were recorded from a redis-server 7.0 cluster of three masters on loopback. Node ids
+// are Redis-shaped (40 hex digits): SHA-1 of the ringcache node id, the same on every node, so
+// cluster clients that key on ids (node-redis, redis-benchmark --cluster) see stable ids; the
+// ringcache names stay visible in CLUSTER NODES' hostname field and in the HTTP API.
+import { createHash } from 'node:crypto';
+import { CommandError, errors } from './errors.js';
+import { command, type CommandSpec } from './spec.js';
+import type { CommandContext } from './context.js';
+import { keyHashSlot, SLOT_COUNT } from '../ring/slot.js';
+import { array, bulk, bulks, int, map, OK, simple, verbatim, type Reply } from '../resp/reply.js';
+
+/** A member as CLUSTER commands show it. */
+export interface ClusterNode {
+  /** ringcache node id (config node_id). */
+  readonly name: string;
+  readonly host: string;
+  readonly port: number;
+  readonly gossipPort: number;
+  readonly state: 'alive' | 'suspect' | 'dead' | 'left';
+  readonly self: boolean;
+}
+
+export interface ClusterSlotRange {
+  readonly start: number;
+  readonly end: number;
+  /** ringcache node ids. */
+  readonly owner: string;
+  readonly replicas: readonly string[];
+}
+
+/** What the cluster family reads from the node (routing/cluster-api.ts implements it). */
+export interface ClusterApi {
+  readonly selfId: string;
+  /** Members known, self included (dead and left ones while membership still lists them). */
+  nodes(): readonly ClusterNode[];
+  /** Contiguous owner ranges covering every slot. */
+  ranges(): readonly ClusterSlotRange[];
+  /** Ring version counter (bumps on every ring change). */
+  epoch(): number;
+  /** cluster_state:ok (false while this node waits to join its seeds). */
+  ok(): boolean;
+  /** Marks the connection as a peer's forwarding link. */
+  markPeer(ctx: CommandContext, peerId: string): void;
+}
+
+/** The Redis-shaped 40-hex id of a ringcache node id. */
+export function clusterNodeId(name: string): string {
+  return createHash('sha1').update(`ringcache-node:${name}`).digest('hex');
+}
+
+function api(ctx: CommandContext): ClusterApi {
+  const c = ctx.server.cluster;
+  if (c === undefined) throw new CommandError('ERR', 'This instance has cluster support disabled');
+  return c;
+}
+
+function slotArg(s: string): number {
+  if (!/^-?\d+$/.test(s)) throw errors.generic('Invalid slot');
+  const n = Number(s);
+  if (n < 0 || n >= SLOT_COUNT) throw errors.generic('Invalid slot');
+  return n;
+}
+
+function byName(nodes: readonly ClusterNode[]): Map<string, ClusterNode> {
+  return new Map(nodes.map((n) => [n.name, n]));
+}
+
+/** A node entry of CLUSTER SLOTS: host, port, id, and the (empty) metadata map. */
+function slotNode(n: ClusterNode | undefined, name: string): Reply {
+  return array([bulk(n?.host ?? ''), int(n?.port ?? 0), bulk(clusterNodeId(name)), map([])]);
+}
+
+function slots(ctx: CommandContext): Reply {
+  const c = api(ctx);
+  const nodes = byName(c.nodes());
+  return array(c.ranges().map((r) => array([int(r.start), int(r.end), slotNode(nodes.get(r.owner), r.owner), ...r.replicas.map((id) => slotNode(nodes.get(id), id))])));
+}
+
+function shardNode(n: ClusterNode, role: 'master' | 'replica'): Reply {
+  return map([
+    [bulk('id'), bulk(clusterNodeId(n.name))],
+    [bulk('port'), int(n.port)],
+    [bulk('ip'), bulk(n.host)],
+    [bulk('endpoint'), bulk(n.host)],
+    [bulk('role'), bulk(role)],
+    [bulk('replication-offset'), int(0)],
+    [bulk('health'), bulk(n.state === 'alive' || n.state === 'suspect' ? 'online' : 'failed')],
+  ]);
+}
+
+function shards(ctx: CommandContext): Reply {
+  const c = api(ctx);
+  const ranges = new Map<string, number[]>();
+  for (const r of c.ranges()) {
+    const list = ranges.get(r.owner) ?? [];
+    list.push(r.start, r.end);
+    ranges.set(r.owner, list);
+  }
+  // One shard per member that owns slots; no replicas until replication lands.
+  const out: Reply[] = [];
+  for (const n of c.nodes()) {
+    const own = ranges.get(n.name);
+    if (own === undefined) continue;
+    out.push(map([
+      [bulk('slots'), array(own.map((s) => int(s)))],
+      [bulk('nodes'), array([shardNode(n, 'master')])],
+    ]));
+  }
+  return array(out);
+}
+
+/**
+ * CLUSTER NODES: `<id> <ip:port@cport,hostname> <flags> <master> <ping-sent> <pong-recv>
+ * <config-epoch> <link-state> <slot-range> ...`, one line per member, `myself` on this node's.
+ * The bus port is the gossip port; the hostname field carries the ringcache node id.
+ */
+export function nodesText(c: ClusterApi, now: number): string {
+  const ranges = new Map<string, string[]>();
+  for (const r of c.ranges()) {
+    const list = ranges.get(r.owner) ?? [];
+    list.push(r.start === r.end ? `${r.start}` : `${r.start}-${r.end}`);
+    ranges.set(r.owner, list);
+  }
+  const epoch = c.epoch();
+  return c
+    .nodes()
+    .map((n) => {
+      const flags = [n.self ? 'myself' : '', 'master', n.state === 'suspect' ? 'fail?' : n.state === 'dead' || n.state === 'left' ? 'fail' : ''].filter((f) => f !== '').join(',');
+      const link = n.self || n.state === 'alive' || n.state === 'suspect' ? 'connected' : 'disconnected';
+      const own = ranges.get(n.name) ?? [];
+      return [clusterNodeId(n.name), `${n.host}:${n.port}@${n.gossipPort},${n.name}`, flags, '-', 0, n.self ? 0 : now, epoch, link, ...own].join(' ') + '\n';
+    })
+    .join('');
+}
+
+function info(ctx: CommandContext): string {
+  const c = api(ctx);
+  const nodes = c.nodes();
+  const ranges = c.ranges();
+  const alive = new Set(nodes.filter((n) => n.state === 'alive' || n.self).map((n) => n.name));
+  let assigned = 0;
+  let ok = 0;
+  let pfail = 0;
+  for (const r of ranges) {
+    const n = r.end - r.start + 1;
+    assigned += n;
+    if (alive.has(r.owner)) ok += n;
+    else pfail += n;
+  }
+  const owners = new Set(ranges.map((r) => r.owner));
+  const fields: [string, string | number][] = [
+    ['cluster_state', c.ok() ? 'ok' : 'fail'],
+    ['cluster_slots_assigned', assigned],
+    ['cluster_slots_ok', ok],
+    ['cluster_slots_pfail', pfail],
+    ['cluster_slots_fail', 0],
+    ['cluster_known_nodes', nodes.filter((n) => n.state === 'alive' || n.state === 'suspect' || n.self).length],
+    ['cluster_size', owners.size],
+    ['cluster_current_epoch', c.epoch()],
+    ['cluster_my_epoch', c.epoch()],
+    ['cluster_stats_messages_sent', 0],
+    ['cluster_stats_messages_received', 0],
+    ['total_cluster_links_buffer_limit_exceeded', 0],
+  ];
+  return fields.map(([k, v]) => `${k}:${v}\r\n`).join('');
+}
+
+/** INFO's `# Cluster` section: always enabled (a node alone is a cluster of one). */
+export function infoClusterFields(): [string, string | number][] {
+  return [['cluster_enabled', 1]];
+}
+
+const sub = (def: Parameters<typeof command>[0]): CommandSpec => command(def);
+const CLUSTER_FLAGS = ['loading', 'stale'] as const;
+
+export const clusterCommands: readonly CommandSpec[] = [
+  command({
+    name: 'cluster',
+    arity: -2,
+    group: 'cluster',
+    summary: 'A container for Redis Cluster commands.',
+    since: '3.0.0',
+    complexity: 'Depends on subcommand.',
+    subcommands: [
+      sub({ name: 'cluster|slots', arity: 2, flags: CLUSTER_FLAGS, group: 'cluster', summary: 'Returns the mapping of cluster slots to nodes.', since: '3.0.0', complexity: 'O(N) where N is the total number of Cluster nodes', handler: slots }),
+      sub({ name: 'cluster|shards', arity: 2, flags: CLUSTER_FLAGS, group: 'cluster', summary: 'Returns the mapping of cluster slots to shards.', since: '7.0.0', complexity: 'O(N) where N is the total number of cluster nodes', handler: shards }),
+      sub({
+        name: 'cluster|nodes',
+        arity: 2,
+        flags: CLUSTER_FLAGS,
+        group: 'cluster',
+        summary: 'Returns the cluster configuration for a node.',
+        since: '3.0.0',
+        complexity: 'O(N) where N is the total number of Cluster nodes',
+        handler: (ctx) => verbatim(nodesText(api(ctx), ctx.now)),
+      }),
+      sub({ name: 'cluster|info', arity: 2, flags: CLUSTER_FLAGS, group: 'cluster', summary: 'Returns information about the state of a node.', since: '3.0.0', handler: (ctx) => verbatim(info(ctx)) }),
+      sub({
+        name: 'cluster|keyslot',
+        arity: 3,
+        flags: CLUSTER_FLAGS,
+        group: 'cluster',
+        summary: 'Returns the hash slot for a key.',
+        since: '3.0.0',
+        complexity: 'O(N) where N is the number of bytes in the key',
+        syntax: 'key',
+        handler: (_ctx, argv) => int(keyHashSlot(argv[2] as string)),
+      }),
+      sub({ name: 'cluster|myid', arity: 2, flags: CLUSTER_FLAGS, group: 'cluster', summary: 'Returns the ID of a node.', since: '3.0.0', handler: (ctx) => bulk(clusterNodeId(api(ctx).selfId)) }),
+      sub({
+        name: 'cluster|countkeysinslot',
+        arity: 3,
+        flags: CLUSTER_FLAGS,
+        group: 'cluster',
+        summary: 'Returns the number of keys in a hash slot.',
+        since: '3.0.0',
+        complexity: 'O(N) where N is the number of keys in the selected database (ringcache keeps no per-slot index)',
+        syntax: 'slot',
+        handler: (ctx, argv) => {
+          const slot = slotArg(argv[2] as string);
+          let n = 0;
+          for (const k of ctx.db.keys()) if (keyHashSlot(k) === slot) n++;
+          return int(n);
+        },
+      }),
+      sub({
+        name: 'cluster|getkeysinslot',
+        arity: 4,
+        flags: CLUSTER_FLAGS,
+        group: 'cluster',
+        summary: 'Returns the key names in a hash slot.',
+        since: '3.0.0',
+        complexity: 'O(N) where N is the number of keys in the selected database (ringcache keeps no per-slot index)',
+        syntax: 'slot count',
+        handler: (ctx, argv) => {
+          const s = argv[2] as string;
+          const c = argv[3] as string;
+          if (!/^-?\d+$/.test(s) || !/^-?\d+$/.test(c) || Number(s) < 0 || Number(s) >= SLOT_COUNT || Number(c) < 0) {
+            throw errors.generic('Invalid slot or number of keys');
+          }
+          const slot = Number(s);
+          const max = Number(c);
+          const out: string[] = [];
+          for (const k of ctx.db.keys()) {
+            if (out.length >= max) break;
+            if (keyHashSlot(k) === slot) out.push(k);
+          }
+          return bulks(out);
+        },
+      }),
+      sub({
+        name: 'cluster|peer',
+        arity: 3,
+        flags: ['fast', ...CLUSTER_FLAGS],
+        group: 'cluster',
+        summary: 'ringcache: marks this connection as a peer node\'s forwarding link (commands on it are never forwarded again).',
+        since: '0.1.0',
+        syntax: 'node-id',
+        handler: (ctx, argv) => {
+          api(ctx).markPeer(ctx, argv[2] as string);
+          return OK;
+        },
+      }),
+      sub({
+        name: 'cluster|help',
+        arity: 2,
+        flags: CLUSTER_FLAGS,
+        group: 'cluster',
+        summary: 'Returns helpful text about the different subcommands.',
+        since: '5.0.0',
+        handler: () =>
+          array([
+            'CLUSTER <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+            'COUNTKEYSINSLOT <slot>',
+            '    Return the number of keys in <slot>.',
+            'GETKEYSINSLOT <slot> <count>',
+            '    Return key names stored by current node in a slot.',
+            'INFO',
+            '    Return information about the cluster.',
+            'KEYSLOT <key>',
+            '    Return the hash slot for <key>.',
+            'MYID',
+            '    Return the node id.',
+            'NODES',
+            '    Return cluster configuration seen by node. Output format:',
+            '    <id> <ip:port@bus-port[,hostname]> <flags> <master> <pings> <pongs> <epoch> <link> <slot> ...',
+            'PEER <node-id>',
+            '    ringcache: mark this connection as a peer forwarding link.',
+            'SHARDS',
+            '    Return information about slot range mappings and the nodes associated with them.',
+            'SLOTS',
+            '    Return information about slots range mappings. Each range is made of:',
+            '    start, end, master and replicas IP addresses, ports and ids',
+            'HELP',
+            '    Print this help.',
+          ].map(simple)),
+      }),
+    ],
+  }),
+  command({ name: 'asking', arity: 1, flags: ['fast'], group: 'cluster', summary: 'Signals that a cluster client is following an -ASK redirect.', since: '3.0.0', handler: () => OK }),
+  command({ name: 'readonly', arity: 1, flags: ['loading', 'stale', 'fast'], group: 'cluster', summary: 'Enables read-only queries for a connection to a Redis Cluster replica node.', since: '3.0.0', handler: () => OK }),
+  command({ name: 'readwrite', arity: 1, flags: ['loading', 'stale', 'fast'], group: 'cluster', summary: 'Enables read-write queries for a connection to a Redis Cluster replica node.', since: '3.0.0', handler: () => OK }),
+];

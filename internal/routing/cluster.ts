@@ -1,0 +1,187 @@
+// The cluster side of a node: membership -> ClusterState -> Router + LinkPool, and the views CLUSTER commands and the HTTP API read.
+import os from 'node:os';
+import type { Logger } from 'pino';
+import type { ClusterApi, ClusterNode, ClusterSlotRange } from '../commands/cluster.js';
+import type { ClusterView, Member } from '../http/dispatch.js';
+import type { MemberInfo, MemberMeta } from '../membership/types.js';
+import { parseReply } from '../resp/reply-reader.js';
+import { errorReply, type Reply } from '../resp/reply.js';
+import { LinkPool } from './pool.js';
+import { Router } from './router.js';
+import { ClusterState, type MembershipService } from './state.js';
+import type { Executor } from '../executor/executor.js';
+
+/**
+ * The host a node announces (CLUSTER SLOTS, -MOVED, gossip metadata). Never empty and never a
+ * wildcard: `announce` when set; else the bind address; a wildcard bind announces this machine's
+ * first non-internal IPv4 address (loopback when it has none).
+ */
+export function announceHost(announce: string, bind: string, interfaces = os.networkInterfaces()): string {
+  if (announce !== '') return announce;
+  if (bind !== '' && bind !== '0.0.0.0' && bind !== '::' && bind !== '::0') return bind;
+  for (const list of Object.values(interfaces)) {
+    for (const i of list ?? []) if (i.family === 'IPv4' && !i.internal) return i.address;
+  }
+  return '127.0.0.1';
+}
+
+export interface ClusterPartsOptions {
+  selfId: string;
+  membership: MembershipService;
+  executor: Executor;
+  tokens: number;
+  /** Node was given seeds: Redis Cluster's rules apply even while it is alone. */
+  seeded: boolean;
+  mode: () => 'proxy' | 'redirect';
+  forwardTimeoutMs: () => number;
+  password: () => string;
+  /** This node's announced addresses (known once the listeners are bound). */
+  selfMeta: () => MemberMeta;
+  gossipPort: () => number;
+  /** Node started (data loaded, listeners bound, membership started) and not stopping. */
+  serving: () => boolean;
+  log: Logger;
+}
+
+/** Membership-backed routing, CLUSTER command data and the HTTP API's ClusterView, wired together. */
+export class ClusterParts {
+  readonly state: ClusterState;
+  readonly pool: LinkPool;
+  readonly router: Router;
+  readonly api: ClusterApi;
+  readonly view: ClusterView;
+
+  constructor(private readonly o: ClusterPartsOptions) {
+    this.state = new ClusterState(o.membership, o.tokens, o.log.child({ component: 'ring' }));
+    this.pool = new LinkPool({ selfId: o.selfId, password: o.password, timeoutMs: o.forwardTimeoutMs, log: o.log.child({ component: 'routing' }) });
+    this.router = new Router({
+      state: this.state,
+      pool: this.pool,
+      executeHere: (client, argv) => o.executor.executeHere(client, argv),
+      resolve: (argv) => o.executor.resolve(argv),
+      unwatchLocal: (client) => o.executor.unwatch(client),
+      mode: o.mode,
+      timeoutMs: o.forwardTimeoutMs,
+      seeded: o.seeded,
+      log: o.log.child({ component: 'routing' }),
+    });
+    // Links to members that left the ring are closed; their in-flight requests fail with TRYAGAIN.
+    this.state.onRingChange((ring) => this.pool.retain(new Set(ring.members)));
+    this.api = this.buildApi();
+    this.view = this.buildView();
+  }
+
+  /** Member info with this node's own addresses filled in (membership may not know them before start). */
+  private info(m: MemberInfo): MemberInfo {
+    return m.id === this.o.selfId ? { ...m, meta: this.o.selfMeta(), state: 'alive' } : m;
+  }
+
+  /** Every member membership knows, self first-class even before membership lists it. */
+  private allMembers(): MemberInfo[] {
+    const list = this.o.membership.members().map((m) => this.info(m));
+    if (!list.some((m) => m.id === this.o.selfId)) {
+      list.unshift({ id: this.o.selfId, gossipAddr: '', meta: this.o.selfMeta(), state: 'alive', incarnation: 0 });
+    }
+    return list;
+  }
+
+  private buildApi(): ClusterApi {
+    const state = this.state;
+    const o = this.o;
+    return {
+      selfId: o.selfId,
+      nodes: (): ClusterNode[] =>
+        this.allMembers().map((m) => ({
+          name: m.id,
+          host: m.meta.host,
+          port: m.meta.respPort,
+          gossipPort: m.id === o.selfId ? o.gossipPort() : Number(m.gossipAddr.slice(m.gossipAddr.lastIndexOf(':') + 1)) || 0,
+          state: m.state,
+          self: m.id === o.selfId,
+        })),
+      // CLUSTER SLOTS/SHARDS list no replicas until replication lands: a client reading from one would read nothing.
+      ranges: (): ClusterSlotRange[] => state.ring.ranges.map((r) => ({ start: r.start, end: r.end, owner: state.ring.members[r.owner] as string, replicas: [] })),
+      epoch: () => state.epoch,
+      ok: () => o.serving(),
+      markPeer: (ctx) => {
+        ctx.client.peer = true;
+      },
+    };
+  }
+
+  private member(m: MemberInfo): Member {
+    const i = this.info(m);
+    return {
+      id: i.id,
+      resp: `${i.meta.host}:${i.meta.respPort}`,
+      http: `${i.meta.host}:${i.meta.httpPort}`,
+      state: i.state === 'left' ? 'dead' : i.state,
+    };
+  }
+
+  private buildView(): ClusterView {
+    const state = this.state;
+    const o = this.o;
+    // Per-request answers are cached per ring member object (rebuilt when the ring or metadata changes).
+    const members = new Map<MemberInfo, Member>();
+    const memberOf = (m: MemberInfo): Member => {
+      let out = members.get(m);
+      if (out === undefined) {
+        if (members.size > 1024) members.clear();
+        out = this.member(m);
+        members.set(m, out);
+      }
+      return out;
+    };
+    return {
+      selfId: o.selfId,
+      members: () => this.allMembers().map((m) => this.member(m)),
+      ranges: () =>
+        state.ring.ranges.map((r) => ({
+          start: r.start,
+          end: r.end,
+          owner: state.ring.members[r.owner] as string,
+          replicas: r.replicas.map((i) => state.ring.members[i] as string),
+        })),
+      epoch: () => state.epoch,
+      ownerOf: (slot) => {
+        const r = state.range(slot);
+        return { owner: memberOf(state.info(r.owner)), replicas: r.replicas.map((i) => memberOf(state.info(i))) };
+      },
+      ready: () => o.serving(),
+      forward: async (owner, commands): Promise<Reply[]> => {
+        const info = state.ringInfos().find((m) => m.id === owner.id);
+        if (info === undefined) return commands.map(() => errorReply(`TRYAGAIN member ${owner.id} left the ring; retry`));
+        try {
+          const frames = await this.pool.link(info, 2).request(commands, 0);
+          return frames.map((f) => parseReply(f).reply);
+        } catch (e) {
+          return commands.map(() => errorReply(`TRYAGAIN owner ${owner.id} did not answer: ${(e as Error).message}`));
+        }
+      },
+    };
+  }
+
+  close(): void {
+    this.pool.close();
+    this.state.close();
+  }
+}
+
+/**
+ * A membership of one, for a node whose SWIM library is not wired (or unit tests of a lone
+ * node): it lists only itself and never changes.
+ */
+export function soloMembership(selfId: string, meta: () => MemberMeta): MembershipService {
+  const self = (): MemberInfo => ({ id: selfId, gossipAddr: '', meta: meta(), state: 'alive', incarnation: 0 });
+  return {
+    selfId,
+    gossipAddr: '',
+    members: () => [self()],
+    ringMembers: () => [self()],
+    onChange: () => () => undefined,
+    start: () => Promise.resolve({ port: 0 }),
+    leave: () => Promise.resolve(),
+    stop: () => Promise.resolve(),
+  };
+}

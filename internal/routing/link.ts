@@ -1,0 +1,254 @@
+// A pipelined RESP connection to a peer's RESP port: many requests in flight, replies matched in order, reconnect with backoff.
+//
+// One link carries the forwarded commands of many clients. Requests are written back to back
+// (coalesced into one socket write per event-loop turn) and answered in order, so a MULTI ...
+// EXEC list sent as one request stays contiguous on the owner. The link tracks its selected db
+// and prefixes a request with SELECT when the client's db differs; the handshake authenticates
+// (requirepass), switches protocol (HELLO 3 links for RESP3 clients) and marks the connection as
+// a peer link (CLUSTER PEER), so the owner executes what it receives and never forwards it again.
+//
+// Failure contract: a request never hangs. If the head request gets no reply within its
+// deadline, or the socket fails, every request in flight is rejected with a LinkError and the
+// socket is dropped; the next request reconnects (after a backoff that doubles per failed
+// attempt, capped), and requests made during the backoff fail at once.
+import net from 'node:net';
+import type { Logger } from 'pino';
+import { frameEnd, ReplyProtocolError } from '../resp/reply-reader.js';
+
+/** Why a forwarded request failed; routing answers it as -TRYAGAIN (the owner is unreachable or slow). */
+export class LinkError extends Error {
+  constructor(
+    message: string,
+    readonly kind: 'timeout' | 'unreachable' | 'closed' | 'protocol' | 'handshake',
+  ) {
+    super(message);
+    this.name = 'LinkError';
+  }
+}
+
+export interface LinkOptions {
+  /** Peer id, for logs and errors. */
+  readonly peer: string;
+  readonly host: string;
+  readonly port: number;
+  /** This node's id, sent in the CLUSTER PEER handshake. */
+  readonly selfId: string;
+  readonly proto: 2 | 3;
+  /** Current requirepass (read at each connect). */
+  readonly password: () => string;
+  /** Per-request reply deadline (ms), read per request; 0 = none (blocking commands on session links). */
+  readonly timeoutMs: () => number;
+  readonly log: Logger;
+  /** Backoff bounds for reconnects (ms). */
+  readonly backoffMinMs?: number;
+  readonly backoffMaxMs?: number;
+}
+
+interface Pending {
+  /** Frames to skip before this request's own (the SELECT reply). */
+  skip: number;
+  /** Reply frames this request expects. */
+  readonly count: number;
+  readonly frames: Buffer[];
+  readonly resolve: (frames: Buffer[]) => void;
+  readonly reject: (e: LinkError) => void;
+  /** performance-free deadline: Date.now() ms, Infinity for none. */
+  readonly deadline: number;
+}
+
+/** Encodes argv as a RESP multibulk (latin1 byte strings). */
+export function encodeCommand(argv: readonly string[]): string {
+  let s = `*${argv.length}\r\n`;
+  for (const a of argv) s += `$${a.length}\r\n${a}\r\n`;
+  return s;
+}
+
+export class PeerLink {
+  private socket: net.Socket | null = null;
+  private connected = false;
+  private readonly pending: Pending[] = [];
+  private head = 0;
+  private out: string[] = [];
+  private flushScheduled = false;
+  private rbuf: Buffer = Buffer.alloc(0);
+  /** The db the owner has selected for this link; -1 until the handshake ran. */
+  private db = 0;
+  private failures = 0;
+  private retryAt = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private closedForGood = false;
+  /** Requests answered (stats). */
+  served = 0;
+
+  constructor(readonly opts: LinkOptions) {}
+
+  get inFlight(): number {
+    return this.pending.length - this.head;
+  }
+
+  get isConnected(): boolean {
+    return this.connected;
+  }
+
+  /**
+   * Sends the commands in order as one contiguous request, in `db`, and resolves with one raw
+   * reply frame per command.
+   */
+  request(commands: readonly (readonly string[])[], db: number, timeoutMs = this.opts.timeoutMs()): Promise<Buffer[]> {
+    if (this.closedForGood) return Promise.reject(new LinkError(`link to ${this.opts.peer} is closed`, 'closed'));
+    if (this.socket === null) {
+      if (Date.now() < this.retryAt) {
+        return Promise.reject(new LinkError(`owner ${this.opts.peer} (${this.opts.host}:${this.opts.port}) is unreachable`, 'unreachable'));
+      }
+      this.connect();
+    }
+    return new Promise<Buffer[]>((resolve, reject) => {
+      let skip = 0;
+      if (db !== this.db) {
+        this.out.push(encodeCommand(['SELECT', String(db)]));
+        this.db = db;
+        skip = 1;
+      }
+      for (const c of commands) this.out.push(encodeCommand(c));
+      this.pending.push({ skip, count: commands.length, frames: [], resolve, reject, deadline: timeoutMs > 0 ? Date.now() + timeoutMs : Infinity });
+      this.scheduleFlush();
+      this.armTimer();
+    });
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    // Everything requested in this event-loop turn (a client's whole pipeline) leaves in one write.
+    queueMicrotask(() => {
+      this.flushScheduled = false;
+      if (this.socket === null || this.out.length === 0) return;
+      const data = this.out.length === 1 ? (this.out[0] as string) : this.out.join('');
+      this.out = [];
+      this.socket.write(data, 'latin1');
+    });
+  }
+
+  private connect(): void {
+    const { host, port, selfId, proto } = this.opts;
+    const socket = net.connect({ host, port });
+    this.socket = socket;
+    this.rbuf = Buffer.alloc(0);
+    socket.setNoDelay(true);
+    socket.setKeepAlive(true, 10_000);
+    // The handshake is queued ahead of everything: its replies are skipped like a SELECT's.
+    const hs: string[][] = [];
+    const pass = this.opts.password();
+    if (pass !== '') hs.push(['AUTH', pass]);
+    if (proto === 3) hs.push(['HELLO', '3']);
+    hs.push(['CLUSTER', 'PEER', selfId]);
+    this.out.unshift(...hs.map(encodeCommand));
+    this.db = 0;
+    this.pending.splice(this.head, 0, {
+      skip: 0,
+      count: hs.length,
+      frames: [],
+      resolve: (frames) => {
+        const bad = frames.find((f) => f[0] === 45);
+        if (bad !== undefined) this.fail(new LinkError(`handshake with ${this.opts.peer} refused: ${bad.toString('latin1').trim()}`, 'handshake'));
+      },
+      reject: () => undefined,
+      deadline: Date.now() + Math.max(1000, this.opts.timeoutMs() || 5000),
+    });
+    socket.on('connect', () => {
+      this.connected = true;
+      this.failures = 0;
+      this.opts.log.debug({ peer: this.opts.peer }, 'link connected');
+    });
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('error', (e: Error) => this.fail(new LinkError(`link to ${this.opts.peer} failed: ${e.message}`, this.connected ? 'closed' : 'unreachable'), socket));
+    socket.on('close', () => this.fail(new LinkError(`link to ${this.opts.peer} closed`, this.connected ? 'closed' : 'unreachable'), socket));
+    this.scheduleFlush();
+  }
+
+  private onData(chunk: Buffer): void {
+    this.rbuf = this.rbuf.length === 0 ? chunk : Buffer.concat([this.rbuf, chunk]);
+    let pos = 0;
+    const buf = this.rbuf;
+    try {
+      while (pos < buf.length) {
+        const end = frameEnd(buf, pos);
+        if (end < 0) break;
+        const p = this.pending[this.head];
+        if (p === undefined) throw new ReplyProtocolError('reply without a request');
+        if (p.skip > 0) {
+          // A refused SELECT (the owner has fewer databases) leaves the link in an unknown db:
+          // drop it rather than run anything in the wrong one.
+          if (buf[pos] === 45) throw new ReplyProtocolError(`owner refused SELECT: ${buf.toString('latin1', pos + 1, end - 2)}`);
+          p.skip--;
+        } else {
+          // Copy: the frame outlives this read buffer (it is written to the client later).
+          p.frames.push(Buffer.from(buf.subarray(pos, end)));
+        }
+        pos = end;
+        if (p.frames.length >= p.count) {
+          this.pending[this.head] = undefined as unknown as Pending;
+          this.head++;
+          this.served++;
+          p.resolve(p.frames);
+        }
+      }
+    } catch (e) {
+      this.fail(new LinkError(`bad reply from ${this.opts.peer}: ${(e as Error).message}`, 'protocol'));
+      return;
+    }
+    this.rbuf = pos === buf.length ? Buffer.alloc(0) : buf.subarray(pos);
+    if (this.head > 1024 && this.head * 2 > this.pending.length) {
+      this.pending.splice(0, this.head);
+      this.head = 0;
+    }
+  }
+
+  /** One timer per link checks only the oldest request: replies come in order, so if it is late the link is stuck. */
+  private armTimer(): void {
+    if (this.timer !== null) return;
+    this.timer = setInterval(() => {
+      const p = this.pending[this.head];
+      if (p === undefined) {
+        if (this.timer !== null) clearInterval(this.timer);
+        this.timer = null;
+        return;
+      }
+      if (Date.now() > p.deadline) this.fail(new LinkError(`owner ${this.opts.peer} did not answer within its deadline`, 'timeout'));
+    }, 50);
+    this.timer.unref();
+  }
+
+  /** Rejects everything in flight and drops the socket (ignored for an old socket's late events). */
+  private fail(e: LinkError, from?: net.Socket): void {
+    if (from !== undefined && from !== this.socket) return;
+    const s = this.socket;
+    this.socket = null;
+    if (s !== null) {
+      s.removeAllListeners('data');
+      s.destroy();
+    }
+    if (!this.connected || e.kind === 'timeout') {
+      this.failures++;
+      const min = this.opts.backoffMinMs ?? 50;
+      const max = this.opts.backoffMaxMs ?? 1000;
+      this.retryAt = Date.now() + Math.min(max, min * 2 ** (this.failures - 1));
+    }
+    this.connected = false;
+    this.out = [];
+    this.db = 0;
+    const victims = this.pending.slice(this.head);
+    this.pending.length = 0;
+    this.head = 0;
+    if (victims.length > 0) this.opts.log.debug({ peer: this.opts.peer, inFlight: victims.length, reason: e.message }, 'link failed');
+    for (const p of victims) p.reject(e);
+  }
+
+  /** Closes the link for good; requests in flight fail. */
+  close(): void {
+    this.closedForGood = true;
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = null;
+    this.fail(new LinkError(`link to ${this.opts.peer} closed`, 'closed'));
+  }
+}

@@ -1,0 +1,103 @@
+// Forwarding links to peers: one shared pipelined link per (peer, protocol), plus per-client session links for WATCH and blocking commands.
+import type { Logger } from 'pino';
+import type { MemberInfo } from '../membership/types.js';
+import { PeerLink } from './link.js';
+
+export interface PoolOptions {
+  selfId: string;
+  password: () => string;
+  timeoutMs: () => number;
+  log: Logger;
+}
+
+/**
+ * Shared links carry the forwarded commands of every client (a command that cannot block, or a
+ * MULTI ... EXEC list, never holds the link). Session links belong to one client: a WATCH must be
+ * on the same connection as its EXEC, and a blocking command would stall a shared link.
+ */
+export class LinkPool {
+  private readonly shared = new Map<string, PeerLink>();
+  private readonly sessions = new Map<object, Map<string, PeerLink>>();
+
+  constructor(private readonly opts: PoolOptions) {}
+
+  private make(m: MemberInfo, proto: 2 | 3, session: boolean): PeerLink {
+    return new PeerLink({
+      peer: m.id,
+      host: m.meta.host,
+      port: m.meta.respPort,
+      selfId: this.opts.selfId,
+      proto,
+      password: this.opts.password,
+      // Session links carry blocking commands: no reply deadline (the command has its own timeout).
+      timeoutMs: session ? () => 0 : this.opts.timeoutMs,
+      log: this.opts.log,
+    });
+  }
+
+  /** The shared link to `m` for clients of protocol `proto`; a member that moved (restarted elsewhere) gets a fresh link. */
+  link(m: MemberInfo, proto: 2 | 3): PeerLink {
+    const key = `${proto}\0${m.id}`;
+    let l = this.shared.get(key);
+    if (l !== undefined && (l.opts.host !== m.meta.host || l.opts.port !== m.meta.respPort)) {
+      l.close();
+      l = undefined;
+    }
+    if (l === undefined) {
+      l = this.make(m, proto, false);
+      this.shared.set(key, l);
+    }
+    return l;
+  }
+
+  /** The session link of `owner` (a client) to `m`, created on first use. */
+  session(owner: object, m: MemberInfo, proto: 2 | 3): PeerLink {
+    let byPeer = this.sessions.get(owner);
+    if (byPeer === undefined) {
+      byPeer = new Map();
+      this.sessions.set(owner, byPeer);
+    }
+    let l = byPeer.get(m.id);
+    if (l !== undefined && (l.opts.host !== m.meta.host || l.opts.port !== m.meta.respPort || l.opts.proto !== proto)) {
+      l.close();
+      l = undefined;
+    }
+    if (l === undefined) {
+      l = this.make(m, proto, true);
+      byPeer.set(m.id, l);
+    }
+    return l;
+  }
+
+  /** The client's session link to `peer`, if it has one. */
+  existingSession(owner: object, peer: string): PeerLink | undefined {
+    return this.sessions.get(owner)?.get(peer);
+  }
+
+  closeSessions(owner: object): void {
+    const byPeer = this.sessions.get(owner);
+    if (byPeer === undefined) return;
+    this.sessions.delete(owner);
+    for (const l of byPeer.values()) l.close();
+  }
+
+  /** Drops links to members that left the ring (their requests fail; nothing is sent there again). */
+  retain(ids: ReadonlySet<string>): void {
+    for (const [key, l] of this.shared) {
+      if (!ids.has(l.opts.peer)) {
+        l.close();
+        this.shared.delete(key);
+      }
+    }
+  }
+
+  stats(): { peer: string; proto: number; connected: boolean; inFlight: number; served: number }[] {
+    return [...this.shared.values()].map((l) => ({ peer: l.opts.peer, proto: l.opts.proto, connected: l.isConnected, inFlight: l.inFlight, served: l.served }));
+  }
+
+  close(): void {
+    for (const l of this.shared.values()) l.close();
+    this.shared.clear();
+    for (const owner of [...this.sessions.keys()]) this.closeSessions(owner);
+  }
+}

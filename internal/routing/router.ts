@@ -1,0 +1,348 @@
+// Request routing (DESIGN "Request path" steps 2 and 4): keys -> slot -> owner; run here, forward to the owner, split and merge, or -MOVED / -CROSSSLOT.
+//
+// Rules, in the order they apply (docs/cluster.md explains the choices):
+// - A node that is alone and was not given seeds is a standalone node: no routing at all, and no
+//   CROSSSLOT (it behaves exactly as before clustering, and as a standalone redis-server).
+// - Otherwise Redis Cluster's rules: a command's keys must share one slot (hash tags group keys)
+//   or it gets -CROSSSLOT; except that in proxy mode MGET MSET DEL EXISTS UNLINK TOUCH are split
+//   per owner and merged, keeping the per-key reply order.
+// - Keys owned here run here. Keys owned elsewhere: redirect mode answers -MOVED slot host:port;
+//   proxy mode forwards over the shared pipelined link (blocking commands over a session link of
+//   the client, so they hold only that client, as they would on the owner).
+// - Transactions run where their keys live: the queue stays here and EXEC checks that every
+//   queued key (and a WATCH) is in one slot, then runs the queue locally or sends MULTI ... EXEC
+//   as one contiguous request (over the client's session link when a WATCH lives there).
+// - Commands arriving over a peer link (CLUSTER PEER) are never forwarded again; a key this node
+//   does not own (the rings disagree for a moment) answers -TRYAGAIN instead of being served.
+// - PUBLISH is delivered here and sent once to every other ring member over the links.
+import type { Logger } from 'pino';
+import { CommandError } from '../commands/errors.js';
+import { hasFlag, keyIndexes, type CommandSpec } from '../commands/spec.js';
+import type { MemberInfo } from '../membership/types.js';
+import { keyHashSlot } from '../ring/slot.js';
+import { parseReply } from '../resp/reply-reader.js';
+import { array, errorReply, int, OK, type Reply } from '../resp/reply.js';
+import type { Client } from '../server/client.js';
+import { LinkError, type PeerLink } from './link.js';
+import type { LinkPool } from './pool.js';
+import type { ClusterState } from './state.js';
+
+const NO_KEYS = -1;
+const CROSS = -2;
+
+/** Multi-key commands proxy mode splits per owner and merges. */
+const SPLIT = new Set(['mget', 'mset', 'del', 'exists', 'unlink', 'touch']);
+/** Transaction commands that act on the queue itself (never queued, never checked per key). */
+const TX_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'unwatch', 'quit', 'reset']);
+
+export const CROSSSLOT_MESSAGE = "Keys in request don't hash to the same slot";
+
+export interface RouterDeps {
+  state: ClusterState;
+  pool: LinkPool;
+  /** Runs argv here, skipping routing (the local part of a split, already routed). */
+  executeHere: (client: Client, argv: string[]) => Reply | Promise<Reply>;
+  /** The spec argv resolves to (throws on unknown commands; queued commands always resolve). */
+  resolve: (argv: readonly string[]) => CommandSpec;
+  /** Drops this node's WATCH of the client (its transaction moved to the owner). */
+  unwatchLocal: (client: Client) => void;
+  mode: () => 'proxy' | 'redirect';
+  /** Reply deadline for requests on session links (WATCH, EXEC); shared links read it themselves. */
+  timeoutMs: () => number;
+  /** Cluster rules apply even when alone: the node was given seeds. */
+  seeded: boolean;
+  log: Logger;
+}
+
+export class Router {
+  /** Forwarded replies that do not hold the connection: it may run the next pipelined command meanwhile. */
+  private readonly pipelined = new WeakSet<Promise<Reply>>();
+  /** Clients whose WATCH lives on another member: client -> member id. */
+  private readonly remoteWatch = new WeakMap<Client, string>();
+  /** Counters for INFO / metrics. */
+  readonly stats = { forwarded: 0, moved: 0, crossslot: 0, split: 0, failed: 0 };
+
+  constructor(private readonly deps: RouterDeps) {}
+
+  mayPipeline(p: Promise<Reply>): boolean {
+    return this.pipelined.has(p);
+  }
+
+  /** Whether Redis Cluster's rules apply now. */
+  get clustered(): boolean {
+    return this.deps.seeded || !this.deps.state.alone;
+  }
+
+  /**
+   * Where a command runs: null = here (the executor goes on), or the reply to answer with
+   * (forwarded, split and merged, or an error). Throws CommandError for MOVED / CROSSSLOT.
+   */
+  route(client: Client, spec: CommandSpec, argv: string[]): Reply | Promise<Reply> | null {
+    if (client.peer) return this.routePeer(client, spec, argv);
+    const state = this.deps.state;
+    if (state.alone && !this.deps.seeded) return null;
+    const name = spec.name;
+    if (TX_CONTROL.has(name)) {
+      if (name === 'exec') return this.routeExec(client);
+      if (name === 'watch') return this.routeWatch(client, spec, argv);
+      if (name === 'unwatch' || name === 'discard' || name === 'reset') this.dropRemoteWatch(client);
+      return null;
+    }
+    if (name === 'publish' && !state.alone) this.broadcast(argv);
+    const slot = this.slotOf(spec, argv);
+    if (slot === NO_KEYS) return null;
+    if (client.multi !== null) {
+      // Queued: a command's own keys must share a slot (the whole queue is checked at EXEC).
+      if (slot === CROSS) return this.crossSlot();
+      if (this.deps.mode() === 'redirect' && !state.isLocal(slot)) this.moved(slot);
+      return null;
+    }
+    if (slot === CROSS) {
+      if (this.deps.mode() === 'proxy' && SPLIT.has(name)) return this.split(client, name, argv);
+      return this.crossSlot();
+    }
+    if (state.isLocal(slot)) return null;
+    if (this.deps.mode() === 'redirect') this.moved(slot);
+    return this.forward(client, state.owner(slot), argv, hasFlag(spec, 'blocking'));
+  }
+
+  /** The slot all keys of argv hash to; NO_KEYS, or CROSS when they differ. */
+  private slotOf(spec: CommandSpec, argv: readonly string[]): number {
+    if (spec.firstKey === 0 && spec.keys === undefined) return NO_KEYS;
+    if (spec.keys === undefined && spec.firstKey === spec.lastKey) {
+      // The common single-key command: no index array.
+      const k = argv[spec.firstKey];
+      return k === undefined ? NO_KEYS : keyHashSlot(k);
+    }
+    const idx = keyIndexes(spec, argv);
+    if (idx.length === 0) return NO_KEYS;
+    const slot = keyHashSlot(argv[idx[0] as number] as string);
+    for (let i = 1; i < idx.length; i++) if (keyHashSlot(argv[idx[i] as number] as string) !== slot) return CROSS;
+    return slot;
+  }
+
+  private crossSlot(): never {
+    this.stats.crossslot++;
+    throw new CommandError('CROSSSLOT', CROSSSLOT_MESSAGE);
+  }
+
+  private moved(slot: number): never {
+    this.stats.moved++;
+    const o = this.deps.state.owner(slot);
+    throw new CommandError('MOVED', `${slot} ${o.meta.host}:${o.meta.respPort}`);
+  }
+
+  /** A forwarded request that failed: the owner is unreachable or slow; never a guess at the data. */
+  private failure(e: unknown, owner: MemberInfo): Reply {
+    this.stats.failed++;
+    const why = e instanceof LinkError ? e.message : String(e);
+    return errorReply(`TRYAGAIN owner ${owner.id} (${owner.meta.host}:${owner.meta.respPort}) did not answer: ${why}`);
+  }
+
+  private forward(client: Client, owner: MemberInfo, argv: string[], blocking: boolean): Promise<Reply> {
+    this.stats.forwarded++;
+    const proto = client.proto;
+    const link = blocking ? this.deps.pool.session(client, owner, proto) : this.deps.pool.link(owner, proto);
+    const p = link.request([argv], client.db).then(
+      (frames): Reply => ({ t: 'raw', v: frames[0] as Buffer }),
+      (e: unknown) => this.failure(e, owner),
+    );
+    if (!blocking) this.pipelined.add(p);
+    return p;
+  }
+
+  /** Proxy mode: one sub-command per owner, run in parallel, replies merged in key order. */
+  private split(client: Client, name: string, argv: string[]): Reply | Promise<Reply> | null {
+    const state = this.deps.state;
+    const step = name === 'mset' ? 2 : 1;
+    const groups = new Map<number, { args: string[]; positions: number[] }>();
+    let k = 0;
+    for (let i = 1; i < argv.length; i += step, k++) {
+      const idx = state.ownerIndex(keyHashSlot(argv[i] as string));
+      let g = groups.get(idx);
+      if (g === undefined) {
+        g = { args: [argv[0] as string], positions: [] };
+        groups.set(idx, g);
+      }
+      g.args.push(argv[i] as string);
+      if (step === 2) g.args.push(argv[i + 1] as string);
+      g.positions.push(k);
+    }
+    const selfIdx = state.ring.members.indexOf(state.selfId);
+    if (groups.size === 1) {
+      const only = groups.keys().next().value as number;
+      return only === selfIdx ? null : this.forward(client, state.info(only), argv, false);
+    }
+    this.stats.split++;
+    const parts: Promise<Reply>[] = [];
+    for (const [idx, g] of groups) {
+      if (idx === selfIdx) {
+        parts.push(Promise.resolve(this.deps.executeHere(client, g.args)));
+      } else {
+        const owner = state.info(idx);
+        parts.push(
+          this.deps.pool
+            .link(owner, client.proto)
+            .request([g.args], client.db)
+            .then(
+              (frames) => parseReply(frames[0] as Buffer).reply,
+              (e: unknown) => this.failure(e, owner),
+            ),
+        );
+      }
+    }
+    const order = [...groups.values()];
+    const p = Promise.all(parts).then((replies): Reply => {
+      const err = replies.find((r) => r.t === 'error');
+      if (err !== undefined) return err;
+      if (name === 'mset') return OK;
+      if (name === 'mget') {
+        const out = new Array<Reply>(k);
+        replies.forEach((r, gi) => {
+          const items = r.t === 'array' ? r.v : [];
+          const pos = (order[gi] as { positions: number[] }).positions;
+          pos.forEach((at, j) => (out[at] = items[j] ?? { t: 'nullbulk' }));
+        });
+        return array(out);
+      }
+      let sum = 0;
+      for (const r of replies) sum += r.t === 'int' ? Number(r.v) : 0;
+      return int(sum);
+    });
+    this.pipelined.add(p);
+    return p;
+  }
+
+  /** WATCH: keys in one slot; owned elsewhere, the WATCH is placed on the client's session link to the owner. */
+  private routeWatch(client: Client, spec: CommandSpec, argv: string[]): Reply | Promise<Reply> | null {
+    if (client.multi !== null) return null; // the executor answers "WATCH inside MULTI is not allowed"
+    const slot = this.slotOf(spec, argv);
+    if (slot === CROSS) return this.crossSlot();
+    const state = this.deps.state;
+    const watchedAt = this.remoteWatch.get(client);
+    if (state.isLocal(slot)) {
+      if (watchedAt !== undefined) return this.crossSlot(); // earlier WATCHes live on another member
+      return null;
+    }
+    if (this.deps.mode() === 'redirect') this.moved(slot);
+    const owner = state.owner(slot);
+    if ((watchedAt !== undefined && watchedAt !== owner.id) || client.watched.size > 0) return this.crossSlot();
+    this.remoteWatch.set(client, owner.id);
+    this.stats.forwarded++;
+    return this.deps.pool
+      .session(client, owner, client.proto)
+      .request([argv], client.db, this.timeoutMs())
+      .then(
+        (frames): Reply => ({ t: 'raw', v: frames[0] as Buffer }),
+        (e: unknown) => {
+          this.remoteWatch.delete(client);
+          return this.failure(e, owner);
+        },
+      );
+  }
+
+  private timeoutMs(): number {
+    return this.deps.timeoutMs();
+  }
+
+  private dropRemoteWatch(client: Client): void {
+    const peer = this.remoteWatch.get(client);
+    if (peer === undefined) return;
+    this.remoteWatch.delete(client);
+    this.deps.pool
+      .existingSession(client, peer)
+      ?.request([['UNWATCH']], client.db, this.timeoutMs())
+      .catch(() => undefined);
+  }
+
+  /** EXEC: the whole queue (and a WATCH) must be in one slot; runs here or as MULTI ... EXEC on the owner. */
+  private routeExec(client: Client): Reply | Promise<Reply> | null {
+    const m = client.multi;
+    if (m === null || m.failed) return null; // the executor answers (EXEC without MULTI, EXECABORT)
+    const state = this.deps.state;
+    let slot = NO_KEYS;
+    let hasSelect = false;
+    for (const q of m.queue) {
+      const spec = this.deps.resolve(q.argv);
+      if (spec.name === 'select' || spec.name === 'swapdb' || spec.name === 'move') hasSelect = true;
+      const s = this.slotOf(spec, q.argv);
+      if (s === NO_KEYS) continue;
+      if (s === CROSS || (slot !== NO_KEYS && s !== slot)) {
+        slot = CROSS;
+        break;
+      }
+      slot = s;
+    }
+    const watchedAt = this.remoteWatch.get(client);
+    const ownerIdx = slot >= 0 ? state.ownerIndex(slot) : -1;
+    const watchOk = watchedAt === undefined || ownerIdx < 0 || state.info(ownerIdx).id === watchedAt;
+    if (slot === CROSS || !watchOk) {
+      client.multi = null;
+      this.deps.unwatchLocal(client);
+      this.dropRemoteWatch(client);
+      return this.crossSlot();
+    }
+    const owner = ownerIdx >= 0 ? state.info(ownerIdx) : watchedAt !== undefined ? state.ringInfos().find((i) => i.id === watchedAt) : undefined;
+    if (owner === undefined || owner.id === state.selfId) return null;
+    if (this.deps.mode() === 'redirect' && slot >= 0) {
+      client.multi = null;
+      this.deps.unwatchLocal(client);
+      this.moved(slot);
+    }
+    client.multi = null;
+    this.deps.unwatchLocal(client);
+    if (hasSelect) {
+      this.dropRemoteWatch(client);
+      throw new CommandError('ERR', 'SELECT, SWAPDB and MOVE cannot run in a transaction whose keys live on another node');
+    }
+    this.remoteWatch.delete(client);
+    const link: PeerLink =
+      watchedAt !== undefined ? (this.deps.pool.existingSession(client, watchedAt) ?? this.deps.pool.session(client, owner, client.proto)) : this.deps.pool.link(owner, client.proto);
+    const commands = [['MULTI'], ...m.queue.map((q) => q.argv), ['EXEC']];
+    this.stats.forwarded++;
+    const p = link.request(commands, client.db, this.timeoutMs()).then(
+      (frames): Reply => {
+        // MULTI's +OK and the QUEUED lines stay on the owner; the client already saw its own.
+        const exec = frames[frames.length - 1] as Buffer;
+        const queuedError = frames.slice(1, -1).find((f) => f[0] === 45);
+        if (exec[0] === 45 && queuedError !== undefined) return parseReply(queuedError).reply;
+        return { t: 'raw', v: exec };
+      },
+      (e: unknown) => this.failure(e, owner),
+    );
+    return p;
+  }
+
+  /** From a peer: run here if every key is ours; never forwarded again. */
+  private routePeer(_client: Client, spec: CommandSpec, argv: string[]): Reply | null {
+    const state = this.deps.state;
+    if (state.alone) return null;
+    if (spec.firstKey === 0 && spec.keys === undefined) return null;
+    for (const i of keyIndexes(spec, argv)) {
+      const slot = keyHashSlot(argv[i] as string);
+      if (!state.isLocal(slot)) {
+        const o = state.owner(slot);
+        return errorReply(`TRYAGAIN slot ${slot} is owned by ${o.id} in this node's ring (epoch ${state.epoch}): the ring is changing, retry`);
+      }
+    }
+    return null;
+  }
+
+  /** PUBLISH reaches subscribers on every node: sent once to each other ring member (peers do not re-send). */
+  private broadcast(argv: readonly string[]): void {
+    const state = this.deps.state;
+    for (const m of state.ringInfos()) {
+      if (m.id === state.selfId || m.meta.respPort === 0) continue;
+      this.deps.pool
+        .link(m, 2)
+        .request([argv], 0)
+        .catch(() => undefined);
+    }
+  }
+
+  /** The client went away: its session links (WATCH, blocking commands) close. */
+  clientClosed(client: Client): void {
+    this.remoteWatch.delete(client);
+    this.deps.pool.closeSessions(client);
+  }
+}
