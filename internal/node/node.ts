@@ -27,10 +27,13 @@ import { errorReply } from '../resp/reply.js';
 import { PersistenceManager, type ShutdownOptions } from '../persistence/manager.js';
 import type { PersistenceFs } from '../persistence/fsio.js';
 import type { ClusterView } from '../http/dispatch.js';
+import type { ClusterApi } from '../commands/cluster.js';
+import { SLOT_COUNT } from '../ring/slot.js';
 import type { MemberMeta } from '../membership/types.js';
-import { announceHost, ClusterParts, soloMembership } from '../routing/cluster.js';
+import { announceHost, ClusterParts } from '../routing/cluster.js';
 import type { MembershipService } from '../routing/state.js';
-import { createHash } from 'node:crypto';
+import { Membership, type MembershipOptions } from '../membership/swim.js';
+import { keyringFromSecrets } from '../membership/envelope.js';
 
 export interface NodeDeps {
   clock?: Clock;
@@ -44,26 +47,7 @@ export interface NodeDeps {
    * Builds the node's membership (SWIM) once its addresses are known. Default: the SWIM library
    * (membership/swim.ts); tests inject in-process views.
    */
-  membership?: (opts: MembershipFactoryOptions) => MembershipService;
-}
-
-/** What the node hands its membership library (membership/swim.ts MembershipOptions, minus the seams). */
-export interface MembershipFactoryOptions {
-  selfId: string;
-  meta: MemberMeta;
-  bind: string;
-  port: number;
-  seeds: readonly string[];
-  clusterName: string;
-  /** 32-byte AES-256-GCM keys; [0] encrypts. */
-  keyring: readonly Buffer[];
-  profile: 'lan' | 'fast';
-  log: Logger;
-}
-
-/** A cluster.secret keyring: each comma-separated secret stretched to a 32-byte key (SHA-256), first one encrypts. */
-export function keyringFromSecrets(secrets: readonly string[]): Buffer[] {
-  return secrets.map((s) => createHash('sha256').update(s, 'utf8').digest());
+  membership?: (opts: MembershipOptions) => MembershipService;
 }
 
 export interface NodeAddresses {
@@ -304,7 +288,20 @@ export function createNode(config: Config, deps: NodeDeps = {}): RingcacheNode {
       Atomics.wait(sleeper, 0, 0, ms);
     },
     get cluster() {
-      return cluster?.api;
+      return cluster?.api ?? startingCluster;
+    },
+  };
+
+  // Between the RESP port opening and membership starting (milliseconds), CLUSTER commands see
+  // this node alone with cluster_state:fail, and every key runs here (the router is not set yet).
+  const startingCluster: ClusterApi = {
+    selfId: config.nodeId,
+    nodes: () => [{ name: config.nodeId, host: selfHost, port: respPort, gossipPort: 0, state: 'alive', self: true }],
+    ranges: () => [{ start: 0, end: SLOT_COUNT - 1, owner: config.nodeId, replicas: [] }],
+    epoch: () => 0,
+    ok: () => false,
+    markPeer: (ctx) => {
+      ctx.client.peer = true;
     },
   };
 
@@ -324,7 +321,7 @@ export function createNode(config: Config, deps: NodeDeps = {}): RingcacheNode {
   async function startCluster(): Promise<void> {
     const meta = selfMeta();
     const cc = config.cluster;
-    const opts: MembershipFactoryOptions = {
+    const opts: MembershipOptions = {
       selfId: config.nodeId,
       meta,
       bind: config.bind,
@@ -335,12 +332,8 @@ export function createNode(config: Config, deps: NodeDeps = {}): RingcacheNode {
       profile: cc.profile,
       log: log.child({ component: 'membership' }),
     };
-    if (deps.membership) {
-      membership = deps.membership(opts);
-    } else {
-      if (cc.seeds.length > 0) log.warn({ component: 'node', seeds: cc.seeds }, 'gossip membership is not part of this build: running as a cluster of one');
-      membership = soloMembership(config.nodeId, selfMeta);
-    }
+    // Always gossiping, seeds or not: a node started alone is a cluster of one that others can join.
+    membership = deps.membership ? deps.membership(opts) : new Membership(opts);
     cluster = new ClusterParts({
       selfId: config.nodeId,
       membership,

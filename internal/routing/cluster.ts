@@ -167,21 +167,3 @@ export class ClusterParts {
     this.state.close();
   }
 }
-
-/**
- * A membership of one, for a node whose SWIM library is not wired (or unit tests of a lone
- * node): it lists only itself and never changes.
- */
-export function soloMembership(selfId: string, meta: () => MemberMeta): MembershipService {
-  const self = (): MemberInfo => ({ id: selfId, gossipAddr: '', meta: meta(), state: 'alive', incarnation: 0 });
-  return {
-    selfId,
-    gossipAddr: '',
-    members: () => [self()],
-    ringMembers: () => [self()],
-    onChange: () => () => undefined,
-    start: () => Promise.resolve({ port: 0 }),
-    leave: () => Promise.resolve(),
-    stop: () => Promise.resolve(),
-  };
-}

@@ -82,6 +82,10 @@ export function rawExchange(
 export interface SpawnedNode {
   readonly port: number;
   readonly httpPort: number;
+  /** Gossip port (UDP + TCP); 0 when the node picked its own. */
+  readonly gossipPort: number;
+  /** Node id (--node-id). */
+  readonly id: string;
   readonly dir: string;
   readonly proc: ChildProcess;
   /** Everything the process wrote to stdout and stderr so far. */
@@ -97,20 +101,32 @@ export interface SpawnOptions {
   env?: Record<string, string>;
   /** Wait until the RESP port accepts connections (default true). */
   waitReady?: boolean;
+  /** Fixed ports and data directory (restarting a node in place); default: fresh free ports and a new temp dir. */
+  port?: number;
+  httpPort?: number;
+  gossipPort?: number;
+  dir?: string;
+  id?: string;
+  /** Keep the data directory when the node stops (default: removed). */
+  keepDir?: boolean;
 }
 
 /** Spawns the built node (dist/) on free loopback ports with its own temp data/log dir. */
 export async function spawnNode(opts: SpawnOptions = {}): Promise<SpawnedNode> {
-  const port = await freePort();
-  const httpPort = await freePort();
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'ringcache-test-'));
+  const port = opts.port ?? (await freePort());
+  const httpPort = opts.httpPort ?? (await freePort());
+  const gossipPort = opts.gossipPort ?? 0;
+  const dir = opts.dir ?? mkdtempSync(path.join(os.tmpdir(), 'ringcache-test-'));
+  const id = opts.id ?? `test-${port}`;
   const args = [
     NODE_MAIN,
     '--port', String(port),
     '--http-port', String(httpPort),
+    // Gossip on a port of its own (0 = any): concurrent test nodes must never meet on 7946.
+    '--cluster-gossip-port', String(gossipPort),
     '--dir', path.join(dir, 'data'),
     '--log-dir', path.join(dir, 'logs'),
-    '--node-id', `test-${port}`,
+    '--node-id', id,
     '--loglevel', 'warn',
     ...(opts.args ?? []),
   ];
@@ -121,22 +137,27 @@ export async function spawnNode(opts: SpawnOptions = {}): Promise<SpawnedNode> {
   const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
   let exitCode: number | null | undefined;
   void exited.then((c) => (exitCode = c));
+  const cleanup = (): void => {
+    if (!opts.keepDir) rmSync(dir, { recursive: true, force: true });
+  };
   const node: SpawnedNode = {
     port,
     httpPort,
+    gossipPort,
+    id,
     dir,
     proc,
     output: () => out,
     stop: async () => {
       if (exitCode === undefined) proc.kill('SIGTERM');
       const code = await exited;
-      rmSync(dir, { recursive: true, force: true });
+      cleanup();
       return code;
     },
     kill: async () => {
       if (exitCode === undefined) proc.kill('SIGKILL');
       await exited;
-      rmSync(dir, { recursive: true, force: true });
+      cleanup();
     },
   };
   if (opts.waitReady !== false) {
@@ -189,4 +210,107 @@ export function run(cmd: string, args: string[], input?: string, timeoutMs = 20_
 /** redis-cli against a port; args as given. */
 export function redisCli(port: number, args: string[], input?: string): Promise<{ stdout: string; stderr: string; code: number | null }> {
   return run('redis-cli', ['-p', String(port), ...args], input);
+}
+
+/** A RESP command over a fresh connection (RESP2), answered as text: bulk/simple/int as is, arrays as lines, errors thrown. */
+export function respCommand(port: number, argv: readonly string[], timeoutMs = 5000): Promise<string> {
+  const payload = `*${argv.length}\r\n` + argv.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('');
+  return rawExchange(port, payload, (b) => respComplete(b), timeoutMs).then(({ data }) => {
+    const text = data.toString('latin1');
+    if (text.startsWith('-')) throw new Error(text.slice(1).trim());
+    return text;
+  });
+}
+
+/** True when `b` holds one complete RESP2 reply. */
+function respComplete(b: Buffer): boolean {
+  let pos = 0;
+  let todo = 1;
+  while (todo > 0) {
+    const le = b.indexOf('\r\n', pos);
+    if (le < 0) return false;
+    const type = String.fromCharCode(b[pos] as number);
+    const n = Number(b.toString('latin1', pos + 1, le));
+    todo--;
+    pos = le + 2;
+    if (type === '$' && n >= 0) {
+      pos += n + 2;
+      if (pos > b.length) return false;
+    } else if (type === '*' && n > 0) {
+      todo += n;
+    }
+  }
+  return true;
+}
+
+export interface SpawnedCluster {
+  readonly nodes: SpawnedNode[];
+  /** Waits until every running node sees exactly the running members and the same slot owners. */
+  converged(timeoutMs?: number): Promise<void>;
+  /** Restarts a stopped or killed node on its old ports and id (fresh or kept data directory). */
+  restart(i: number): Promise<SpawnedNode>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Spawns `n` nodes that seed each other over loopback gossip (fast profile by default) and waits
+ * until they agree: each node's CLUSTER INFO counts n known nodes and CLUSTER SLOTS is identical.
+ */
+export async function startCluster(n: number, opts: { args?: string[]; env?: Record<string, string> } = {}): Promise<SpawnedCluster> {
+  const gossip: number[] = [];
+  for (let i = 0; i < n; i++) gossip.push(await freePort());
+  const specs: SpawnOptions[] = [];
+  for (let i = 0; i < n; i++) {
+    const port = await freePort();
+    specs.push({
+      port,
+      httpPort: await freePort(),
+      gossipPort: gossip[i] as number,
+      id: `node${i + 1}`,
+      dir: mkdtempSync(path.join(os.tmpdir(), 'ringcache-cluster-')),
+      keepDir: true,
+      env: opts.env ?? {},
+      args: [
+        '--cluster-seeds', gossip.filter((_, j) => j !== i).map((p) => `127.0.0.1:${p}`).join(','),
+        '--cluster-profile', 'fast',
+        ...(opts.args ?? []),
+      ],
+    });
+  }
+  const nodes = await Promise.all(specs.map((s) => spawnNode(s)));
+  const alive = new Set(nodes.map((_, i) => i));
+  const cluster: SpawnedCluster = {
+    nodes,
+    converged: async (timeoutMs = 20_000) => {
+      await waitUntil(
+        async () => {
+          const running = [...alive].map((i) => nodes[i] as SpawnedNode);
+          const infos = await Promise.all(running.map((nd) => respCommand(nd.port, ['CLUSTER', 'INFO'])));
+          if (!infos.every((t) => t.includes(`cluster_known_nodes:${running.length}\r\n`))) return false;
+          const slots = await Promise.all(running.map((nd) => respCommand(nd.port, ['CLUSTER', 'SLOTS'])));
+          return slots.every((s) => s === slots[0]);
+        },
+        timeoutMs,
+        `${alive.size} nodes to agree on membership and slots`,
+      );
+    },
+    restart: async (i) => {
+      const old = nodes[i] as SpawnedNode;
+      if (old.proc.exitCode === null && old.proc.signalCode === null) throw new Error(`node ${i} is still running`);
+      const spec = specs[i] as SpawnOptions;
+      const fresh = await spawnNode(spec);
+      nodes[i] = fresh;
+      alive.add(i);
+      fresh.proc.on('exit', () => alive.delete(i));
+      return fresh;
+    },
+    stop: async () => {
+      await Promise.all(nodes.map((nd) => nd.stop()));
+      for (const s of specs) rmSync(s.dir as string, { recursive: true, force: true });
+    },
+  };
+  // Killed or stopped nodes leave the set the convergence check waits for.
+  nodes.forEach((nd, i) => nd.proc.on('exit', () => alive.delete(i)));
+  await cluster.converged();
+  return cluster;
 }

@@ -10,7 +10,8 @@ import pino from 'pino';
 import { localConfig } from '../config/load.js';
 import type { ConfigValue } from '../config/schema.js';
 import type { MemberChange, MemberInfo, MemberState } from '../membership/types.js';
-import { createNode, type MembershipFactoryOptions, type NodeAddresses, type RingcacheNode } from '../node/node.js';
+import type { MembershipOptions } from '../membership/swim.js';
+import { createNode, type NodeAddresses, type RingcacheNode } from '../node/node.js';
 import type { MembershipService } from '../routing/state.js';
 
 type Listener = (c: MemberChange) => void;
@@ -20,7 +21,7 @@ export class TestMembershipHub {
   private readonly listeners = new Map<string, Set<Listener>>();
 
   /** A MembershipService for one node (pass as NodeDeps.membership). */
-  readonly factory = (opts: MembershipFactoryOptions): MembershipService => {
+  readonly factory = (opts: MembershipOptions): MembershipService => {
     const selfId = opts.selfId;
     const subs = new Set<Listener>();
     this.listeners.set(selfId, subs);
