@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds ringcache when dist/ is stale and starts/stops/reports local nodes in the background (pid files in ./run).
 #
-# Usage: scripts/build-and-run.sh start   [config.yaml ...]   (default: configs/single.yaml)
+# Usage: scripts/build-and-run.sh cluster                     (the local 3-node cluster, configs/node1-3.yaml; waits until it agrees)
+#        scripts/build-and-run.sh run     NODE                (one node in the foreground: node1, node-1, 1 or a config file)
+#        scripts/build-and-run.sh start   [config.yaml ...]   (default: configs/single.yaml)
 #        scripts/build-and-run.sh stop    [config.yaml ...]   (default: every node this script started)
 #        scripts/build-and-run.sh status  [config.yaml ...]
 #        scripts/build-and-run.sh restart [config.yaml ...]   (default: the configs the running nodes were started with)
@@ -21,6 +23,8 @@ NODE=${NODE:-node}
 MAIN=dist/cmd/ringcache/main.js
 RUN_DIR=run
 DEFAULT_CONFIG=configs/single.yaml
+CLUSTER_CONFIGS=(configs/node1.yaml configs/node2.yaml configs/node3.yaml)
+CLUSTER_TIMEOUT=${CLUSTER_TIMEOUT:-30}
 STARTUP_TIMEOUT=${STARTUP_TIMEOUT:-20}
 STOP_TIMEOUT=${STOP_TIMEOUT:-20}
 
@@ -32,7 +36,7 @@ die() {
 }
 
 usage() {
-  sed -n '4,7s/^# \{0,1\}//p' "$0"
+  sed -n '4,9s/^# \{0,1\}//p' "$0"
 }
 
 # --- build ----------------------------------------------------------------------------------------
@@ -72,7 +76,7 @@ config_path() {
   die "config file not found: $arg"
 }
 
-# Prints "node_id bind port http_enabled http_bind http_port log_dir dir" (tab-separated, '-' for empty)
+# Prints "node_id bind port http_enabled http_bind http_port log_dir dir gossip_port" (tab-separated, '-' for empty)
 # exactly as the node will see them: the built loader applies defaults -> file -> RINGCACHE_* env.
 resolve_config() {
   "$NODE" --input-type=module -e '
@@ -82,7 +86,7 @@ resolve_config() {
     try {
       const c = loadConfig({ argv: ["--config", file], env: process.env });
       const f = (v) => (v === "" ? "-" : String(v));
-      console.log([c.nodeId, c.bind, c.port, c.http.enabled ? 1 : 0, c.http.bind, c.http.port, c.logDir, c.dir].map(f).join("\t"));
+      console.log([c.nodeId, c.bind, c.port, c.http.enabled ? 1 : 0, c.http.bind, c.http.port, c.logDir, c.dir, c.cluster.gossipPort].map(f).join("\t"));
     } catch (e) {
       console.error(e instanceof Error ? e.message : String(e));
       process.exit(1);
@@ -191,12 +195,12 @@ forget() {
 # --- commands -------------------------------------------------------------------------------------
 
 start_one() {
-  local cfg=$1 line id bind port http_on http_bind http_port log_dir data_dir pid host http_host err out
+  local cfg=$1 line id bind port http_on http_bind http_port log_dir data_dir gossip_port pid host http_host err out
   if ! line=$(resolve_config "$cfg" 2>&1); then
     warn "build-and-run: $cfg: $line"
     return 1
   fi
-  IFS=$'\t' read -r id bind port http_on http_bind http_port log_dir data_dir <<<"$line"
+  IFS=$'\t' read -r id bind port http_on http_bind http_port log_dir data_dir gossip_port <<<"$line"
   host=$(connect_host "$bind")
   http_host=$(connect_host "$http_bind")
   if [[ $port == 0 || ($http_on == 1 && $http_port == 0) ]]; then
@@ -223,6 +227,11 @@ start_one() {
     return 1
   fi
 
+  if [[ $gossip_port != 0 ]] && port_open "$host" "$gossip_port"; then
+    warn "build-and-run: $id: gossip port $gossip_port on $host is already in use by another process; stop it or change 'cluster.gossip_port' in $cfg"
+    return 1
+  fi
+
   mkdir -p "$RUN_DIR"
   err=$RUN_DIR/$id.err
   # The node logs to stdout and to <log_dir>/<id>.log; with a log_dir stdout would be a duplicate.
@@ -236,6 +245,7 @@ start_one() {
     if [[ $http_on == 1 ]]; then printf 'http=http://%s:%s\n' "$(url_host "$http_host")" "$http_port"; fi
     if [[ $log_dir == - ]]; then printf 'log=%s\n' "$out"; else printf 'log=%s/%s.log\n' "${log_dir%/}" "$id"; fi
     printf 'dir=%s\n' "$data_dir"
+    printf 'gossip=%s:%s\n' "$host" "$gossip_port"
   } >"$RUN_DIR/$id.meta"
 
   local deadline=$((SECONDS + STARTUP_TIMEOUT))
@@ -343,6 +353,72 @@ cmd_status() {
   return "$rc"
 }
 
+# Waits until every given RESP address reports all of them in CLUSTER INFO and the same CLUSTER SLOTS.
+wait_cluster_agrees() {
+  "$NODE" --input-type=module -e '
+    import net from "node:net";
+    const [timeoutS, ...addrs] = process.argv.slice(1);
+    const ask = (addr, argv) => new Promise((resolve) => {
+      const i = addr.lastIndexOf(":");
+      const s = net.connect(Number(addr.slice(i + 1)), addr.slice(0, i));
+      let buf = "";
+      const done = (v) => { s.destroy(); resolve(v); };
+      s.setTimeout(2000, () => done(null));
+      s.on("error", () => done(null));
+      s.on("data", (d) => { buf += d.toString("latin1"); if (/\r\n$/.test(buf) && (!buf.startsWith("$") || buf.length >= buf.indexOf("\r\n") + 4 + Number(buf.slice(1, buf.indexOf("\r\n"))))) done(buf); });
+      s.write(argv.map((a) => `$${a.length}\r\n${a}\r\n`).reduce((acc, x) => acc + x, `*${argv.length}\r\n`));
+    });
+    const deadline = Date.now() + Number(timeoutS) * 1000;
+    let last = "";
+    for (;;) {
+      const infos = await Promise.all(addrs.map((a) => ask(a, ["CLUSTER", "INFO"])));
+      const known = infos.map((t) => Number(/cluster_known_nodes:(\d+)/.exec(t ?? "")?.[1] ?? 0));
+      if (known.every((k) => k === addrs.length)) {
+        const maps = await Promise.all(addrs.map((a) => ask(a, ["CLUSTER", "NODES"])));
+        const owners = maps.map((m) => (m ?? "").split("\n").map((l) => l.split(" ").slice(8).join(" ") + l.split(" ")[1]).filter((x) => x).sort().join("|"));
+        if (owners.every((o) => o === owners[0] && o !== "")) process.exit(0);
+        last = "slot maps differ";
+      } else {
+        last = `known nodes per member: ${known.join(", ")}`;
+      }
+      if (Date.now() > deadline) { console.error(last); process.exit(1); }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  ' -- "$CLUSTER_TIMEOUT" "$@"
+}
+
+cmd_cluster() {
+  local cfgs=() a id addrs=()
+  for a in "${CLUSTER_CONFIGS[@]}"; do cfgs+=("$(config_path "$a")"); done
+  cmd_start "${cfgs[@]}" || die "could not start every cluster node (see above)"
+  for id in $(recorded_ids "${cfgs[@]}"); do addrs+=("$(meta_get "$RUN_DIR/$id.meta" resp)"); done
+  say "Waiting for the ${#addrs[@]} nodes to agree on membership and slots (up to ${CLUSTER_TIMEOUT}s)..."
+  if ! out=$(wait_cluster_agrees "${addrs[@]}" 2>&1); then
+    die "the nodes did not agree within ${CLUSTER_TIMEOUT}s ($out); see ./scripts/build-and-run.sh status and the logs"
+  fi
+  say "Cluster ready: every node sees ${#addrs[@]} members and the same slot owners."
+  for id in $(recorded_ids "${cfgs[@]}"); do
+    say "  $id  RESP $(meta_get "$RUN_DIR/$id.meta" resp)  HTTP $(meta_get "$RUN_DIR/$id.meta" http)  gossip $(meta_get "$RUN_DIR/$id.meta" gossip)"
+  done
+}
+
+# Runs one node in the foreground (logs on stdout too); Ctrl-C stops it.
+cmd_run() {
+  local arg=${1:-} cfg
+  [[ -n $arg ]] || die "run: which node? (node1, node-1, 1, or a config file)"
+  case $arg in
+    *.yaml | *.yml) cfg=$(config_path "$arg") ;;
+    *)
+      local n=${arg##*[!0-9]}
+      [[ -n $n && -f configs/node$n.yaml ]] || die "run: no config for '$arg' (expected configs/node<N>.yaml)"
+      cfg=configs/node$n.yaml
+      ;;
+  esac
+  ensure_built
+  say "Running $cfg in the foreground (Ctrl-C stops it)..."
+  exec "$NODE" "$MAIN" --config "$cfg"
+}
+
 cmd_restart() {
   local cfgs=("$@") id
   if (($# == 0)); then
@@ -359,6 +435,8 @@ main() {
   (($# > 0)) && shift
   case $cmd in
     start) cmd_start "$@" ;;
+    cluster) cmd_cluster "$@" ;;
+    run) cmd_run "$@" ;;
     stop) cmd_stop "$@" ;;
     status) cmd_status "$@" ;;
     restart) cmd_restart "$@" ;;

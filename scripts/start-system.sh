@@ -1,16 +1,14 @@
 #!/usr/bin/env bash
-# Newcomer entry point: checks prerequisites, installs dependencies, builds and starts the local ringcache system.
+# Newcomer entry point: checks prerequisites, installs dependencies, builds and starts the local 3-node ringcache cluster.
 #
-# Usage: scripts/start-system.sh [--monitor | --all] [--help]
-#   (no option)   start the nodes listed in CONFIGS below, in the background
+# Usage: scripts/start-system.sh [--clean] [--monitor | --all] [--help]
+#   (no option)   start the 3 nodes (configs/node1-3.yaml) in the background and wait until they agree
+#   --clean       first delete local data and logs (./scripts/clean-persistence.sh --force; nodes must be stopped)
 #   --monitor     also the monitoring stack (Elasticsearch + Filebeat + Prometheus + Grafana); needs Docker
 #   --all         same as --monitor
 # Stop everything with ./scripts/build-and-run.sh stop.
 set -euo pipefail
 
-# The nodes to start. Single node until cluster membership lands; then the cluster is this one line:
-# CONFIGS=(configs/node1.yaml configs/node2.yaml configs/node3.yaml)
-CONFIGS=(configs/single.yaml)
 
 REQUIRED_NODE_MAJOR=20
 
@@ -23,12 +21,14 @@ die() {
 }
 
 usage() {
-  sed -n '4,8s/^# \{0,1\}//p' "$0"
+  sed -n '4,9s/^# \{0,1\}//p' "$0"
 }
 
 monitor=0
+clean=0
 for arg in "$@"; do
   case $arg in
+    --clean) clean=1 ;;
     --monitor | --all) monitor=1 ;;
     -h | --help)
       usage
@@ -102,8 +102,13 @@ else
   say "      brew install redis (macOS), or use any Redis client. Continuing without it."
 fi
 
-# 5. Build (only when dist/ is stale) and start the nodes in the background ----------------------------
-./scripts/build-and-run.sh start "${CONFIGS[@]}" || die "could not start every node (see above); ./scripts/build-and-run.sh status shows what runs"
+# 5. --clean: wipe data and logs first (refuses while nodes run) -----------------------------------------
+if ((clean)); then
+  ./scripts/clean-persistence.sh --force || die "--clean: could not clean (stop running nodes first: ./scripts/build-and-run.sh stop)"
+fi
+
+# 6. Build (only when dist/ is stale), start the 3 nodes in the background, wait until they agree -------
+./scripts/build-and-run.sh cluster || die "the cluster did not come up (see above); ./scripts/build-and-run.sh status shows what runs"
 
 if ((monitor)); then
   # Grafana's admin password comes from the environment; generated once and kept in run/ otherwise.
@@ -129,8 +134,11 @@ fi
 cat <<'EOF'
 
 Next steps:
-  redis-cli -p 8080 ping                   # talk RESP to the node (any Redis client works)
-  curl localhost:9080/health               # the HTTP API
+  redis-cli -p 8080 set greeting hello     # any node answers for any key (proxy mode forwards to the owner)
+  redis-cli -p 8082 get greeting
+  redis-cli -c -p 8080 cluster nodes       # the members and their slot ranges (cluster clients route directly)
+  curl localhost:9081/api/cluster/members  # the HTTP API: members, ring, owner of a key
+  curl -i localhost:9080/api/cache/greeting  # X-Served-By names the owner
   ./scripts/build-and-run.sh status        # what runs, where, and where the logs are
   ./scripts/build-and-run.sh stop          # stop every node started by these scripts
   docs/operations.md                       # configs, flags, logs, troubleshooting

@@ -14,6 +14,7 @@
 import net from 'node:net';
 import type { Logger } from 'pino';
 import { frameEnd, ReplyProtocolError } from '../resp/reply-reader.js';
+import type { Reply } from '../resp/reply.js';
 
 /** Why a forwarded request failed; routing answers it as -TRYAGAIN (the owner is unreachable or slow). */
 export class LinkError extends Error {
@@ -86,6 +87,11 @@ export class PeerLink {
     return this.pending.length - this.head;
   }
 
+  /** Closed for good (the pool replaces it). */
+  get closed(): boolean {
+    return this.closedForGood;
+  }
+
   get isConnected(): boolean {
     return this.connected;
   }
@@ -95,32 +101,60 @@ export class PeerLink {
    * reply frame per command.
    */
   request(commands: readonly (readonly string[])[], db: number, timeoutMs = this.opts.timeoutMs()): Promise<Buffer[]> {
-    if (this.closedForGood) return Promise.reject(new LinkError(`link to ${this.opts.peer} is closed`, 'closed'));
+    const refused = this.ready();
+    if (refused !== null) return Promise.reject(refused);
+    return new Promise<Buffer[]>((resolve, reject) => this.enqueue(commands, db, timeoutMs, resolve, reject));
+  }
+
+  /**
+   * The hot path of a forwarded command: one promise, resolved with the reply frame as a raw
+   * Reply, or with `onError(e)` (it never rejects), so no promise chain is added per command.
+   */
+  requestOne(argv: readonly string[], db: number, onError: (e: LinkError) => Reply): Promise<Reply> {
+    const refused = this.ready();
+    if (refused !== null) return Promise.resolve(onError(refused));
+    return new Promise<Reply>((resolve) =>
+      this.enqueue(
+        [argv],
+        db,
+        this.opts.timeoutMs(),
+        (frames) => resolve({ t: 'raw', v: frames[0] as Buffer }),
+        (e) => resolve(onError(e)),
+      ),
+    );
+  }
+
+  /** Null when a request may be queued (connecting if needed); the error to fail it with otherwise. */
+  private ready(): LinkError | null {
+    if (this.closedForGood) return new LinkError(`link to ${this.opts.peer} is closed`, 'closed');
     if (this.socket === null) {
-      if (Date.now() < this.retryAt) {
-        return Promise.reject(new LinkError(`owner ${this.opts.peer} (${this.opts.host}:${this.opts.port}) is unreachable`, 'unreachable'));
-      }
+      if (Date.now() < this.retryAt) return new LinkError(`owner ${this.opts.peer} (${this.opts.host}:${this.opts.port}) is unreachable`, 'unreachable');
       this.connect();
     }
-    return new Promise<Buffer[]>((resolve, reject) => {
-      let skip = 0;
-      if (db !== this.db) {
-        this.out.push(encodeCommand(['SELECT', String(db)]));
-        this.db = db;
-        skip = 1;
-      }
-      for (const c of commands) this.out.push(encodeCommand(c));
-      this.pending.push({ skip, count: commands.length, frames: [], resolve, reject, deadline: timeoutMs > 0 ? Date.now() + timeoutMs : Infinity });
-      this.scheduleFlush();
-      this.armTimer();
-    });
+    return null;
+  }
+
+  private enqueue(commands: readonly (readonly string[])[], db: number, timeoutMs: number, resolve: (frames: Buffer[]) => void, reject: (e: LinkError) => void): void {
+    let skip = 0;
+    if (db !== this.db) {
+      this.out.push(encodeCommand(['SELECT', String(db)]));
+      this.db = db;
+      skip = 1;
+    }
+    for (const c of commands) this.out.push(encodeCommand(c));
+    this.pending.push({ skip, count: commands.length, frames: [], resolve, reject, deadline: timeoutMs > 0 ? Date.now() + timeoutMs : Infinity });
+    this.scheduleFlush();
+    this.armTimer();
   }
 
   private scheduleFlush(): void {
     if (this.flushScheduled) return;
     this.flushScheduled = true;
-    // Everything requested in this event-loop turn (a client's whole pipeline) leaves in one write.
-    queueMicrotask(() => {
+    // One write per link per event-loop turn: the pipelines of every client read in this turn
+    // leave together. With one link per peer that made the two nodes run in lockstep; with the
+    // pool's lanes (several links per peer) it measured best: forwarded/direct 2.4x -> 1.6x
+    // (a write per client read spent ~20% of the forwarder in socket writes).
+    setImmediate(() => {
       this.flushScheduled = false;
       if (this.socket === null || this.out.length === 0) return;
       const data = this.out.length === 1 ? (this.out[0] as string) : this.out.join('');
@@ -182,8 +216,8 @@ export class PeerLink {
           if (buf[pos] === 45) throw new ReplyProtocolError(`owner refused SELECT: ${buf.toString('latin1', pos + 1, end - 2)}`);
           p.skip--;
         } else {
-          // Copy: the frame outlives this read buffer (it is written to the client later).
-          p.frames.push(Buffer.from(buf.subarray(pos, end)));
+          // A view, not a copy: every read delivers a fresh buffer, never reused or written to.
+          p.frames.push(buf.subarray(pos, end));
         }
         pos = end;
         if (p.frames.length >= p.count) {

@@ -8,6 +8,8 @@ export interface PoolOptions {
   password: () => string;
   timeoutMs: () => number;
   log: Logger;
+  /** Shared links per peer and protocol (default 4). */
+  width?: number;
 }
 
 /**
@@ -17,9 +19,21 @@ export interface PoolOptions {
  */
 export class LinkPool {
   private readonly shared = new Map<string, PeerLink>();
+  /** Per-command lookup by the member object routing holds (no key string built per command). */
+  private readonly byInfo: WeakMap<MemberInfo, PeerLink>[] = [];
   private readonly sessions = new Map<object, Map<string, PeerLink>>();
 
-  constructor(private readonly opts: PoolOptions) {}
+  /**
+   * Shared links per (peer, protocol). More than one lets the owner read, run and answer the
+   * clients' pipelines in several smaller batches that overlap with this node's work, instead of
+   * one batch per turn in lockstep; a client always uses the same one (its commands stay in order).
+   */
+  readonly width: number;
+
+  constructor(private readonly opts: PoolOptions) {
+    this.width = opts.width ?? 4;
+    for (let i = 0; i < 2 * this.width; i++) this.byInfo.push(new WeakMap());
+  }
 
   private make(m: MemberInfo, proto: 2 | 3, session: boolean): PeerLink {
     return new PeerLink({
@@ -36,8 +50,18 @@ export class LinkPool {
   }
 
   /** The shared link to `m` for clients of protocol `proto`; a member that moved (restarted elsewhere) gets a fresh link. */
-  link(m: MemberInfo, proto: 2 | 3): PeerLink {
-    const key = `${proto}\0${m.id}`;
+  link(m: MemberInfo, proto: 2 | 3, lane = 0): PeerLink {
+    const slot = (proto - 2) * this.width + (lane % this.width);
+    const cache = this.byInfo[slot] as WeakMap<MemberInfo, PeerLink>;
+    const hit = cache.get(m);
+    if (hit !== undefined && !hit.closed) return hit;
+    const l = this.linkSlow(m, proto, lane % this.width);
+    cache.set(m, l);
+    return l;
+  }
+
+  private linkSlow(m: MemberInfo, proto: 2 | 3, lane: number): PeerLink {
+    const key = `${proto}\0${lane}\0${m.id}`;
     let l = this.shared.get(key);
     if (l !== undefined && (l.opts.host !== m.meta.host || l.opts.port !== m.meta.respPort)) {
       l.close();

@@ -199,7 +199,8 @@ class Connection {
     if (n === 0) return;
     this.ordered.splice(0, n);
     if (this.decoder.strict !== null) this.updateStrict();
-    if (!this.inBatch) this.flush();
+    // Forwarded replies arrive in bursts (a link read resolves many): one write per burst.
+    if (!this.inBatch) this.scheduleFlush();
     if (this.ordered.length > 0) return;
     if (this.closeWhenDrained) {
       this.flush();
@@ -211,6 +212,17 @@ class Connection {
       this.socket.resume();
       if (!this.busy && !this.inBatch) this.process();
     }
+  }
+
+  private flushScheduled = false;
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    queueMicrotask(() => {
+      this.flushScheduled = false;
+      if (!this.inBatch) this.flush();
+    });
   }
 
   private reply(r: Reply): void {
