@@ -32,7 +32,10 @@ import { SLOT_COUNT } from '../ring/slot.js';
 import type { MemberMeta } from '../membership/types.js';
 import { announceHost, ClusterParts } from '../routing/cluster.js';
 import type { MembershipService } from '../routing/state.js';
-import { Membership, type MembershipOptions } from '../membership/swim.js';
+import { Membership, type MembershipOptions, type MembershipStats } from '../membership/swim.js';
+import { clusterSourceFromView } from '../observability/cluster-source.js';
+import type { GossipCount } from '../observability/metrics.js';
+import { slotCounts } from '../ring/ring.js';
 import { keyringFromSecrets } from '../membership/envelope.js';
 
 export interface NodeDeps {
@@ -347,12 +350,30 @@ export function createNode(config: Config, deps: NodeDeps = {}): RingcacheNode {
       gossipPort: () => gossipPort,
       serving: () => serving,
       log,
+      observeForward: (outcome, seconds) => metrics.forwarding.observe(outcome, seconds),
     });
     executor.router = cluster.router;
+    const parts = cluster;
+    const m = membership;
+    metrics.attachCluster(
+      clusterSourceFromView(m, {
+        ownedSlots: () => slotCounts(parts.state.ring)[parts.state.ring.members.indexOf(config.nodeId)] ?? 0,
+        ringEpoch: () => parts.state.epoch,
+        ...(m instanceof Membership ? { localHealth: () => m.stats().healthScore, gossipMessages: () => gossipCounts(m.stats()) } : {}),
+      }).source,
+    );
     const { port } = await membership.start();
     gossipPort = port;
   }
   let gossipPort = 0;
+
+  /** Membership's message counters as the metrics' (type, direction, count) rows. */
+  function gossipCounts(st: MembershipStats): GossipCount[] {
+    const rows: GossipCount[] = [];
+    for (const [type, count] of Object.entries(st.messagesSent)) rows.push({ type, direction: 'out', count });
+    for (const [type, count] of Object.entries(st.messagesReceived)) rows.push({ type, direction: 'in', count });
+    return rows;
+  }
 
   /** Background work at `hz`: the active expiry cycle and idle-client timeouts. */
   function scheduleCron(): void {

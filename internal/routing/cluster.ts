@@ -41,6 +41,10 @@ export interface ClusterPartsOptions {
   /** Node started (data loaded, listeners bound, membership started) and not stopping. */
   serving: () => boolean;
   log: Logger;
+  /** Forwarded commands' outcomes and latencies (NodeMetrics.forwarding). */
+  observeForward?: (outcome: string, seconds: number) => void;
+  /** How long a seeded node that has met nobody waits before serving alone (ms). */
+  joinGraceMs?: number;
 }
 
 /** Membership-backed routing, CLUSTER command data and the HTTP API's ClusterView, wired together. */
@@ -53,7 +57,13 @@ export class ClusterParts {
 
   constructor(private readonly o: ClusterPartsOptions) {
     this.state = new ClusterState(o.membership, o.tokens, o.log.child({ component: 'ring' }));
-    this.pool = new LinkPool({ selfId: o.selfId, password: o.password, timeoutMs: o.forwardTimeoutMs, log: o.log.child({ component: 'routing' }) });
+    this.pool = new LinkPool({
+      selfId: o.selfId,
+      password: o.password,
+      timeoutMs: o.forwardTimeoutMs,
+      log: o.log.child({ component: 'routing' }),
+      ...(o.observeForward ? { observe: o.observeForward } : {}),
+    });
     this.router = new Router({
       state: this.state,
       pool: this.pool,
@@ -66,9 +76,31 @@ export class ClusterParts {
       log: o.log.child({ component: 'routing' }),
     });
     // Links to members that left the ring are closed; their in-flight requests fail with TRYAGAIN.
-    this.state.onRingChange((ring) => this.pool.retain(new Set(ring.members)));
+    this.state.onRingChange((ring) => {
+      this.pool.retain(new Set(ring.members));
+      if (ring.members.length > 1) this.metPeer = true;
+    });
     this.api = this.buildApi();
     this.view = this.buildView();
+  }
+
+  private readonly createdAt = Date.now();
+  private metPeer = false;
+
+  /**
+   * Serving as far as the cluster is concerned: a node given seeds waits until it has met another
+   * member (or the join grace passed: the seeds may be down for good, and a cluster of one is still
+   * a cluster), so a restarting member does not take writes for slots its peers own. Once met, it
+   * stays ready: losing peers later moves their slots here.
+   */
+  ready(): boolean {
+    if (!this.o.serving()) return false;
+    if (!this.o.seeded || this.metPeer) return true;
+    if (!this.state.alone) {
+      this.metPeer = true;
+      return true;
+    }
+    return Date.now() - this.createdAt > (this.o.joinGraceMs ?? 10_000);
   }
 
   /** Member info with this node's own addresses filled in (membership may not know them before start). */
@@ -102,7 +134,7 @@ export class ClusterParts {
       // CLUSTER SLOTS/SHARDS list no replicas until replication lands: a client reading from one would read nothing.
       ranges: (): ClusterSlotRange[] => state.ring.ranges.map((r) => ({ start: r.start, end: r.end, owner: state.ring.members[r.owner] as string, replicas: [] })),
       epoch: () => state.epoch,
-      ok: () => o.serving(),
+      ok: () => this.ready(),
       markPeer: (ctx) => {
         ctx.client.peer = true;
       },
@@ -148,7 +180,7 @@ export class ClusterParts {
         const r = state.range(slot);
         return { owner: memberOf(state.info(r.owner)), replicas: r.replicas.map((i) => memberOf(state.info(i))) };
       },
-      ready: () => o.serving(),
+      ready: () => this.ready(),
       forward: async (owner, commands): Promise<Reply[]> => {
         const info = state.ringInfos().find((m) => m.id === owner.id);
         if (info === undefined) return commands.map(() => errorReply(`TRYAGAIN member ${owner.id} left the ring; retry`));

@@ -12,6 +12,7 @@
 // socket is dropped; the next request reconnects (after a backoff that doubles per failed
 // attempt, capped), and requests made during the backoff fail at once.
 import net from 'node:net';
+import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import { frameEnd, ReplyProtocolError } from '../resp/reply-reader.js';
 import type { Reply } from '../resp/reply.js';
@@ -43,6 +44,8 @@ export interface LinkOptions {
   /** Backoff bounds for reconnects (ms). */
   readonly backoffMinMs?: number;
   readonly backoffMaxMs?: number;
+  /** Each forwarded command's outcome ('ok' or the LinkError kind) and seconds to its reply (metrics). */
+  readonly observe?: (outcome: string, seconds: number) => void;
 }
 
 interface Pending {
@@ -113,13 +116,21 @@ export class PeerLink {
   requestOne(argv: readonly string[], db: number, onError: (e: LinkError) => Reply): Promise<Reply> {
     const refused = this.ready();
     if (refused !== null) return Promise.resolve(onError(refused));
+    const observe = this.opts.observe;
+    const t0 = observe === undefined ? 0 : performance.now();
     return new Promise<Reply>((resolve) =>
       this.enqueue(
         [argv],
         db,
         this.opts.timeoutMs(),
-        (frames) => resolve({ t: 'raw', v: frames[0] as Buffer }),
-        (e) => resolve(onError(e)),
+        (frames) => {
+          if (observe !== undefined) observe('ok', (performance.now() - t0) / 1000);
+          resolve({ t: 'raw', v: frames[0] as Buffer });
+        },
+        (e) => {
+          if (observe !== undefined) observe(e.kind, (performance.now() - t0) / 1000);
+          resolve(onError(e));
+        },
       ),
     );
   }

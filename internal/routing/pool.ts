@@ -10,6 +10,8 @@ export interface PoolOptions {
   log: Logger;
   /** Shared links per peer and protocol (default 4). */
   width?: number;
+  /** Forwarded commands' outcomes and latencies (metrics). */
+  observe?: (outcome: string, seconds: number) => void;
 }
 
 /**
@@ -46,6 +48,7 @@ export class LinkPool {
       // Session links carry blocking commands: no reply deadline (the command has its own timeout).
       timeoutMs: session ? () => 0 : this.opts.timeoutMs,
       log: this.opts.log,
+      ...(this.opts.observe ? { observe: this.opts.observe } : {}),
     });
   }
 

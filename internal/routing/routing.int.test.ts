@@ -11,6 +11,8 @@ const clients: Redis[] = [];
 
 function client(i: number, opts: { db?: number } = {}): Redis {
   const c = new Redis({ port: cluster.port(i), host: '127.0.0.1', lazyConnect: false, maxRetriesPerRequest: 0, enableOfflineQueue: true, ...opts });
+  // Connections to a node a test stopped retry in the background: not a test failure.
+  c.on('error', () => undefined);
   clients.push(c);
   return c;
 }
@@ -242,5 +244,27 @@ describe('a member that fails', () => {
     expect(await client(1).get(k)).toBe('after');
     const info = String(await c.cluster('INFO'));
     expect(info).toMatch(/cluster_known_nodes:2\r\n/);
+  });
+});
+
+describe('with requirepass', () => {
+  it('authenticates the forwarding links and forwards for authenticated clients only', async () => {
+    const secured = await startInProcessCluster(2, { requirepass: 'pw' });
+    const c = new Redis({ port: secured.port(0), password: 'pw', maxRetriesPerRequest: 0 });
+    const anon = new Redis({ port: secured.port(0), maxRetriesPerRequest: 0 });
+    anon.on('error', () => undefined);
+    try {
+      const parts = secured.nodes[0]?.cluster;
+      let remote = '';
+      for (let i = 0; remote === ''; i++) if (parts?.state.owner(keyHashSlot(`pw${i}`)).id === 'n2') remote = `pw${i}`;
+      expect(await c.set(remote, 'v')).toBe('OK');
+      expect(await c.get(remote)).toBe('v');
+      expect(secured.nodes[1]?.store.db(0).size).toBe(1);
+      await expect(anon.get(remote)).rejects.toThrow(/NOAUTH/);
+    } finally {
+      c.disconnect();
+      anon.disconnect();
+      await secured.stop();
+    }
   });
 });
