@@ -92,8 +92,17 @@ export class Router {
       if (name === 'unwatch' || name === 'discard' || name === 'reset') this.dropRemoteWatch(client);
       return null;
     }
-    if (name === 'publish' && !state.alone) this.broadcast(argv);
+    if (name === 'publish' || name === 'spublish') {
+      // Delivered here and sent to every other member: subscribers of any node hear it.
+      if (!state.alone) this.broadcast(argv);
+      return null;
+    }
     const slot = this.slotOf(spec, argv);
+    if (name === 'ssubscribe' || name === 'sunsubscribe') {
+      // Subscriptions stay on this connection (a forwarded one would subscribe the shared link);
+      // SPUBLISH reaches every node, so shard channels work wherever a client subscribes.
+      return slot === CROSS ? this.crossSlot() : null;
+    }
     if (slot === NO_KEYS) return null;
     if (client.multi !== null) {
       // Queued: a command's own keys must share a slot (the whole queue is checked at EXEC).
@@ -319,6 +328,8 @@ export class Router {
     const state = this.deps.state;
     if (state.alone) return null;
     if (spec.firstKey === 0 && spec.keys === undefined) return null;
+    // A broadcast SPUBLISH is for this node's subscribers whoever owns the channel's slot.
+    if (spec.name === 'spublish') return null;
     for (const i of keyIndexes(spec, argv)) {
       const slot = keyHashSlot(argv[i] as string);
       if (!state.isLocal(slot)) {

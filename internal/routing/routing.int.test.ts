@@ -151,6 +151,19 @@ describe("proxy mode", { timeout: 8000 }, () => {
     expect(got.map((g) => g.length)).toEqual([1, 1, 1]);
   });
 
+  it('keeps shard subscriptions on the client connection and delivers SPUBLISH on every node', async () => {
+    const subs = [client(0), client(1), client(2)];
+    const got: string[][] = [[], [], []];
+    for (const [i, s] of subs.entries()) {
+      await s.ssubscribe('orders');
+      s.on('smessage', (_ch: string, msg: string) => got[i]?.push(msg));
+    }
+    await client(0).spublish('orders', 'o1');
+    await waitUntil(() => got.every((g) => g.includes('o1')), 5000, 'shard message on every node');
+    // The links still work (a forwarded SSUBSCRIBE would have subscribed a shared link).
+    expect(await client(0).get(keyOwnedBy('n2', 'after-sub'))).toBeNull();
+  });
+
   it('carries the selected database with forwarded commands', async () => {
     const k = keyOwnedBy('n3', 'db');
     const c = client(0, { db: 5 });
