@@ -238,7 +238,8 @@ async function startRingcache(opts: BenchOptions, root: string, dir: string): Pr
   let httpPort = await freePort();
   while (httpPort === port) httpPort = await freePort();
   const args = [main, '--port', String(port), '--bind', '127.0.0.1', '--http-port', String(httpPort), '--http-bind', '127.0.0.1'];
-  args.push('--dir', path.join(dir, 'data'), '--log-dir', path.join(dir, 'logs'), '--node-id', 'bench', '--loglevel', 'warn');
+  // Gossip on any free port: never collide with a local cluster on 7946.
+  args.push('--dir', path.join(dir, 'data'), '--log-dir', path.join(dir, 'logs'), '--node-id', 'bench', '--loglevel', 'warn', '--cluster-gossip-port', '0');
   args.push(...persistenceArgs(opts));
   const child = track(spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: dir }));
   const out = captured(child);

@@ -220,7 +220,7 @@ async function main(): Promise<number> {
 
   const [respPort, httpPort, barePort] = [await freePort(), await freePort(), await freePort()];
   const ring = start(
-    [main, '--port', String(respPort), '--http-port', String(httpPort), '--dir', path.join(tmpDir, 'data'), '--log-dir', path.join(tmpDir, 'logs'), '--node-id', 'bench', '--save', ''],
+    [main, '--port', String(respPort), '--http-port', String(httpPort), '--dir', path.join(tmpDir, 'data'), '--log-dir', path.join(tmpDir, 'logs'), '--node-id', 'bench', '--save', '', '--cluster-gossip-port', '0'],
     tmpDir,
   );
   const b = start([bare, '--port', String(barePort)], tmpDir);
