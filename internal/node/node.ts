@@ -32,9 +32,8 @@ import { SLOT_COUNT } from '../ring/slot.js';
 import type { MemberMeta } from '../membership/types.js';
 import { announceHost, ClusterParts } from '../routing/cluster.js';
 import type { MembershipService } from '../routing/state.js';
-import { Membership, type MembershipOptions, type MembershipStats } from '../membership/swim.js';
-import { clusterSourceFromView } from '../observability/cluster-source.js';
-import type { GossipCount } from '../observability/metrics.js';
+import { Membership, type MembershipOptions } from '../membership/swim.js';
+import { clusterSourceFromView, gossipCounts } from '../observability/cluster-source.js';
 import { slotCounts } from '../ring/ring.js';
 import { keyringFromSecrets } from '../membership/envelope.js';
 
@@ -367,13 +366,6 @@ export function createNode(config: Config, deps: NodeDeps = {}): RingcacheNode {
   }
   let gossipPort = 0;
 
-  /** Membership's message counters as the metrics' (type, direction, count) rows. */
-  function gossipCounts(st: MembershipStats): GossipCount[] {
-    const rows: GossipCount[] = [];
-    for (const [type, count] of Object.entries(st.messagesSent)) rows.push({ type, direction: 'out', count });
-    for (const [type, count] of Object.entries(st.messagesReceived)) rows.push({ type, direction: 'in', count });
-    return rows;
-  }
 
   /** Background work at `hz`: the active expiry cycle and idle-client timeouts. */
   function scheduleCron(): void {
