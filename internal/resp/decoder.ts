@@ -1,5 +1,5 @@
 // Incremental RESP request decoder: feed bytes, pull complete commands; never executes anything.
-import { sliceLatin1 } from './bytes.js';
+import { sliceLatin1, sliceShort } from './bytes.js';
 import { DEFAULT_LIMITS, MAX_STRING_BYTES, type ProtocolLimits } from './limits.js';
 
 /** A malformed request; the server answers `-ERR Protocol error: <message>` and closes. */
@@ -205,7 +205,7 @@ export class RequestDecoder {
     const end = this.start + this.bulkLen;
     if (end + 2 > this.end) return null;
     if (this.buf[end] !== CR || this.buf[end + 1] !== LF) throw new ProtocolError("expected '\\r\\n' after bulk");
-    const s = this.args.length === 0 ? this.commandName(this.start, end) : sliceLatin1(this.buf, this.start, end);
+    const s = this.args.length === 0 ? this.commandName(this.start, end) : sliceShort(this.buf, this.start, end);
     this.bulkLen = -1;
     this.consume(end + 2);
     return s;
@@ -236,7 +236,7 @@ export class RequestDecoder {
     const data = j + 2;
     const dataEnd = data + n;
     if (dataEnd + 2 > end || buf[dataEnd] !== CR || buf[dataEnd + 1] !== LF) return null;
-    const s = this.args.length === 0 ? this.commandName(data, dataEnd) : sliceLatin1(buf, data, dataEnd);
+    const s = this.args.length === 0 ? this.commandName(data, dataEnd) : sliceShort(buf, data, dataEnd);
     this.consume(dataEnd + 2);
     return s;
   }
@@ -259,7 +259,7 @@ export class RequestDecoder {
       }
       if (same) return this.lastName;
     }
-    const s = sliceLatin1(this.buf, from, to);
+    const s = sliceShort(this.buf, from, to);
     if (n <= NAME_CACHE) {
       this.buf.copy(this.lastNameBytes, 0, from, to);
       this.lastNameLen = n;
