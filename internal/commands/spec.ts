@@ -2,24 +2,35 @@
 import type { Reply } from '../resp/reply.js';
 import type { CommandContext } from './context.js';
 
-export type CommandFlag =
-  | 'write'
-  | 'readonly'
-  | 'denyoom'
-  | 'admin'
-  | 'pubsub'
-  | 'noscript'
-  | 'blocking'
-  | 'loading'
-  | 'stale'
-  | 'skip_monitor'
-  | 'skip_slowlog'
-  | 'fast'
-  | 'no_auth'
-  | 'may_replicate'
-  | 'no_multi'
-  | 'allow_busy'
-  | 'movablekeys';
+/** Redis's command flags; the order gives each its bit in CommandSpec.flagBits. */
+export const COMMAND_FLAGS = [
+  'write',
+  'readonly',
+  'denyoom',
+  'admin',
+  'pubsub',
+  'noscript',
+  'blocking',
+  'loading',
+  'stale',
+  'skip_monitor',
+  'skip_slowlog',
+  'fast',
+  'no_auth',
+  'may_replicate',
+  'no_multi',
+  'allow_busy',
+  'movablekeys',
+] as const;
+
+export type CommandFlag = (typeof COMMAND_FLAGS)[number];
+
+const FLAG_BITS = Object.fromEntries(COMMAND_FLAGS.map((f, i) => [f, 1 << i])) as Record<CommandFlag, number>;
+
+/** The bit of one flag in CommandSpec.flagBits. */
+export function flagBit(flag: CommandFlag): number {
+  return FLAG_BITS[flag];
+}
 
 export type CommandGroup =
   | 'string'
@@ -47,20 +58,22 @@ export interface CommandSpec {
   /** Redis convention: N means exactly N arguments including the name, -N means at least N. */
   readonly arity: number;
   readonly flags: readonly CommandFlag[];
+  /** `flags` as a bitmask (flagBit), so the executor's per-command checks are one AND. */
+  readonly flagBits: number;
   /** Legacy key positions (1-based argv index; lastKey -1 = last argument; 0 = no keys). */
   readonly firstKey: number;
   readonly lastKey: number;
   readonly step: number;
   /** For commands whose keys move (numkeys arguments): the argv indexes of the keys. */
-  readonly keys?: (argv: readonly string[]) => number[];
+  readonly keys: ((argv: readonly string[]) => number[]) | undefined;
   readonly group: CommandGroup;
   readonly summary: string;
   readonly since: string;
   readonly complexity: string;
   /** Argument syntax after the command name, in Redis documentation notation. */
   readonly syntax: string;
-  readonly handler?: Handler;
-  readonly subcommands?: readonly CommandSpec[];
+  readonly handler: Handler | undefined;
+  readonly subcommands: readonly CommandSpec[] | undefined;
 }
 
 export interface CommandDef {
@@ -83,27 +96,30 @@ export interface CommandDef {
 export function command(def: CommandDef): CommandSpec {
   const [firstKey, lastKey, step] = def.keys ?? [0, 0, 0];
   const flags = def.movableKeys ? [...(def.flags ?? []), 'movablekeys' as const] : (def.flags ?? []);
+  // Every spec has every field (undefined where absent): one object shape keeps the executor's
+  // property loads monomorphic instead of megamorphic across the command table.
   const spec: CommandSpec = {
     name: def.name.toLowerCase(),
     arity: def.arity,
     flags,
+    flagBits: flags.reduce((bits, f) => bits | flagBit(f), 0),
     firstKey,
     lastKey,
     step,
+    keys: def.movableKeys,
     group: def.group,
     summary: def.summary,
     since: def.since,
     complexity: def.complexity ?? 'O(1)',
     syntax: def.syntax ?? '',
-    ...(def.movableKeys ? { keys: def.movableKeys } : {}),
-    ...(def.handler ? { handler: def.handler } : {}),
-    ...(def.subcommands ? { subcommands: def.subcommands } : {}),
+    handler: def.handler,
+    subcommands: def.subcommands,
   };
   return spec;
 }
 
 export function hasFlag(spec: CommandSpec, flag: CommandFlag): boolean {
-  return spec.flags.includes(flag);
+  return (spec.flagBits & flagBit(flag)) !== 0;
 }
 
 /** Argument indexes holding keys, from the spec's key positions (or its movable-keys function). */
