@@ -132,4 +132,38 @@ describe('Executor', () => {
     run('set', 'k', 'v'.repeat(300));
     expect(executor.slowlog()[0]?.argv[2]).toBe('v'.repeat(128) + '... (172 more bytes)');
   });
+  it('times a pipelined run of fast commands with one clock read: counts, totals and slowlog stay whole', () => {
+    const { run, executor } = setup({ slowlog_log_slower_than: 0, slowlog_max_len: 100 });
+    run('set', 'k', 'v');
+    executor.slowlogReset();
+    executor.beginBatch();
+    // get is fast (joins the run), set is not (settles the run first, then is timed on its own).
+    for (let i = 0; i < 5; i++) expect(run('get', 'k')).toEqual(bulk('v'));
+    expect(run('set', 'k', 'w')).toBe(OK);
+    for (let i = 0; i < 70; i++) run('get', `k${i}`); // crosses the 64-command cap once
+    executor.endBatch();
+    const get = executor.commandStats.get('get');
+    const set = executor.commandStats.get('set');
+    expect(get?.calls).toBe(75);
+    expect(get?.latency.count).toBe(75);
+    expect(set?.calls).toBe(2);
+    expect(set?.latency.count).toBe(2);
+    expect(get?.usec).toBeGreaterThanOrEqual(0);
+    expect(Number.isFinite(get?.usec)).toBe(true);
+    // Every command reached the slowlog (threshold 0), newest first, in execution order.
+    const log = executor.slowlog();
+    expect(log.length).toBe(76);
+    expect(log[0]?.argv).toEqual(['get', 'k69']);
+    expect(log[70]?.argv).toEqual(['set', 'k', 'w']);
+    expect(log[75]?.argv).toEqual(['get', 'k']);
+    expect(log.every((e) => e.durationUs >= 0)).toBe(true);
+  });
+
+  it('times fast commands outside a batch on their own', () => {
+    const { run, executor } = setup({ slowlog_log_slower_than: 0 });
+    run('get', 'a');
+    run('get', 'b');
+    expect(executor.commandStats.get('get')?.latency.count).toBe(2);
+    expect(executor.slowlog().map((e) => e.argv[1])).toEqual(['b', 'a']);
+  });
 });
