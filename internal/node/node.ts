@@ -60,6 +60,8 @@ export interface NodeAddresses {
 export interface RingcacheNode {
   readonly config: Config;
   readonly store: Store;
+  /** The command executor (in-process benchmarks drive it without sockets). */
+  readonly executor: Executor;
   readonly log: Logger;
   /** The node's metrics (its own Registry); routing records forwards and the cluster source attaches here. */
   readonly metrics: NodeMetrics;
@@ -386,6 +388,7 @@ export function createNode(config: Config, deps: NodeDeps = {}): RingcacheNode {
   return {
     config,
     store,
+    executor,
     log,
     metrics,
     get cluster() {

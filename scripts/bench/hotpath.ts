@@ -1,0 +1,111 @@
+// In-process hot-path benchmark: decode -> execute -> encode of pipelined batches, no sockets, ns per command.
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../../internal/config/load.js';
+import { createNode } from '../../internal/node/node.js';
+import { RequestDecoder } from '../../internal/resp/decoder.js';
+import { encode, ReplyWriter } from '../../internal/resp/encoder.js';
+import { Client } from '../../internal/server/client.js';
+
+/**
+ * What a redis-benchmark run costs ringcache in JavaScript, without the kernel and the load
+ * generator: the socket-level bench (bench.ts) swings by 10-30% on a shared 2-core machine, so
+ * changes to the per-command path are steered by this steady figure and confirmed there.
+ * Usage: node dist/scripts/bench/hotpath.js [--tests set,get,...] [--pipeline 16] [--seconds 1] [--rounds 5]
+ * Each test runs `rounds` times; the best round is reported (the others met GC or a busy core).
+ */
+
+const TESTS: Record<string, (i: number) => string[]> = {
+  // The arguments redis-benchmark sends without -r (one key per test, 3-byte values).
+  set: () => ['SET', 'key:__rand_int__', 'xxx'],
+  get: () => ['GET', 'key:__rand_int__'],
+  incr: () => ['INCR', 'counter:__rand_int__'],
+  lpush: () => ['LPUSH', 'mylist', 'xxx'],
+  lpop: () => ['LPOP', 'mylist'],
+  sadd: () => ['SADD', 'myset', 'element:__rand_int__'],
+  hset: () => ['HSET', 'myhash', 'element:__rand_int__', 'xxx'],
+  zadd: () => ['ZADD', 'myzset', '0', 'element:__rand_int__'],
+  zrange: () => ['ZRANGE', 'myzset', '0', '99'],
+  // With -r 100000: distinct keys, the common cache workload.
+  'set-r': (i) => ['SET', `key:${String(i % 100_000).padStart(12, '0')}`, 'xxx'],
+  'get-r': (i) => ['GET', `key:${String(i % 100_000).padStart(12, '0')}`],
+};
+
+function frame(argv: readonly string[]): string {
+  return `*${argv.length}\r\n` + argv.map((a) => `$${Buffer.byteLength(a, 'latin1')}\r\n${a}\r\n`).join('');
+}
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
+}
+
+async function main(): Promise<void> {
+  const tests = arg('tests', 'set,get,lpush,lpop,sadd,hset,zadd,zrange,set-r,get-r').split(',');
+  const pipeline = Number(arg('pipeline', '16'));
+  const seconds = Number(arg('seconds', '1'));
+  const rounds = Number(arg('rounds', '5'));
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ringcache-hotpath-'));
+  const config = loadConfig({
+    argv: ['--port', '0', '--http-port', '0', '--dir', dir, '--log-dir', dir, '--loglevel', 'warn', '--cluster-gossip-port', '0', '--save', '', '--appendonly', 'no'],
+    env: {},
+  });
+  const node = createNode(config);
+  await node.start();
+  const executor = node.executor;
+  const client = new Client(1, '127.0.0.1:1', '127.0.0.1:2', 9, Date.now(), true, () => undefined);
+  const decoder = new RequestDecoder();
+  const writer = new ReplyWriter();
+  console.log(`pipeline ${pipeline}, best of ${rounds} x ${seconds} s per test; ns per command (decode + execute + encode, one batch per "read")`);
+  for (const t of tests) {
+    const make = TESTS[t];
+    if (make === undefined) throw new Error(`unknown test ${t}; known: ${Object.keys(TESTS).join(',')}`);
+    // A few hundred distinct batches, fed round-robin, so -r tests touch many keys.
+    const batches: Buffer[] = [];
+    for (let b = 0; b < 512; b++) {
+      let s = '';
+      for (let k = 0; k < pipeline; k++) s += frame(make(b * pipeline + k));
+      batches.push(Buffer.from(s, 'latin1'));
+    }
+    const run = (deadline: number): number => {
+      let n = 0;
+      let b = 0;
+      while (performance.now() < deadline) {
+        for (let rep = 0; rep < 64; rep++) {
+          // A fresh chunk per read, as the socket gives.
+          decoder.feed(Buffer.from(batches[b++ & 511] as Buffer));
+          executor.beginBatch();
+          for (;;) {
+            const argv = decoder.next();
+            if (argv === null) break;
+            const r = executor.execute(client, argv);
+            if (r instanceof Promise) throw new Error(`${t}: asynchronous reply`);
+            encode(writer, r, 2);
+            n++;
+          }
+          executor.endBatch();
+          writer.take();
+        }
+      }
+      return n;
+    };
+    run(performance.now() + 300); // warm-up
+    let best = Infinity;
+    for (let r = 0; r < rounds; r++) {
+      if (t === 'lpop') for (let i = 0; i < 2_000_000; i++) executor.execute(client, ['RPUSH', 'mylist', 'xxx']);
+      const t0 = performance.now();
+      const n = run(t0 + seconds * 1000);
+      best = Math.min(best, ((performance.now() - t0) * 1e6) / n);
+    }
+    console.log(`${t.padEnd(8)} ${best.toFixed(0).padStart(6)} ns/cmd  (${(1e9 / best / 1e6).toFixed(2)} M cmd/s of JavaScript)`);
+    executor.execute(client, ['FLUSHALL']);
+  }
+  await node.stop();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
