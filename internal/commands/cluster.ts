@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { CommandError, errors } from './errors.js';
 import { command, type CommandSpec } from './spec.js';
-import type { CommandContext } from './context.js';
+import type { CommandContext, ServerApi } from './context.js';
 import { keyHashSlot, SLOT_COUNT } from '../ring/slot.js';
 import { array, bulk, bulks, int, map, OK, simple, verbatim, type Reply } from '../resp/reply.js';
 
@@ -167,9 +167,20 @@ function info(ctx: CommandContext): string {
   return fields.map(([k, v]) => `${k}:${v}\r\n`).join('');
 }
 
-/** INFO's `# Cluster` section: always enabled (a node alone is a cluster of one). */
-export function infoClusterFields(): [string, string | number][] {
-  return [['cluster_enabled', 1]];
+/**
+ * Redis's `cluster-enabled`, the one answer behind INFO's redis_mode and cluster_enabled and
+ * HELLO's mode, so they always agree with each other and with the CLUSTER commands: on whenever
+ * the node has cluster parts. A ringcache node always has them, alone or not (a node started
+ * without seeds is a cluster of one that others join, and it answers CLUSTER SLOTS), as a
+ * redis-server with cluster-enabled yes says cluster when alone; only unit-test servers lack them.
+ */
+export function clusterMode(server: Pick<ServerApi, 'cluster'>): 'cluster' | 'standalone' {
+  return server.cluster === undefined ? 'standalone' : 'cluster';
+}
+
+/** INFO's `# Cluster` section. */
+export function infoClusterFields(server: Pick<ServerApi, 'cluster'>): [string, string | number][] {
+  return [['cluster_enabled', clusterMode(server) === 'cluster' ? 1 : 0]];
 }
 
 const sub = (def: Parameters<typeof command>[0]): CommandSpec => command(def);

@@ -7,6 +7,7 @@ import { command, type CommandSpec } from './spec.js';
 import { array, bulk, EMPTY_ARRAY, int, NULL_BULK, OK, PONG, record, simple, verbatim, type Reply } from '../resp/reply.js';
 import { REDIS_COMPAT_VERSION } from '../version.js';
 import type { Client } from '../server/client.js';
+import { clusterMode } from './cluster.js';
 
 /** Constant-time password check (hashing first makes the lengths equal). */
 function passwordMatches(given: string, expected: string): boolean {
@@ -37,7 +38,7 @@ function helloReply(ctx: CommandContext): Reply {
     ['version', bulk(REDIS_COMPAT_VERSION)],
     ['proto', int(ctx.client.proto)],
     ['id', int(ctx.client.id)],
-    ['mode', bulk('standalone')],
+    ['mode', bulk(clusterMode(ctx.server))],
     ['role', bulk('master')],
     ['modules', EMPTY_ARRAY],
   ]);

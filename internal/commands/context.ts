@@ -68,7 +68,11 @@ export interface ServerApi {
   shutdown(opts?: ShutdownOptions): Promise<void>;
   /** Snapshots and AOF (SAVE, BGSAVE, LASTSAVE, BGREWRITEAOF, INFO persistence); absent in unit-test servers. */
   readonly persistence?: PersistenceApi;
-  /** Membership and slot ownership for the CLUSTER commands; absent in unit-test servers (a cluster of one). */
+  /**
+   * Membership and slot ownership for the CLUSTER commands. Present means cluster-enabled (INFO
+   * redis_mode/cluster_enabled, HELLO mode: commands/cluster.ts clusterMode); absent only in
+   * unit-test servers, which answer as a standalone redis-server.
+   */
   readonly cluster?: ClusterApi;
   /** Blocks the event loop, as Redis's DEBUG SLEEP blocks the server. */
   blockFor(ms: number): void;

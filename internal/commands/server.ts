@@ -7,7 +7,7 @@ import { parseSyntax, type ArgDoc } from './docs.js';
 import { command, hasFlag, keyIndexes, arityOk, type CommandSpec } from './spec.js';
 import { array, bulk, bulks, int, map, OK, record, set, simple, verbatim, type Reply } from '../resp/reply.js';
 import { REDIS_COMPAT_VERSION } from '../version.js';
-import { infoClusterFields } from './cluster.js';
+import { clusterMode, infoClusterFields } from './cluster.js';
 
 // ---------------------------------------------------------------- INFO
 
@@ -36,7 +36,7 @@ function sectionFields(ctx: CommandContext, name: string): Fields | null {
       return [
         ['redis_version', REDIS_COMPAT_VERSION],
         ['ringcache_version', s.version],
-        ['redis_mode', 'standalone'],
+        ['redis_mode', clusterMode(s)],
         ['os', `${os.type()} ${os.release()} ${os.arch()}`],
         ['arch_bits', 64],
         ['multiplexing_api', 'libuv'],
@@ -133,7 +133,7 @@ function sectionFields(ctx: CommandContext, name: string): Fields | null {
     case 'modules':
     case 'errorstats':
     case 'cluster':
-      return name === 'cluster' ? infoClusterFields() : [];
+      return name === 'cluster' ? infoClusterFields(s) : [];
     case 'keyspace': {
       const out: Fields = [];
       for (let i = 0; i < ctx.store.databases; i++) {

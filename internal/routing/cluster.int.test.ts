@@ -75,6 +75,13 @@ describe('a 3-node cluster', () => {
     expect(errors).toEqual([]);
   });
 
+  it('says cluster in INFO server (redis_mode) and HELLO (mode) on every node', async () => {
+    for (let n = 0; n < 3; n++) {
+      expect(await respCommand(node(n).port, ['INFO', 'server'])).toContain('\r\nredis_mode:cluster\r\n');
+      expect(await respCommand(node(n).port, ['HELLO'])).toContain('$4\r\nmode\r\n$7\r\ncluster\r\n');
+    }
+  });
+
   it('lets redis-cli -c follow MOVED from a node in redirect mode', async () => {
     await respCommand(node(0).port, ['CONFIG', 'SET', 'cluster-mode', 'redirect']);
     try {
@@ -143,6 +150,9 @@ describe('a 3-node cluster', () => {
       const info = await respCommand(solo.port, ['CLUSTER', 'INFO']);
       expect(info).toContain('cluster_known_nodes:1\r\n');
       expect(await respCommand(solo.port, ['INFO', 'cluster'])).toContain('cluster_enabled:1');
+      // Cluster-enabled, as a lone redis-server with cluster-enabled yes says (docs/cluster.md).
+      expect(await respCommand(solo.port, ['INFO', 'server'])).toContain('\r\nredis_mode:cluster\r\n');
+      expect(await respCommand(solo.port, ['HELLO'])).toContain('$4\r\nmode\r\n$7\r\ncluster\r\n');
       // Standalone rules: multi-key commands across slots still work.
       expect(await respCommand(solo.port, ['MSET', 'a', '1', 'b', '2'])).toBe('+OK\r\n');
     } finally {

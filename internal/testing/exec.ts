@@ -1,5 +1,6 @@
 // Unit-test harness: a real Store, ConfigRuntime, CommandRegistry and Executor behind a test ServerApi.
 import pino from 'pino';
+import type { ClusterApi } from '../commands/cluster.js';
 import type { CommandStat, ServerApi, ServerStats } from '../commands/context.js';
 import { COMMAND_FAMILIES } from '../commands/index.js';
 import { CommandRegistry } from '../commands/registry.js';
@@ -61,6 +62,8 @@ export interface TestExecutorOptions {
   policy?: EvictionPolicy;
   rand?: () => number;
   startAt?: number;
+  /** The CLUSTER commands' view; absent (the default), the server answers as a standalone redis-server. */
+  cluster?: ClusterApi;
 }
 
 export interface TestExecutor {
@@ -139,6 +142,7 @@ export function createTestExecutor(opts: TestExecutorOptions = {}): TestExecutor
     resetStats: () => undefined,
     shutdown: () => Promise.resolve(),
     blockFor: (ms) => clock.advance(ms),
+    cluster: opts.cluster,
   };
   executor = new Executor({
     registry,
