@@ -1,6 +1,7 @@
-// Unit tests for the list ring buffer: randomized operations checked against a plain-array model.
+// Unit tests for the packed list: randomized operations checked against a plain-array model.
 import { describe, expect, it } from 'vitest';
 import { ListValue } from './list.js';
+import { PackedList } from './list-packed.js';
 import { prng as rng } from '../testing/random.js';
 
 /** The model's LREM: same contract as ListValue.removeMatches. */
@@ -153,6 +154,35 @@ describe('ListValue', () => {
     expect(l.byteSize()).toBe(empty);
   });
 
+  it('keeps every byte value, short and long elements, through head-only and tail-only growth', () => {
+    const all = Array.from({ length: 256 }, (_, i) => String.fromCharCode(i)).join('');
+    const values = [all, all.slice(0, 5), all.slice(200, 221), '', all.slice(250) + all];
+    const l = new ListValue();
+    for (let i = 0; i < 3000; i++) l.pushHead(values[i % values.length] as string);
+    for (let i = 0; i < 3000; i++) l.pushTail(values[i % values.length] as string);
+    expect(l.size).toBe(6000);
+    expect(l.at(0)).toBe(values[2999 % values.length]);
+    expect(l.at(2999)).toBe(values[0]);
+    expect(l.at(3000)).toBe(values[0]);
+    expect(l.at(5999)).toBe(values[2999 % values.length]);
+    for (let i = 0; i < 3000; i++) expect(l.popTail()).toBe(values[(2999 - i) % values.length]);
+    for (let i = 0; i < 3000; i++) expect(l.popHead()).toBe(values[(2999 - i) % values.length]);
+    expect(l.size).toBe(0);
+    expect(l.byteSize()).toBe(new ListValue().byteSize());
+  });
+
+  it('gives arena memory back as a big list drains, and replaces same-length elements in place', () => {
+    const l = new ListValue();
+    for (let i = 0; i < 20000; i++) l.pushTail('x'.repeat(50));
+    const full = l.byteSize();
+    expect(full).toBeGreaterThan(20000 * 50);
+    for (let i = 0; i < 19990; i++) l.popHead();
+    expect(l.byteSize()).toBeLessThan(full / 50);
+    l.setAt(3, 'y'.repeat(50));
+    l.setAt(4, 'short');
+    expect(l.toArray()).toEqual(['x', 'x', 'x', 'y', 's', 'x', 'x', 'x', 'x', 'x'].map((c, i) => (i === 4 ? 'short' : c.repeat(50))));
+  });
+
   it.each([1, 2, 3, 4, 5])('matches an array model under random operations (seed %i)', (seed) => {
     const rand = rng(seed);
     const l = new ListValue();
@@ -226,7 +256,71 @@ describe('ListValue', () => {
     expect(l.clone().toArray()).toEqual(model);
     expect(maxCap).toBeGreaterThan(64);
     expect(shrunk).toBe(true);
-    // byteSize is incremental: it must equal a fresh measurement of the same content.
-    expect(l.byteSize() - l.capacity * 8).toBe(ListValue.of(model).byteSize() - ListValue.of(model).capacity * 8);
+    // byteSize counts the arena: at least the content, at most a small multiple of it (the arena
+    // doubles when full and shrinks once at most an eighth is used).
+    const content = model.reduce((n, v) => n + v.length, 0);
+    const base = new ListValue().byteSize() - new ListValue().capacity * 8;
+    expect(l.byteSize() - l.capacity * 8).toBeGreaterThanOrEqual(base - 64 + content);
+    expect(l.byteSize() - l.capacity * 8).toBeLessThanOrEqual(base + 8 * content + 16 * model.length);
+  });
+});
+
+describe('PackedList (the big-list representation on its own, never converted)', () => {
+  it.each([11, 12, 13])('matches an array model under random operations (seed %i)', (seed) => {
+    const rand = rng(seed);
+    const l = new PackedList();
+    const model: string[] = [];
+    const values = ['a', 'bb', '', 'x'.repeat(30), '\u0000\u00ff\r\n', 'y'.repeat(300)];
+    const pick = (): string => values[Math.floor(rand() * values.length)] as string;
+    for (let step = 0; step < 4000; step++) {
+      const growing = Math.floor(step / 800) % 2 === 0;
+      const op = Math.floor(rand() * 12);
+      if (rand() < (growing ? 0.65 : 0.3)) {
+        const v = pick();
+        if (op < 6) {
+          l.pushHead(v);
+          model.unshift(v);
+        } else {
+          l.pushTail(v);
+          model.push(v);
+        }
+      } else if (op < 4) {
+        expect(l.popHead()).toBe(model.shift());
+      } else if (op < 8) {
+        expect(l.popTail()).toBe(model.pop());
+      } else if (op < 10 && model.length > 0) {
+        const i = Math.floor(rand() * (model.length + 1));
+        const v = pick();
+        l.insertAt(i, v);
+        model.splice(i, 0, v);
+      } else if (model.length > 0) {
+        const i = Math.floor(rand() * model.length);
+        const v = pick();
+        l.setAt(i, v);
+        model[i] = v;
+      }
+      if (step % 53 === 0) {
+        const v = pick();
+        const count = Math.floor(rand() * 7) - 3;
+        expect(l.removeMatches(v, count)).toBe(modelRemove(model, v, count));
+      }
+      if (step % 211 === 0 && model.length > 2) {
+        const left = Math.floor(rand() * (model.length / 3));
+        const right = Math.floor(rand() * (model.length / 3));
+        l.trim(left, right);
+        model.splice(0, left);
+        model.splice(model.length - right, right);
+      }
+      expect(l.size).toBe(model.length);
+      if (model.length > 0) {
+        const i = Math.floor(rand() * model.length);
+        expect(l.at(i)).toBe(model[i]);
+      }
+      if (step % 40 === 0) expect(l.toArray()).toEqual(model);
+    }
+    expect(l.clone().toArray()).toEqual(model);
+    l.trim(0, l.size);
+    expect(l.size).toBe(0);
+    expect(l.byteSize()).toBe(new PackedList().byteSize());
   });
 });

@@ -1,253 +1,132 @@
-// The list value: a growable ring buffer of latin1 strings with O(1) push, pop and index at both ends.
+// The list value: a StringRing while it fits a listpack, a PackedList beyond; O(1) push and pop at both ends.
+import { LISTPACK_BACK_BYTES, LISTPACK_MAX_BYTES, type ListRep, MIN_CAPACITY } from './list-rep.js';
+import { PackedList } from './list-packed.js';
+import { StringRing } from './list-ring.js';
 import type { Collection } from './types.js';
 
-/** Smallest backing capacity; always a power of two so positions wrap with a mask. */
-const MIN_CAPACITY = 4;
-
 /**
- * Redis 7's list-max-listpack-size -2: a list stays a single listpack while it serializes to at
- * most 8 KB, and (7.2's hysteresis) converts back only once it shrinks to half of that, so a list
- * hovering at the limit does not flip encodings on every push and pop.
+ * Redis keeps a small list as one listpack and a big one as a quicklist; the representations
+ * here follow the same line (list-max-listpack-size -2: 8 KB, with 7.2's hysteresis of converting
+ * back at half of it). A small list is a ring of strings, cheap to create; a big one packs its
+ * bytes into an arena, so millions of elements are not millions of heap strings for the garbage
+ * collector to promote and mark. OBJECT ENCODING reports which one a list is.
  */
-const LISTPACK_MAX_BYTES = 8192;
-const LISTPACK_BACK_BYTES = LISTPACK_MAX_BYTES / 2;
-/** Listpack header (total bytes + element count) and end marker. */
-const LISTPACK_FRAME_BYTES = 7;
-
-/** Memory estimate: the list object and array header, each pointer slot, each V8 string header. */
-const LIST_OVERHEAD = 64;
-const SLOT_BYTES = 8;
-const STRING_OVERHEAD = 16;
-
-/** Bytes one element takes inside a listpack: encoding header, payload, back-length. */
-function listpackEntryBytes(len: number): number {
-  const header = len < 64 ? 1 : len < 4096 ? 2 : 5;
-  const entry = header + len;
-  const back = entry < 128 ? 1 : entry < 16384 ? 2 : entry < 2097152 ? 3 : entry < 268435456 ? 4 : 5;
-  return entry + back;
-}
-
 export class ListValue implements Collection {
   readonly type = 'list' as const;
-  /** Backing store; slots outside [head, head + len) hold undefined so popped strings can be collected. */
-  private buf: (string | undefined)[];
-  private mask: number;
-  private head = 0;
-  private len = 0;
-  /** Sum of element lengths (latin1: one code unit per byte). */
-  private dataBytes = 0;
-  /** Estimated serialized listpack size, kept incrementally for OBJECT ENCODING. */
-  private packedBytes = LISTPACK_FRAME_BYTES;
-  private quick = false;
+  private rep: ListRep;
+  private packed = false;
 
   constructor(capacity = MIN_CAPACITY) {
-    let cap = MIN_CAPACITY;
-    while (cap < capacity) cap *= 2;
-    this.buf = new Array<string | undefined>(cap).fill(undefined);
-    this.mask = cap - 1;
+    this.rep = new StringRing(capacity);
   }
 
   /** A list holding `items` in order (tests, COPY, loading). */
   static of(items: readonly string[]): ListValue {
     const l = new ListValue(items.length);
-    for (const v of items) l.pushTail(v);
+    for (const v of items) l.rep.pushTail(v);
+    l.settle();
     return l;
   }
 
   get size(): number {
-    return this.len;
+    return this.rep.size;
   }
 
-  /** Current backing capacity (tests check that it grows and shrinks). */
+  /** Current element capacity (tests check that it grows and shrinks). */
   get capacity(): number {
-    return this.mask + 1;
+    return this.rep.capacity;
   }
 
   encoding(): string {
-    return this.quick ? 'quicklist' : 'listpack';
+    return this.packed ? 'quicklist' : 'listpack';
   }
 
   byteSize(): number {
-    return LIST_OVERHEAD + (this.mask + 1) * SLOT_BYTES + this.len * STRING_OVERHEAD + this.dataBytes;
+    return this.rep.byteSize();
   }
 
   clone(): ListValue {
-    const c = new ListValue(this.len);
-    for (let i = 0; i < this.len; i++) c.pushTail(this.buf[(this.head + i) & this.mask] as string);
+    const c = new ListValue();
+    c.rep = this.packed ? (this.rep as PackedList).clone() : (this.rep as StringRing).clone();
+    c.packed = this.packed;
     return c;
   }
 
   pushHead(v: string): void {
-    if (this.len === this.mask + 1) this.resize((this.mask + 1) * 2);
-    this.head = (this.head - 1) & this.mask;
-    this.buf[this.head] = v;
-    this.len++;
-    this.added(v);
+    this.rep.pushHead(v);
+    if (!this.packed && this.rep.packedBytes > LISTPACK_MAX_BYTES) this.settle();
   }
 
   pushTail(v: string): void {
-    if (this.len === this.mask + 1) this.resize((this.mask + 1) * 2);
-    this.buf[(this.head + this.len) & this.mask] = v;
-    this.len++;
-    this.added(v);
+    this.rep.pushTail(v);
+    if (!this.packed && this.rep.packedBytes > LISTPACK_MAX_BYTES) this.settle();
   }
 
   popHead(): string | undefined {
-    if (this.len === 0) return undefined;
-    const v = this.buf[this.head] as string;
-    this.buf[this.head] = undefined;
-    this.head = (this.head + 1) & this.mask;
-    this.len--;
-    this.removed(v);
-    this.maybeShrink();
+    const v = this.rep.popHead();
+    if (this.packed && this.rep.packedBytes <= LISTPACK_BACK_BYTES) this.settle();
     return v;
   }
 
   popTail(): string | undefined {
-    if (this.len === 0) return undefined;
-    const i = (this.head + this.len - 1) & this.mask;
-    const v = this.buf[i] as string;
-    this.buf[i] = undefined;
-    this.len--;
-    this.removed(v);
-    this.maybeShrink();
+    const v = this.rep.popTail();
+    if (this.packed && this.rep.packedBytes <= LISTPACK_BACK_BYTES) this.settle();
     return v;
   }
 
   /** Element at 0 <= i < size (callers resolve negative indexes). */
   at(i: number): string {
-    return this.buf[(this.head + i) & this.mask] as string;
+    return this.rep.at(i);
   }
 
   /** Replaces the element at 0 <= i < size. */
   setAt(i: number, v: string): void {
-    const p = (this.head + i) & this.mask;
-    this.removed(this.buf[p] as string);
-    this.buf[p] = v;
-    this.added(v);
+    this.rep.setAt(i, v);
+    this.settle();
   }
 
   /** Elements start..stop inclusive, both already clamped to [0, size). */
   range(start: number, stop: number): string[] {
-    const out = new Array<string>(stop - start + 1);
-    for (let i = start; i <= stop; i++) out[i - start] = this.buf[(this.head + i) & this.mask] as string;
-    return out;
+    return this.rep.range(start, stop);
   }
 
-  /** Inserts so that the new element ends up at 0 <= i <= size, moving whichever side is shorter. */
+  /** Inserts so that the new element ends up at 0 <= i <= size. */
   insertAt(i: number, v: string): void {
-    if (i === 0) return this.pushHead(v);
-    if (i === this.len) return this.pushTail(v);
-    if (this.len === this.mask + 1) this.resize((this.mask + 1) * 2);
-    const m = this.mask;
-    if (i < this.len - i) {
-      // Shift the first i elements one slot left.
-      this.head = (this.head - 1) & m;
-      for (let k = 0; k < i; k++) this.buf[(this.head + k) & m] = this.buf[(this.head + k + 1) & m];
-    } else {
-      for (let k = this.len; k > i; k--) this.buf[(this.head + k) & m] = this.buf[(this.head + k - 1) & m];
-    }
-    this.buf[(this.head + i) & m] = v;
-    this.len++;
-    this.added(v);
+    this.rep.insertAt(i, v);
+    this.settle();
   }
 
   /**
    * LREM: removes elements equal to `v`, at most |count| of them (0 = all), scanning from the
-   * head when count >= 0 and from the tail when count < 0. Returns how many were removed.
-   * One compaction pass: O(n) however many match.
+   * head when count >= 0 and from the tail when count < 0. Returns how many were removed. O(n).
    */
   removeMatches(v: string, count: number): number {
-    const limit = count === 0 ? Infinity : Math.abs(count);
-    const m = this.mask;
-    let removed = 0;
-    if (count >= 0) {
-      let w = 0;
-      for (let r = 0; r < this.len; r++) {
-        const x = this.buf[(this.head + r) & m] as string;
-        if (removed < limit && x === v) {
-          removed++;
-          continue;
-        }
-        if (w !== r) this.buf[(this.head + w) & m] = x;
-        w++;
-      }
-      for (let k = w; k < this.len; k++) this.buf[(this.head + k) & m] = undefined;
-    } else {
-      let w = this.len - 1;
-      for (let r = this.len - 1; r >= 0; r--) {
-        const x = this.buf[(this.head + r) & m] as string;
-        if (removed < limit && x === v) {
-          removed++;
-          continue;
-        }
-        if (w !== r) this.buf[(this.head + w) & m] = x;
-        w--;
-      }
-      for (let k = 0; k <= w; k++) this.buf[(this.head + k) & m] = undefined;
-      this.head = (this.head + removed) & m;
-    }
-    if (removed > 0) {
-      this.len -= removed;
-      this.dataBytes -= removed * v.length;
-      this.packedBytes -= removed * listpackEntryBytes(v.length);
-      this.reencode();
-      this.maybeShrink();
-    }
-    return removed;
+    const n = this.rep.removeMatches(v, count);
+    if (n > 0) this.settle();
+    return n;
   }
 
   /** LTRIM: drops `left` elements from the head and `right` from the tail (left + right <= size). */
   trim(left: number, right: number): void {
-    const m = this.mask;
-    for (let k = 0; k < left; k++) {
-      const p = (this.head + k) & m;
-      this.removed(this.buf[p] as string);
-      this.buf[p] = undefined;
-    }
-    for (let k = this.len - right; k < this.len; k++) {
-      const p = (this.head + k) & m;
-      this.removed(this.buf[p] as string);
-      this.buf[p] = undefined;
-    }
-    this.head = (this.head + left) & m;
-    this.len -= left + right;
-    this.maybeShrink();
+    this.rep.trim(left, right);
+    this.settle();
   }
 
   /** Every element, head to tail. */
   toArray(): string[] {
-    return this.len === 0 ? [] : this.range(0, this.len - 1);
+    const n = this.rep.size;
+    return n === 0 ? [] : this.rep.range(0, n - 1);
   }
 
-  private added(v: string): void {
-    this.dataBytes += v.length;
-    this.packedBytes += listpackEntryBytes(v.length);
-    if (!this.quick && this.packedBytes > LISTPACK_MAX_BYTES) this.quick = true;
-  }
-
-  private removed(v: string): void {
-    this.dataBytes -= v.length;
-    this.packedBytes -= listpackEntryBytes(v.length);
-    if (this.quick && this.packedBytes <= LISTPACK_BACK_BYTES) this.quick = false;
-  }
-
-  private reencode(): void {
-    if (!this.quick && this.packedBytes > LISTPACK_MAX_BYTES) this.quick = true;
-    else if (this.quick && this.packedBytes <= LISTPACK_BACK_BYTES) this.quick = false;
-  }
-
-  /** Halves the buffer when it is at most a quarter full, so a drained big list gives memory back. */
-  private maybeShrink(): void {
-    const cap = this.mask + 1;
-    if (cap > MIN_CAPACITY && this.len <= cap / 4) this.resize(Math.max(MIN_CAPACITY, cap / 2));
-  }
-
-  private resize(cap: number): void {
-    const next = new Array<string | undefined>(cap).fill(undefined);
-    for (let i = 0; i < this.len; i++) next[i] = this.buf[(this.head + i) & this.mask];
-    this.buf = next;
-    this.mask = cap - 1;
-    this.head = 0;
+  /** Converts between the representations when the content crossed the listpack limits. */
+  private settle(): void {
+    const bytes = this.rep.packedBytes;
+    if (!this.packed && bytes > LISTPACK_MAX_BYTES) {
+      this.rep = PackedList.of(this.toArray());
+      this.packed = true;
+    } else if (this.packed && bytes <= LISTPACK_BACK_BYTES) {
+      this.rep = StringRing.of(this.toArray());
+      this.packed = false;
+    }
   }
 }

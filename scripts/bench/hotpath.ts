@@ -22,6 +22,7 @@ const TESTS: Record<string, (i: number) => string[]> = {
   get: () => ['GET', 'key:__rand_int__'],
   incr: () => ['INCR', 'counter:__rand_int__'],
   lpush: () => ['LPUSH', 'mylist', 'xxx'],
+  'lpush-del': (i) => (i % 16 === 15 ? ['DEL', 'mylist'] : ['LPUSH', 'mylist', 'xxx']),
   lpop: () => ['LPOP', 'mylist'],
   sadd: () => ['SADD', 'myset', 'element:__rand_int__'],
   hset: () => ['HSET', 'myhash', 'element:__rand_int__', 'xxx'],
