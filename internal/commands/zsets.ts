@@ -439,21 +439,31 @@ function zrangeGeneric(ctx: CommandContext, argv: string[], at: number, dst: str
   let maxRaw = argv[at + 2] as string;
   if (reverse && type !== 'rank') [minRaw, maxRaw] = [maxRaw, minRaw];
 
-  let span: (z: ZSet) => [number, number];
+  // Ranges are parsed (and rejected) before the key is read, as in Redis.
+  let rankStart = 0;
+  let rankStop = 0;
+  let scoreRange: ScoreRange | null = null;
+  let lexRange: LexRange | null = null;
   if (type === 'rank') {
-    const start = intArg(minRaw);
-    const stop = intArg(maxRaw);
-    span = (z) => rankSpan(z.size, start, stop, reverse);
+    rankStart = intArg(minRaw);
+    rankStop = intArg(maxRaw);
   } else if (type === 'score') {
-    const range = parseScoreRange(minRaw, maxRaw);
-    span = (z) => limitSpan(z.scoreSpan(range), offset, limit, reverse);
+    scoreRange = parseScoreRange(minRaw, maxRaw);
   } else {
-    const range = parseLexRange(minRaw, maxRaw);
-    span = (z) => limitSpan(z.lexSpan(range), offset, limit, reverse);
+    lexRange = parseLexRange(minRaw, maxRaw);
   }
 
   const z = readZ(ctx, argv[at] as string);
-  const [start, end] = z === undefined ? [0, 0] : span(z);
+  let start = 0;
+  let end = 0;
+  if (z !== undefined) {
+    [start, end] =
+      scoreRange !== null
+        ? limitSpan(z.scoreSpan(scoreRange), offset, limit, reverse)
+        : lexRange !== null
+          ? limitSpan(z.lexSpan(lexRange), offset, limit, reverse)
+          : rankSpan(z.size, rankStart, rankStop, reverse);
+  }
   if (dst !== undefined) {
     const entries = z === undefined ? [] : z.slice(start, end, reverse);
     return storeResult(ctx, dst, entries, argv);
