@@ -60,6 +60,11 @@ export interface CommandSpec {
   readonly flags: readonly CommandFlag[];
   /** `flags` as a bitmask (flagBit), so the executor's per-command checks are one AND. */
   readonly flagBits: number;
+  /**
+   * Bounded-cost command whose pipelined runs the executor times with one clock read (see
+   * Executor.settleRun): every `fast` command, plus those CommandDef.boundedCost names.
+   */
+  readonly runTimed: boolean;
   /** Legacy key positions (1-based argv index; lastKey -1 = last argument; 0 = no keys). */
   readonly firstKey: number;
   readonly lastKey: number;
@@ -90,6 +95,12 @@ export interface CommandDef {
   syntax?: string;
   handler?: Handler;
   subcommands?: readonly CommandSpec[];
+  /**
+   * O(1) here although Redis does not flag it `fast` (SET: Redis frees an overwritten value
+   * synchronously, here the garbage collector does it later), so pipelined runs of it may share
+   * one clock read. Not reported by COMMAND INFO.
+   */
+  boundedCost?: boolean;
 }
 
 /** Builds a CommandSpec with Redis's defaults for what a definition leaves out. */
@@ -103,6 +114,7 @@ export function command(def: CommandDef): CommandSpec {
     arity: def.arity,
     flags,
     flagBits: flags.reduce((bits, f) => bits | flagBit(f), 0),
+    runTimed: (flags.includes('fast') || def.boundedCost === true) && !flags.includes('skip_slowlog'),
     firstKey,
     lastKey,
     step,

@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { CommandContext, CommandStat, ServerApi, SlowlogEntry, TransactionControl } from '../commands/context.js';
 import { CommandError, errors, truncate } from '../commands/errors.js';
 import type { CommandRegistry } from '../commands/registry.js';
-import { arityOk, type CommandSpec, flagBit, hasFlag } from '../commands/spec.js';
+import { arityOk, type CommandSpec, hasFlag } from '../commands/spec.js';
 import { array, errorReply, NULL_ARRAY, QUEUED, type Reply } from '../resp/reply.js';
 import type { Client } from '../server/client.js';
 import type { Keyspace } from '../store/keyspace.js';
@@ -119,10 +119,6 @@ export interface ExecutorDeps {
   notifyMask: () => number;
 }
 
-/** The `fast` flag's bit: such commands are timed in runs (Executor.settleRun). */
-const FAST = flagBit('fast');
-/** Fast, and not exempt from the slowlog (settleRun logs without looking at flags). */
-const RUN_FLAGS = FAST | flagBit('skip_slowlog');
 /** The longest run of fast commands timed by one clock read. */
 const RUN_MAX = 64;
 
@@ -407,9 +403,9 @@ export class Executor {
   /**
    * Marks the start of a synchronous batch of pipelined commands from one read. Inside a batch a
    * command starts where the previous one ended (its duration includes decoding its frame), and
-   * its wall-clock time derives from the batch's start. Commands flagged `fast` (O(1) / O(log N)
-   * in Redis's table) do not read the clock at all: a run of them shares one read when the run
-   * ends (settleRun). A clock read costs ~40 ns on the VMs we run on, 15-20% of a pipelined GET.
+   * its wall-clock time derives from the batch's start. Bounded-cost commands (spec.runTimed:
+   * Redis's `fast` ones, O(1) / O(log N), and SET and friends) do not read the clock at all: a run
+   * of them shares one read when the run ends (settleRun). A clock read costs ~40 ns on the VMs we run on, 15-20% of a pipelined GET.
    */
   beginBatch(): void {
     this.inBatch = true;
@@ -516,7 +512,7 @@ export class Executor {
       if (reason !== null) return this.fail(new CommandError('MISCONF', reason), spec, true);
     }
     if (this.beforeWrite !== null && hasFlag(spec, 'write')) this.beforeWrite(client.db, spec, argv);
-    if (this.runLength > 0 && (spec.flagBits & RUN_FLAGS) !== FAST) {
+    if (this.runLength > 0 && !spec.runTimed) {
       // A timed command after a run of fast ones: settle the run so this one starts on the clock.
       this.settleRun();
       t0 = this.stamp;
@@ -559,7 +555,7 @@ export class Executor {
     }
     st.calls++;
     // A fast command inside a batch joins the run that settleRun times with one clock read.
-    const inRun = this.inBatch && this.execDepth === 0 && (spec.flagBits & RUN_FLAGS) === FAST;
+    const inRun = this.inBatch && this.execDepth === 0 && spec.runTimed;
     let us = 0;
     if (inRun) {
       const i = this.runLength++;
