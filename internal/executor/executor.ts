@@ -16,6 +16,7 @@ import { BucketCounts, COMMAND_LATENCY_BOUNDS_US } from '../observability/bucket
 
 /** Receives every write as it must be replayed (AOF, replicas). */
 export interface Journal {
+  /** Takes the write now: the executor reuses the argv list afterwards (the strings stay). */
   append(db: number, argv: readonly string[]): void;
   /**
    * A promise that settles once everything appended so far is durable (AOF appendfsync always),
@@ -591,9 +592,8 @@ export class Executor {
     if (ctx.dirty === 0) return;
     ctx.server.stats.dirty += ctx.dirty;
     ctx.dirty = 0;
-    if (ctx.writes.length === 0) return;
     const writes = ctx.writes;
-    ctx.writes = [];
+    if (writes.length === 0) return;
     const db = ctx.writesDb ?? ctx.client.db;
     ctx.writesDb = null;
     const wrap = writes.length > 1 && ctx.wrapWrites;
@@ -603,6 +603,8 @@ export class Executor {
       for (const w of writes) j.append(db, w);
       if (wrap) j.append(db, ['EXEC']);
     }
+    // Journals encode what they are given at once and keep no reference: the array is reused.
+    writes.length = 0;
   }
 
   private recordSlow(client: Client, argv: readonly string[], us: number, now: number): void {

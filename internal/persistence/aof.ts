@@ -3,7 +3,10 @@ import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import { BucketCounts, FSYNC_LATENCY_BOUNDS_S } from '../observability/buckets.js';
 import { type PersistenceFs, strerror } from './fsio.js';
-import { encodeCommand } from './records.js';
+import { OutBuffer } from './records.js';
+
+/** Starting size of a file's pending-bytes buffer; it grows with a busy turn and shrinks back after. */
+const SEGMENT_BUFFER_BYTES = 64 * 1024;
 
 export type FsyncPolicy = 'always' | 'everysec' | 'no';
 
@@ -19,8 +22,9 @@ export interface AofFile {
 /** Data appended for one file and not yet written; the last segment is the current file. */
 interface Segment {
   readonly file: AofFile;
-  chunks: string[];
-  /** Bytes taken from `chunks` whose write failed part-way: written first on the next attempt. */
+  /** Encoded records appended since the last write (RESP bytes, reused between writes). */
+  readonly pending: OutBuffer;
+  /** Bytes taken from `pending` whose write failed part-way: written first on the next attempt. */
   carry: Buffer | null;
   /** Written since this file's last fsync. */
   unsynced: boolean;
@@ -124,7 +128,7 @@ export class AofWriter {
    * before any is attached, so their content is not journaled again).
    */
   attach(file: AofFile): void {
-    this.segments.push({ file, chunks: [], carry: null, unsynced: false });
+    this.segments.push({ file, pending: new OutBuffer(SEGMENT_BUFFER_BYTES), carry: null, unsynced: false });
     this.db = -1;
     this.armFsyncTimer();
   }
@@ -145,22 +149,22 @@ export class AofWriter {
   append(db: number, argv: readonly string[]): void {
     const seg = this.segments[this.segments.length - 1];
     if (seg === undefined) return;
-    let s = '';
+    const out = seg.pending;
+    const before = out.length;
     // Inside MULTI ... EXEC every entry carries the db the transaction started in; after a
     // journaled SELECT the stream is in the selected db until EXEC.
     if (db !== this.db && !this.txSelected) {
-      s = encodeCommand(['SELECT', String(db)]);
+      out.pushCommand(['SELECT', String(db)]);
       this.db = db;
     }
-    s += encodeCommand(argv);
+    out.pushCommand(argv);
     const name = argv[0] as string;
     if (argv.length === 2 && (name === 'SELECT' || name === 'select')) {
       this.db = Number(argv[1]);
       this.txSelected = this.inTx;
     } else if (argv.length === 1 && (name === 'MULTI' || name === 'multi')) this.inTx = true;
     else if (argv.length === 1 && (name === 'EXEC' || name === 'exec')) this.inTx = this.txSelected = false;
-    seg.chunks.push(s);
-    this.appended += s.length;
+    this.appended += out.length - before;
     this.schedule();
   }
 
@@ -245,11 +249,15 @@ export class AofWriter {
     }
   }
 
-  /** The segment's pending bytes as one buffer, kept as `carry` until written. */
+  /**
+   * The segment's pending bytes as one buffer of its own (the OutBuffer is reused at once), kept
+   * as `carry` until written.
+   */
   private takePending(seg: Segment): Buffer | null {
-    if (seg.chunks.length === 0 && seg.carry === null) return null;
-    const fresh = seg.chunks.length > 0 ? Buffer.from(seg.chunks.join(''), 'latin1') : null;
-    seg.chunks = [];
+    const out = seg.pending;
+    if (out.length === 0 && seg.carry === null) return null;
+    const fresh = out.length > 0 ? Buffer.from(out.view()) : null;
+    out.reset();
     const buf = seg.carry === null ? (fresh as Buffer) : fresh === null ? seg.carry : Buffer.concat([seg.carry, fresh]);
     seg.carry = buf;
     return buf;
@@ -311,7 +319,7 @@ export class AofWriter {
   private async retireOld(): Promise<void> {
     while (this.segments.length > 1) {
       const seg = this.segments[0] as Segment;
-      if (seg.chunks.length > 0 || seg.carry !== null) return;
+      if (seg.pending.length > 0 || seg.carry !== null) return;
       await this.syncSegment(seg);
       this.segments.shift();
       await this.io.close(seg.file.fd).catch((e: unknown) => this.log.warn({ file: seg.file.name, err: strerror(e) }, 'closing an old AOF file failed'));

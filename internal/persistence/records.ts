@@ -11,6 +11,20 @@ export function encodeCommand(argv: readonly string[]): string {
   return s;
 }
 
+/** Writes `<type><n>\r\n` (n >= 0) at p; returns the position after it. */
+function writeHeader(buf: Buffer, p: number, type: number, n: number): number {
+  buf[p++] = type;
+  if (n < 10) {
+    buf[p++] = 48 + n;
+  } else {
+    const digits = String(n);
+    for (let i = 0; i < digits.length; i++) buf[p++] = digits.charCodeAt(i);
+  }
+  buf[p++] = 13;
+  buf[p++] = 10;
+  return p;
+}
+
 /**
  * A reusable output buffer for encoded commands. Snapshot and rewrite output goes here rather than
  * into joined strings: a walk writing tens of MB would otherwise allocate large strings and
@@ -34,7 +48,11 @@ export class OutBuffer {
     this.length += writeLatin1(this.buf, s, this.length);
   }
 
-  /** Encodes a command straight into the buffer: no intermediate string holding copies of the values. */
+  /**
+   * Encodes a command straight into the buffer: no intermediate string holding copies of the
+   * values. Headers and short arguments are written byte by byte (the AOF journals every write
+   * through here, so this is on the write path of every command).
+   */
   pushCommand(argv: readonly string[]): void {
     let need = 16;
     for (const a of argv) need += a.length + 16;
@@ -44,11 +62,15 @@ export class OutBuffer {
       this.buf = next;
     }
     const buf = this.buf;
-    let p = this.length;
-    p += writeLatin1(buf, `*${argv.length}\r\n`, p);
+    let p = writeHeader(buf, this.length, 42 /* * */, argv.length);
     for (const a of argv) {
-      p += writeLatin1(buf, `$${a.length}\r\n`, p);
-      p += writeLatin1(buf, a, p);
+      const n = a.length;
+      p = writeHeader(buf, p, 36 /* $ */, n);
+      if (n <= 16) {
+        for (let i = 0; i < n; i++) buf[p++] = a.charCodeAt(i);
+      } else {
+        p += writeLatin1(buf, a, p);
+      }
       buf[p++] = 13;
       buf[p++] = 10;
     }
