@@ -1,6 +1,6 @@
 // RESP command records: encoding for AOF/snapshot payloads, and scanning files with exact byte offsets of every record.
 import fs from 'node:fs';
-import { writeLatin1 } from '../resp/bytes.js';
+import { putCountLine, putLatin1, writeLatin1 } from '../resp/bytes.js';
 import { ProtocolError, RequestDecoder } from '../resp/decoder.js';
 import { DEFAULT_LIMITS, MAX_STRING_BYTES } from '../resp/limits.js';
 
@@ -9,20 +9,6 @@ export function encodeCommand(argv: readonly string[]): string {
   let s = `*${argv.length}\r\n`;
   for (const a of argv) s += `$${a.length}\r\n${a}\r\n`;
   return s;
-}
-
-/** Writes `<type><n>\r\n` (n >= 0) at p; returns the position after it. */
-function writeHeader(buf: Buffer, p: number, type: number, n: number): number {
-  buf[p++] = type;
-  if (n < 10) {
-    buf[p++] = 48 + n;
-  } else {
-    const digits = String(n);
-    for (let i = 0; i < digits.length; i++) buf[p++] = digits.charCodeAt(i);
-  }
-  buf[p++] = 13;
-  buf[p++] = 10;
-  return p;
 }
 
 /**
@@ -62,15 +48,9 @@ export class OutBuffer {
       this.buf = next;
     }
     const buf = this.buf;
-    let p = writeHeader(buf, this.length, 42 /* * */, argv.length);
+    let p = putCountLine(buf, this.length, 42 /* * */, argv.length);
     for (const a of argv) {
-      const n = a.length;
-      p = writeHeader(buf, p, 36 /* $ */, n);
-      if (n <= 16) {
-        for (let i = 0; i < n; i++) buf[p++] = a.charCodeAt(i);
-      } else {
-        p += writeLatin1(buf, a, p);
-      }
+      p = putLatin1(buf, putCountLine(buf, p, 36 /* $ */, a.length), a);
       buf[p++] = 13;
       buf[p++] = 10;
     }

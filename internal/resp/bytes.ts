@@ -82,3 +82,28 @@ export function sliceShort(b: Buffer, s: number, end: number): string {
 export const writeLatin1: (buf: Buffer, s: string, offset: number) => number = HAS_FAST
   ? (buf, s, offset) => (buf as Latin1Buffer).latin1Write(s, offset, s.length)
   : (buf, s, offset) => buf.write(s, offset, s.length, 'latin1');
+
+/**
+ * Writes the byte string s at p (the caller made room) and returns the position after it: a byte
+ * loop up to 16 characters, where it beats the native writer's call cost, the native one beyond.
+ */
+export function putLatin1(buf: Buffer, p: number, s: string): number {
+  const n = s.length;
+  if (n > 16) return p + writeLatin1(buf, s, p);
+  for (let i = 0; i < n; i++) buf[p++] = s.charCodeAt(i);
+  return p;
+}
+
+/** Writes a RESP count line `<type><n>\r\n` (n >= 0) at p; returns the position after it. */
+export function putCountLine(buf: Buffer, p: number, type: number, n: number): number {
+  buf[p++] = type;
+  if (n < 10) {
+    buf[p++] = 48 + n;
+  } else {
+    const digits = String(n);
+    for (let i = 0; i < digits.length; i++) buf[p++] = digits.charCodeAt(i);
+  }
+  buf[p++] = 13;
+  buf[p++] = 10;
+  return p;
+}

@@ -1,5 +1,5 @@
 // RESP2/RESP3 encoder: writes Reply values into a reusable growable buffer, one socket write per batch.
-import { writeLatin1 } from './bytes.js';
+import { putCountLine, putLatin1 } from './bytes.js';
 import type { Reply } from './reply.js';
 
 export type Protocol = 2 | 3;
@@ -30,61 +30,30 @@ export class ReplyWriter {
 
   /** Writes a string whose characters are all < 256 (latin1 byte string or ASCII). */
   latin1(s: string): void {
-    const n = s.length;
-    this.ensure(n);
-    if (n <= 16) {
-      // Short strings: a byte loop is cheaper than crossing into the native writer.
-      const buf = this.buf;
-      let p = this.pos;
-      for (let i = 0; i < n; i++) buf[p++] = s.charCodeAt(i);
-      this.pos = p;
-      return;
-    }
-    this.pos += writeLatin1(this.buf, s, this.pos);
+    this.ensure(s.length);
+    this.pos = putLatin1(this.buf, this.pos, s);
   }
 
   /** `<type><n>\r\n` without building a string: the header of every bulk, array and map. */
   header(type: number, n: number): void {
     this.ensure(24);
-    const buf = this.buf;
-    buf[this.pos++] = type;
-    if (n < 0) {
-      buf[this.pos++] = 45; // '-'
-      n = -n;
+    if (n >= 0) {
+      this.pos = putCountLine(this.buf, this.pos, type, n);
+      return;
     }
-    if (n < 10) {
-      buf[this.pos++] = 48 + n;
-    } else {
-      const digits = String(n);
-      for (let i = 0; i < digits.length; i++) buf[this.pos++] = digits.charCodeAt(i);
-    }
-    buf[this.pos++] = 13;
-    buf[this.pos++] = 10;
+    // Negative counts (`*-1`, `$-1`): the sign, then the digits.
+    this.buf[this.pos++] = type;
+    this.pos = putCountLine(this.buf, this.pos, 45 /* - */, -n);
   }
 
   /** `$<len>\r\n<s>\r\n` for a byte string: the most common reply element, with one capacity check. */
   bulk(s: string): void {
-    const n = s.length;
-    this.ensure(n + 24);
+    this.ensure(s.length + 24);
     const buf = this.buf;
-    let p = this.pos;
-    buf[p++] = 36; // '$'
-    if (n < 10) {
-      buf[p++] = 48 + n;
-    } else {
-      const digits = String(n);
-      for (let i = 0; i < digits.length; i++) buf[p++] = digits.charCodeAt(i);
-    }
-    buf[p++] = 13;
-    buf[p++] = 10;
-    if (n <= 16) {
-      for (let i = 0; i < n; i++) buf[p++] = s.charCodeAt(i);
-    } else {
-      p += writeLatin1(buf, s, p);
-    }
-    buf[p++] = 13;
-    buf[p++] = 10;
-    this.pos = p;
+    const p = putLatin1(buf, putCountLine(buf, this.pos, 36 /* $ */, s.length), s);
+    buf[p] = 13;
+    buf[p + 1] = 10;
+    this.pos = p + 2;
   }
 
   crlf(): void {

@@ -1,5 +1,5 @@
 // Big lists (Redis's quicklist encoding): element bytes packed in an arena plus a ring of start offsets.
-import { sliceLatin1, sliceShort, writeLatin1 } from '../resp/bytes.js';
+import { putLatin1, sliceLatin1, sliceShort } from '../resp/bytes.js';
 import { LISTPACK_FRAME_BYTES, listpackEntryBytes, type ListRep, MIN_CAPACITY } from './list-rep.js';
 
 /** Memory estimate: the list object, its typed arrays' headers, each 8-byte start slot, the arena. */
@@ -7,8 +7,6 @@ const LIST_OVERHEAD = 64 + 2 * 96;
 const SLOT_BYTES = 8;
 /** Arena size of an empty list; arenas grow by doubling and shrink when mostly empty. */
 const MIN_ARENA = 64;
-/** Up to this length element bytes are copied in and out with a JavaScript loop (no native call). */
-const SHORT = 16;
 /**
  * Elements live as bytes, not as JavaScript strings: a list with millions of elements is a few
  * typed arrays to the garbage collector instead of millions of heap strings that every
@@ -229,13 +227,7 @@ export class PackedList implements ListRep {
   }
 
   private put(v: string, at: number): void {
-    const n = v.length;
-    if (n <= SHORT) {
-      const a = this.arena;
-      for (let k = 0; k < n; k++) a[at + k] = v.charCodeAt(k);
-    } else {
-      writeLatin1(this.arena, v, at);
-    }
+    putLatin1(this.arena, at, v);
   }
 
   /** Whether element i's bytes equal the byte string v (length n). */

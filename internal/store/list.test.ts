@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { ListValue } from './list.js';
 import { PackedList } from './list-packed.js';
+import type { ListRep } from './list-rep.js';
 import { prng as rng } from '../testing/random.js';
 
 /** The model's LREM: same contract as ListValue.removeMatches. */
@@ -24,6 +25,80 @@ function modelRemove(model: string[], v: string, count: number): number {
     }
   }
   return removed;
+}
+
+/** What the model check drives: ListValue and each representation alike. */
+type ModelList = Omit<ListRep, 'capacity' | 'packedBytes' | 'byteSize'> & { toArray(): string[] };
+
+/**
+ * Random operations on `l` and on a plain array, compared after every step. Phases of `phase`
+ * steps alternate between growing and draining, so buffers both grow and shrink; `onStep` sees
+ * the list after each step (capacity checks).
+ */
+function checkAgainstModel(l: ModelList, seed: number, values: readonly string[], steps: number, phase: number, onStep: () => void = () => undefined): string[] {
+  const rand = rng(seed);
+  const model: string[] = [];
+  const pick = (): string => values[Math.floor(rand() * values.length)] as string;
+  for (let step = 0; step < steps; step++) {
+    const growing = Math.floor(step / phase) % 2 === 0;
+    const r = rand();
+    const op = Math.floor(rand() * 10);
+    if (r < (growing ? 0.65 : 0.3)) {
+      const v = pick();
+      if (op < 5) {
+        l.pushHead(v);
+        model.unshift(v);
+      } else {
+        l.pushTail(v);
+        model.push(v);
+      }
+    } else if (op < 4) {
+      expect(l.popHead()).toBe(model.shift());
+    } else if (op < 8) {
+      expect(l.popTail()).toBe(model.pop());
+    } else if (op === 8 && model.length > 0) {
+      const i = Math.floor(rand() * (model.length + 1));
+      const v = pick();
+      l.insertAt(i, v);
+      model.splice(i, 0, v);
+    } else if (model.length > 0) {
+      const i = Math.floor(rand() * model.length);
+      const v = pick();
+      l.setAt(i, v);
+      model[i] = v;
+    }
+    // Occasional bulk operations.
+    if (step % 97 === 0) {
+      const v = pick();
+      const count = Math.floor(rand() * 7) - 3;
+      expect(l.removeMatches(v, count)).toBe(modelRemove(model, v, count));
+    }
+    if (step % 389 === 0 && model.length > 2) {
+      const left = Math.floor(rand() * (model.length / 3));
+      const right = Math.floor(rand() * (model.length / 3));
+      l.trim(left, right);
+      model.splice(0, left);
+      model.splice(model.length - right, right);
+    }
+    expect(l.size).toBe(model.length);
+    if (model.length > 0) {
+      expect(l.at(0)).toBe(model[0]);
+      expect(l.at(model.length - 1)).toBe(model[model.length - 1]);
+      const i = Math.floor(rand() * model.length);
+      expect(l.at(i)).toBe(model[i]);
+    }
+    if (step % 50 === 0) {
+      expect(l.toArray()).toEqual(model);
+      if (model.length > 0) {
+        const a = Math.floor(rand() * model.length);
+        const b = a + Math.floor(rand() * (model.length - a));
+        expect(l.range(a, b)).toEqual(model.slice(a, b + 1));
+      }
+    }
+    onStep();
+  }
+  expect(l.toArray()).toEqual(model);
+  return model;
 }
 
 describe('ListValue', () => {
@@ -184,75 +259,14 @@ describe('ListValue', () => {
   });
 
   it.each([1, 2, 3, 4, 5])('matches an array model under random operations (seed %i)', (seed) => {
-    const rand = rng(seed);
     const l = new ListValue();
-    const model: string[] = [];
-    const values = ['a', 'b', 'c', '', 'x'.repeat(70), '\u0000\u00ff'];
-    const pick = (): string => values[Math.floor(rand() * values.length)] as string;
     let maxCap = 0;
     let shrunk = false;
-    for (let step = 0; step < 6000; step++) {
-      // Phases bias towards growth, then draining, so the buffer both grows and shrinks.
-      const growing = Math.floor(step / 1000) % 2 === 0;
-      const r = rand();
-      const op = Math.floor(rand() * 10);
-      if (r < (growing ? 0.65 : 0.3)) {
-        const v = pick();
-        if (op < 5) {
-          l.pushHead(v);
-          model.unshift(v);
-        } else {
-          l.pushTail(v);
-          model.push(v);
-        }
-      } else if (op < 4) {
-        expect(l.popHead()).toBe(model.shift());
-      } else if (op < 8) {
-        expect(l.popTail()).toBe(model.pop());
-      } else if (op === 8 && model.length > 0) {
-        const i = Math.floor(rand() * (model.length + 1));
-        const v = pick();
-        l.insertAt(i, v);
-        model.splice(i, 0, v);
-      } else if (model.length > 0) {
-        const i = Math.floor(rand() * model.length);
-        const v = pick();
-        l.setAt(i, v);
-        model[i] = v;
-      }
-      // Occasional bulk operations.
-      if (step % 97 === 0) {
-        const v = pick();
-        const count = Math.floor(rand() * 7) - 3;
-        expect(l.removeMatches(v, count)).toBe(modelRemove(model, v, count));
-      }
-      if (step % 389 === 0 && model.length > 2) {
-        const left = Math.floor(rand() * (model.length / 3));
-        const right = Math.floor(rand() * (model.length / 3));
-        l.trim(left, right);
-        model.splice(0, left);
-        model.splice(model.length - right, right);
-      }
-      expect(l.size).toBe(model.length);
-      if (model.length > 0) {
-        expect(l.at(0)).toBe(model[0]);
-        expect(l.at(model.length - 1)).toBe(model[model.length - 1]);
-        const i = Math.floor(rand() * model.length);
-        expect(l.at(i)).toBe(model[i]);
-      }
-      if (step % 50 === 0) {
-        expect(l.toArray()).toEqual(model);
-        if (model.length > 0) {
-          const a = Math.floor(rand() * model.length);
-          const b = a + Math.floor(rand() * (model.length - a));
-          expect(l.range(a, b)).toEqual(model.slice(a, b + 1));
-        }
-      }
+    const model = checkAgainstModel(l, seed, ['a', 'b', 'c', '', 'x'.repeat(70), '\u0000\u00ff'], 6000, 1000, () => {
       if (l.capacity < maxCap) shrunk = true;
       maxCap = Math.max(maxCap, l.capacity);
       expect(l.capacity).toBeGreaterThanOrEqual(l.size);
-    }
-    expect(l.toArray()).toEqual(model);
+    });
     expect(l.clone().toArray()).toEqual(model);
     expect(maxCap).toBeGreaterThan(64);
     expect(shrunk).toBe(true);
@@ -267,57 +281,8 @@ describe('ListValue', () => {
 
 describe('PackedList (the big-list representation on its own, never converted)', () => {
   it.each([11, 12, 13])('matches an array model under random operations (seed %i)', (seed) => {
-    const rand = rng(seed);
     const l = new PackedList();
-    const model: string[] = [];
-    const values = ['a', 'bb', '', 'x'.repeat(30), '\u0000\u00ff\r\n', 'y'.repeat(300)];
-    const pick = (): string => values[Math.floor(rand() * values.length)] as string;
-    for (let step = 0; step < 4000; step++) {
-      const growing = Math.floor(step / 800) % 2 === 0;
-      const op = Math.floor(rand() * 12);
-      if (rand() < (growing ? 0.65 : 0.3)) {
-        const v = pick();
-        if (op < 6) {
-          l.pushHead(v);
-          model.unshift(v);
-        } else {
-          l.pushTail(v);
-          model.push(v);
-        }
-      } else if (op < 4) {
-        expect(l.popHead()).toBe(model.shift());
-      } else if (op < 8) {
-        expect(l.popTail()).toBe(model.pop());
-      } else if (op < 10 && model.length > 0) {
-        const i = Math.floor(rand() * (model.length + 1));
-        const v = pick();
-        l.insertAt(i, v);
-        model.splice(i, 0, v);
-      } else if (model.length > 0) {
-        const i = Math.floor(rand() * model.length);
-        const v = pick();
-        l.setAt(i, v);
-        model[i] = v;
-      }
-      if (step % 53 === 0) {
-        const v = pick();
-        const count = Math.floor(rand() * 7) - 3;
-        expect(l.removeMatches(v, count)).toBe(modelRemove(model, v, count));
-      }
-      if (step % 211 === 0 && model.length > 2) {
-        const left = Math.floor(rand() * (model.length / 3));
-        const right = Math.floor(rand() * (model.length / 3));
-        l.trim(left, right);
-        model.splice(0, left);
-        model.splice(model.length - right, right);
-      }
-      expect(l.size).toBe(model.length);
-      if (model.length > 0) {
-        const i = Math.floor(rand() * model.length);
-        expect(l.at(i)).toBe(model[i]);
-      }
-      if (step % 40 === 0) expect(l.toArray()).toEqual(model);
-    }
+    const model = checkAgainstModel(l, seed, ['a', 'bb', '', 'x'.repeat(30), '\u0000\u00ff\r\n', 'y'.repeat(300)], 4000, 800);
     expect(l.clone().toArray()).toEqual(model);
     l.trim(0, l.size);
     expect(l.size).toBe(0);
