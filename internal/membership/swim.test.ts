@@ -1,7 +1,7 @@
-// Behaviour tests of Membership on the in-memory network: refutation, restart with the same id, hostile packets, seeds, views.
+// Behaviour tests of Membership on the in-memory network: refutation, urgent probes of suspects, stale rumors answered, restart with the same id, hostile packets, seeds, views.
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { encodeBody, encodeMessage } from './codec.js';
+import { decodeBody, encodeBody, encodeMessage, type Message } from './codec.js';
 import { Envelope } from './envelope.js';
 import { MembershipError } from './errors.js';
 import { MAX_PACKET_BYTES } from './swim.js';
@@ -125,6 +125,75 @@ describe('Membership (in-memory)', () => {
     await expect(sim.add('n1', { seeds: ['nohost'] })).rejects.toThrow(MembershipError);
     await expect(sim.add('n1', { selfId: 'x'.repeat(300) })).rejects.toThrow(MembershipError);
     await expect(sim.add('n1', { keyring: [Buffer.alloc(16)] })).rejects.toThrow(MembershipError);
+  });
+});
+
+describe('suspicion phase: urgent probes and stale rumors answered', () => {
+  /** Plaintext packets as members of the 'sim' cluster send them, and every message any host sends. */
+  function wire(sim: Sim): { packet: (...ms: Message[]) => Buffer; sent: { host: string; to: string; m: Message }[] } {
+    const env = new Envelope({ clusterName: 'sim', keyring: [], replayWindowMs: 30_000, clock: sim.sched });
+    const sent: { host: string; to: string; m: Message }[] = [];
+    const orig = sim.net.sendPacket.bind(sim.net);
+    sim.net.sendPacket = (h, f, t, d) => {
+      const opened = env.open(d);
+      const dec = opened.ok ? decodeBody(opened.body) : null;
+      if (dec?.ok) for (const m of dec.messages) sent.push({ host: h, to: t, m });
+      orig(h, f, t, d);
+    };
+    return { packet: (...ms) => env.seal(encodeBody(ms.map(encodeMessage))), sent };
+  }
+
+  it('members that hear of a suspicion probe the suspect at their next tick, so confirmations come within a period', async () => {
+    const sim = await cluster(8);
+    const { packet, sent } = wire(sim);
+    // n6 is unreachable; n7 accuses it and five others hear of it before probing it themselves.
+    sim.net.partition(['n6'], ['n1', 'n2', 'n3', 'n4', 'n5', 'n7', 'n8']);
+    const from = sent.length;
+    const started = sim.sched.now();
+    const hearers = ['n1', 'n2', 'n3', 'n4', 'n5'];
+    for (const id of hearers) sim.net.inject(sim.node(id).gossipAddr, packet({ type: 'suspect', incarnation: 0, id: 'n6', from: 'n7' }), Sim.addrOf('n7'));
+    const firstPing = new Map<string, string>();
+    expect(
+      await sim.sched.until(() => {
+        for (const s of sent.slice(from)) if (s.m.type === 'ping' && !firstPing.has(s.host)) firstPing.set(s.host, s.m.target);
+        return hearers.every((h) => firstPing.has(h));
+      }, 2000),
+    ).not.toBeNull();
+    // Their shuffled rounds would each have reached n6 next only 1 time in 7.
+    expect(hearers.map((h) => firstPing.get(h))).toEqual(hearers.map(() => 'n6'));
+    // Those probes fail and confirm, so the timeout falls to its min (600 ms here) instead of max (1800 ms).
+    const dead = await sim.sched.until(() => sim.running('n6').every((m) => sim.stateAt(m, 'n6') === 'dead'), 3000);
+    expect(dead).not.toBeNull();
+    expect(sim.sched.now() - started).toBeLessThan(1200);
+    await sim.stopAll();
+  });
+
+  it('a suspect or dead rumor older than a known alive is answered to its sender with that alive', async () => {
+    const sim = await cluster(4);
+    const { packet, sent } = wire(sim);
+    // n3 refutes an accusation: incarnation 1 everywhere.
+    sim.net.inject(sim.node('n3').gossipAddr, packet({ type: 'suspect', incarnation: 0, id: 'n3', from: 'n2' }), Sim.addrOf('n2'));
+    expect(await sim.sched.until(() => sim.running().every((m) => m.members().find((x) => x.id === 'n3')?.incarnation === 1), 2000)).not.toBeNull();
+    const answered = (host: string, to: string, since: number): boolean =>
+      sent.slice(since).some((s) => s.host === host && s.to === to && s.m.type === 'alive' && s.m.id === 'n3' && s.m.incarnation === 1);
+    // A third party corrects a stale rumor (incarnation 0) to whoever carried it...
+    let since = sent.length;
+    sim.net.inject(sim.node('n1').gossipAddr, packet({ type: 'suspect', incarnation: 0, id: 'n3', from: 'n4' }), Sim.addrOf('n4'));
+    expect(await sim.sched.until(() => answered('n1', Sim.addrOf('n4'), since), 50, 1)).not.toBeNull();
+    since = sent.length;
+    sim.net.inject(sim.node('n2').gossipAddr, packet({ type: 'dead', incarnation: 0, id: 'n3', from: 'n4' }), Sim.addrOf('n4'));
+    expect(await sim.sched.until(() => answered('n2', Sim.addrOf('n4'), since), 50, 1)).not.toBeNull();
+    // ... and so does the accused itself.
+    since = sent.length;
+    sim.net.inject(sim.node('n3').gossipAddr, packet({ type: 'dead', incarnation: 0, id: 'n3', from: 'n4' }), Sim.addrOf('n4'));
+    expect(await sim.sched.until(() => answered('n3', Sim.addrOf('n4'), since), 50, 1)).not.toBeNull();
+    // A current rumor is news, not stale: n1 takes it up (no answer) and n3 refutes it in turn.
+    since = sent.length;
+    sim.net.inject(sim.node('n1').gossipAddr, packet({ type: 'suspect', incarnation: 1, id: 'n3', from: 'n4' }), Sim.addrOf('n4'));
+    expect(sim.stateAt(sim.node('n1'), 'n3')).toBe('suspect');
+    expect(answered('n1', Sim.addrOf('n4'), since)).toBe(false);
+    expect(await sim.sched.until(() => sim.running().every((m) => m.members().find((x) => x.id === 'n3')?.incarnation === 2 && sim.stateAt(m, 'n3') === 'alive'), 2000)).not.toBeNull();
+    await sim.stopAll();
   });
 });
 

@@ -8,6 +8,13 @@
 //   incarnation past it and gossiping alive (a restarted process with the same id does the same
 //   when it hears of its old self);
 // - push-pull merges a remote member's `dead` as a suspicion (that member gets to refute), `left` as left.
+// Two additions to memberlist, both for the suspicion phase (docs/membership.md has the measurements):
+// - a member that hears of a new suspicion probes the suspect next, ahead of its round-robin, so
+//   independent confirmations (a dead member) or the buddy-system refutation (a live one) come
+//   within about one period instead of whenever each member's shuffled round gets there;
+// - a suspect or dead rumor older than an alive we know is answered to its sender with that
+//   alive, so a member that missed a refutation (it is spread a bounded number of times) learns
+//   it before its own suspicion timer fires.
 import type { Logger } from 'pino';
 import { BroadcastQueue } from './broadcast.js';
 import {
@@ -172,6 +179,8 @@ export class Membership implements MembershipView {
   private readonly timers = new Set<Timer>();
   private probeList: string[] = [];
   private probeIndex = 0;
+  /** Members heard to be suspect, probed before the round-robin resumes (see onSuspect). */
+  private urgentProbes: string[] = [];
   private seq = 0;
   private health = 0;
   private running = false;
@@ -290,6 +299,7 @@ export class Membership implements MembershipView {
       m.suspicion = null;
     }
     this.ackHandlers.clear();
+    this.urgentProbes = [];
     this.queue.clear();
     await this.transport.close();
   }
@@ -374,8 +384,15 @@ export class Membership implements MembershipView {
     this.after(period, () => this.probeTick());
   }
 
-  /** Round-robin over a list reshuffled every round; dead and left members are skipped. */
+  /**
+   * Suspects heard of since the last tick first (each once, if still suspect), then round-robin
+   * over a list reshuffled every round; dead and left members are skipped.
+   */
   private nextProbeTarget(): Member | null {
+    for (let id = this.urgentProbes.shift(); id !== undefined; id = this.urgentProbes.shift()) {
+      const m = this.table.get(id);
+      if (m && m.state === 'suspect') return m;
+    }
     for (let checked = 0; checked <= this.probeList.length; checked++) {
       if (this.probeIndex >= this.probeList.length) {
         this.probeList = this.probeList.filter((id) => this.table.has(id));
@@ -412,7 +429,7 @@ export class Membership implements MembershipView {
       }
       this.c.probesFailed++;
       this.log.debug({ peer: target.id, nacks, expectedNacks }, 'probe failed');
-      this.onSuspect({ type: 'suspect', incarnation, id: target.id, from: this.selfId });
+      this.onSuspect({ type: 'suspect', incarnation, id: target.id, from: this.selfId }, true);
     };
     this.ackHandlers.set(seq, {
       onAck: () => {
@@ -668,12 +685,14 @@ export class Membership implements MembershipView {
         return;
       case 'suspect':
         this.onSuspect(m);
+        this.answerStale(m.id, m.incarnation, from);
         return;
       case 'alive':
         this.onAlive(m);
         return;
       case 'dead':
         this.onDead(m);
+        this.answerStale(m.id, m.incarnation, from);
         return;
       case 'left':
         this.onLeft(m);
@@ -755,7 +774,8 @@ export class Membership implements MembershipView {
     if (prev !== 'alive' || changed) this.emit(m, prev);
   }
 
-  private onSuspect(s: Extract<Message, { type: 'suspect' }>): void {
+  /** @param probed the suspicion comes from our own failed probe of the member, just now. */
+  private onSuspect(s: Extract<Message, { type: 'suspect' }>, probed = false): void {
     if (s.id === this.selfId) {
       if (!this.leaving && s.incarnation >= this.self.incarnation) this.refute(s.incarnation);
       return;
@@ -778,6 +798,11 @@ export class Membership implements MembershipView {
     m.suspicion = new Suspicion(this.sched, s.from, k, min, max, () => {
       if (this.running) this.onDead({ type: 'dead', incarnation: s.incarnation, id: s.id, from: this.selfId });
     });
+    // Check it ourselves at the next tick rather than when our shuffled round gets to it (up to
+    // 2(n-1) periods away): a failure is an independent confirmation that shrinks the timeout to
+    // its min within about a period, and the ping carries the suspicion to a live suspect, which
+    // refutes at once. It costs no extra probe, the round-robin just resumes one period later.
+    if (!probed) this.urgentProbes.push(m.id);
     this.broadcast(s);
     this.log.debug({ peer: s.id, from: s.from, incarnation: s.incarnation }, 'member suspect');
     this.emit(m, 'alive');
@@ -827,6 +852,17 @@ export class Membership implements MembershipView {
     this.applyHealth(1);
     this.log.debug({ incarnation: this.self.incarnation }, 'refuting suspicion');
     this.broadcast({ type: 'alive', incarnation: this.self.incarnation, id: this.selfId, addr: this.self.addr, meta: this.self.meta });
+  }
+
+  /**
+   * A suspect or dead rumor about a member we know alive at a higher incarnation (self included,
+   * after refuting it just now) means its sender missed the refutation, which gossip only repeats
+   * a bounded number of times: send it that alive directly, before its own suspicion times out.
+   */
+  private answerStale(id: string, incarnation: number, sender: string): void {
+    const m = this.table.get(id);
+    if (!m || m.state !== 'alive' || incarnation >= m.incarnation || !this.running) return;
+    this.sendCompound(sender, [encodeMessage({ type: 'alive', incarnation: m.incarnation, id: m.id, addr: m.addr, meta: m.meta })]);
   }
 
   private broadcast(m: Extract<Message, { type: 'alive' | 'suspect' | 'dead' | 'left' }>): void {

@@ -11,14 +11,18 @@ import {
   suspicionTimeout,
 } from './timing.js';
 
-describe('suspicionMinTimeout = mult * log10(max(2, n)) * interval', () => {
+describe('suspicionMinTimeout = mult * max(1, log10(n)) * interval', () => {
   it.each([
-    [4, 1, 1000, 1204], // floored at n = 2
-    [4, 2, 1000, 1204],
-    [4, 3, 1000, 1908],
-    [4, 5, 1000, 2796],
+    [4, 0, 1000, 4000], // the scale never falls below 1: small clusters wait mult periods
+    [4, 1, 1000, 4000],
+    [4, 2, 1000, 4000],
+    [4, 3, 1000, 4000],
+    [4, 5, 1000, 4000],
     [4, 10, 1000, 4000],
     [4, 100, 1000, 8000],
+    [4, 3, 400, 1600], // lan
+    [4, 20, 400, 2082],
+    [3, 3, 200, 600], // fast
     [3, 10, 200, 600],
     [3, 20, 200, 781],
   ])('mult %i, n %i, interval %i -> %i ms', (mult, n, interval, want) => {
