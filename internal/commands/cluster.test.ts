@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { SLOT_COUNT } from '../ring/slot.js';
 import { createTestExecutor } from '../testing/exec.js';
-import type { ClusterApi } from './cluster.js';
+import { encodeHandoff, type ClusterApi } from './cluster.js';
 
 /** A cluster of one: this node, owning every slot. */
 const loneCluster: ClusterApi = {
@@ -36,5 +36,48 @@ describe('cluster mode in INFO and HELLO', () => {
     const t = createTestExecutor();
     expect(modes(t)).toEqual({ redisMode: 'standalone', enabled: '0', hello: 'standalone' });
     expect(t.run('CLUSTER', 'INFO')).toBe('-ERR This instance has cluster support disabled');
+  });
+});
+
+describe('CLUSTER HANDOFF (a previous owner hands a key over)', () => {
+  const received: boolean[] = [];
+  const cluster: ClusterApi = { ...loneCluster, noteHandoff: (applied) => received.push(applied) };
+
+  it('applies a key that does not exist here, all its commands journaled as one transaction', () => {
+    const t = createTestExecutor({ cluster });
+    const at = String(t.clock.now() + 60_000);
+    expect(t.run(...encodeHandoff('l', [['RPUSH', 'l', 'a', 'b'], ['RPUSH', 'l', 'c'], ['PEXPIREAT', 'l', at]]))).toBe(1);
+    expect(t.run('LRANGE', 'l', '0', '-1')).toEqual(['a', 'b', 'c']);
+    expect(t.run('PEXPIRETIME', 'l')).toBe(Number(at));
+    expect(t.journal.map((j) => j.argv[0])).toEqual(['MULTI', 'RPUSH', 'RPUSH', 'PEXPIREAT', 'EXEC']);
+    expect(t.run(...encodeHandoff('s', [['SET', 's', 'v']]))).toBe(1);
+    expect(t.run('GET', 's')).toBe('v');
+  });
+
+  it('skips a key that exists here: a write that reached the new owner first is newer and wins', () => {
+    received.length = 0;
+    const t = createTestExecutor({ cluster });
+    t.run('SET', 'k', 'new');
+    t.journal.length = 0;
+    expect(t.run(...encodeHandoff('k', [['SET', 'k', 'old']]))).toBe(0);
+    expect(t.run('GET', 'k')).toBe('new');
+    expect(t.journal).toEqual([]);
+    expect(received).toEqual([false]);
+    expect(String(t.run('INFO', 'cluster'))).not.toContain('handoff'); // the test ClusterApi keeps no stats
+  });
+
+  it('refuses malformed lists and commands that write other keys, applying nothing', () => {
+    const t = createTestExecutor({ cluster });
+    expect(t.run('CLUSTER', 'HANDOFF', 'k', '5', 'SET', 'k', 'v')).toMatch(/^-ERR CLUSTER HANDOFF expects/);
+    expect(t.run(...encodeHandoff('k', [['SET', 'k', 'v'], ['SET', 'other', 'v']]))).toMatch(/^-ERR .*only the handed-off key/);
+    expect(t.run(...encodeHandoff('k', [['GET', 'k']]))).toMatch(/^-ERR CLUSTER HANDOFF cannot run 'GET'/);
+    expect(t.run('EXISTS', 'k', 'other')).toBe(0);
+  });
+
+  it('removes what ran when a rebuild command fails (all or nothing)', () => {
+    const t = createTestExecutor({ cluster });
+    expect(t.run(...encodeHandoff('z', [['ZADD', 'z', '1', 'a'], ['ZADD', 'z', 'notascore', 'b']]))).toBe('-ERR value is not a valid float');
+    expect(t.run('EXISTS', 'z')).toBe(0);
+    expect(t.journal.map((j) => j.argv[0])).toEqual(['MULTI', 'ZADD', 'DEL', 'EXEC']);
   });
 });

@@ -1,4 +1,4 @@
-// Cluster family: CLUSTER SLOTS/SHARDS/NODES/INFO/KEYSLOT/MYID/COUNTKEYSINSLOT/GETKEYSINSLOT/PEER, ASKING, READONLY, READWRITE, in Redis 7.0's formats.
+// Cluster family: CLUSTER SLOTS/SHARDS/NODES/INFO/KEYSLOT/MYID/COUNTKEYSINSLOT/GETKEYSINSLOT/PEER/HANDOFF, ASKING, READONLY, READWRITE, in Redis 7.0's formats.
 //
 // Formats were recorded from a redis-server 7.0 cluster of three masters on loopback. Node ids
 // are Redis-shaped (40 hex digits): SHA-1 of the ringcache node id, the same on every node, so
@@ -6,7 +6,7 @@
 // ringcache names stay visible in CLUSTER NODES' hostname field and in the HTTP API.
 import { createHash } from 'node:crypto';
 import { CommandError, errors } from './errors.js';
-import { command, type CommandSpec } from './spec.js';
+import { arityOk, command, hasFlag, keyIndexes, type CommandSpec } from './spec.js';
 import type { CommandContext, ServerApi } from './context.js';
 import { keyHashSlot, SLOT_COUNT } from '../ring/slot.js';
 import { array, bulk, bulks, int, map, OK, simple, verbatim, type Reply } from '../resp/reply.js';
@@ -43,6 +43,10 @@ export interface ClusterApi {
   ok(): boolean;
   /** Marks the connection as a peer's forwarding link. */
   markPeer(ctx: CommandContext, peerId: string): void;
+  /** Counts a key that arrived by CLUSTER HANDOFF: applied, or skipped because it existed here. */
+  noteHandoff?(applied: boolean): void;
+  /** Keys handed off to new owners (deleted here after their ack) and received from peers, since start. */
+  handoffStats?(): { sent: number; received: number; skipped: number; inProgress: boolean };
 }
 
 /** The Redis-shaped 40-hex id of a ringcache node id. */
@@ -180,7 +184,97 @@ export function clusterMode(server: Pick<ServerApi, 'cluster'>): 'cluster' | 'st
 
 /** INFO's `# Cluster` section. */
 export function infoClusterFields(server: Pick<ServerApi, 'cluster'>): [string, string | number][] {
-  return [['cluster_enabled', clusterMode(server) === 'cluster' ? 1 : 0]];
+  const out: [string, string | number][] = [['cluster_enabled', clusterMode(server) === 'cluster' ? 1 : 0]];
+  const h = server.cluster?.handoffStats?.();
+  if (h !== undefined) {
+    out.push(
+      ['cluster_handoff_in_progress', h.inProgress ? 1 : 0],
+      ['cluster_handoff_keys_sent', h.sent],
+      ['cluster_handoff_keys_received', h.received],
+      ['cluster_handoff_keys_skipped', h.skipped],
+    );
+  }
+  return out;
+}
+
+/**
+ * CLUSTER HANDOFF's arguments after the key: each rebuild command as its argument count followed
+ * by its arguments (`2 SET k v` would be `3 SET k v`). The one encoding of a handed-off key, used
+ * by the sender (routing/handoff.ts) and parsed here.
+ */
+export function encodeHandoff(key: string, commands: readonly (readonly string[])[]): string[] {
+  const out = ['CLUSTER', 'HANDOFF', key];
+  for (const c of commands) out.push(String(c.length), ...c);
+  return out;
+}
+
+/** The rebuild commands of a CLUSTER HANDOFF argv; null when the counts do not add up. */
+export function decodeHandoff(argv: readonly string[]): string[][] | null {
+  const out: string[][] = [];
+  let i = 3;
+  while (i < argv.length) {
+    const s = argv[i] as string;
+    if (!/^[1-9]\d{0,8}$/.test(s)) return null;
+    const n = Number(s);
+    if (i + 1 + n > argv.length) return null;
+    out.push(argv.slice(i + 1, i + 1 + n) as string[]);
+    i += 1 + n;
+  }
+  return out.length > 0 ? out : null;
+}
+
+function resolveSub(server: ServerApi, argv: readonly string[]): CommandSpec | undefined {
+  const spec = server.lookupCommand((argv[0] as string).toLowerCase());
+  if (spec === undefined || spec.subcommands === undefined) return spec;
+  const name = `${spec.name}|${(argv[1] ?? '').toLowerCase()}`;
+  return spec.subcommands.find((s) => s.name === name);
+}
+
+/**
+ * CLUSTER HANDOFF key argc arg... [argc arg...]: a previous owner hands a key to this node (its new
+ * owner). Applied only if the key does not exist here: a write that reached this node after the
+ * ring change is newer than the copy in flight, and wins. Every rebuild command must be a write
+ * whose keys are all `key` (checked before anything runs). The commands run back to back in this
+ * handler (nothing else runs in between) and are journaled inside MULTI ... EXEC, so the AOF
+ * replays all of them or none; one that fails removes the key again (journaled too) and answers
+ * its error. Answers 1 (applied) or 0 (skipped: the key exists).
+ */
+function handoff(ctx: CommandContext, argv: string[]): Reply {
+  const key = argv[2] as string;
+  const commands = decodeHandoff(argv);
+  if (commands === null) throw errors.generic('CLUSTER HANDOFF expects <key> followed by <argc> <arg>... for each command');
+  const specs: CommandSpec[] = [];
+  for (const c of commands) {
+    const spec = resolveSub(ctx.server, c);
+    if (spec === undefined || spec.handler === undefined || !hasFlag(spec, 'write') || !arityOk(spec.arity, c.length)) {
+      throw errors.generic(`CLUSTER HANDOFF cannot run '${c[0] ?? ''}' as a rebuild command`);
+    }
+    const keys = keyIndexes(spec, c);
+    if (keys.length === 0 || keys.some((i) => c[i] !== key)) throw errors.generic('CLUSTER HANDOFF rebuild commands must write only the handed-off key');
+    specs.push(spec);
+  }
+  const cluster = ctx.server.cluster;
+  if (ctx.db.has(key)) {
+    cluster?.noteHandoff?.(false);
+    return int(0);
+  }
+  const wrap = commands.length > 1;
+  if (wrap) ctx.propagate(['MULTI']);
+  try {
+    for (let i = 0; i < commands.length; i++) {
+      const r = (specs[i] as CommandSpec).handler?.(ctx, commands[i] as string[]);
+      if (r instanceof Promise) throw errors.generic('CLUSTER HANDOFF rebuild command did not complete synchronously');
+      if (r !== undefined && r.t === 'error') throw new CommandError('ERR', `CLUSTER HANDOFF rebuild command failed: ${r.v}`);
+    }
+  } catch (e) {
+    // All or nothing: what ran is removed again, in the same journaled transaction.
+    if (ctx.db.delete(key)) ctx.propagate(['DEL', key]);
+    if (wrap) ctx.propagate(['EXEC']);
+    throw e;
+  }
+  if (wrap) ctx.propagate(['EXEC']);
+  cluster?.noteHandoff?.(true);
+  return int(1);
 }
 
 const sub = (def: Parameters<typeof command>[0]): CommandSpec => command(def);
@@ -275,6 +369,18 @@ export const clusterCommands: readonly CommandSpec[] = [
         },
       }),
       sub({
+        name: 'cluster|handoff',
+        arity: -5,
+        flags: ['write', 'denyoom', 'no_multi'],
+        keys: [2, 2, 1],
+        group: 'cluster',
+        summary: 'ringcache: applies a key handed off by its previous owner (sent on peer links only), unless the key exists here.',
+        since: '0.1.0',
+        complexity: 'O(N) where N is the number of elements of the handed-off value',
+        syntax: 'key argc arg [arg ...] [argc arg [arg ...] ...]',
+        handler: handoff,
+      }),
+      sub({
         name: 'cluster|help',
         arity: 2,
         flags: CLUSTER_FLAGS,
@@ -299,6 +405,8 @@ export const clusterCommands: readonly CommandSpec[] = [
             '    <id> <ip:port@bus-port[,hostname]> <flags> <master> <pings> <pongs> <epoch> <link> <slot> ...',
             'PEER <node-id>',
             '    ringcache: mark this connection as a peer forwarding link.',
+            'HANDOFF <key> <argc> <arg> ... [<argc> <arg> ...]',
+            '    ringcache: create <key> from the commands that rebuild it, unless it exists (slot handoff between peers).',
             'SHARDS',
             '    Return information about slot range mappings and the nodes associated with them.',
             'SLOTS',
