@@ -83,6 +83,7 @@ describe('loadConfig: defaults', () => {
       'cluster.gossip_port': c.cluster.gossipPort, 'cluster.seeds': c.cluster.seeds.join(','), 'cluster.name': c.cluster.name,
       'cluster.secret': c.cluster.secrets.join(','), 'cluster.profile': c.cluster.profile, 'cluster.announce_host': c.cluster.announceHost,
       'cluster.mode': c.cluster.mode, 'cluster.tokens': c.cluster.tokens, 'cluster.forward_timeout_ms': c.cluster.forwardTimeoutMs,
+      'cluster.handoff_timeout_ms': c.cluster.handoffTimeoutMs,
     };
     for (const [k, v] of Object.entries(fields)) expect(v, k).toBe(c.values[k]);
     expect(Object.keys(fields).length).toBe(PARAMS.length - 1); // all but node_id, checked above
@@ -363,6 +364,7 @@ describe('cluster settings', () => {
       mode: 'proxy',
       tokens: 1024,
       forwardTimeoutMs: 5000,
+      handoffTimeoutMs: 30_000,
     });
   });
 

@@ -75,6 +75,8 @@ export interface Config {
     readonly mode: 'proxy' | 'redirect';
     readonly tokens: number;
     readonly forwardTimeoutMs: number;
+    /** How long a graceful stop waits for its keys to reach their new owners (ms). */
+    readonly handoffTimeoutMs: number;
   };
   /** Every value by schema path, for CONFIG GET and the runtime. */
   readonly values: ConfigValues;
@@ -330,6 +332,7 @@ export function freezeConfig(values: Record<string, ConfigValue>, file = ''): Co
       mode: str('cluster.mode') as 'proxy' | 'redirect',
       tokens: num('cluster.tokens'),
       forwardTimeoutMs: num('cluster.forward_timeout_ms'),
+      handoffTimeoutMs: num('cluster.handoff_timeout_ms'),
     }),
     values: Object.freeze({ ...values }),
     file,

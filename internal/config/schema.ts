@@ -73,6 +73,7 @@ export const PARAMS: readonly Param[] = [
   { path: 'cluster.mode', type: 'enum', default: 'proxy', values: ['proxy', 'redirect'], mutable: true, doc: 'Keys owned elsewhere: proxy forwards the command to the owner (plain clients just work); redirect answers -MOVED slot host:port (cluster clients).' },
   { path: 'cluster.tokens', type: 'int', default: 1024, min: 1, max: 16384, mutable: false, doc: 'Ring tokens per member; every member must use the same value. 1024 keeps the busiest of 10 members within 1.10x the mean (docs/cluster.md).' },
   { path: 'cluster.forward_timeout_ms', type: 'int', default: 5000, min: 10, max: 600_000, mutable: true, doc: 'A command forwarded to its owner fails with -TRYAGAIN after this long without a reply.' },
+  { path: 'cluster.handoff_timeout_ms', type: 'int', default: 30_000, min: 0, max: 3_600_000, mutable: true, doc: 'A graceful stop (SIGTERM, SHUTDOWN) waits at most this long for its keys to reach their new owners; what is left stays in this node\'s files.' },
   { path: 'http.trust_proxy', type: 'bool', default: false, mutable: false, doc: 'Take the client IP from X-Forwarded-For (only behind a trusted reverse proxy); used by the rate limit and logs.' },
 ];
 

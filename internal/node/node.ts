@@ -206,6 +206,7 @@ export function createNode(config: Config, deps: NodeDeps = {}): RingcacheNode {
 
   /** SHUTDOWN already wrote the final snapshot; SIGTERM has not. */
   let finalSaved = false;
+  let shutdownOpts: ShutdownOptions = {};
   const stop = (): Promise<void> => {
     if (stopping) return stopping;
     stopping = (async () => {
@@ -220,11 +221,28 @@ export function createNode(config: Config, deps: NodeDeps = {}): RingcacheNode {
           log.warn({ component: 'node', err: e }, 'leaving the cluster failed; peers will detect the node as dead');
         }
       }
+      // Then give up every slot and hand the keys to their new owners, while links and the RESP
+      // port still work (clients' commands are forwarded to the new owners meanwhile).
+      let handedOff = false;
+      if (cluster !== null && started) {
+        const timeoutMs = runtime.num('cluster.handoff_timeout_ms');
+        const before = cluster.handoff.stats.sent;
+        try {
+          if (!(await cluster.leaveRing(timeoutMs))) {
+            log.warn({ component: 'node', timeoutMs, handoff: cluster.handoff.stats }, 'handoff did not finish (new owners unreachable or leaving too, or cluster.handoff_timeout_ms passed); the keys left stay in this node\'s files until it rejoins');
+          }
+        } catch (e) {
+          log.warn({ component: 'node', err: e }, 'handing keys off failed');
+        }
+        handedOff = cluster.handoff.stats.sent !== before;
+      }
       // Synchronous, before connections close: no write can slip in after the final snapshot.
       let saveError: unknown = null;
-      if (!finalSaved && started) {
+      // SHUTDOWN saved before the handoff deleted keys: saved again, so a restart does not bring
+      // back copies the new owners now hold.
+      if ((!finalSaved || handedOff) && started) {
         try {
-          persistence.finalSave();
+          persistence.finalSave(finalSaved ? { ...shutdownOpts, force: true } : undefined);
         } catch (e) {
           saveError = e;
         }
@@ -285,6 +303,7 @@ export function createNode(config: Config, deps: NodeDeps = {}): RingcacheNode {
       // Throws (the node keeps running) when the final save fails without FORCE, as Redis does.
       persistence.finalSave(opts);
       finalSaved = true;
+      shutdownOpts = opts ?? {};
       await stop();
       deps.onShutdown?.();
     },
@@ -342,6 +361,7 @@ export function createNode(config: Config, deps: NodeDeps = {}): RingcacheNode {
       selfId: config.nodeId,
       membership,
       executor,
+      store,
       tokens: cc.tokens,
       seeded: cc.seeds.length > 0,
       mode: () => runtime.str('cluster.mode') as 'proxy' | 'redirect',
@@ -360,6 +380,7 @@ export function createNode(config: Config, deps: NodeDeps = {}): RingcacheNode {
       clusterSourceFromView(m, {
         ownedSlots: () => slotCounts(parts.state.ring)[parts.state.ring.members.indexOf(config.nodeId)] ?? 0,
         ringEpoch: () => parts.state.epoch,
+        handoffKeys: () => ({ ...parts.handoff.stats }),
         ...(m instanceof Membership ? { localHealth: () => m.stats().healthScore, gossipMessages: () => gossipCounts(m.stats()) } : {}),
       }).source,
     );

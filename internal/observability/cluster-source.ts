@@ -11,6 +11,8 @@ export interface ClusterSourceExtras {
   gossipMessages?(): Iterable<GossipCount>;
   /** Lifeguard local health multiplier. */
   localHealth?(): number;
+  /** Keys moved by slot handoff (routing/handoff.ts stats). */
+  handoffKeys?(): { sent: number; received: number; skipped: number };
 }
 
 /**
@@ -38,6 +40,7 @@ export function clusterSourceFromView(view: MembershipView, extras: ClusterSourc
     ...(extras.ringEpoch ? { ringEpoch: () => (extras.ringEpoch as () => number)() } : {}),
     ...(extras.gossipMessages ? { gossipMessages: () => (extras.gossipMessages as () => Iterable<GossipCount>)() } : {}),
     ...(extras.localHealth ? { localHealth: () => (extras.localHealth as () => number)() } : {}),
+    ...(extras.handoffKeys ? { handoffKeys: extras.handoffKeys } : {}),
   };
   return { source, close };
 }

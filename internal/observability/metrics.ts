@@ -123,6 +123,8 @@ export interface ClusterMetricsSource {
   gossipMessages?(): Iterable<GossipCount>;
   /** Lifeguard local health multiplier (0 = healthy; higher = this node is slow to answer). */
   localHealth?(): number;
+  /** Keys handed off to new owners (sent), and received from previous owners (applied or skipped), since start. */
+  handoffKeys?(): { sent: number; received: number; skipped: number };
 }
 
 export interface MetricsOptions {
@@ -525,6 +527,20 @@ export class NodeMetrics {
         const msgs = cluster()?.gossipMessages?.();
         if (msgs === undefined) return;
         for (const m of msgs) this.inc({ type: m.type, direction: m.direction }, m.count);
+      },
+    });
+    new Counter({
+      name: 'ringcache_cluster_handoff_keys_total',
+      help: 'Keys moved by slot handoff: sent (acknowledged by the new owner, deleted here), received (applied here), skipped (received but the key existed here).',
+      labelNames: ['outcome'],
+      registers,
+      collect() {
+        this.reset();
+        const h = cluster()?.handoffKeys?.();
+        if (h === undefined) return;
+        this.inc({ outcome: 'sent' }, h.sent);
+        this.inc({ outcome: 'received' }, h.received);
+        this.inc({ outcome: 'skipped' }, h.skipped);
       },
     });
     const forwarding = this.forwarding;

@@ -10,6 +10,8 @@ import { LinkPool } from './pool.js';
 import { Router } from './router.js';
 import { ClusterState, type MembershipService } from './state.js';
 import type { Executor } from '../executor/executor.js';
+import type { Store } from '../store/store.js';
+import { Handoff } from './handoff.js';
 
 /**
  * The host a node announces (CLUSTER SLOTS, -MOVED, gossip metadata). Never empty and never a
@@ -29,6 +31,8 @@ export interface ClusterPartsOptions {
   selfId: string;
   membership: MembershipService;
   executor: Executor;
+  /** The node's data: keys whose slots move are handed off from it. */
+  store: Store;
   tokens: number;
   /** Node was given seeds: Redis Cluster's rules apply even while it is alone. */
   seeded: boolean;
@@ -52,6 +56,7 @@ export class ClusterParts {
   readonly state: ClusterState;
   readonly pool: LinkPool;
   readonly router: Router;
+  readonly handoff: Handoff;
   readonly api: ClusterApi;
   readonly view: ClusterView;
 
@@ -75,10 +80,21 @@ export class ClusterParts {
       seeded: o.seeded,
       log: o.log.child({ component: 'routing' }),
     });
+    this.handoff = new Handoff({
+      state: this.state,
+      pool: this.pool,
+      store: o.store,
+      executeHere: (client, argv) => o.executor.executeHere(client, argv),
+      timeoutMs: o.forwardTimeoutMs,
+      now: () => Date.now(),
+      log: o.log.child({ component: 'handoff' }),
+    });
     // Links to members that left the ring are closed; their in-flight requests fail with TRYAGAIN.
+    // Keys whose slots now belong to another member are handed to it (routing/handoff.ts).
     this.state.onRingChange((ring) => {
       this.pool.retain(new Set(ring.members));
       if (ring.members.length > 1) this.metPeer = true;
+      this.handoff.kick();
     });
     this.api = this.buildApi();
     this.view = this.buildView();
@@ -138,7 +154,19 @@ export class ClusterParts {
       markPeer: (ctx) => {
         ctx.client.peer = true;
       },
+      noteHandoff: (applied) => this.handoff.noteReceived(applied),
+      handoffStats: () => ({ ...this.handoff.stats, inProgress: this.handoff.busy }),
     };
+  }
+
+  /**
+   * Graceful stop, after membership announced the leave: gives up every slot and hands every key
+   * to its new owner, for at most `timeoutMs`. Resolves true when nothing was left behind.
+   */
+  async leaveRing(timeoutMs: number): Promise<boolean> {
+    this.state.leave();
+    if (this.state.alone) return true;
+    return this.handoff.drain(timeoutMs);
   }
 
   private member(m: MemberInfo): Member {
@@ -195,6 +223,7 @@ export class ClusterParts {
   }
 
   close(): void {
+    this.handoff.close();
     this.pool.close();
     this.state.close();
   }

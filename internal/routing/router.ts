@@ -36,6 +36,8 @@ const SPLIT = new Set(['mget', 'mset', 'del', 'exists', 'unlink', 'touch']);
 const TX_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'unwatch', 'quit', 'reset']);
 
 export const CROSSSLOT_MESSAGE = "Keys in request don't hash to the same slot";
+/** The -TRYAGAIN a leaving node answers on peer links (routing/handoff.ts recognizes it). */
+export const LEAVING_MESSAGE = 'this node is leaving the cluster';
 
 export interface RouterDeps {
   state: ClusterState;
@@ -330,6 +332,9 @@ export class Router {
     if (spec.firstKey === 0 && spec.keys === undefined) return null;
     // A broadcast SPUBLISH is for this node's subscribers whoever owns the channel's slot.
     if (spec.name === 'spublish') return null;
+    // Leaving (graceful stop): it owns nothing; a previous owner's handoff tells this apart from a
+    // ring disagreement and stops waiting for it.
+    if (state.isLeaving) return errorReply(`TRYAGAIN ${LEAVING_MESSAGE}`);
     for (const i of keyIndexes(spec, argv)) {
       const slot = keyHashSlot(argv[i] as string);
       if (!state.isLocal(slot)) {

@@ -22,6 +22,8 @@ export class ClusterState {
   epoch = 1;
   private readonly listeners: RingListener[] = [];
   private readonly unsubscribe: () => void;
+  /** Set by leave(): this node no longer counts itself as a ring member (graceful stop). */
+  private leaving = false;
 
   constructor(
     readonly view: MembershipView,
@@ -43,7 +45,22 @@ export class ClusterState {
 
   /** True when this node is the only ring member (every slot is local). */
   get alone(): boolean {
-    return this.ringValue.members.length === 1;
+    return this.ringValue.members.length === 1 && this.selfIdx === 0;
+  }
+
+  /**
+   * Graceful stop, after membership announced the leave: the ring is rebuilt without this node, so
+   * it owns no slot (clients' commands are forwarded, peer links get -TRYAGAIN) and the handoff
+   * sends every key to its new owner. A node with no other ring member keeps its slots (there is
+   * no one to hand them to).
+   */
+  leave(): void {
+    this.leaving = true;
+    this.refresh();
+  }
+
+  get isLeaving(): boolean {
+    return this.leaving;
   }
 
   onRingChange(fn: RingListener): void {
@@ -54,8 +71,10 @@ export class ClusterState {
   refresh(): void {
     const members = this.view.ringMembers();
     const ids = new Set(members.map((m) => m.id));
-    // Self always owns slots while running, even before membership lists it.
-    ids.add(this.view.selfId);
+    // Self always owns slots while running, even before membership lists it; not once leaving,
+    // unless nobody else is left.
+    if (this.leaving) ids.delete(this.view.selfId);
+    if (!this.leaving || ids.size === 0) ids.add(this.view.selfId);
     const prev = this.ringValue;
     const same = prev.members.length === ids.size && prev.members.every((id) => ids.has(id));
     const next = same ? prev : buildRing(ids, this.tokens);

@@ -1,0 +1,143 @@
+// Slot handoff with spawned nodes and real gossip: a joiner receives its share of mixed-type keys (TTLs kept), a graceful stop hands its keys to the survivors.
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { respCommand, spawnNode, startCluster, waitUntil, type SpawnedCluster, type SpawnedNode } from '../testing/harness.js';
+
+const STRINGS = 4000;
+const EACH = 200; // lists, hashes, sets, zsets
+const STREAMS = 50;
+const TOTAL = STRINGS + 4 * EACH + STREAMS;
+const TTL_MS = 600_000;
+
+let cluster: SpawnedCluster;
+let joiner: SpawnedNode | null = null;
+
+beforeAll(async () => {
+  cluster = await startCluster(2);
+});
+
+afterAll(async () => {
+  await joiner?.stop();
+  await cluster?.stop();
+});
+
+/** Every key of the data set, written through node `port`; returns when all writes were acknowledged. */
+async function writeAll(port: number): Promise<void> {
+  const r = new Redis({ port, maxRetriesPerRequest: 0 });
+  try {
+    const p = r.pipeline();
+    for (let i = 0; i < STRINGS; i++) {
+      if (i % 2 === 0) p.set(`s:${i}`, `v:${i}`);
+      else p.set(`s:${i}`, `v:${i}`, 'PX', TTL_MS);
+    }
+    for (let i = 0; i < EACH; i++) {
+      p.rpush(`l:${i}`, 'a', 'b', `${i}`);
+      p.hset(`h:${i}`, 'f1', `${i}`, 'f2', 'x');
+      p.sadd(`set:${i}`, 'm1', 'm2', `${i}`);
+      p.zadd(`z:${i}`, '1.5', 'a', String(i), 'b');
+    }
+    for (let i = 0; i < STREAMS; i++) {
+      p.xadd(`x:${i}`, '1-1', 'f', 'a');
+      p.xadd(`x:${i}`, '2-1', 'f', `${i}`);
+    }
+    p.xgroup('CREATE', 'x:0', 'g', '1-1');
+    const res = (await p.exec()) ?? [];
+    expect(res.filter(([e]) => e !== null)).toEqual([]);
+  } finally {
+    r.disconnect();
+  }
+}
+
+/** Reads every key through `port` and returns the names of those that are wrong. */
+async function wrongKeys(port: number): Promise<string[]> {
+  const r = new Redis({ port, maxRetriesPerRequest: 0 });
+  try {
+    const p = r.pipeline();
+    const checks: ((v: unknown) => boolean)[] = [];
+    const names: string[] = [];
+    const add = (name: string, check: (v: unknown) => boolean): void => {
+      names.push(name);
+      checks.push(check);
+    };
+    for (let i = 0; i < STRINGS; i++) {
+      p.get(`s:${i}`);
+      add(`s:${i}`, (v) => v === `v:${i}`);
+      p.pttl(`s:${i}`);
+      // TTLs survive the move as absolute times: at most what was set, and not reset or lost.
+      add(`s:${i} ttl`, (v) => (i % 2 === 0 ? v === -1 : typeof v === 'number' && v > TTL_MS - 120_000 && v <= TTL_MS));
+    }
+    for (let i = 0; i < EACH; i++) {
+      p.lrange(`l:${i}`, 0, -1);
+      add(`l:${i}`, (v) => JSON.stringify(v) === JSON.stringify(['a', 'b', `${i}`]));
+      p.hgetall(`h:${i}`);
+      add(`h:${i}`, (v) => JSON.stringify(v) === JSON.stringify({ f1: `${i}`, f2: 'x' }));
+      p.smembers(`set:${i}`);
+      add(`set:${i}`, (v) => Array.isArray(v) && [...(v as string[])].sort().join(',') === ['m1', 'm2', `${i}`].sort().join(','));
+      p.zrange(`z:${i}`, '0', '-1', 'WITHSCORES');
+      const z = i < 1.5 ? ['b', String(i), 'a', '1.5'] : ['a', '1.5', 'b', String(i)];
+      add(`z:${i}`, (v) => JSON.stringify(v) === JSON.stringify(z));
+    }
+    for (let i = 0; i < STREAMS; i++) {
+      p.xrange(`x:${i}`, '-', '+');
+      add(`x:${i}`, (v) => JSON.stringify(v) === JSON.stringify([['1-1', ['f', 'a']], ['2-1', ['f', `${i}`]]]));
+    }
+    p.xinfo('GROUPS', 'x:0');
+    add('x:0 group', (v) => JSON.stringify(v).includes('"g"') && JSON.stringify(v).includes('"1-1"'));
+    const res = (await p.exec()) ?? [];
+    return res.map(([e, v], i) => (e === null && (checks[i] as (v: unknown) => boolean)(v) ? null : names[i] as string)).filter((x): x is string => x !== null);
+  } finally {
+    r.disconnect();
+  }
+}
+
+function infoField(info: string, field: string): number {
+  return Number(new RegExp(`\\r\\n${field}:(\\d+)\\r\\n`).exec(info)?.[1] ?? NaN);
+}
+
+async function dbsize(port: number): Promise<number> {
+  return Number(/:(\d+)/.exec(await respCommand(port, ['DBSIZE']))?.[1] ?? NaN);
+}
+
+/** Every node sees `nodes` as the members, with the same slots, and no handoff is running or pending. */
+async function settled(nodes: SpawnedNode[]): Promise<boolean> {
+  const infos = await Promise.all(nodes.map((n) => respCommand(n.port, ['CLUSTER', 'INFO'])));
+  if (!infos.every((t) => t.includes(`cluster_known_nodes:${nodes.length}\r\n`))) return false;
+  const slots = await Promise.all(nodes.map((n) => respCommand(n.port, ['CLUSTER', 'SLOTS'])));
+  if (!slots.every((s) => s === slots[0])) return false;
+  const clusterInfos = await Promise.all(nodes.map((n) => respCommand(n.port, ['INFO', 'cluster'])));
+  if (!clusterInfos.every((t) => infoField(t, 'cluster_handoff_in_progress') === 0)) return false;
+  const sizes = await Promise.all(nodes.map((n) => dbsize(n.port)));
+  return sizes.reduce((a, b) => a + b, 0) === TOTAL;
+}
+
+describe('slot handoff', () => {
+  it('hands a joiner its share of mixed-type keys, TTLs kept, readable through every node; a graceful stop hands its keys to the survivors', async () => {
+    const [a, b] = cluster.nodes as [SpawnedNode, SpawnedNode];
+    await writeAll(a.port);
+    expect((await dbsize(a.port)) + (await dbsize(b.port))).toBe(TOTAL);
+
+    const t0 = Date.now();
+    joiner = await spawnNode({ args: ['--cluster-seeds', `127.0.0.1:${a.gossipPort},127.0.0.1:${b.gossipPort}`, '--cluster-profile', 'fast'] });
+    const three = [a, b, joiner];
+    await waitUntil(() => settled(three), 30_000, 'the joiner to receive its keys');
+    const joinMs = Date.now() - t0;
+    const share = await dbsize(joiner.port);
+    // About a third of the keys (the ring gives a joiner ~1/(N+1) of the slots).
+    expect(share).toBeGreaterThan(TOTAL * 0.2);
+    expect(share).toBeLessThan(TOTAL * 0.5);
+    const infos = await Promise.all(three.map((n) => respCommand(n.port, ['INFO', 'cluster'])));
+    expect(infoField(infos[2] as string, 'cluster_handoff_keys_received')).toBe(share);
+    expect(infoField(infos[0] as string, 'cluster_handoff_keys_sent') + infoField(infos[1] as string, 'cluster_handoff_keys_sent')).toBe(share);
+    console.log(`join: ${share} of ${TOTAL} keys handed to the joiner, settled ${joinMs} ms after spawning it`);
+    for (const n of three) expect(await wrongKeys(n.port)).toEqual([]);
+
+    // Graceful stop (SIGTERM): leave, hand everything off, then exit.
+    const leaving = await dbsize(a.port);
+    const t1 = Date.now();
+    expect(await a.stop()).toBe(0);
+    console.log(`graceful stop: ${leaving} keys handed to the survivors, exited after ${Date.now() - t1} ms`);
+    const survivors = [b, joiner];
+    await waitUntil(() => settled(survivors), 20_000, 'the survivors to hold every key');
+    for (const n of survivors) expect(await wrongKeys(n.port)).toEqual([]);
+  }, 90_000);
+});
