@@ -99,6 +99,10 @@ describe('AOF recovery', () => {
     expect(b.t.stats.dirty).toBe(0);
     // Loading is invisible in command statistics.
     expect(b.t.executor.commandStats.size).toBe(0);
+    // Every loaded key is marked as loaded from disk (a handed-off live copy may replace it), until written.
+    expect([0, 3, 7].every((i) => [...b.t.store.db(i).entries()].every(([, e]) => e.fromDisk))).toBe(true);
+    b.t.run('SET', 's', 'w');
+    expect(b.t.store.db(0).raw('s')?.fromDisk).toBe(false);
   });
 
   it('cuts a truncated last record at every offset (aof-load-truncated yes) and refuses it with no', async () => {

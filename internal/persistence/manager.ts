@@ -176,6 +176,10 @@ export class PersistenceManager implements PersistenceApi {
     } finally {
       replay.finish();
     }
+    // What was loaded is this node's old copy: a copy a peer hands over by slot handoff (live in
+    // the cluster, so newer) may replace it until a write here touches the key (docs/cluster.md,
+    // "Restarts: which copy wins").
+    for (let i = 0; i < this.deps.store.databases; i++) this.deps.store.db(i).markLoadedFromDisk();
     this.loadedKeys = this.keyCount();
     this.loadedExpired = 0;
     if (this.appendonly && !this.aofOn) this.createAofSync();

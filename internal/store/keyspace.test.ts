@@ -1,7 +1,7 @@
 // Unit tests of one Keyspace: lazy expiry, the volatile index, SCAN order and compaction, random keys, flush, swap, memory.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { Keyspace, type KeyspaceObserver, lowerBound, type TimeSource } from './keyspace.js';
-import { type Collection, ENTRY_OVERHEAD } from './types.js';
+import { type Collection, type Entry, ENTRY_OVERHEAD } from './types.js';
 
 const T0 = 1_700_000_000_000;
 
@@ -343,6 +343,37 @@ describe('Keyspace: flush / swap', () => {
     // Sequences continue from the swapped-in counter, so scan order stays consistent.
     ks.set('c', 'v');
     expect(scanAll(ks, 1)).toEqual(['b', 'c']);
+  });
+});
+
+describe('Keyspace: loaded-from-disk mark', () => {
+  it('markLoadedFromDisk marks every key; any later write to a key clears its mark, reads do not', () => {
+    const set = new FakeSet(new Set(['x']));
+    for (const k of ['s', 'kept', 'ttl', 'persist']) ks.set(k, 'v', k === 'persist' ? T0 + 100 : 0);
+    ks.set('c', set);
+    expect(ks.raw('s')?.fromDisk).toBe(false);
+    ks.markLoadedFromDisk();
+    expect([...ks.entries()].every(([, e]) => e.fromDisk)).toBe(true);
+    ks.get('kept');
+    ks.peek('kept');
+    ks.set('s', 'w');
+    set.members.add('y');
+    ks.changed('c', ks.raw('c') as Entry);
+    ks.setExpire('ttl', ks.raw('ttl') as Entry, T0 + 50);
+    ks.setExpire('persist', ks.raw('persist') as Entry, 0);
+    expect(Object.fromEntries([...ks.entries()].map(([k, e]) => [k, e.fromDisk]))).toEqual({ s: false, kept: true, ttl: false, persist: false, c: false });
+    // Deleted and re-created: a new entry, never from disk.
+    ks.delete('kept');
+    expect(ks.set('kept', 'v').fromDisk).toBe(false);
+  });
+  it('swapWith clears the mark on both sides: what each database holds changed', () => {
+    const other = make(5);
+    ks.set('a', 'v');
+    other.ks.set('b', 'v');
+    ks.markLoadedFromDisk();
+    other.ks.markLoadedFromDisk();
+    ks.swapWith(other.ks);
+    expect([ks.raw('b')?.fromDisk, other.ks.raw('a')?.fromDisk]).toEqual([false, false]);
   });
 });
 

@@ -113,6 +113,9 @@ export class Keyspace {
     }
     if (expireAt !== 'keep') this.setExpireOn(key, e, expireAt);
     this.recharge(key, e);
+    // Every write goes through set, changed or setExpire: the key is live now, no longer the copy
+    // this node loaded from disk (Entry.fromDisk), at the cost of one field store.
+    e.fromDisk = false;
     this.observer.modified(this.index, key);
     // Every key is born here, so this is the one place the `new` event needs to come from.
     if (created) this.observer.created?.(this.index, key);
@@ -132,6 +135,7 @@ export class Keyspace {
    */
   changed(key: string, e: Entry): void {
     this.recharge(key, e);
+    e.fromDisk = false;
     this.observer.modified(this.index, key);
   }
 
@@ -148,6 +152,7 @@ export class Keyspace {
   /** Sets (at > 0) or clears (at = 0) the expiry of a live key. */
   setExpire(key: string, e: Entry, at: number): void {
     this.setExpireOn(key, e, at);
+    e.fromDisk = false;
     this.observer.modified(this.index, key);
   }
 
@@ -287,15 +292,26 @@ export class Keyspace {
     [this.volatile, other.volatile] = [other.volatile, this.volatile];
     [this.bytes, other.bytes] = [other.bytes, this.bytes];
     // A key present on either side changed in both databases (it appeared, vanished or was
-    // replaced), so WATCHers and blocked clients of both hear about every one of them.
-    for (const k of this.map.keys()) {
+    // replaced), so WATCHers and blocked clients of both hear about every one of them, and none
+    // of them is an untouched copy from disk any more.
+    for (const [k, e] of this.map) {
+      e.fromDisk = false;
       this.observer.modified(this.index, k);
       other.observer.modified(other.index, k);
     }
-    for (const k of other.map.keys()) {
+    for (const [k, e] of other.map) {
+      e.fromDisk = false;
       other.observer.modified(other.index, k);
       this.observer.modified(this.index, k);
     }
+  }
+
+  /**
+   * Marks every key as loaded from disk (Entry.fromDisk): called once, when start-up loading
+   * finished; any later write to a key clears its mark (set, changed, setExpire).
+   */
+  markLoadedFromDisk(): void {
+    for (const e of this.map.values()) e.fromDisk = true;
   }
 
   entries(): IterableIterator<[string, Entry]> {

@@ -33,6 +33,12 @@ export class Entry {
   lfu = 5;
   /** Bytes charged to the keyspace for this entry. */
   charged = 0;
+  /**
+   * Loaded from this node's AOF or snapshot at start-up and not modified since (the keyspace
+   * clears it on every write to the key). CLUSTER HANDOFF lets a copy handed over by a peer
+   * replace such an entry: the peer's copy is live, so newer than what this node read from disk.
+   */
+  fromDisk = false;
   constructor(
     public value: Value,
     /** Insertion sequence: position in the SCAN order, stable while the key lives. */
