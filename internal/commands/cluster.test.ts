@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { SLOT_COUNT } from '../ring/slot.js';
 import { createTestExecutor } from '../testing/exec.js';
-import { encodeHandoff, type ClusterApi } from './cluster.js';
+import { encodeHandoff, type ClusterApi, type HandoffOutcome } from './cluster.js';
 
 /** A cluster of one: this node, owning every slot. */
 const loneCluster: ClusterApi = {
@@ -40,10 +40,11 @@ describe('cluster mode in INFO and HELLO', () => {
 });
 
 describe('CLUSTER HANDOFF (a previous owner hands a key over)', () => {
-  const received: boolean[] = [];
-  const cluster: ClusterApi = { ...loneCluster, noteHandoff: (applied) => received.push(applied) };
+  const received: HandoffOutcome[] = [];
+  const cluster: ClusterApi = { ...loneCluster, noteHandoff: (outcome) => received.push(outcome) };
 
   it('applies a key that does not exist here, all its commands journaled as one transaction', () => {
+    received.length = 0;
     const t = createTestExecutor({ cluster });
     const at = String(t.clock.now() + 60_000);
     expect(t.run(...encodeHandoff('l', [['RPUSH', 'l', 'a', 'b'], ['RPUSH', 'l', 'c'], ['PEXPIREAT', 'l', at]]))).toBe(1);
@@ -52,6 +53,7 @@ describe('CLUSTER HANDOFF (a previous owner hands a key over)', () => {
     expect(t.journal.map((j) => j.argv[0])).toEqual(['MULTI', 'RPUSH', 'RPUSH', 'PEXPIREAT', 'EXEC']);
     expect(t.run(...encodeHandoff('s', [['SET', 's', 'v']]))).toBe(1);
     expect(t.run('GET', 's')).toBe('v');
+    expect(received).toEqual(['received', 'received']);
   });
 
   it('skips a key that exists here: a write that reached the new owner first is newer and wins', () => {
@@ -62,8 +64,61 @@ describe('CLUSTER HANDOFF (a previous owner hands a key over)', () => {
     expect(t.run(...encodeHandoff('k', [['SET', 'k', 'old']]))).toBe(0);
     expect(t.run('GET', 'k')).toBe('new');
     expect(t.journal).toEqual([]);
-    expect(received).toEqual([false]);
+    expect(received).toEqual(['skipped']);
     expect(String(t.run('INFO', 'cluster'))).not.toContain('handoff'); // the test ClusterApi keeps no stats
+  });
+
+  it('replaces a copy loaded from disk at start-up and untouched since: the handed-off copy is live, so newer', () => {
+    received.length = 0;
+    const t = createTestExecutor({ cluster });
+    t.run('RPUSH', 'l', 'old1', 'old2');
+    t.run('SET', 's', 'old', 'PX', '60000');
+    t.store.db(0).markLoadedFromDisk();
+    t.journal.length = 0;
+    const at = String(t.clock.now() + 120_000);
+    expect(t.run(...encodeHandoff('l', [['RPUSH', 'l', 'a', 'b'], ['RPUSH', 'l', 'c'], ['PEXPIREAT', 'l', at]]))).toBe(1);
+    expect(t.run('LRANGE', 'l', '0', '-1')).toEqual(['a', 'b', 'c']);
+    expect(t.run('PEXPIRETIME', 'l')).toBe(Number(at));
+    // One rebuild command and no TTL: the old copy's TTL goes with it.
+    expect(t.run(...encodeHandoff('s', [['SET', 's', 'new']]))).toBe(1);
+    expect(t.run('GET', 's')).toBe('new');
+    expect(t.run('PTTL', 's')).toBe(-1);
+    expect(received).toEqual(['replaced', 'replaced']);
+    // The replacement is live now: a second copy handed over is skipped.
+    expect(t.run(...encodeHandoff('s', [['SET', 's', 'other']]))).toBe(0);
+    expect(t.run('GET', 's')).toBe('new');
+    expect(received).toEqual(['replaced', 'replaced', 'skipped']);
+  });
+
+  it('journals a replacement as one MULTI ... EXEC (DEL, then the rebuild) that replays to the same value', () => {
+    const t = createTestExecutor({ cluster });
+    t.run('HSET', 'h', 'old', '1', 'f', 'old');
+    t.store.db(0).markLoadedFromDisk();
+    expect(t.run(...encodeHandoff('h', [['HSET', 'h', 'f', 'new']]))).toBe(1);
+    expect(t.journal.slice(1).map((j) => j.argv)).toEqual([['MULTI'], ['DEL', 'h'], ['HSET', 'h', 'f', 'new'], ['EXEC']]);
+    const replay = createTestExecutor();
+    for (const j of t.journal) replay.run(...j.argv);
+    expect(replay.run('HGETALL', 'h')).toEqual(t.run('HGETALL', 'h'));
+    expect(replay.run('HGETALL', 'h')).toEqual({ f: 'new' });
+  });
+
+  it('keeps a copy loaded from disk that was written since start-up: it is live, and wins', () => {
+    received.length = 0;
+    const t = createTestExecutor({ cluster });
+    t.run('SET', 's', 'old');
+    t.run('SADD', 'set', 'a');
+    t.run('SET', 'ttl', 'old');
+    t.store.db(0).markLoadedFromDisk();
+    t.run('SET', 's', 'mine');
+    t.run('SADD', 'set', 'b');
+    t.run('PEXPIRE', 'ttl', '60000');
+    t.journal.length = 0;
+    expect(t.run(...encodeHandoff('s', [['SET', 's', 'theirs']]))).toBe(0);
+    expect(t.run(...encodeHandoff('set', [['SADD', 'set', 'theirs']]))).toBe(0);
+    expect(t.run(...encodeHandoff('ttl', [['SET', 'ttl', 'theirs']]))).toBe(0);
+    expect([t.run('GET', 's'), t.run('SMEMBERS', 'set'), t.run('GET', 'ttl')]).toEqual(['mine', ['a', 'b'], 'old']);
+    expect(t.journal).toEqual([]);
+    expect(received).toEqual(['skipped', 'skipped', 'skipped']);
   });
 
   it('refuses malformed lists and commands that write other keys, applying nothing', () => {
@@ -79,5 +134,16 @@ describe('CLUSTER HANDOFF (a previous owner hands a key over)', () => {
     expect(t.run(...encodeHandoff('z', [['ZADD', 'z', '1', 'a'], ['ZADD', 'z', 'notascore', 'b']]))).toBe('-ERR value is not a valid float');
     expect(t.run('EXISTS', 'z')).toBe(0);
     expect(t.journal.map((j) => j.argv[0])).toEqual(['MULTI', 'ZADD', 'DEL', 'EXEC']);
+  });
+
+  it('a failed replacement leaves the key absent (the sender keeps its copy and retries), journaled as one transaction', () => {
+    const t = createTestExecutor({ cluster });
+    t.run('ZADD', 'z', '5', 'old');
+    t.store.db(0).markLoadedFromDisk();
+    t.journal.length = 0;
+    expect(t.run(...encodeHandoff('z', [['ZADD', 'z', '1', 'a'], ['ZADD', 'z', 'notascore', 'b']]))).toBe('-ERR value is not a valid float');
+    expect(t.run('EXISTS', 'z')).toBe(0);
+    expect(t.journal.map((j) => j.argv[0])).toEqual(['MULTI', 'DEL', 'ZADD', 'DEL', 'EXEC']);
+    expect(t.run(...encodeHandoff('z', [['ZADD', 'z', '1', 'a']]))).toBe(1);
   });
 });

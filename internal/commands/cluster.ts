@@ -43,11 +43,18 @@ export interface ClusterApi {
   ok(): boolean;
   /** Marks the connection as a peer's forwarding link. */
   markPeer(ctx: CommandContext, peerId: string): void;
-  /** Counts a key that arrived by CLUSTER HANDOFF: applied, or skipped because it existed here. */
-  noteHandoff?(applied: boolean): void;
+  /** Counts a key that arrived by CLUSTER HANDOFF (see HandoffOutcome). */
+  noteHandoff?(outcome: HandoffOutcome): void;
   /** Keys handed off to new owners (deleted here after their ack) and received from peers, since start. */
-  handoffStats?(): { sent: number; received: number; skipped: number; inProgress: boolean };
+  handoffStats?(): { sent: number; received: number; replaced: number; skipped: number; inProgress: boolean };
 }
+
+/**
+ * What CLUSTER HANDOFF did with a key: `received` (absent here, applied), `replaced` (only this
+ * node's copy loaded from disk at start-up and untouched since was here: the handed-off copy
+ * replaced it), `skipped` (a live copy is here and wins).
+ */
+export type HandoffOutcome = 'received' | 'replaced' | 'skipped';
 
 /** The Redis-shaped 40-hex id of a ringcache node id. */
 export function clusterNodeId(name: string): string {
@@ -191,6 +198,7 @@ export function infoClusterFields(server: Pick<ServerApi, 'cluster'>): [string, 
       ['cluster_handoff_in_progress', h.inProgress ? 1 : 0],
       ['cluster_handoff_keys_sent', h.sent],
       ['cluster_handoff_keys_received', h.received],
+      ['cluster_handoff_keys_replaced', h.replaced],
       ['cluster_handoff_keys_skipped', h.skipped],
     );
   }
@@ -232,12 +240,21 @@ function resolveSub(server: ServerApi, argv: readonly string[]): CommandSpec | u
 
 /**
  * CLUSTER HANDOFF key argc arg... [argc arg...]: a previous owner hands a key to this node (its new
- * owner). Applied only if the key does not exist here: a write that reached this node after the
- * ring change is newer than the copy in flight, and wins. Every rebuild command must be a write
- * whose keys are all `key` (checked before anything runs). The commands run back to back in this
- * handler (nothing else runs in between) and are journaled inside MULTI ... EXEC, so the AOF
- * replays all of them or none; one that fails removes the key again (journaled too) and answers
- * its error. Answers 1 (applied) or 0 (skipped: the key exists).
+ * owner). Which copy wins:
+ * - key absent here: the handed-off copy is applied;
+ * - key here and written since this node started (a live write, or a key received earlier): it
+ *   wins and the handed-off copy is skipped. A write that reached this node after the ring change
+ *   is newer than the copy in flight;
+ * - key here only as loaded from this node's AOF/snapshot at start-up and untouched since
+ *   (Entry.fromDisk): the handed-off copy replaces it. Copies live in the cluster were written
+ *   while this node was down or after it came back, so they are newer than anything this node
+ *   read from its files (a node restarted after kill -9 gets back the interim owner's writes).
+ * Every rebuild command must be a write whose keys are all `key` (checked before anything runs).
+ * The replaced copy's DEL and the commands run back to back in this handler (nothing else runs in
+ * between) and are journaled inside MULTI ... EXEC, so the AOF replays all of them or none; one
+ * that fails removes the key again (journaled too) and answers its error, so the sender keeps its
+ * copy and retries it later (then applied, the key being absent). Answers 1 (applied or replaced)
+ * or 0 (skipped: a live copy exists here).
  */
 function handoff(ctx: CommandContext, argv: string[]): Reply {
   const key = argv[2] as string;
@@ -254,12 +271,18 @@ function handoff(ctx: CommandContext, argv: string[]): Reply {
     specs.push(spec);
   }
   const cluster = ctx.server.cluster;
-  if (ctx.db.has(key)) {
-    cluster?.noteHandoff?.(false);
+  const here = ctx.db.peek(key);
+  if (here !== undefined && !here.fromDisk) {
+    cluster?.noteHandoff?.('skipped');
     return int(0);
   }
-  const wrap = commands.length > 1;
+  const replace = here !== undefined;
+  const wrap = replace || commands.length > 1;
   if (wrap) ctx.propagate(['MULTI']);
+  if (replace) {
+    ctx.db.delete(key);
+    ctx.propagate(['DEL', key]);
+  }
   try {
     for (let i = 0; i < commands.length; i++) {
       const r = (specs[i] as CommandSpec).handler?.(ctx, commands[i] as string[]);
@@ -273,7 +296,7 @@ function handoff(ctx: CommandContext, argv: string[]): Reply {
     throw e;
   }
   if (wrap) ctx.propagate(['EXEC']);
-  cluster?.noteHandoff?.(true);
+  cluster?.noteHandoff?.(replace ? 'replaced' : 'received');
   return int(1);
 }
 
@@ -374,7 +397,7 @@ export const clusterCommands: readonly CommandSpec[] = [
         flags: ['write', 'denyoom', 'no_multi'],
         keys: [2, 2, 1],
         group: 'cluster',
-        summary: 'ringcache: applies a key handed off by its previous owner (sent on peer links only), unless the key exists here.',
+        summary: 'ringcache: applies a key handed off by its previous owner (sent on peer links only), unless a live copy of the key exists here.',
         since: '0.1.0',
         complexity: 'O(N) where N is the number of elements of the handed-off value',
         syntax: 'key argc arg [arg ...] [argc arg [arg ...] ...]',
@@ -406,7 +429,7 @@ export const clusterCommands: readonly CommandSpec[] = [
             'PEER <node-id>',
             '    ringcache: mark this connection as a peer forwarding link.',
             'HANDOFF <key> <argc> <arg> ... [<argc> <arg> ...]',
-            '    ringcache: create <key> from the commands that rebuild it, unless it exists (slot handoff between peers).',
+            '    ringcache: create <key> from the commands that rebuild it, unless a live copy exists (slot handoff between peers).',
             'SHARDS',
             '    Return information about slot range mappings and the nodes associated with them.',
             'SLOTS',

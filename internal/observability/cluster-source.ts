@@ -12,7 +12,7 @@ export interface ClusterSourceExtras {
   /** Lifeguard local health multiplier. */
   localHealth?(): number;
   /** Keys moved by slot handoff (routing/handoff.ts stats). */
-  handoffKeys?(): { sent: number; received: number; skipped: number };
+  handoffKeys?(): { sent: number; received: number; replaced: number; skipped: number };
 }
 
 /**

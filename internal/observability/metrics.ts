@@ -123,8 +123,8 @@ export interface ClusterMetricsSource {
   gossipMessages?(): Iterable<GossipCount>;
   /** Lifeguard local health multiplier (0 = healthy; higher = this node is slow to answer). */
   localHealth?(): number;
-  /** Keys handed off to new owners (sent), and received from previous owners (applied or skipped), since start. */
-  handoffKeys?(): { sent: number; received: number; skipped: number };
+  /** Keys handed off to new owners (sent), and received from previous owners (applied, replaced or skipped), since start. */
+  handoffKeys?(): { sent: number; received: number; replaced: number; skipped: number };
 }
 
 export interface MetricsOptions {
@@ -531,7 +531,7 @@ export class NodeMetrics {
     });
     new Counter({
       name: 'ringcache_cluster_handoff_keys_total',
-      help: 'Keys moved by slot handoff: sent (acknowledged by the new owner, deleted here), received (applied here), skipped (received but the key existed here).',
+      help: 'Keys moved by slot handoff: sent (acknowledged by the new owner, deleted here), received (applied here), replaced (applied here over the copy this node loaded from disk at start-up), skipped (received but a live copy existed here).',
       labelNames: ['outcome'],
       registers,
       collect() {
@@ -540,6 +540,7 @@ export class NodeMetrics {
         if (h === undefined) return;
         this.inc({ outcome: 'sent' }, h.sent);
         this.inc({ outcome: 'received' }, h.received);
+        this.inc({ outcome: 'replaced' }, h.replaced);
         this.inc({ outcome: 'skipped' }, h.skipped);
       },
     });

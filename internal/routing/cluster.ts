@@ -154,7 +154,7 @@ export class ClusterParts {
       markPeer: (ctx) => {
         ctx.client.peer = true;
       },
-      noteHandoff: (applied) => this.handoff.noteReceived(applied),
+      noteHandoff: (outcome) => this.handoff.noteReceived(outcome),
       handoffStats: () => ({ ...this.handoff.stats, inProgress: this.handoff.busy }),
     };
   }

@@ -1,6 +1,8 @@
-// Slot handoff with spawned nodes and real gossip: a joiner receives its share of mixed-type keys (TTLs kept), a graceful stop hands its keys to the survivors.
+// Slot handoff with spawned nodes and real gossip: a joiner receives its share of mixed-type keys (TTLs kept), a graceful stop hands its keys to the survivors, a node restarted after kill -9 gets the interim owner's newer writes.
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keyHashSlot } from '../ring/slot.js';
+import { parseExposition, sampleValue } from '../testing/prom.js';
 import { respCommand, spawnNode, startCluster, waitUntil, type SpawnedCluster, type SpawnedNode } from '../testing/harness.js';
 
 const STRINGS = 4000;
@@ -140,4 +142,121 @@ describe('slot handoff', () => {
     await waitUntil(() => settled(survivors), 20_000, 'the survivors to hold every key');
     for (const n of survivors) expect(await wrongKeys(n.port)).toEqual([]);
   }, 90_000);
+});
+
+/** The slots CLUSTER SLOTS (asked at `port`) gives the node listening on `owner`. */
+async function slotsOf(port: number, owner: number): Promise<Set<number>> {
+  const r = new Redis({ port, maxRetriesPerRequest: 0 });
+  try {
+    const ranges = (await r.cluster('SLOTS')) as unknown as [number, number, [string, number, ...unknown[]]][];
+    const out = new Set<number>();
+    for (const [start, end, [, p]] of ranges) if (p === owner) for (let s = start; s <= end; s++) out.add(s);
+    return out;
+  } finally {
+    r.disconnect();
+  }
+}
+
+describe('restart after kill -9: which copy wins', () => {
+  const KEYS = 300;
+  const AOF_ALWAYS = ['--appendonly', 'yes', '--appendfsync', 'always', '--save', ''];
+  let crashed: SpawnedCluster | null = null;
+
+  afterAll(async () => {
+    await crashed?.stop();
+  });
+
+  it('the interim owner\'s newer writes replace the restarted node\'s disk copies; its untouched keys stay', async () => {
+    crashed = await startCluster(3, { args: AOF_ALWAYS });
+    const c = crashed;
+    const node = (i: number): SpawnedNode => c.nodes[i] as SpawnedNode;
+    const client = (i: number): Redis => new Redis({ port: node(i).port, maxRetriesPerRequest: 0 });
+
+    // Acknowledged writes are on the owners' disks (appendfsync always).
+    const w = client(0);
+    try {
+      const p = w.pipeline();
+      for (let i = 0; i < KEYS; i++) p.set(`r:${i}`, `old:${i}`);
+      expect(((await p.exec()) ?? []).filter(([e]) => e !== null)).toEqual([]);
+    } finally {
+      w.disconnect();
+    }
+    const mine = await slotsOf(node(0).port, node(2).port);
+    const owned = Array.from({ length: KEYS }, (_, i) => i).filter((i) => mine.has(keyHashSlot(`r:${i}`)));
+    expect(owned.length).toBeGreaterThan(KEYS * 0.15);
+    // Every other key of the victim's is rewritten while it is down, one of them with another type.
+    const rewritten = owned.filter((_, j) => j % 2 === 0);
+    const untouched = owned.filter((_, j) => j % 2 === 1);
+    const retyped = rewritten[0] as number;
+    let fresh = 0;
+    while (!mine.has(keyHashSlot(`fresh:${fresh}`))) fresh++;
+
+    await node(2).kill();
+    await waitUntil(
+      async () => {
+        const infos = await Promise.all([0, 1].map((i) => respCommand(node(i).port, ['CLUSTER', 'INFO'])));
+        return infos.every((t) => t.includes('cluster_known_nodes:2\r\n'));
+      },
+      10_000,
+      'the survivors to declare the killed node dead',
+    );
+    await c.converged();
+    const s = client(1);
+    try {
+      // The survivors own the victim's slots now: its keys read as nil there, new writes land there.
+      expect(await s.get(`r:${untouched[0] as number}`)).toBeNull();
+      const p = s.pipeline();
+      for (const i of rewritten) {
+        if (i === retyped) p.hset(`r:${i}`, 'f', `new:${i}`);
+        else p.set(`r:${i}`, `new:${i}`);
+      }
+      p.set(`fresh:${fresh}`, 'born while the owner was down');
+      expect(((await p.exec()) ?? []).filter(([e]) => e !== null)).toEqual([]);
+    } finally {
+      s.disconnect();
+    }
+
+    const t0 = Date.now();
+    await c.restart(2);
+    await c.converged();
+    // Settled: nothing in flight anywhere, and the restarted node took every interim key.
+    await waitUntil(
+      async () => {
+        const infos = await Promise.all([0, 1, 2].map((i) => respCommand(node(i).port, ['INFO', 'cluster'])));
+        if (!infos.every((t) => infoField(t, 'cluster_handoff_in_progress') === 0)) return false;
+        const a = infos[2] as string;
+        return infoField(a, 'cluster_handoff_keys_replaced') + infoField(a, 'cluster_handoff_keys_received') + infoField(a, 'cluster_handoff_keys_skipped') === rewritten.length + 1;
+      },
+      20_000,
+      'the restarted node to receive the interim owners\' keys',
+    );
+    console.log(`restart after kill -9: ${rewritten.length} disk copies replaced, 1 key received, settled ${Date.now() - t0} ms after restarting`);
+    const a = await respCommand(node(2).port, ['INFO', 'cluster']);
+    expect(infoField(a, 'cluster_handoff_keys_replaced')).toBe(rewritten.length);
+    expect(infoField(a, 'cluster_handoff_keys_received')).toBe(1);
+    expect(infoField(a, 'cluster_handoff_keys_skipped')).toBe(0);
+    const samples = parseExposition(await (await fetch(`http://127.0.0.1:${node(2).httpPort}/metrics`)).text());
+    expect(sampleValue(samples, 'ringcache_cluster_handoff_keys_total', { outcome: 'replaced' })).toBe(rewritten.length);
+    const survivors = await Promise.all([0, 1].map((i) => respCommand(node(i).port, ['INFO', 'cluster'])));
+    expect(survivors.reduce((n, t) => n + infoField(t, 'cluster_handoff_keys_sent'), 0)).toBe(rewritten.length + 1);
+
+    for (const i of [0, 1, 2]) {
+      const r = client(i);
+      try {
+        const p = r.pipeline();
+        for (let k = 0; k < KEYS; k++) {
+          if (k === retyped) p.hgetall(`r:${k}`);
+          else p.get(`r:${k}`);
+        }
+        p.get(`fresh:${fresh}`);
+        const res = (await p.exec()) ?? [];
+        expect(res.filter(([e]) => e !== null)).toEqual([]);
+        const values = res.map(([, v]) => v);
+        const want = Array.from({ length: KEYS }, (_, k) => (k === retyped ? { f: `new:${k}` } : rewritten.includes(k) ? `new:${k}` : `old:${k}`));
+        expect(values).toEqual([...want, 'born while the owner was down']);
+      } finally {
+        r.disconnect();
+      }
+    }
+  }, 60_000);
 });

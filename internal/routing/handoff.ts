@@ -3,11 +3,12 @@
 // Redis Cluster resharding, automated and simplified: no per-slot MIGRATING/IMPORTING states and
 // no -ASK. While keys are in flight the new owner already serves the slot (a key not handed yet
 // reads as nil there for that moment); the receiver applies a handed-off key only if it does not
-// exist there, so a write that reached the new owner first wins. docs/cluster.md "When the ring
+// exist there, so a write that reached the new owner first wins, or if its copy is only the one
+// it loaded from disk at start-up (older than any live copy). docs/cluster.md "When the ring
 // changes" states the guarantees.
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
-import { encodeHandoff } from '../commands/cluster.js';
+import { encodeHandoff, type HandoffOutcome } from '../commands/cluster.js';
 import { rewriteEntry } from '../persistence/rewrite.js';
 import { parseReply } from '../resp/reply-reader.js';
 import type { Reply } from '../resp/reply.js';
@@ -41,9 +42,11 @@ export interface HandoffDeps {
 export interface HandoffStats {
   /** Keys the new owner acknowledged (applied or skipped) and that were deleted here. */
   sent: number;
-  /** Keys received from peers and applied here. */
+  /** Keys received from peers and applied here (the key was absent). */
   received: number;
-  /** Keys received from peers and not applied because the key existed here. */
+  /** Keys received from peers that replaced this node's copy loaded from disk at start-up and untouched since. */
+  replaced: number;
+  /** Keys received from peers and not applied because a live copy of the key existed here. */
   skipped: number;
 }
 
@@ -66,7 +69,7 @@ interface Outgoing {
 }
 
 export class Handoff {
-  readonly stats: HandoffStats = { sent: 0, received: 0, skipped: 0 };
+  readonly stats: HandoffStats = { sent: 0, received: 0, replaced: 0, skipped: 0 };
   private running: Promise<void> | null = null;
   /** A ring change arrived during a pass: run another once it ends. */
   private again = false;
@@ -91,9 +94,8 @@ export class Handoff {
   }
 
   /** Counts a key received by CLUSTER HANDOFF (the command handler calls it through ClusterApi). */
-  noteReceived(applied: boolean): void {
-    if (applied) this.stats.received++;
-    else this.stats.skipped++;
+  noteReceived(outcome: HandoffOutcome): void {
+    this.stats[outcome]++;
   }
 
   /** Starts a pass (the ring changed, or a retry is due); a pass already running runs again after. */
