@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keyHashSlot } from '../ring/slot.js';
 import { parseExposition, sampleValue } from '../testing/prom.js';
-import { respCommand, spawnNode, startCluster, waitUntil, type SpawnedCluster, type SpawnedNode } from '../testing/harness.js';
+import { agree, allKnow, respCommand, spawnNode, startCluster, waitUntil, type SpawnedCluster, type SpawnedNode } from '../testing/harness.js';
 
 const STRINGS = 4000;
 const EACH = 200; // lists, hashes, sets, zsets
@@ -102,10 +102,7 @@ async function dbsize(port: number): Promise<number> {
 
 /** Every node sees `nodes` as the members, with the same slots, and no handoff is running or pending. */
 async function settled(nodes: SpawnedNode[]): Promise<boolean> {
-  const infos = await Promise.all(nodes.map((n) => respCommand(n.port, ['CLUSTER', 'INFO'])));
-  if (!infos.every((t) => t.includes(`cluster_known_nodes:${nodes.length}\r\n`))) return false;
-  const slots = await Promise.all(nodes.map((n) => respCommand(n.port, ['CLUSTER', 'SLOTS'])));
-  if (!slots.every((s) => s === slots[0])) return false;
+  if (!(await agree(nodes))) return false;
   const clusterInfos = await Promise.all(nodes.map((n) => respCommand(n.port, ['INFO', 'cluster'])));
   if (!clusterInfos.every((t) => infoField(t, 'cluster_handoff_in_progress') === 0)) return false;
   const sizes = await Promise.all(nodes.map((n) => dbsize(n.port)));
@@ -192,14 +189,7 @@ describe('restart after kill -9: which copy wins', () => {
     while (!mine.has(keyHashSlot(`fresh:${fresh}`))) fresh++;
 
     await node(2).kill();
-    await waitUntil(
-      async () => {
-        const infos = await Promise.all([0, 1].map((i) => respCommand(node(i).port, ['CLUSTER', 'INFO'])));
-        return infos.every((t) => t.includes('cluster_known_nodes:2\r\n'));
-      },
-      10_000,
-      'the survivors to declare the killed node dead',
-    );
+    await waitUntil(() => allKnow([node(0), node(1)], 2), 10_000, 'the survivors to declare the killed node dead');
     await c.converged();
     const s = client(1);
     try {

@@ -243,6 +243,19 @@ function respComplete(b: Buffer): boolean {
   return true;
 }
 
+/** Whether every one of `nodes` counts exactly `n` known nodes in CLUSTER INFO. */
+export async function allKnow(nodes: readonly { port: number }[], n: number): Promise<boolean> {
+  const infos = await Promise.all(nodes.map((nd) => respCommand(nd.port, ['CLUSTER', 'INFO'])));
+  return infos.every((t) => t.includes(`cluster_known_nodes:${n}\r\n`));
+}
+
+/** Whether `nodes` agree: each knows exactly them, and CLUSTER SLOTS is the same on all. */
+export async function agree(nodes: readonly { port: number }[]): Promise<boolean> {
+  if (!(await allKnow(nodes, nodes.length))) return false;
+  const slots = await Promise.all(nodes.map((nd) => respCommand(nd.port, ['CLUSTER', 'SLOTS'])));
+  return slots.every((s) => s === slots[0]);
+}
+
 export interface SpawnedCluster {
   readonly nodes: SpawnedNode[];
   /** Waits until every running node sees exactly the running members and the same slot owners. */
@@ -283,13 +296,7 @@ export async function startCluster(n: number, opts: { args?: string[]; env?: Rec
     nodes,
     converged: async (timeoutMs = 20_000) => {
       await waitUntil(
-        async () => {
-          const running = [...alive].map((i) => nodes[i] as SpawnedNode);
-          const infos = await Promise.all(running.map((nd) => respCommand(nd.port, ['CLUSTER', 'INFO'])));
-          if (!infos.every((t) => t.includes(`cluster_known_nodes:${running.length}\r\n`))) return false;
-          const slots = await Promise.all(running.map((nd) => respCommand(nd.port, ['CLUSTER', 'SLOTS'])));
-          return slots.every((s) => s === slots[0]);
-        },
+        () => agree([...alive].map((i) => nodes[i] as SpawnedNode)),
         timeoutMs,
         `${alive.size} nodes to agree on membership and slots`,
       );
