@@ -6,7 +6,7 @@
 // ringcache names stay visible in CLUSTER NODES' hostname field and in the HTTP API.
 import { createHash } from 'node:crypto';
 import { CommandError, errors } from './errors.js';
-import { arityOk, command, hasFlag, keyIndexes, type CommandSpec } from './spec.js';
+import { arityOk, command, hasFlag, keyIndexes, specForArgv, type CommandSpec } from './spec.js';
 import type { CommandContext, ServerApi } from './context.js';
 import { keyHashSlot, SLOT_COUNT } from '../ring/slot.js';
 import { array, bulk, bulks, int, map, OK, simple, verbatim, type Reply } from '../resp/reply.js';
@@ -231,13 +231,6 @@ export function decodeHandoff(argv: readonly string[]): string[][] | null {
   return out.length > 0 ? out : null;
 }
 
-function resolveSub(server: ServerApi, argv: readonly string[]): CommandSpec | undefined {
-  const spec = server.lookupCommand((argv[0] as string).toLowerCase());
-  if (spec === undefined || spec.subcommands === undefined) return spec;
-  const name = `${spec.name}|${(argv[1] ?? '').toLowerCase()}`;
-  return spec.subcommands.find((s) => s.name === name);
-}
-
 /**
  * CLUSTER HANDOFF key argc arg... [argc arg...]: a previous owner hands a key to this node (its new
  * owner). Which copy wins:
@@ -262,7 +255,7 @@ function handoff(ctx: CommandContext, argv: string[]): Reply {
   if (commands === null) throw errors.generic('CLUSTER HANDOFF expects <key> followed by <argc> <arg>... for each command');
   const specs: CommandSpec[] = [];
   for (const c of commands) {
-    const spec = resolveSub(ctx.server, c);
+    const spec = specForArgv((n) => ctx.server.lookupCommand(n), c);
     if (spec === undefined || spec.handler === undefined || !hasFlag(spec, 'write') || !arityOk(spec.arity, c.length)) {
       throw errors.generic(`CLUSTER HANDOFF cannot run '${c[0] ?? ''}' as a rebuild command`);
     }

@@ -4,7 +4,7 @@ import type { CommandContext } from './context.js';
 import { CommandError, errors } from './errors.js';
 import { floatArg, intArg, isOpt } from './args.js';
 import { parseSyntax, type ArgDoc } from './docs.js';
-import { command, hasFlag, keyIndexes, arityOk, type CommandSpec } from './spec.js';
+import { command, hasFlag, keyIndexes, arityOk, specForArgv, type CommandSpec } from './spec.js';
 import { array, bulk, bulks, int, map, OK, record, set, simple, verbatim, type Reply } from '../resp/reply.js';
 import { REDIS_COMPAT_VERSION } from '../version.js';
 import { clusterMode, infoClusterFields } from './cluster.js';
@@ -257,14 +257,8 @@ function commandDoc(spec: CommandSpec): Reply {
 
 function commandGetKeys(ctx: CommandContext, argv: string[], withFlags: boolean): Reply {
   const target = argv.slice(2);
-  const spec = ctx.server.lookupCommand((target[0] as string).toLowerCase());
-  if (spec === undefined) throw new CommandError('ERR', 'Invalid command specified');
-  let resolved = spec;
-  if (spec.subcommands) {
-    const sub = target[1] !== undefined ? ctx.server.lookupCommand(`${spec.name}|${target[1].toLowerCase()}`) : undefined;
-    if (sub === undefined) throw new CommandError('ERR', 'Invalid command specified');
-    resolved = sub;
-  }
+  const resolved = specForArgv((n) => ctx.server.lookupCommand(n), target);
+  if (resolved === undefined) throw new CommandError('ERR', 'Invalid command specified');
   if (!arityOk(resolved.arity, target.length)) throw new CommandError('ERR', 'Invalid number of arguments specified for command');
   const idx = keyIndexes(resolved, target);
   if (idx.length === 0) throw new CommandError('ERR', 'The command has no key arguments');

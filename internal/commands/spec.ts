@@ -130,6 +130,18 @@ export function command(def: CommandDef): CommandSpec {
   return spec;
 }
 
+/**
+ * The spec an argv names, descending into a container's subcommand (`CONFIG GET` -> config|get),
+ * through `lookup` (ServerApi.lookupCommand); undefined when unknown or when a container's
+ * subcommand is missing. For commands that name other commands (COMMAND GETKEYS, CLUSTER HANDOFF).
+ */
+export function specForArgv(lookup: (fullName: string) => CommandSpec | undefined, argv: readonly string[]): CommandSpec | undefined {
+  const spec = lookup((argv[0] ?? '').toLowerCase());
+  if (spec === undefined || spec.subcommands === undefined) return spec;
+  const sub = argv[1];
+  return sub === undefined ? undefined : lookup(`${spec.name}|${sub.toLowerCase()}`);
+}
+
 export function hasFlag(spec: CommandSpec, flag: CommandFlag): boolean {
   return (spec.flagBits & flagBit(flag)) !== 0;
 }
