@@ -25,6 +25,8 @@ export interface ListRep {
   /** Estimated serialized listpack size of the content (OBJECT ENCODING's threshold). */
   readonly packedBytes: number;
   byteSize(): number;
+  /** A deep copy in the same representation. */
+  clone(): ListRep;
   pushHead(v: string): void;
   pushTail(v: string): void;
   popHead(): string | undefined;

@@ -28,7 +28,7 @@ function modelRemove(model: string[], v: string, count: number): number {
 }
 
 /** What the model check drives: ListValue and each representation alike. */
-type ModelList = Omit<ListRep, 'capacity' | 'packedBytes' | 'byteSize'> & { toArray(): string[] };
+type ModelList = Omit<ListRep, 'capacity' | 'packedBytes' | 'byteSize' | 'clone'> & { toArray(): string[] };
 
 /**
  * Random operations on `l` and on a plain array, compared after every step. Phases of `phase`

@@ -47,7 +47,7 @@ export class ListValue implements Collection {
 
   clone(): ListValue {
     const c = new ListValue();
-    c.rep = this.packed ? (this.rep as PackedList).clone() : (this.rep as StringRing).clone();
+    c.rep = this.rep.clone();
     c.packed = this.packed;
     return c;
   }
