@@ -1,5 +1,6 @@
 // Executor dispatch rules: lookup, arity, subcommands, auth, OOM, journal, stats and slowlog.
-import { describe, expect, it } from 'vitest';
+import { performance } from 'node:perf_hooks';
+import { describe, expect, it, vi } from 'vitest';
 import { CommandError } from '../commands/errors.js';
 import { command } from '../commands/spec.js';
 import { createTestExecutor } from '../testing/exec.js';
@@ -136,6 +137,12 @@ describe('Executor', () => {
     const { run, executor } = setup({ slowlog_log_slower_than: 0, slowlog_max_len: 100 });
     run('set', 'k', 'v');
     executor.slowlogReset();
+    let clockReads = 0;
+    const now = performance.now.bind(performance);
+    const clock = vi.spyOn(performance, 'now').mockImplementation(() => {
+      clockReads++;
+      return now();
+    });
     executor.beginBatch();
     // get is fast (joins the run), set is not (settles the run first, then is timed on its own).
     for (let i = 0; i < 5; i++) expect(run('get', 'k')).toEqual(bulk('v'));
@@ -157,6 +164,10 @@ describe('Executor', () => {
     expect(log[70]?.argv).toEqual(['set', 'k', 'w']);
     expect(log[75]?.argv).toEqual(['get', 'k']);
     expect(log.every((e) => e.durationUs >= 0)).toBe(true);
+    // The last run (k64..k69, settled by endBatch) was timed by one clock read: one shared duration.
+    expect(new Set(log.slice(0, 6).map((e) => e.durationUs)).size).toBe(1);
+    expect(clockReads).toBeLessThanOrEqual(8); // 76 commands: batch start, 3 run settles, the SET
+    clock.mockRestore();
   });
 
   it('times fast commands outside a batch on their own', () => {

@@ -406,7 +406,8 @@ export class Executor {
    * command starts where the previous one ended (its duration includes decoding its frame), and
    * its wall-clock time derives from the batch's start. Bounded-cost commands (spec.runTimed:
    * Redis's `fast` ones, O(1) / O(log N), and SET and friends) do not read the clock at all: a run
-   * of them shares one read when the run ends (settleRun). A clock read costs ~40 ns on the VMs we run on, 15-20% of a pipelined GET.
+   * of them shares one read when the run ends (settleRun). A clock read costs ~40 ns on the VMs
+   * we run on, 15-20% of a pipelined GET.
    */
   beginBatch(): void {
     this.inBatch = true;

@@ -274,8 +274,11 @@ export class Handoff {
           if (reply.t === 'error' && reply.v.endsWith(LEAVING_MESSAGE)) gone++;
           continue;
         }
-        // Deleted only if it is still the copy that was sent and still owned elsewhere (the ring
-        // may have changed back meanwhile: then the peer hands its copy back, skipped here).
+        // Deleted only if it is still the entry that was sent and still owned elsewhere (the ring
+        // may have changed back meanwhile: then the peer hands its copy back, skipped here). The
+        // check sees expiry, deletion, replacement and TTL changes; an in-place change of a
+        // collection keeps the same value object, but none can happen here: a key whose slot is
+        // owned elsewhere is forwarded by this node's router and refused on its peer links.
         const cur = this.deps.store.db(db).raw(o.key);
         if (cur !== o.entry || cur.value !== o.value || cur.expireAt !== o.expireAt) continue;
         if (state.ring !== ring && state.isLocal(keyHashSlot(o.key))) continue;
