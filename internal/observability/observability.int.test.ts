@@ -28,6 +28,23 @@ async function scrape(): Promise<{ text: string; samples: Sample[] }> {
   return { text, samples: parseExposition(text) };
 }
 
+/**
+ * A scrape taken once the node has seen every earlier RESP connection close (it learns of a
+ * client's close asynchronously, so a scrape right after a command may still count it).
+ */
+async function scrapeWhenNoClients(): Promise<{ text: string; samples: Sample[] }> {
+  let s = await scrape();
+  await waitUntil(
+    async () => {
+      s = await scrape();
+      return sampleValue(s.samples, 'ringcache_connected_clients', {}) === 0;
+    },
+    5000,
+    'earlier client connections to be closed on the server',
+  );
+  return s;
+}
+
 function parseInfo(text: string): Map<string, string> {
   const out = new Map<string, string>();
   for (const line of text.split(/\r?\n/)) {
@@ -88,8 +105,9 @@ afterAll(async () => {
 
 describe('INFO and /metrics', () => {
   it('agree on every figure both report (exactly where nothing ran in between, within INFO before/after for running totals)', async () => {
+    await scrapeWhenNoClients();
     const before = parseInfo(await cli(['INFO', 'everything']));
-    const { samples } = await scrape();
+    const { samples } = await scrapeWhenNoClients();
     const after = parseInfo(await cli(['INFO', 'everything']));
     const m = (name: string, labels: Record<string, string> = {}): number => {
       const v = sampleValue(samples, name, labels);
