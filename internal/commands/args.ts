@@ -1,5 +1,5 @@
 // Argument parsing shared by command families, with Redis's exact rules and error wording.
-import { CommandError, errors } from './errors.js';
+import { CommandError, errors } from '../contracts/errors.js';
 import { parseLongDouble } from './longdouble.js';
 
 const INT64_MAX = 9223372036854775807n;

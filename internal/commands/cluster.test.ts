@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { SLOT_COUNT } from '../ring/slot.js';
 import { createTestExecutor } from '../testing/exec.js';
-import { encodeHandoff, type ClusterApi, type HandoffOutcome } from './cluster.js';
+import type { ClusterApi, HandoffOutcome } from '../contracts/cluster.js';
+import { encodeHandoff } from './cluster.js';
 
 /** A cluster of one: this node, owning every slot. */
 const loneCluster: ClusterApi = {

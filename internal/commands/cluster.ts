@@ -5,56 +5,14 @@
 // cluster clients that key on ids (node-redis, redis-benchmark --cluster) see stable ids; the
 // ringcache names stay visible in CLUSTER NODES' hostname field and in the HTTP API.
 import { createHash } from 'node:crypto';
-import { CommandError, errors } from './errors.js';
-import { arityOk, command, hasFlag, keyIndexes, specForArgv, type CommandSpec } from './spec.js';
-import type { CommandContext, ServerApi } from './context.js';
+import { CommandError, errors } from '../contracts/errors.js';
+import { arityOk, command, hasFlag, keyIndexes, specForArgv } from './spec.js';
+import { type CommandSpec } from '../contracts/command.js';
+import type { CommandContext, ServerApi } from '../contracts/command.js';
+import type { ClusterApi, ClusterNode } from '../contracts/cluster.js';
 import { keyHashSlot, SLOT_COUNT } from '../ring/slot.js';
 import { array, bulk, bulks, int, map, OK, simple, verbatim, type Reply } from '../resp/reply.js';
 
-/** A member as CLUSTER commands show it. */
-export interface ClusterNode {
-  /** ringcache node id (config node_id). */
-  readonly name: string;
-  readonly host: string;
-  readonly port: number;
-  readonly gossipPort: number;
-  readonly state: 'alive' | 'suspect' | 'dead' | 'left';
-  readonly self: boolean;
-}
-
-export interface ClusterSlotRange {
-  readonly start: number;
-  readonly end: number;
-  /** ringcache node ids. */
-  readonly owner: string;
-  readonly replicas: readonly string[];
-}
-
-/** What the cluster family reads from the node (routing/cluster-api.ts implements it). */
-export interface ClusterApi {
-  readonly selfId: string;
-  /** Members known, self included (dead and left ones while membership still lists them). */
-  nodes(): readonly ClusterNode[];
-  /** Contiguous owner ranges covering every slot. */
-  ranges(): readonly ClusterSlotRange[];
-  /** Ring version counter (bumps on every ring change). */
-  epoch(): number;
-  /** cluster_state:ok (false while this node waits to join its seeds). */
-  ok(): boolean;
-  /** Marks the connection as a peer's forwarding link. */
-  markPeer(ctx: CommandContext, peerId: string): void;
-  /** Counts a key that arrived by CLUSTER HANDOFF (see HandoffOutcome). */
-  noteHandoff?(outcome: HandoffOutcome): void;
-  /** Keys handed off to new owners (deleted here after their ack) and received from peers, since start. */
-  handoffStats?(): { sent: number; received: number; replaced: number; skipped: number; inProgress: boolean };
-}
-
-/**
- * What CLUSTER HANDOFF did with a key: `received` (absent here, applied), `replaced` (only this
- * node's copy loaded from disk at start-up and untouched since was here: the handed-off copy
- * replaced it), `skipped` (a live copy is here and wins).
- */
-export type HandoffOutcome = 'received' | 'replaced' | 'skipped';
 
 /** The Redis-shaped 40-hex id of a ringcache node id. */
 export function clusterNodeId(name: string): string {
@@ -380,7 +338,7 @@ export const clusterCommands: readonly CommandSpec[] = [
         since: '0.1.0',
         syntax: 'node-id',
         handler: (ctx, argv) => {
-          api(ctx).markPeer(ctx, argv[2] as string);
+          api(ctx).markPeer(ctx.client, argv[2] as string);
           return OK;
         },
       }),

@@ -1,9 +1,10 @@
 // Connection family: PING ECHO QUIT RESET HELLO AUTH CLIENT — per-connection state and identity.
 import { timingSafeEqual, createHash } from 'node:crypto';
-import type { CommandContext } from './context.js';
-import { CommandError, errors } from './errors.js';
+import type { CommandContext } from '../contracts/command.js';
+import { CommandError, errors } from '../contracts/errors.js';
 import { intArg, isOpt } from './args.js';
-import { command, type CommandSpec } from './spec.js';
+import { command } from './spec.js';
+import { type CommandSpec } from '../contracts/command.js';
 import { array, bulk, EMPTY_ARRAY, int, NULL_BULK, OK, PONG, record, simple, verbatim, type Reply } from '../resp/reply.js';
 import { REDIS_COMPAT_VERSION } from '../version.js';
 import type { Client } from '../server/client.js';

@@ -1,9 +1,10 @@
 // Hashes family: HSET and friends, counters (HINCRBYFLOAT in exact long double), HRANDFIELD and HSCAN, with Redis 7.0 semantics.
-import type { CommandContext } from './context.js';
+import type { CommandContext } from '../contracts/command.js';
 import { cursorArg, isOpt, parseInt64, randomCountArg, scanOptions } from './args.js';
-import { errors } from './errors.js';
+import { errors } from '../contracts/errors.js';
 import { addLongDouble, formatLongDouble, LD_ZERO, parseLongDouble } from './longdouble.js';
-import { command, type CommandSpec } from './spec.js';
+import { command } from './spec.js';
+import { type CommandSpec } from '../contracts/command.js';
 import { array, bulk, bulkOrNull, EMPTY_ARRAY, int, map, NULL_BULK, OK, type Reply } from '../resp/reply.js';
 import { compileGlob, matchCompiled } from '../glob/glob.js';
 import { HashValue } from '../store/hash.js';

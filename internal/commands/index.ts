@@ -1,5 +1,5 @@
 // Every command family, in one list: the registry is built from this and nothing else.
-import type { CommandSpec } from './spec.js';
+import type { CommandSpec } from '../contracts/command.js';
 import { clusterCommands } from './cluster.js';
 import { connectionCommands } from './connection.js';
 import { hashCommands } from './hashes.js';

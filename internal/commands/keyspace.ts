@@ -1,8 +1,9 @@
 // The keyspace (generic) command family: existence, deletion, renaming, expiry, iteration, introspection and database selection.
-import type { CommandContext } from './context.js';
-import { CommandError, errors } from './errors.js';
+import type { CommandContext } from '../contracts/command.js';
+import { CommandError, errors } from '../contracts/errors.js';
 import { cursorArg, intArg, isOpt, MAX_EXPIRE_MS, parseInt64 } from './args.js';
-import { command, type CommandSpec } from './spec.js';
+import { command } from './spec.js';
+import { type CommandSpec } from '../contracts/command.js';
 import { array, bulk, bulkOrNull, bulks, int, NULL_BULK, OK, simple, type Reply } from '../resp/reply.js';
 import { compileGlob, matchCompiled } from '../glob/glob.js';
 import { isLfuPolicy, lfuDecay } from '../store/eviction.js';

@@ -1,8 +1,9 @@
 // Lists family: push/pop at both ends, ranges, LPOS, moves, LMPOP and the blocking B* commands, with Redis 7 semantics.
-import type { CommandContext } from './context.js';
+import type { CommandContext } from '../contracts/command.js';
 import { intArg, isOpt, parseInt64, timeoutArg } from './args.js';
-import { errors } from './errors.js';
-import { command, type CommandSpec } from './spec.js';
+import { errors } from '../contracts/errors.js';
+import { command } from './spec.js';
+import { type CommandSpec } from '../contracts/command.js';
 import { ListValue } from '../store/list.js';
 import type { Entry, Value } from '../store/types.js';
 import { array, bulk, EMPTY_ARRAY, errorReply, int, NULL_ARRAY, NULL_BULK, OK, type Reply } from '../resp/reply.js';

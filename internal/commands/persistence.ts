@@ -1,10 +1,11 @@
 // Persistence family: SAVE BGSAVE LASTSAVE BGREWRITEAOF — thin handlers over the node's persistence manager.
-import type { CommandContext } from './context.js';
-import { CommandError, errors } from './errors.js';
+import type { CommandContext } from '../contracts/command.js';
+import { CommandError, errors } from '../contracts/errors.js';
 import { isOpt } from './args.js';
-import { command, type CommandSpec } from './spec.js';
+import { command } from './spec.js';
+import { type CommandSpec } from '../contracts/command.js';
 import { int, OK, simple, type Reply } from '../resp/reply.js';
-import type { PersistenceApi } from '../persistence/manager.js';
+import type { PersistenceApi } from '../contracts/persistence.js';
 
 function api(ctx: CommandContext): PersistenceApi {
   const p = ctx.server.persistence;

@@ -1,7 +1,8 @@
 // Pub/Sub family: (P|S)SUBSCRIBE, (P|S)UNSUBSCRIBE, PUBLISH, SPUBLISH, PUBSUB introspection.
-import type { CommandContext } from './context.js';
-import { errors } from './errors.js';
-import { command, type CommandSpec } from './spec.js';
+import type { CommandContext } from '../contracts/command.js';
+import { errors } from '../contracts/errors.js';
+import { command } from './spec.js';
+import { type CommandSpec } from '../contracts/command.js';
 import { array, bulk, bulks, int, map, multi, simple, type Reply } from '../resp/reply.js';
 import { subscriptionReply, type SubscriptionKind } from '../server/pubsub.js';
 

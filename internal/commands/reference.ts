@@ -1,5 +1,5 @@
 // Renders the command table as docs/commands.md (the generated command reference).
-import type { CommandSpec } from './spec.js';
+import type { CommandSpec } from '../contracts/command.js';
 
 function specLine(s: CommandSpec): string {
   const name = s.name.replace('|', ' ').toUpperCase();

@@ -1,5 +1,5 @@
 // The command table: every family's specs in one lookup, with subcommands under their container.
-import type { CommandSpec } from './spec.js';
+import type { CommandSpec } from '../contracts/command.js';
 
 export class CommandRegistry {
   private readonly byName = new Map<string, CommandSpec>();

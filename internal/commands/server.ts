@@ -1,10 +1,11 @@
 // Server family: INFO CONFIG TIME SLOWLOG DEBUG SHUTDOWN COMMAND — node-level introspection and control.
 import os from 'node:os';
-import type { CommandContext } from './context.js';
-import { CommandError, errors } from './errors.js';
+import type { CommandContext } from '../contracts/command.js';
+import { CommandError, errors } from '../contracts/errors.js';
 import { floatArg, intArg, isOpt } from './args.js';
 import { parseSyntax, type ArgDoc } from './docs.js';
-import { command, hasFlag, keyIndexes, arityOk, specForArgv, type CommandSpec } from './spec.js';
+import { command, hasFlag, keyIndexes, arityOk, specForArgv } from './spec.js';
+import { type CommandSpec } from '../contracts/command.js';
 import { array, bulk, bulks, int, map, OK, record, set, simple, verbatim, type Reply } from '../resp/reply.js';
 import { REDIS_COMPAT_VERSION } from '../version.js';
 import { clusterMode, infoClusterFields } from './cluster.js';

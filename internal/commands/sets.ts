@@ -1,8 +1,9 @@
 // Sets family: SADD and friends, random pops and samples, set algebra (with *STORE and SINTERCARD) and SSCAN, with Redis 7.0 semantics.
-import type { CommandContext } from './context.js';
+import type { CommandContext } from '../contracts/command.js';
 import { cursorArg, isOpt, parseInt64, randomCountArg, scanOptions } from './args.js';
-import { errors } from './errors.js';
-import { command, type CommandSpec } from './spec.js';
+import { errors } from '../contracts/errors.js';
+import { command } from './spec.js';
+import { type CommandSpec } from '../contracts/command.js';
 import { array, bulk, EMPTY_ARRAY, int, NULL_BULK, set, type Reply } from '../resp/reply.js';
 import { compileGlob, matchCompiled } from '../glob/glob.js';
 import { sampleDistinct, SetValue } from '../store/set.js';

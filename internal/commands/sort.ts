@@ -1,8 +1,9 @@
 // SORT and SORT_RO over lists, sets and sorted sets: BY (incl. hash fields and nosort), LIMIT, GET, ASC/DESC, ALPHA, STORE.
-import type { CommandContext } from './context.js';
-import { CommandError, errors } from './errors.js';
+import type { CommandContext } from '../contracts/command.js';
+import { CommandError, errors } from '../contracts/errors.js';
 import { intArg, isOpt } from './args.js';
-import { command, type CommandSpec } from './spec.js';
+import { command } from './spec.js';
+import { type CommandSpec } from '../contracts/command.js';
 import { parseScore } from './zsets.js';
 import { array, bulk, int, NULL_BULK, type Reply } from '../resp/reply.js';
 import { HashValue } from '../store/hash.js';

@@ -1,29 +1,5 @@
 // CommandSpec: the single source of truth for a command's name, arity, flags, key positions and docs.
-import type { Reply } from '../resp/reply.js';
-import type { CommandContext } from './context.js';
-
-/** Redis's command flags; the order gives each its bit in CommandSpec.flagBits. */
-export const COMMAND_FLAGS = [
-  'write',
-  'readonly',
-  'denyoom',
-  'admin',
-  'pubsub',
-  'noscript',
-  'blocking',
-  'loading',
-  'stale',
-  'skip_monitor',
-  'skip_slowlog',
-  'fast',
-  'no_auth',
-  'may_replicate',
-  'no_multi',
-  'allow_busy',
-  'movablekeys',
-] as const;
-
-export type CommandFlag = (typeof COMMAND_FLAGS)[number];
+import { COMMAND_FLAGS, type CommandFlag, type CommandSpec, type Handler, type CommandGroup } from '../contracts/command.js';
 
 const FLAG_BITS = Object.fromEntries(COMMAND_FLAGS.map((f, i) => [f, 1 << i])) as Record<CommandFlag, number>;
 
@@ -32,54 +8,6 @@ export function flagBit(flag: CommandFlag): number {
   return FLAG_BITS[flag];
 }
 
-export type CommandGroup =
-  | 'string'
-  | 'generic'
-  | 'connection'
-  | 'server'
-  | 'list'
-  | 'hash'
-  | 'set'
-  | 'sorted-set'
-  | 'stream'
-  | 'pubsub'
-  | 'transactions'
-  | 'cluster'
-  | 'scripting'
-  | 'bitmap'
-  | 'hyperloglog'
-  | 'geo';
-
-export type Handler = (ctx: CommandContext, argv: string[]) => Reply | Promise<Reply>;
-
-export interface CommandSpec {
-  /** Lower-case; subcommands are named `container|sub` as Redis does (`config|get`). */
-  readonly name: string;
-  /** Redis convention: N means exactly N arguments including the name, -N means at least N. */
-  readonly arity: number;
-  readonly flags: readonly CommandFlag[];
-  /** `flags` as a bitmask (flagBit), so the executor's per-command checks are one AND. */
-  readonly flagBits: number;
-  /**
-   * Bounded-cost command whose pipelined runs the executor times with one clock read (see
-   * Executor.settleRun): every `fast` command, plus those CommandDef.boundedCost names.
-   */
-  readonly runTimed: boolean;
-  /** Legacy key positions (1-based argv index; lastKey -1 = last argument; 0 = no keys). */
-  readonly firstKey: number;
-  readonly lastKey: number;
-  readonly step: number;
-  /** For commands whose keys move (numkeys arguments): the argv indexes of the keys. */
-  readonly keys: ((argv: readonly string[]) => number[]) | undefined;
-  readonly group: CommandGroup;
-  readonly summary: string;
-  readonly since: string;
-  readonly complexity: string;
-  /** Argument syntax after the command name, in Redis documentation notation. */
-  readonly syntax: string;
-  readonly handler: Handler | undefined;
-  readonly subcommands: readonly CommandSpec[] | undefined;
-}
 
 export interface CommandDef {
   name: string;

@@ -1,8 +1,9 @@
 // Streams family: XADD XRANGE XREVRANGE XLEN XDEL XTRIM XSETID XREAD, consumer groups (XGROUP XREADGROUP XACK XPENDING XCLAIM XAUTOCLAIM) and XINFO, with Redis 7.0 semantics.
-import type { CommandContext } from './context.js';
+import type { CommandContext } from '../contracts/command.js';
 import { isOpt, parseInt64 } from './args.js';
-import { CommandError, errors } from './errors.js';
-import { command, type CommandSpec } from './spec.js';
+import { CommandError, errors } from '../contracts/errors.js';
+import { command } from './spec.js';
+import { type CommandSpec } from '../contracts/command.js';
 import {
   type Consumer,
   type ConsumerGroup,

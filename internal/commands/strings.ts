@@ -1,10 +1,11 @@
 // Strings family: GET/SET and their variants, counters, ranges, MGET/MSET and LCS, with Redis 7 semantics.
 import { constants as bufferConstants } from 'node:buffer';
-import type { CommandContext } from './context.js';
+import type { CommandContext } from '../contracts/command.js';
 import { asString, expireAt, inInt64, intArg, isOpt, parseInt64 } from './args.js';
-import { errors } from './errors.js';
+import { errors } from '../contracts/errors.js';
 import { addLongDouble, formatLongDouble, LD_ZERO, parseLongDouble, type ParsedLongDouble } from './longdouble.js';
-import { command, type CommandSpec } from './spec.js';
+import { command } from './spec.js';
+import { type CommandSpec } from '../contracts/command.js';
 import { array, bulk, bulkOrNull, int, NULL_BULK, OK, record, type Reply } from '../resp/reply.js';
 
 // ---------------------------------------------------------------------------------------------

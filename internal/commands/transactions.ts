@@ -1,5 +1,6 @@
 // Transactions family: MULTI EXEC DISCARD WATCH UNWATCH (the queue itself lives in the executor).
-import { command, type CommandSpec } from './spec.js';
+import { command } from './spec.js';
+import { type CommandSpec } from '../contracts/command.js';
 import { OK } from '../resp/reply.js';
 
 export const transactionCommands: CommandSpec[] = [

@@ -1,8 +1,9 @@
 // Sorted sets family: ZADD and friends, ranges, pops, set algebra, ZSCAN and the blocking pops, with Redis 7 semantics.
-import type { CommandContext } from './context.js';
+import type { CommandContext } from '../contracts/command.js';
 import { cursorArg, intArg, isOpt, parseInt64, randomCountArg, scanOptions, timeoutArg } from './args.js';
-import { CommandError, errors } from './errors.js';
-import { command, type CommandSpec } from './spec.js';
+import { CommandError, errors } from '../contracts/errors.js';
+import { command } from './spec.js';
+import { type CommandSpec } from '../contracts/command.js';
 import { compileGlob, matchCompiled } from '../glob/glob.js';
 import { formatDouble } from '../resp/encoder.js';
 import { array, bulk, bulks, double, int, NULL_ARRAY, NULL_BULK, type Reply } from '../resp/reply.js';

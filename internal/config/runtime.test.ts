@@ -1,6 +1,6 @@
 // ConfigRuntime tests: CONFIG GET glob matching and CONFIG SET semantics (Redis 7 wording, atomic multi-pair, change hooks).
 import { describe, expect, it } from 'vitest';
-import { CommandError } from '../commands/errors.js';
+import { CommandError } from '../contracts/errors.js';
 import { localConfig } from './load.js';
 import { ConfigRuntime } from './runtime.js';
 import { PARAMS, redisName, type ConfigValue } from './schema.js';

@@ -1,7 +1,7 @@
 // Live configuration for CONFIG GET/SET: current values by path, validation, and change hooks.
 import { type Config, ConfigError, coerce } from './load.js';
 import { type ConfigValue, type Param, PARAMS, PARAM_BY_REDIS_NAME, redisName } from './schema.js';
-import { CommandError } from '../commands/errors.js';
+import { CommandError } from '../contracts/errors.js';
 import { globMatch } from '../glob/glob.js';
 
 /**

@@ -1,15 +1,86 @@
-// What a command handler may use: its client, the store, the node's server-level services, and the journal.
+// The command contract: a spec (name, arity, flags, keys), the context a handler runs in, and the node services it may use.
 import type { Client } from '../server/client.js';
 import type { Keyspace } from '../store/keyspace.js';
 import type { Store } from '../store/store.js';
-import type { CommandSpec } from './spec.js';
 import type { ConfigRuntime } from '../config/runtime.js';
 import type { Reply } from '../resp/reply.js';
 import type { NotifyClass } from '../executor/notify.js';
 import type { PubSub } from '../server/pubsub.js';
-import type { PersistenceApi, ShutdownOptions } from '../persistence/manager.js';
+import type { PersistenceApi, ShutdownOptions } from './persistence.js';
 import type { ClusterApi } from './cluster.js';
 import type { BucketCounts } from '../observability/buckets.js';
+
+/** Redis's command flags; the order gives each its bit in CommandSpec.flagBits. */
+export const COMMAND_FLAGS = [
+  'write',
+  'readonly',
+  'denyoom',
+  'admin',
+  'pubsub',
+  'noscript',
+  'blocking',
+  'loading',
+  'stale',
+  'skip_monitor',
+  'skip_slowlog',
+  'fast',
+  'no_auth',
+  'may_replicate',
+  'no_multi',
+  'allow_busy',
+  'movablekeys',
+] as const;
+
+export type CommandFlag = (typeof COMMAND_FLAGS)[number];
+
+export type CommandGroup =
+  | 'string'
+  | 'generic'
+  | 'connection'
+  | 'server'
+  | 'list'
+  | 'hash'
+  | 'set'
+  | 'sorted-set'
+  | 'stream'
+  | 'pubsub'
+  | 'transactions'
+  | 'cluster'
+  | 'scripting'
+  | 'bitmap'
+  | 'hyperloglog'
+  | 'geo';
+
+export type Handler = (ctx: CommandContext, argv: string[]) => Reply | Promise<Reply>;
+
+export interface CommandSpec {
+  /** Lower-case; subcommands are named `container|sub` as Redis does (`config|get`). */
+  readonly name: string;
+  /** Redis convention: N means exactly N arguments including the name, -N means at least N. */
+  readonly arity: number;
+  readonly flags: readonly CommandFlag[];
+  /** `flags` as a bitmask (flagBit), so the executor's per-command checks are one AND. */
+  readonly flagBits: number;
+  /**
+   * Bounded-cost command whose pipelined runs the executor times with one clock read (see
+   * Executor.settleRun): every `fast` command, plus those CommandDef.boundedCost names.
+   */
+  readonly runTimed: boolean;
+  /** Legacy key positions (1-based argv index; lastKey -1 = last argument; 0 = no keys). */
+  readonly firstKey: number;
+  readonly lastKey: number;
+  readonly step: number;
+  /** For commands whose keys move (numkeys arguments): the argv indexes of the keys. */
+  readonly keys: ((argv: readonly string[]) => number[]) | undefined;
+  readonly group: CommandGroup;
+  readonly summary: string;
+  readonly since: string;
+  readonly complexity: string;
+  /** Argument syntax after the command name, in Redis documentation notation. */
+  readonly syntax: string;
+  readonly handler: Handler | undefined;
+  readonly subcommands: readonly CommandSpec[] | undefined;
+}
 
 export interface SlowlogEntry {
   readonly id: number;

@@ -1,7 +1,7 @@
 // Executor dispatch rules: lookup, arity, subcommands, auth, OOM, journal, stats and slowlog.
 import { performance } from 'node:perf_hooks';
 import { describe, expect, it, vi } from 'vitest';
-import { CommandError } from '../commands/errors.js';
+import { CommandError } from '../contracts/errors.js';
 import { command } from '../commands/spec.js';
 import { createTestExecutor } from '../testing/exec.js';
 import { bulk, OK, type Reply } from '../resp/reply.js';

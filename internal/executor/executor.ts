@@ -1,9 +1,10 @@
 // Dispatch: lookup -> arity -> auth -> memory -> handler -> journal -> stats/slowlog.
 import { performance } from 'node:perf_hooks';
-import type { CommandContext, CommandStat, ServerApi, SlowlogEntry, TransactionControl } from '../commands/context.js';
-import { CommandError, errors, truncate } from '../commands/errors.js';
+import type { CommandContext, CommandStat, ServerApi, SlowlogEntry, TransactionControl } from '../contracts/command.js';
+import { CommandError, errors, truncate } from '../contracts/errors.js';
 import type { CommandRegistry } from '../commands/registry.js';
-import { arityOk, type CommandSpec, hasFlag } from '../commands/spec.js';
+import { arityOk, hasFlag } from '../commands/spec.js';
+import { type CommandSpec } from '../contracts/command.js';
 import { array, errorReply, NULL_ARRAY, QUEUED, type Reply } from '../resp/reply.js';
 import type { Client } from '../server/client.js';
 import type { Keyspace } from '../store/keyspace.js';

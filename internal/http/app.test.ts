@@ -7,7 +7,8 @@ import { createTestExecutor, type TestExecutor } from '../testing/exec.js';
 import type { ConfigValue } from '../config/schema.js';
 import { NodeMetrics } from '../observability/metrics.js';
 import { errorReply } from '../resp/reply.js';
-import { buildHttpApp, DEFAULT_HTTP_SETTINGS, type HttpSettings } from './app.js';
+import { buildHttpApp } from './app.js';
+import { DEFAULT_HTTP_SETTINGS, type HttpSettings } from './context.js';
 import { MAX_BATCH } from './schemas.js';
 
 interface Setup {

@@ -10,71 +10,15 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, t
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import type { NodeMetrics } from '../observability/metrics.js';
-import { CommandRunner, singleNodeCluster, type ClusterView, type CommandExecutor, type Member } from './dispatch.js';
+import { CommandRunner, singleNodeCluster, type Member } from './dispatch.js';
 import { HttpError, toHttpError } from './errors.js';
+import { DEFAULT_HTTP_SETTINGS, type HttpContext, type HttpDeps } from './context.js';
 import { registerCacheRoutes } from './routes/cache.js';
 import { registerClusterRoutes } from './routes/cluster.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerStatsRoutes } from './routes/stats.js';
 import { SHARED_SCHEMAS } from './schemas.js';
 import { RateWindow } from './stats.js';
-
-/** HTTP settings from the config (`http.*`). */
-export interface HttpSettings {
-  /** Read per request, so CONFIG SET http-auth-token takes effect at once; empty = no auth. */
-  authToken: () => string;
-  bodyLimit: number;
-  requestTimeoutMs: number;
-  headersTimeoutMs: number;
-  /** Requests per second per client IP; 0 = no limit. */
-  rateLimit: number;
-  trustProxy: boolean;
-}
-
-export const DEFAULT_HTTP_SETTINGS: HttpSettings = {
-  authToken: () => '',
-  bodyLimit: 1024 * 1024,
-  requestTimeoutMs: 30_000,
-  headersTimeoutMs: 10_000,
-  rateLimit: 0,
-  trustProxy: false,
-};
-
-export interface HttpDeps {
-  nodeId: string;
-  version: string;
-  startedAt: number;
-  now: () => number;
-  /** Keys across all databases, for the health summary. */
-  keys: () => number;
-  /** Cache operations run here, as an internal client. */
-  executor: CommandExecutor;
-  /** The node's running total of commands (ops/s is computed from it). */
-  commandsProcessed: () => number;
-  /** The node finished starting (loading data, binding listeners) and is not stopping. */
-  ready: () => boolean;
-  metrics: NodeMetrics;
-  /** This node's advertised addresses, host:port. */
-  addresses: () => { resp: string; http: string };
-  settings?: HttpSettings;
-  /** Fastify's logger (request logs carry request ids); none = silent. */
-  log?: FastifyBaseLogger;
-  /** Membership and ring; default: this node alone, owning every slot. */
-  cluster?: ClusterView;
-  /** How often ops/s is sampled (ms); tests shorten it. */
-  opsSampleMs?: number;
-}
-
-/** What route modules share. */
-export interface HttpContext {
-  readonly deps: HttpDeps;
-  readonly runner: CommandRunner;
-  readonly cluster: ClusterView;
-  readonly ops: RateWindow;
-  /** Node started and the cluster agrees: cache routes answer 503 NOT_READY otherwise. */
-  ready(): boolean;
-}
 
 /** pino's level numbers: a line is written when its level is at or above the logger's. */
 const LEVEL_VALUES: Readonly<Record<string, number>> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60, silent: Infinity };

@@ -1,5 +1,5 @@
 // HTTP API errors: stable codes, the JSON error body, and the mapping from RESP error replies and Fastify errors.
-import { ERROR_KINDS, type ErrorCode } from '../commands/errors.js';
+import { ERROR_KINDS, type ErrorCode } from '../contracts/errors.js';
 
 /** Stable, documented error codes of the HTTP API (docs/http-api.md lists them). */
 export type HttpErrorCode =

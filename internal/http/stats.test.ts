@@ -1,6 +1,6 @@
 // Tests for the /stats helpers: the ops/s window, INFO parsing, hit ratio; and the RESP -> HTTP error mapping.
 import { describe, expect, it } from 'vitest';
-import { ERROR_KINDS, type ErrorCode } from '../commands/errors.js';
+import { ERROR_KINDS, type ErrorCode } from '../contracts/errors.js';
 import { fromReplyError, HttpError, toHttpError } from './errors.js';
 import { hitRatio, parseInfo, parseKeyspaceLine, RateWindow } from './stats.js';
 

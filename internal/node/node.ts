@@ -2,10 +2,10 @@
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { FastifyInstance } from 'fastify';
-import type { CommandStat, ServerApi, ServerStats, SlowlogEntry } from '../commands/context.js';
+import type { CommandStat, ServerApi, ServerStats, SlowlogEntry } from '../contracts/command.js';
 import { COMMAND_FAMILIES } from '../commands/index.js';
 import { CommandRegistry } from '../commands/registry.js';
-import type { CommandSpec } from '../commands/spec.js';
+import type { CommandSpec } from '../contracts/command.js';
 import type { Config } from '../config/load.js';
 import { ConfigRuntime } from '../config/runtime.js';
 import { systemClock, type Clock } from '../clock/clock.js';
@@ -24,10 +24,11 @@ import type { EvictionPolicy } from '../store/eviction.js';
 import { Store } from '../store/store.js';
 import { REDIS_COMPAT_VERSION, RINGCACHE_VERSION } from '../version.js';
 import { errorReply } from '../resp/reply.js';
-import { PersistenceManager, type ShutdownOptions } from '../persistence/manager.js';
+import { PersistenceManager } from '../persistence/manager.js';
+import type { ShutdownOptions } from '../contracts/persistence.js';
 import type { PersistenceFs } from '../persistence/fsio.js';
 import type { ClusterView } from '../http/dispatch.js';
-import type { ClusterApi } from '../commands/cluster.js';
+import type { ClusterApi } from '../contracts/cluster.js';
 import { SLOT_COUNT } from '../ring/slot.js';
 import type { MemberMeta } from '../membership/types.js';
 import { announceHost, ClusterParts } from '../routing/cluster.js';
@@ -323,8 +324,8 @@ export function createNode(config: Config, deps: NodeDeps = {}): RingcacheNode {
     ranges: () => [{ start: 0, end: SLOT_COUNT - 1, owner: config.nodeId, replicas: [] }],
     epoch: () => 0,
     ok: () => false,
-    markPeer: (ctx) => {
-      ctx.client.peer = true;
+    markPeer: (client) => {
+      client.peer = true;
     },
   };
 

@@ -1,11 +1,11 @@
 // Recovery: replays snapshot payloads and AOF parts through the executor with a loader client, with exact error offsets.
 import fs from 'node:fs';
 import type { Logger } from 'pino';
-import { CommandError } from '../commands/errors.js';
+import { CommandError } from '../contracts/errors.js';
 import type { Executor } from '../executor/executor.js';
 import { Client } from '../server/client.js';
 import type { Store } from '../store/store.js';
-import type { CommandStat, ServerStats } from '../commands/context.js';
+import type { CommandStat, ServerStats } from '../contracts/command.js';
 import { RecordScanner, type RecordProblem, scanFile } from './records.js';
 import { readSnapshot, SnapshotError } from './snapshot-file.js';
 

@@ -3,8 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
-import type { ServerStats } from '../commands/context.js';
-import { CommandError } from '../commands/errors.js';
+import type { ServerStats } from '../contracts/command.js';
+import type { PersistenceApi, ShutdownOptions } from '../contracts/persistence.js';
+import { CommandError } from '../contracts/errors.js';
 import type { ConfigRuntime } from '../config/runtime.js';
 import type { ConfigValue } from '../config/schema.js';
 import type { Executor } from '../executor/executor.js';
@@ -16,27 +17,6 @@ import { LoadError, loadAofFile, loadSnapshot, Replayer } from './loader.js';
 import { type AofPart, baseName, incrName, type Manifest, ManifestError, manifestName, parseManifest, renderManifest } from './manifest.js';
 import { SnapshotWriter, SnapshotWriterSync } from './snapshot-file.js';
 import { DatasetWalker, dumpSync, WalkAborted } from './walker.js';
-
-/** What SAVE, BGSAVE, LASTSAVE, BGREWRITEAOF, SHUTDOWN and INFO need from persistence. */
-export interface PersistenceApi {
-  /** SAVE: a blocking snapshot. Throws CommandError. */
-  save(): void;
-  /** BGSAVE [SCHEDULE]: the status line to answer. Throws CommandError. */
-  bgsave(schedule: boolean): string;
-  /** BGREWRITEAOF: the status line to answer. Throws CommandError. */
-  bgrewriteaof(): string;
-  /** Unix seconds of the last successful snapshot (start time if none). */
-  lastsave(): number;
-  /** INFO persistence fields, in Redis's order. */
-  info(now: number): [string, string | number][];
-}
-
-export interface ShutdownOptions {
-  /** true: SHUTDOWN SAVE; false: NOSAVE; undefined: save when save points are configured. */
-  save?: boolean;
-  /** SHUTDOWN FORCE: stop even if the final save fails. */
-  force?: boolean;
-}
 
 export interface PersistenceDeps {
   config: ConfigRuntime;

@@ -1,6 +1,7 @@
 // Point-in-time dataset walker without fork: time-sliced key iteration plus copy-before-write of keys not yet visited.
 import { performance } from 'node:perf_hooks';
-import { type CommandSpec, keyIndexes } from '../commands/spec.js';
+import { keyIndexes } from '../commands/spec.js';
+import { type CommandSpec } from '../contracts/command.js';
 import type { Store } from '../store/store.js';
 import type { Value } from '../store/types.js';
 import { encodeCommand, OutBuffer } from './records.js';

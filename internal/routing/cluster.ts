@@ -1,7 +1,7 @@
 // The cluster side of a node: membership -> ClusterState -> Router + LinkPool, and the views CLUSTER commands and the HTTP API read.
 import os from 'node:os';
 import type { Logger } from 'pino';
-import type { ClusterApi, ClusterNode, ClusterSlotRange } from '../commands/cluster.js';
+import type { ClusterApi, ClusterNode, ClusterSlotRange } from '../contracts/cluster.js';
 import type { ClusterView, Member } from '../http/dispatch.js';
 import type { MemberInfo, MemberMeta } from '../membership/types.js';
 import { parseReply } from '../resp/reply-reader.js';
@@ -151,8 +151,8 @@ export class ClusterParts {
       ranges: (): ClusterSlotRange[] => state.ring.ranges.map((r) => ({ start: r.start, end: r.end, owner: state.ring.members[r.owner] as string, replicas: [] })),
       epoch: () => state.epoch,
       ok: () => this.ready(),
-      markPeer: (ctx) => {
-        ctx.client.peer = true;
+      markPeer: (client) => {
+        client.peer = true;
       },
       noteHandoff: (outcome) => this.handoff.noteReceived(outcome),
       handoffStats: () => ({ ...this.handoff.stats, inProgress: this.handoff.busy }),

@@ -8,7 +8,8 @@
 // changes" states the guarantees.
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
-import { encodeHandoff, type HandoffOutcome } from '../commands/cluster.js';
+import { encodeHandoff } from '../commands/cluster.js';
+import type { HandoffOutcome } from '../contracts/cluster.js';
 import { rewriteEntry } from '../persistence/rewrite.js';
 import { parseReply } from '../resp/reply-reader.js';
 import type { Reply } from '../resp/reply.js';

@@ -2,9 +2,9 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { COMMAND_FAMILIES } from '../commands/index.js';
-import { CommandError } from '../commands/errors.js';
+import { CommandError } from '../contracts/errors.js';
 import { CommandRegistry } from '../commands/registry.js';
-import type { CommandSpec } from '../commands/spec.js';
+import type { CommandSpec } from '../contracts/command.js';
 import type { MemberInfo, MembershipView } from '../membership/types.js';
 import { keyHashSlot } from '../ring/slot.js';
 import { encodeToBuffer } from '../resp/encoder.js';

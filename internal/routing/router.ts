@@ -16,8 +16,9 @@
 //   does not own (the rings disagree for a moment) answers -TRYAGAIN instead of being served.
 // - PUBLISH is delivered here and sent once to every other ring member over the links.
 import type { Logger } from 'pino';
-import { CommandError } from '../commands/errors.js';
-import { hasFlag, keyIndexes, type CommandSpec } from '../commands/spec.js';
+import { CommandError } from '../contracts/errors.js';
+import { hasFlag, keyIndexes } from '../commands/spec.js';
+import { type CommandSpec } from '../contracts/command.js';
 import type { MemberInfo } from '../membership/types.js';
 import { keyHashSlot } from '../ring/slot.js';
 import { parseReply } from '../resp/reply-reader.js';

@@ -1,7 +1,7 @@
 // RESP TCP server: accepts connections, decodes pipelined requests, executes in order, one write per batch.
 import net from 'node:net';
 import type { Logger } from 'pino';
-import type { ServerStats } from '../commands/context.js';
+import type { ServerStats } from '../contracts/command.js';
 import type { Executor } from '../executor/executor.js';
 import { RequestDecoder, ProtocolError } from '../resp/decoder.js';
 import { encode, ReplyWriter } from '../resp/encoder.js';

@@ -1,10 +1,10 @@
 // Unit-test harness: a real Store, ConfigRuntime, CommandRegistry and Executor behind a test ServerApi.
 import pino from 'pino';
-import type { ClusterApi } from '../commands/cluster.js';
-import type { CommandStat, ServerApi, ServerStats } from '../commands/context.js';
+import type { ClusterApi } from '../contracts/cluster.js';
+import type { CommandStat, ServerApi, ServerStats } from '../contracts/command.js';
 import { COMMAND_FAMILIES } from '../commands/index.js';
 import { CommandRegistry } from '../commands/registry.js';
-import type { CommandSpec } from '../commands/spec.js';
+import type { CommandSpec } from '../contracts/command.js';
 import { localConfig } from '../config/load.js';
 import { ConfigRuntime } from '../config/runtime.js';
 import type { ConfigValue } from '../config/schema.js';

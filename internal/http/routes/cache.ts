@@ -8,7 +8,7 @@
 //   batch set  MULTI, SET k v [PX ms] ..., EXEC   (one transaction per owner)
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Reply } from '../../resp/reply.js';
-import type { HttpContext } from '../app.js';
+import type { HttpContext } from '../context.js';
 import type { Served } from '../dispatch.js';
 import { fromReplyError, HttpError, type HttpErrorCode } from '../errors.js';
 import {

@@ -1,6 +1,6 @@
 // GET /api/cluster/members, /api/cluster/ring and /api/cluster/owner/<key>: membership and slot ownership as this node sees them.
 import type { FastifyInstance } from 'fastify';
-import type { HttpContext } from '../app.js';
+import type { HttpContext } from '../context.js';
 import type { Member } from '../dispatch.js';
 import { HttpError } from '../errors.js';
 import { hashTag, keyHashSlot, SLOT_COUNT } from '../../ring/slot.js';

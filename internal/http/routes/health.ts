@@ -1,6 +1,6 @@
 // GET /health (liveness) and GET /ready (readiness): public, never rate limited, cheap enough for tight probe loops.
 import type { FastifyInstance } from 'fastify';
-import type { HttpContext } from '../app.js';
+import type { HttpContext } from '../context.js';
 import { HttpError } from '../errors.js';
 import { ERROR_RESPONSES, healthResponse, readyResponse } from '../schemas.js';
 

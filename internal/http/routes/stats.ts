@@ -1,6 +1,6 @@
 // GET /stats and GET /api/cache/stats (node summary from INFO, plus ops/s) and GET /metrics (Prometheus text).
 import type { FastifyInstance } from 'fastify';
-import type { HttpContext } from '../app.js';
+import type { HttpContext } from '../context.js';
 import { fromReplyError, HttpError } from '../errors.js';
 import { ERROR_RESPONSES, statsResponse } from '../schemas.js';
 import { hitRatio, parseInfo, parseKeyspaceLine } from '../stats.js';

@@ -1,0 +1,61 @@
+// What the HTTP app is built from (HttpDeps, HttpSettings) and what its route modules share (HttpContext).
+import type { FastifyBaseLogger } from 'fastify';
+import type { NodeMetrics } from '../observability/metrics.js';
+import type { ClusterView, CommandExecutor, CommandRunner } from './dispatch.js';
+import type { RateWindow } from './stats.js';
+
+/** HTTP settings from the config (`http.*`). */
+export interface HttpSettings {
+  /** Read per request, so CONFIG SET http-auth-token takes effect at once; empty = no auth. */
+  authToken: () => string;
+  bodyLimit: number;
+  requestTimeoutMs: number;
+  headersTimeoutMs: number;
+  /** Requests per second per client IP; 0 = no limit. */
+  rateLimit: number;
+  trustProxy: boolean;
+}
+
+export const DEFAULT_HTTP_SETTINGS: HttpSettings = {
+  authToken: () => '',
+  bodyLimit: 1024 * 1024,
+  requestTimeoutMs: 30_000,
+  headersTimeoutMs: 10_000,
+  rateLimit: 0,
+  trustProxy: false,
+};
+
+export interface HttpDeps {
+  nodeId: string;
+  version: string;
+  startedAt: number;
+  now: () => number;
+  /** Keys across all databases, for the health summary. */
+  keys: () => number;
+  /** Cache operations run here, as an internal client. */
+  executor: CommandExecutor;
+  /** The node's running total of commands (ops/s is computed from it). */
+  commandsProcessed: () => number;
+  /** The node finished starting (loading data, binding listeners) and is not stopping. */
+  ready: () => boolean;
+  metrics: NodeMetrics;
+  /** This node's advertised addresses, host:port. */
+  addresses: () => { resp: string; http: string };
+  settings?: HttpSettings;
+  /** Fastify's logger (request logs carry request ids); none = silent. */
+  log?: FastifyBaseLogger;
+  /** Membership and ring; default: this node alone, owning every slot. */
+  cluster?: ClusterView;
+  /** How often ops/s is sampled (ms); tests shorten it. */
+  opsSampleMs?: number;
+}
+
+/** What route modules share. */
+export interface HttpContext {
+  readonly deps: HttpDeps;
+  readonly runner: CommandRunner;
+  readonly cluster: ClusterView;
+  readonly ops: RateWindow;
+  /** Node started and the cluster agrees: cache routes answer 503 NOT_READY otherwise. */
+  ready(): boolean;
+}
