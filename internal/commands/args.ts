@@ -1,4 +1,4 @@
-// Argument parsing shared by command families, with Redis's exact rules and error wording.
+// Argument parsing shared by command families (integers, floats, C's strtod and scores, cursors, timeouts), with Redis's exact rules and error wording.
 import { CommandError, errors } from '../contracts/errors.js';
 import { parseLongDouble } from './longdouble.js';
 
@@ -80,6 +80,145 @@ export function floatArg(s: string): number {
   const v = parseFloatArg(s);
   if (v === null) throw errors.notFloat();
   return v;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Number parsing with C's strtod rules, which Redis's score, range and timeout parsing inherit
+// ---------------------------------------------------------------------------------------------
+
+export interface StrtodResult {
+  value: number;
+  /** Index just past the converted text; equal to the start when nothing converted. */
+  end: number;
+  /** ERANGE: a finite literal overflowed to infinity or a non-zero one underflowed to zero. */
+  range: boolean;
+}
+
+const isCSpace = (c: number): boolean => c === 32 || (c >= 9 && c <= 13);
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+const hexValue = (c: number): number => (isDigit(c) ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1);
+
+/**
+ * C's strtod: leading white space, a sign, then `inf`/`infinity`/`nan`, a hex float (`0x1.8p3`)
+ * or a decimal with optional exponent. Converts the longest valid prefix, like the C function.
+ */
+export function strtod(s: string): StrtodResult {
+  const none: StrtodResult = { value: 0, end: 0, range: false };
+  let i = 0;
+  while (i < s.length && isCSpace(s.charCodeAt(i))) i++;
+  let neg = false;
+  const sign = s.charCodeAt(i);
+  if (sign === 43 || sign === 45) {
+    neg = sign === 45;
+    i++;
+  }
+  const c = s.charCodeAt(i) | 0x20;
+  if (c === 0x69 /* i */ || c === 0x6e /* n */) {
+    const word = s.slice(i, i + 8).toLowerCase();
+    if (word.startsWith('inf')) {
+      return { value: neg ? -Infinity : Infinity, end: i + (word === 'infinity' ? 8 : 3), range: false };
+    }
+    if (word.startsWith('nan')) {
+      let end = i + 3;
+      if (s[end] === '(') {
+        let k = end + 1;
+        while (k < s.length && /[A-Za-z0-9_]/.test(s[k] as string)) k++;
+        if (s[k] === ')') end = k + 1;
+      }
+      return { value: NaN, end, range: false };
+    }
+    return none;
+  }
+  if (s.charCodeAt(i) === 48 && (s.charCodeAt(i + 1) | 0x20) === 0x78) {
+    const h = hexFloat(s, i + 2, neg);
+    if (h !== null) return h;
+    // "0x" without hex digits: only the "0" converts.
+  }
+  const start = i;
+  let digits = 0;
+  let nonZero = false;
+  while (isDigit(s.charCodeAt(i))) {
+    if (s.charCodeAt(i) !== 48) nonZero = true;
+    i++;
+    digits++;
+  }
+  if (s.charCodeAt(i) === 46 /* . */) {
+    i++;
+    while (isDigit(s.charCodeAt(i))) {
+      if (s.charCodeAt(i) !== 48) nonZero = true;
+      i++;
+      digits++;
+    }
+  }
+  if (digits === 0) return none;
+  if ((s.charCodeAt(i) | 0x20) === 0x65 /* e */) {
+    let j = i + 1;
+    const es = s.charCodeAt(j);
+    if (es === 43 || es === 45) j++;
+    if (isDigit(s.charCodeAt(j))) {
+      while (isDigit(s.charCodeAt(j))) j++;
+      i = j;
+    }
+  }
+  const v = Number(s.slice(start, i));
+  return { value: neg ? -v : v, end: i, range: v === Infinity || (v === 0 && nonZero) };
+}
+
+function hexFloat(s: string, i: number, neg: boolean): StrtodResult | null {
+  let mant = 0n;
+  let digits = 0;
+  let frac = 0;
+  let j = i;
+  for (let d = hexValue(s.charCodeAt(j)); d >= 0; d = hexValue(s.charCodeAt(++j))) {
+    mant = mant * 16n + BigInt(d);
+    digits++;
+  }
+  if (s.charCodeAt(j) === 46) {
+    j++;
+    for (let d = hexValue(s.charCodeAt(j)); d >= 0; d = hexValue(s.charCodeAt(++j))) {
+      mant = mant * 16n + BigInt(d);
+      digits++;
+      frac++;
+    }
+  }
+  if (digits === 0) return null;
+  let exp = 0;
+  if ((s.charCodeAt(j) | 0x20) === 0x70 /* p */) {
+    let k = j + 1;
+    const es = s.charCodeAt(k);
+    const eneg = es === 45;
+    if (es === 43 || es === 45) k++;
+    if (isDigit(s.charCodeAt(k))) {
+      while (isDigit(s.charCodeAt(k))) {
+        exp = Math.min(exp * 10 + s.charCodeAt(k) - 48, 100_000);
+        k++;
+      }
+      if (eneg) exp = -exp;
+      j = k;
+    }
+  }
+  // Scale in two steps so an intermediate power of two cannot overflow on its own.
+  const e2 = exp - 4 * frac;
+  const half = Math.trunc(e2 / 2);
+  const v = Number(mant) * 2 ** half * 2 ** (e2 - half);
+  return { value: neg ? -v : v, end: j, range: v === Infinity || (v === 0 && mant !== 0n) };
+}
+
+const PLAIN_DECIMAL = /^-?\d{1,15}(\.\d{1,15})?$/;
+
+/**
+ * A score or weight argument, as Redis's getDoubleFromObject reads it: the whole string must
+ * convert, no leading space, no NaN, no overflow to infinity or underflow to zero. Null if invalid.
+ */
+export function parseScore(raw: string): number | null {
+  // Fast path for plain decimals (the common case): JS and C both round decimal input correctly,
+  // and without an exponent there is no overflow or underflow to reject.
+  if (PLAIN_DECIMAL.test(raw)) return Number(raw);
+  if (raw.length === 0 || isCSpace(raw.charCodeAt(0))) return null;
+  const r = strtod(raw);
+  if (r.end !== raw.length || Number.isNaN(r.value)) return null;
+  if (r.range && (r.value === 0 || !Number.isFinite(r.value))) return null;
+  return r.value;
 }
 
 /** Case-insensitive option match for command flags (NX, XX, EX ...). */
