@@ -23,7 +23,11 @@ export interface Param {
   readonly doc: string;
 }
 
-export const PARAMS: readonly Param[] = [
+/**
+ * `as const satisfies`: every entry is checked against Param, and its path, type and enum values
+ * stay literal types, so types.ts derives the path union, value types and Config's shape from here.
+ */
+const SCHEMA = [
   { path: 'node_id', type: 'string', default: '', mutable: false, doc: 'Stable node name; empty derives one from host and port.' },
   { path: 'bind', type: 'string', default: '127.0.0.1', mutable: false, doc: 'Address the RESP listener binds.' },
   { path: 'port', type: 'int', default: 8080, min: 0, max: 65535, mutable: false, doc: 'RESP port (0 picks a free one).' },
@@ -75,7 +79,13 @@ export const PARAMS: readonly Param[] = [
   { path: 'cluster.forward_timeout_ms', type: 'int', default: 5000, min: 10, max: 600_000, mutable: true, doc: 'A command forwarded to its owner fails with -TRYAGAIN after this long without a reply.' },
   { path: 'cluster.handoff_timeout_ms', type: 'int', default: 30_000, min: 0, max: 3_600_000, mutable: true, doc: 'A graceful stop (SIGTERM, SHUTDOWN) waits at most this long for its keys to reach their new owners; what is left stays in this node\'s files.' },
   { path: 'http.trust_proxy', type: 'bool', default: false, mutable: false, doc: 'Take the client IP from X-Forwarded-For (only behind a trusted reverse proxy); used by the rate limit and logs.' },
-];
+] as const satisfies readonly Param[];
+
+/** One schema entry as written, with literal path, type, default and enum values (what types.ts derives from). */
+export type SchemaEntry = (typeof SCHEMA)[number];
+
+/** Every parameter, in documentation order: Params whose paths are statically known (ParamPath in types.ts). */
+export const PARAMS: readonly (Param & { readonly path: SchemaEntry['path'] })[] = SCHEMA;
 
 /** host:port with a port in 1..65535 (a seed or an address). */
 function validateHostPort(v: string): string | null {
