@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { type ConfigValue, type ConfigValues, type Param, PARAMS, PARAM_BY_PATH } from './schema.js';
+import type { ParamPath, ParamPathOf, ParamValue, SchemaConfig } from './types.js';
 
 /**
  * A configuration problem; the message is one line naming the key or the cause. `problem` tells a
@@ -18,70 +19,27 @@ export class ConfigError extends Error {
   }
 }
 
-export interface Config {
+/**
+ * The typed, frozen configuration. Its fields come from the schema (types.ts: `log_dir` -> `logDir`,
+ * `http.auth_token` -> `http.authToken`, enums as their literal unions, lists as string arrays); only
+ * the fields that are more than a schema value are written out here.
+ */
+export interface Config extends Omit<SchemaConfig, 'cluster'> {
+  /** As configured, or `node-<port>` when node_id is empty. */
   readonly nodeId: string;
-  readonly bind: string;
-  readonly port: number;
-  readonly dir: string;
-  readonly databases: number;
-  readonly requirepass: string;
-  readonly loglevel: string;
-  readonly logDir: string;
-  readonly maxclients: number;
-  readonly timeout: number;
-  readonly hz: number;
-  readonly maxmemory: number;
-  readonly maxmemoryPolicy: string;
-  readonly maxmemorySamples: number;
-  readonly lfuLogFactor: number;
-  readonly lfuDecayTime: number;
-  readonly slowlogLogSlowerThan: number;
-  readonly slowlogMaxLen: number;
-  readonly protoMaxBulkLen: number;
-  readonly clientQueryBufferLimit: number;
-  readonly notifyKeyspaceEvents: string;
-  readonly clientOutputBufferLimitPubsub: string;
-  readonly appendonly: boolean;
-  readonly appendfsync: string;
-  readonly appendfilename: string;
-  readonly appenddirname: string;
-  readonly autoAofRewritePercentage: number;
-  readonly autoAofRewriteMinSize: number;
-  readonly aofLoadTruncated: boolean;
-  readonly save: string;
-  readonly dbfilename: string;
-  readonly stopWritesOnBgsaveError: boolean;
-  readonly http: {
-    readonly port: number;
-    readonly bind: string;
-    readonly enabled: boolean;
-    readonly authToken: string;
-    readonly bodyLimit: number;
-    readonly requestTimeoutMs: number;
-    readonly headersTimeoutMs: number;
-    readonly rateLimit: number;
-    readonly trustProxy: boolean;
-  };
-  readonly cluster: {
-    readonly gossipPort: number;
-    /** host:port of the members to join through; empty: start as a cluster of one. */
-    readonly seeds: readonly string[];
-    readonly name: string;
-    /** Keyring secrets, first encrypts; empty: no encryption. */
-    readonly secrets: readonly string[];
-    readonly profile: 'lan' | 'fast';
-    /** As configured (may be empty); the node resolves the host it really announces. */
-    readonly announceHost: string;
-    readonly mode: 'proxy' | 'redirect';
-    readonly tokens: number;
-    readonly forwardTimeoutMs: number;
-    /** How long a graceful stop waits for its keys to reach their new owners (ms). */
-    readonly handoffTimeoutMs: number;
-  };
+  readonly cluster: ClusterConfig;
   /** Every value by schema path, for CONFIG GET and the runtime. */
   readonly values: ConfigValues;
   /** The file the config came from, if any (CONFIG GET reports it in INFO as config_file). */
   readonly file: string;
+}
+
+/** The cluster.* section; the keyring string `cluster.secret` becomes the list `secrets`. */
+export interface ClusterConfig extends Omit<SchemaConfig['cluster'], 'secret'> {
+  /** Keyring secrets, first encrypts; empty: no encryption. */
+  readonly secrets: readonly string[];
+  /** As configured, trimmed (may be empty); the node resolves the host it really announces. */
+  readonly announceHost: string;
 }
 
 const MEMORY_UNITS: Record<string, number> = {
@@ -259,15 +217,17 @@ export function loadConfig(input: LoadInput): Config {
 
 /** Cross-field validation and the typed, frozen view. */
 export function freezeConfig(values: Record<string, ConfigValue>, file = ''): Config {
-  const num = (k: string): number => values[k] as number;
-  const str = (k: string): string => values[k] as string;
+  // The one place values are trusted to match their schema types (every source went through coerce).
+  const v = <P extends ParamPath>(path: P): ParamValue<P> => values[path] as ParamValue<P>;
+  const num = (path: ParamPathOf<number>): number => v(path);
+  const str = (path: ParamPathOf<string>): string => v(path);
   // Same port on overlapping addresses: a wildcard bind overlaps every address.
   const wildcard = (a: string): boolean => a === '0.0.0.0' || a === '::' || a === '';
   const overlap = str('http.bind') === str('bind') || wildcard(str('http.bind')) || wildcard(str('bind'));
-  if (values['http.enabled'] && num('http.port') !== 0 && num('http.port') === num('port') && overlap) {
+  if (v('http.enabled') && num('http.port') !== 0 && num('http.port') === num('port') && overlap) {
     throw new ConfigError(`http.port: ${num('http.port')} is the same as port`);
   }
-  if (num('cluster.gossip_port') !== 0 && (num('cluster.gossip_port') === num('port') || (values['http.enabled'] && num('cluster.gossip_port') === num('http.port')))) {
+  if (num('cluster.gossip_port') !== 0 && (num('cluster.gossip_port') === num('port') || (v('http.enabled') && num('cluster.gossip_port') === num('http.port')))) {
     throw new ConfigError(`cluster.gossip_port: ${num('cluster.gossip_port')} is the same as ${num('cluster.gossip_port') === num('port') ? 'port' : 'http.port'}`);
   }
   // Node's HTTP server refuses a headers timeout longer than the whole-request timeout.
@@ -280,59 +240,59 @@ export function freezeConfig(values: Record<string, ConfigValue>, file = ''): Co
   values['node_id'] = nodeId;
   const cfg: Config = {
     nodeId,
-    bind: str('bind'),
-    port: num('port'),
-    dir: str('dir'),
-    databases: num('databases'),
-    requirepass: str('requirepass'),
-    loglevel: str('loglevel'),
-    logDir: str('log_dir'),
-    maxclients: num('maxclients'),
-    timeout: num('timeout'),
-    hz: num('hz'),
-    maxmemory: num('maxmemory'),
-    maxmemoryPolicy: str('maxmemory_policy'),
-    maxmemorySamples: num('maxmemory_samples'),
-    lfuLogFactor: num('lfu_log_factor'),
-    lfuDecayTime: num('lfu_decay_time'),
-    slowlogLogSlowerThan: num('slowlog_log_slower_than'),
-    slowlogMaxLen: num('slowlog_max_len'),
-    protoMaxBulkLen: num('proto_max_bulk_len'),
-    clientQueryBufferLimit: num('client_query_buffer_limit'),
-    notifyKeyspaceEvents: str('notify_keyspace_events'),
-    clientOutputBufferLimitPubsub: str('client_output_buffer_limit_pubsub'),
-    appendonly: values['appendonly'] as boolean,
-    appendfsync: str('appendfsync'),
-    appendfilename: str('appendfilename'),
-    appenddirname: str('appenddirname'),
-    autoAofRewritePercentage: num('auto_aof_rewrite_percentage'),
-    autoAofRewriteMinSize: num('auto_aof_rewrite_min_size'),
-    aofLoadTruncated: values['aof_load_truncated'] as boolean,
-    save: str('save'),
-    dbfilename: str('dbfilename'),
-    stopWritesOnBgsaveError: values['stop_writes_on_bgsave_error'] as boolean,
+    bind: v('bind'),
+    port: v('port'),
+    dir: v('dir'),
+    databases: v('databases'),
+    requirepass: v('requirepass'),
+    loglevel: v('loglevel'),
+    logDir: v('log_dir'),
+    maxclients: v('maxclients'),
+    timeout: v('timeout'),
+    hz: v('hz'),
+    maxmemory: v('maxmemory'),
+    maxmemoryPolicy: v('maxmemory_policy'),
+    maxmemorySamples: v('maxmemory_samples'),
+    lfuLogFactor: v('lfu_log_factor'),
+    lfuDecayTime: v('lfu_decay_time'),
+    slowlogLogSlowerThan: v('slowlog_log_slower_than'),
+    slowlogMaxLen: v('slowlog_max_len'),
+    protoMaxBulkLen: v('proto_max_bulk_len'),
+    clientQueryBufferLimit: v('client_query_buffer_limit'),
+    notifyKeyspaceEvents: v('notify_keyspace_events'),
+    clientOutputBufferLimitPubsub: v('client_output_buffer_limit_pubsub'),
+    appendonly: v('appendonly'),
+    appendfsync: v('appendfsync'),
+    appendfilename: v('appendfilename'),
+    appenddirname: v('appenddirname'),
+    autoAofRewritePercentage: v('auto_aof_rewrite_percentage'),
+    autoAofRewriteMinSize: v('auto_aof_rewrite_min_size'),
+    aofLoadTruncated: v('aof_load_truncated'),
+    save: v('save'),
+    dbfilename: v('dbfilename'),
+    stopWritesOnBgsaveError: v('stop_writes_on_bgsave_error'),
     http: Object.freeze({
-      port: num('http.port'),
-      bind: str('http.bind'),
-      enabled: values['http.enabled'] as boolean,
-      authToken: str('http.auth_token'),
-      bodyLimit: num('http.body_limit'),
-      requestTimeoutMs: num('http.request_timeout_ms'),
-      headersTimeoutMs: num('http.headers_timeout_ms'),
-      rateLimit: num('http.rate_limit'),
-      trustProxy: values['http.trust_proxy'] as boolean,
+      port: v('http.port'),
+      bind: v('http.bind'),
+      enabled: v('http.enabled'),
+      authToken: v('http.auth_token'),
+      bodyLimit: v('http.body_limit'),
+      requestTimeoutMs: v('http.request_timeout_ms'),
+      headersTimeoutMs: v('http.headers_timeout_ms'),
+      rateLimit: v('http.rate_limit'),
+      trustProxy: v('http.trust_proxy'),
     }),
     cluster: Object.freeze({
-      gossipPort: num('cluster.gossip_port'),
-      seeds: Object.freeze(splitList(str('cluster.seeds'))),
-      name: str('cluster.name'),
-      secrets: Object.freeze(splitList(str('cluster.secret'))),
-      profile: str('cluster.profile') as 'lan' | 'fast',
-      announceHost: str('cluster.announce_host').trim(),
-      mode: str('cluster.mode') as 'proxy' | 'redirect',
-      tokens: num('cluster.tokens'),
-      forwardTimeoutMs: num('cluster.forward_timeout_ms'),
-      handoffTimeoutMs: num('cluster.handoff_timeout_ms'),
+      gossipPort: v('cluster.gossip_port'),
+      seeds: Object.freeze(splitList(v('cluster.seeds'))),
+      name: v('cluster.name'),
+      secrets: Object.freeze(splitList(v('cluster.secret'))),
+      profile: v('cluster.profile'),
+      announceHost: v('cluster.announce_host').trim(),
+      mode: v('cluster.mode'),
+      tokens: v('cluster.tokens'),
+      forwardTimeoutMs: v('cluster.forward_timeout_ms'),
+      handoffTimeoutMs: v('cluster.handoff_timeout_ms'),
     }),
     values: Object.freeze({ ...values }),
     file,
