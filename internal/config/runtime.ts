@@ -1,6 +1,7 @@
 // Live configuration for CONFIG GET/SET: current values by path, validation, and change hooks.
 import { type Config, ConfigError, coerce } from './load.js';
 import { type ConfigValue, type Param, PARAMS, PARAM_BY_REDIS_NAME, redisName } from './schema.js';
+import type { ParamChange, ParamPath, ParamPathOf, ParamValue } from './types.js';
 import { CommandError } from '../contracts/errors.js';
 import { globMatch } from '../glob/glob.js';
 
@@ -10,7 +11,11 @@ import { globMatch } from '../glob/glob.js';
  */
 const REPORTED: readonly (readonly [string, string])[] = [];
 
-export type ChangeHook = (path: string, value: ConfigValue) => void;
+/**
+ * Called once per parameter CONFIG SET changed, with its path and new value. The arguments are a
+ * (path, value) pair of the union ParamChange, so `if (path === 'maxmemory')` makes `value` a number.
+ */
+export type ChangeHook = (...change: ParamChange) => void;
 
 export class ConfigRuntime {
   private readonly values: Record<string, ConfigValue>;
@@ -20,17 +25,29 @@ export class ConfigRuntime {
     this.values = { ...initial.values };
   }
 
-  onChange(h: ChangeHook): void {
-    this.hooks.push(h);
+  /** Runs `h` after each change CONFIG SET makes (once per changed parameter). */
+  onChange(h: ChangeHook): void;
+  /** A hook that needs only the path (or nothing): a ChangeHook's parameter list is exactly (path, value). */
+  onChange(h: (path: ParamPath) => void): void;
+  onChange(h: ChangeHook | ((path: ParamPath) => void)): void {
+    // Called with (path, value) either way; a one-parameter hook ignores the value.
+    this.hooks.push(h as ChangeHook);
   }
 
-  num(path: string): number {
+  /** The current value of a parameter, typed by its path (an enum as its literal union). */
+  value<P extends ParamPath>(path: P): ParamValue<P> {
+    return this.values[path] as ParamValue<P>;
+  }
+  /** An int or memory parameter; a string or bool path does not compile. */
+  num(path: ParamPathOf<number>): number {
     return this.values[path] as number;
   }
-  str(path: string): string {
-    return this.values[path] as string;
+  /** A string, list (comma-separated) or enum parameter; enums come back as their literal union. */
+  str<P extends ParamPathOf<string>>(path: P): ParamValue<P> {
+    return this.values[path] as ParamValue<P>;
   }
-  bool(path: string): boolean {
+  /** A bool parameter. */
+  bool(path: ParamPathOf<boolean>): boolean {
     return this.values[path] === true;
   }
 
@@ -97,7 +114,8 @@ export class ConfigRuntime {
     });
     const changed = staged.filter(([p, v]) => this.values[p.path] !== v);
     for (const [p, v] of changed) this.values[p.path] = v;
-    for (const [p, v] of changed) for (const h of this.hooks) h(p.path, v);
+    // coerce() gave each value its param's type, so (path, value) is one of the ParamChange pairs.
+    for (const [p, v] of changed) for (const h of this.hooks) h(...([p.path, v] as ParamChange));
   }
 }
 
