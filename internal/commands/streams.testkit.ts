@@ -1,0 +1,111 @@
+// Shared fixture of the streams unit tests (streams*.test.ts): the families they run, the error lines they expect, and helpers over the test's executor.
+import type { Executor } from '../executor/executor.js';
+import type { Reply } from '../resp/reply.js';
+import type { Client } from '../server/client.js';
+import type { Store } from '../store/store.js';
+import { StreamValue } from '../store/stream.js';
+import { keyspaceCommands } from './keyspace.js';
+import { pubsubCommands } from './pubsub.js';
+import { streamCommands } from './streams.js';
+import { stringCommands } from './strings.js';
+import { transactionCommands } from './transactions.js';
+
+// This file is not a *.test.ts, so the production build compiles it; it must not import
+// internal/testing/ (which tsconfig.build.json leaves out), hence the two mirrors below. A
+// mismatch fails to compile where a test file passes its TestExecutor to streamsKit.
+
+/** Mirror of internal/testing/exec.ts's Plain: a reply in assertion-friendly form. */
+type Plain = string | number | bigint | null | boolean | Plain[] | { [k: string]: Plain };
+
+/** The part of internal/testing/exec.ts's TestExecutor the helpers use. */
+export interface KitExecutor {
+  readonly store: Store;
+  readonly executor: Executor;
+  readonly journal: { argv: string[] }[];
+  newClient(): Client;
+  run(...argv: string[]): Plain;
+  runAs(c: Client, ...argv: string[]): Plain;
+  takePushes(c: Client): Plain[];
+}
+
+export const WRONGTYPE = '-WRONGTYPE Operation against a key holding the wrong kind of value';
+export const NOT_INT = '-ERR value is not an integer or out of range';
+export const SYNTAX = '-ERR syntax error';
+export const INVALID_ID = '-ERR Invalid stream ID specified as stream command argument';
+export const TOO_SMALL = '-ERR The ID specified in XADD is equal or smaller than the target stream top item';
+export const FAMILIES = [streamCommands, keyspaceCommands, stringCommands, transactionCommands, pubsubCommands];
+
+/** True while `p` has not settled after two microtask turns. */
+export async function isPending(p: Promise<unknown>): Promise<boolean> {
+  let done = false;
+  void p.then(() => (done = true));
+  await Promise.resolve();
+  await Promise.resolve();
+  return !done;
+}
+
+/** A map reply (XINFO) as an object. */
+export function obj(p: Plain): { [k: string]: Plain } {
+  if (Array.isArray(p)) {
+    const o: { [k: string]: Plain } = {};
+    for (let i = 0; i < p.length; i += 2) o[String(p[i])] = p[i + 1] as Plain;
+    return o;
+  }
+  return p as { [k: string]: Plain };
+}
+
+/**
+ * Helpers over the executor `current` returns. A getter rather than an executor: each test file
+ * builds a fresh executor in its beforeEach, and the helpers must follow it.
+ */
+export function streamsKit(current: () => KitExecutor) {
+  const run = (...argv: string[]): Plain => current().run(...argv);
+  /** Journaled writes since the last call, as argv arrays. */
+  function journaled(): string[][] {
+    const t = current();
+    const out = t.journal.map((j) => j.argv);
+    t.journal.length = 0;
+    return out;
+  }
+  function streamOf(key: string): StreamValue | undefined {
+    const v = current().store.db(0).peek(key)?.value;
+    return v instanceof StreamValue ? v : undefined;
+  }
+  /** Node layout of a stored stream (radix-tree keys). */
+  const nodesOf = (key: string): number | undefined => streamOf(key)?.nodeCount;
+  /** Raw reply (null shapes and map/array kinds matter). */
+  function rawAs(c: Client, ...argv: string[]): Reply {
+    const r = current().executor.execute(c, argv);
+    if (r instanceof Promise) throw new Error('unexpectedly asynchronous');
+    return r;
+  }
+  /** Starts a possibly blocking command for `c`; the promise settles when it is answered. */
+  function block(c: Client, ...argv: string[]): Promise<Reply> {
+    return Promise.resolve(current().executor.execute(c, argv));
+  }
+  /** Adds entries `<i>-1 f v<i>` for i in [from, to]. */
+  function fill(key: string, from: number, to: number): void {
+    for (let i = from; i <= to; i++) run('XADD', key, `${i}-1`, 'f', `v${i}`);
+  }
+  /** A RESP3 twin of the default client. */
+  function resp3(): Client {
+    const c = current().newClient();
+    c.proto = 3;
+    return c;
+  }
+  /** Keyspace events delivered to a PSUBSCRIBE __keyevent@0__:* client: [event, key]. */
+  function events(sub: Client): [string, string][] {
+    return current().takePushes(sub).map((p) => {
+      const [, , channel, key] = p as string[];
+      return [(channel as string).slice('__keyevent@0__:'.length), key as string];
+    });
+  }
+  function subscriber(): Client {
+    const t = current();
+    const sub = t.newClient();
+    t.runAs(sub, 'PSUBSCRIBE', '__keyevent@0__:*');
+    t.takePushes(sub);
+    return sub;
+  }
+  return { run, journaled, nodesOf, rawAs, block, fill, resp3, events, subscriber };
+}
