@@ -1,6 +1,7 @@
 // The cluster side of a node: membership -> ClusterState -> Router + LinkPool, and the views CLUSTER commands and the HTTP API read.
 import os from 'node:os';
 import type { Logger } from 'pino';
+import { systemClock, type Clock } from '../clock/clock.js';
 import type { ClusterApi, ClusterNode, ClusterSlotRange } from '../contracts/cluster.js';
 import type { ClusterView, Member } from '../http/dispatch.js';
 import type { MemberInfo, MemberMeta } from '../membership/types.js';
@@ -49,6 +50,8 @@ export interface ClusterPartsOptions {
   observeForward?: (outcome: string, seconds: number) => void;
   /** How long a seeded node that has met nobody waits before serving alone (ms). */
   joinGraceMs?: number;
+  /** Join grace, link deadlines and backoff, handoff's client (default systemClock). */
+  clock?: Clock;
 }
 
 /** Membership-backed routing, CLUSTER command data and the HTTP API's ClusterView, wired together. */
@@ -59,14 +62,20 @@ export class ClusterParts {
   readonly handoff: Handoff;
   readonly api: ClusterApi;
   readonly view: ClusterView;
+  private readonly clock: Clock;
+  private readonly createdAt: number;
 
   constructor(private readonly o: ClusterPartsOptions) {
+    const clock = o.clock ?? systemClock;
+    this.clock = clock;
+    this.createdAt = clock.now();
     this.state = new ClusterState(o.membership, o.tokens, o.log.child({ component: 'ring' }));
     this.pool = new LinkPool({
       selfId: o.selfId,
       password: o.password,
       timeoutMs: o.forwardTimeoutMs,
       log: o.log.child({ component: 'routing' }),
+      clock,
       ...(o.observeForward ? { observe: o.observeForward } : {}),
     });
     this.router = new Router({
@@ -86,7 +95,7 @@ export class ClusterParts {
       store: o.store,
       executeHere: (client, argv) => o.executor.executeHere(client, argv),
       timeoutMs: o.forwardTimeoutMs,
-      now: () => Date.now(),
+      now: () => clock.now(),
       log: o.log.child({ component: 'handoff' }),
     });
     // Links to members that left the ring are closed; their in-flight requests fail with TRYAGAIN.
@@ -100,7 +109,6 @@ export class ClusterParts {
     this.view = this.buildView();
   }
 
-  private readonly createdAt = Date.now();
   private metPeer = false;
 
   /**
@@ -116,7 +124,7 @@ export class ClusterParts {
       this.metPeer = true;
       return true;
     }
-    return Date.now() - this.createdAt > (this.o.joinGraceMs ?? 10_000);
+    return this.clock.now() - this.createdAt > (this.o.joinGraceMs ?? 10_000);
   }
 
   /** Member info with this node's own addresses filled in (membership may not know them before start). */

@@ -14,6 +14,7 @@
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
+import { systemClock, type Clock } from '../clock/clock.js';
 import { frameEnd, ReplyProtocolError } from '../resp/reply-reader.js';
 import type { Reply } from '../resp/reply.js';
 
@@ -46,6 +47,8 @@ export interface LinkOptions {
   readonly backoffMaxMs?: number;
   /** Each forwarded command's outcome ('ok' or the LinkError kind) and seconds to its reply (metrics). */
   readonly observe?: (outcome: string, seconds: number) => void;
+  /** Reads for reply deadlines and reconnect backoff (default systemClock). */
+  readonly clock?: Clock;
 }
 
 interface Pending {
@@ -56,7 +59,7 @@ interface Pending {
   readonly frames: Buffer[];
   readonly resolve: (frames: Buffer[]) => void;
   readonly reject: (e: LinkError) => void;
-  /** performance-free deadline: Date.now() ms, Infinity for none. */
+  /** Deadline in the link's clock ms (Clock.now()), Infinity for none. */
   readonly deadline: number;
 }
 
@@ -83,8 +86,11 @@ export class PeerLink {
   private closedForGood = false;
   /** Requests answered (stats). */
   served = 0;
+  private readonly clock: Clock;
 
-  constructor(readonly opts: LinkOptions) {}
+  constructor(readonly opts: LinkOptions) {
+    this.clock = opts.clock ?? systemClock;
+  }
 
   get inFlight(): number {
     return this.pending.length - this.head;
@@ -139,7 +145,7 @@ export class PeerLink {
   private ready(): LinkError | null {
     if (this.closedForGood) return new LinkError(`link to ${this.opts.peer} is closed`, 'closed');
     if (this.socket === null) {
-      if (Date.now() < this.retryAt) return new LinkError(`owner ${this.opts.peer} (${this.opts.host}:${this.opts.port}) is unreachable`, 'unreachable');
+      if (this.clock.now() < this.retryAt) return new LinkError(`owner ${this.opts.peer} (${this.opts.host}:${this.opts.port}) is unreachable`, 'unreachable');
       this.connect();
     }
     return null;
@@ -153,7 +159,7 @@ export class PeerLink {
       skip = 1;
     }
     for (const c of commands) this.out.push(encodeCommand(c));
-    this.pending.push({ skip, count: commands.length, frames: [], resolve, reject, deadline: timeoutMs > 0 ? Date.now() + timeoutMs : Infinity });
+    this.pending.push({ skip, count: commands.length, frames: [], resolve, reject, deadline: timeoutMs > 0 ? this.clock.now() + timeoutMs : Infinity });
     this.scheduleFlush();
     this.armTimer();
   }
@@ -198,7 +204,7 @@ export class PeerLink {
         if (bad !== undefined) this.fail(new LinkError(`handshake with ${this.opts.peer} refused: ${bad.toString('latin1').trim()}`, 'handshake'));
       },
       reject: () => undefined,
-      deadline: Date.now() + Math.max(1000, this.opts.timeoutMs() || 5000),
+      deadline: this.clock.now() + Math.max(1000, this.opts.timeoutMs() || 5000),
     });
     socket.on('connect', () => {
       this.connected = true;
@@ -259,7 +265,7 @@ export class PeerLink {
         this.timer = null;
         return;
       }
-      if (Date.now() > p.deadline) this.fail(new LinkError(`owner ${this.opts.peer} did not answer within its deadline`, 'timeout'));
+      if (this.clock.now() > p.deadline) this.fail(new LinkError(`owner ${this.opts.peer} did not answer within its deadline`, 'timeout'));
     }, 50);
     this.timer.unref();
   }
@@ -277,7 +283,7 @@ export class PeerLink {
       this.failures++;
       const min = this.opts.backoffMinMs ?? 50;
       const max = this.opts.backoffMaxMs ?? 1000;
-      this.retryAt = Date.now() + Math.min(max, min * 2 ** (this.failures - 1));
+      this.retryAt = this.clock.now() + Math.min(max, min * 2 ** (this.failures - 1));
     }
     this.connected = false;
     this.out = [];

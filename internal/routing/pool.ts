@@ -1,5 +1,6 @@
 // Forwarding links to peers: one shared pipelined link per (peer, protocol), plus per-client session links for WATCH and blocking commands.
 import type { Logger } from 'pino';
+import { systemClock, type Clock } from '../clock/clock.js';
 import type { MemberInfo } from '../membership/types.js';
 import { PeerLink } from './link.js';
 
@@ -12,6 +13,8 @@ export interface PoolOptions {
   width?: number;
   /** Forwarded commands' outcomes and latencies (metrics). */
   observe?: (outcome: string, seconds: number) => void;
+  /** The links' clock: reply deadlines, reconnect backoff (default systemClock). */
+  clock?: Clock;
 }
 
 /**
@@ -48,6 +51,7 @@ export class LinkPool {
       // Session links carry blocking commands: no reply deadline (the command has its own timeout).
       timeoutMs: session ? () => 0 : this.opts.timeoutMs,
       log: this.opts.log,
+      clock: this.opts.clock ?? systemClock,
       ...(this.opts.observe ? { observe: this.opts.observe } : {}),
     });
   }
