@@ -8,7 +8,9 @@ import type { NotifyClass } from '../executor/notify.js';
 import type { PubSub } from '../server/pubsub.js';
 import type { PersistenceApi, ShutdownOptions } from './persistence.js';
 import type { ClusterApi } from './cluster.js';
-import type { BucketCounts } from '../observability/buckets.js';
+import type { CommandStat, NodeFigures } from './figures.js';
+
+export type { CommandStat } from './figures.js';
 
 /** Redis's command flags; the order gives each its bit in CommandSpec.flagBits. */
 export const COMMAND_FLAGS = [
@@ -91,14 +93,6 @@ export interface SlowlogEntry {
   readonly name: string;
 }
 
-export interface CommandStat {
-  calls: number;
-  usec: number;
-  rejectedCalls: number;
-  failedCalls: number;
-  /** Per-call durations in microseconds (COMMAND_LATENCY_BOUNDS_US), exported by /metrics as a histogram. */
-  readonly latency: BucketCounts;
-}
 
 /** Counters INFO reports that live outside the store. */
 export interface ServerStats {
@@ -132,6 +126,8 @@ export interface ServerApi {
   slowlog(): readonly SlowlogEntry[];
   slowlogReset(): void;
   resetStats(): void;
+  /** One snapshot of the node's figures (INFO, /metrics and /stats all read this). */
+  figures(): NodeFigures;
   /**
    * Stops the node (SHUTDOWN). The reply is never sent: the connection closes. Rejects with a
    * CommandError, leaving the node running, when the final save fails without FORCE.

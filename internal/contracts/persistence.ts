@@ -1,4 +1,5 @@
-// The persistence contract: what SAVE, BGSAVE, BGREWRITEAOF, SHUTDOWN and INFO ask of the node's persistence.
+// The persistence contract: what SAVE, BGSAVE, BGREWRITEAOF, SHUTDOWN, INFO and the node figures ask of the node's persistence.
+import type { InfoFields, PersistenceFigures } from './figures.js';
 
 /** What SAVE, BGSAVE, LASTSAVE, BGREWRITEAOF, SHUTDOWN and INFO need from persistence. */
 export interface PersistenceApi {
@@ -11,7 +12,9 @@ export interface PersistenceApi {
   /** Unix seconds of the last successful snapshot (start time if none). */
   lastsave(): number;
   /** INFO persistence fields, in Redis's order. */
-  info(now: number): [string, string | number][];
+  info(now: number): InfoFields;
+  /** The same state as numbers (NodeFigures.persistence). */
+  figures(): PersistenceFigures;
 }
 
 export interface ShutdownOptions {

@@ -1,5 +1,6 @@
 // What the HTTP app is built from (HttpDeps, HttpSettings) and what its route modules share (HttpContext).
 import type { FastifyBaseLogger } from 'fastify';
+import type { NodeFigures } from '../contracts/figures.js';
 import type { NodeMetrics } from '../observability/metrics.js';
 import type { ClusterView, CommandExecutor, CommandRunner } from './dispatch.js';
 import type { RateWindow } from './stats.js';
@@ -39,6 +40,8 @@ export interface HttpDeps {
   /** The node finished starting (loading data, binding listeners) and is not stopping. */
   ready: () => boolean;
   metrics: NodeMetrics;
+  /** The node's figures (GET /stats): the snapshot INFO and /metrics read too. */
+  figures: () => NodeFigures;
   /** This node's advertised addresses, host:port. */
   addresses: () => { resp: string; http: string };
   settings?: HttpSettings;

@@ -23,7 +23,7 @@ import { onRequest, pushPullTick, seedTick } from './pushpull.js';
 import { STATES, SwimState, zeroes } from './state.js';
 import type { Timing } from './timing.js';
 import { splitHostPort } from './transport.js';
-import type { MemberChange, MemberInfo, MembershipView } from './types.js';
+import type { MemberChange, MemberInfo, MemberMeta, MembershipView } from './types.js';
 import { sendCompound } from './wire.js';
 
 export type { DropCounter, MembershipOptions, MembershipStats } from './options.js';
@@ -54,9 +54,17 @@ export class Membership implements MembershipView {
     return this.s.t;
   }
 
-  async start(): Promise<{ port: number }> {
+  /**
+   * Binds gossip and starts probing. `meta` replaces the metadata given at construction: a node
+   * builds its membership before its listeners are bound, so the real ports are known only now.
+   */
+  async start(meta?: MemberMeta): Promise<{ port: number }> {
     const s = this.s;
     if (s.running) throw new MembershipError('INVALID_OPTIONS', 'already started');
+    if (meta !== undefined) {
+      if (Buffer.byteLength(meta.host, 'utf8') > 255) throw new MembershipError('INVALID_OPTIONS', 'meta.host longer than 255 bytes');
+      s.self.meta = { ...meta };
+    }
     s.addr = await s.transport.listen(this.opts.bind, this.opts.port, {
       packet: (data, from) => onPacket(s, data, from),
       request: (data, from) => onRequest(s, data, from),

@@ -3,22 +3,32 @@ import { Histogram, Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { BucketCounts, COMMAND_LATENCY_BOUNDS_US, FSYNC_LATENCY_BOUNDS_S } from './buckets.js';
 import { clusterSourceFromView, gossipCounts } from './cluster-source.js';
-import { NodeMetrics, RequestDurationHistogram, ScrapedHistogram, type MetricSources, type PersistenceFigures } from './metrics.js';
+import type { PersistenceFigures } from '../contracts/figures.js';
+import { testFigures, testKeyspace, type FigureOverrides } from '../testing/figures.js';
+import { NodeMetrics, RequestDurationHistogram, ScrapedHistogram, type MetricSources } from './metrics.js';
 import type { MemberChange, MemberInfo, MembershipView } from '../membership/types.js';
 
 const BUCKETS = [0.001, 0.01, 0.1, 1];
 
-function sources(over: Partial<MetricSources> = {}): MetricSources {
+/** The figures these tests scrape: what one node with 3 clients and keys in db 0 and db 2 reports. */
+interface SourceOverrides {
+  nodeId?: string;
+  up?: () => boolean;
+  commandsProcessed?: () => number;
+  figures?: FigureOverrides;
+}
+
+function sources(over: SourceOverrides = {}): MetricSources {
+  const f = over.figures ?? {};
   return {
-    nodeId: 'n1',
-    up: () => true,
-    connectedClients: () => 3,
-    keysPerDb: () => [5, 0, 2],
-    commandsProcessed: () => 42,
-    keyspaceHits: () => 7,
-    keyspaceMisses: () => 1,
-    datasetBytes: () => 1234,
-    ...over,
+    nodeId: over.nodeId ?? 'n1',
+    figures: () =>
+      testFigures({
+        top: { keyspace: testKeyspace([5, 0, 2]), up: over.up?.() ?? true, ...f.top },
+        clients: { connected: 3, ...f.clients },
+        memory: { dataset: 1234, ...f.memory },
+        stats: { commandsProcessed: over.commandsProcessed?.() ?? 42, hits: 7, misses: 1, ...f.stats },
+      }),
   };
 }
 
@@ -176,25 +186,19 @@ describe('NodeMetrics: server, commands, persistence and cluster figures', () =>
     fsync.observe(0.002);
     const m = new NodeMetrics(
       sources({
-        server: {
-          version: '0.1.0',
-          redisVersion: '7.2.4',
-          uptimeSeconds: () => 9,
-          blockedClients: () => 1,
-          keysExpiringPerDb: () => [2, 0, 1],
-          expiredKeys: () => 4,
-          evictedKeys: () => 5,
-          usedMemory: () => 1e6,
-          maxmemory: () => 2e6,
-          netInputBytes: () => 10,
-          netOutputBytes: () => 20,
-          connectionsReceived: () => 6,
-          rejectedConnections: () => 2,
-          errorReplies: () => 3,
-          slowlogLength: () => 7,
-          commandStats: () => new Map([['get', { calls: 2, usec: 43, rejectedCalls: 1, failedCalls: 0, latency }]]),
+        figures: {
+          top: {
+            version: '0.1.0',
+            redisVersion: '7.2.4',
+            uptimeSeconds: 9,
+            keyspace: testKeyspace([5, 0, 2], [2, 0, 1]),
+            commandStats: new Map([['get', { calls: 2, usec: 43, rejectedCalls: 1, failedCalls: 0, latency }]]),
+            persistence: persistence({ fsyncLatency: fsync }),
+          },
+          clients: { blocked: 1 },
+          memory: { used: 1e6, maxmemory: 2e6 },
+          stats: { expiredKeys: 4, evictedKeys: 5, netInputBytes: 10, netOutputBytes: 20, connectionsReceived: 6, rejectedConnections: 2, errorReplies: 3, slowlogLength: 7 },
         },
-        persistence: () => persistence({ fsyncLatency: fsync }),
       }),
       { defaultMetrics: false },
     );

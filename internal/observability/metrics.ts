@@ -6,86 +6,18 @@
 // per-command bucket increment (buckets.ts), exported here. HTTP request durations are recorded by
 // the HTTP app's onResponse hook; forwarded requests by routing through `forwarding`.
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { BucketCounts, COMMAND_LATENCY_BOUNDS_US, FORWARD_LATENCY_BOUNDS_S, LabelledBuckets } from './buckets.js';
+import type { NodeFigures, PersistenceFigures } from '../contracts/figures.js';
+import { COMMAND_LATENCY_BOUNDS_US, FORWARD_LATENCY_BOUNDS_S, FSYNC_LATENCY_BOUNDS_S, LabelledBuckets } from './buckets.js';
+
+export type { PersistenceFigures } from '../contracts/figures.js';
 
 /** Where the node-level metrics read their values at scrape time. */
 export interface MetricSources {
   nodeId: string;
-  /** The node finished starting and serves requests. */
-  up: () => boolean;
-  /** Connected RESP clients. */
-  connectedClients: () => number;
-  /** Keys in each database, index = db number. */
-  keysPerDb: () => readonly number[];
-  commandsProcessed: () => number;
-  keyspaceHits: () => number;
-  keyspaceMisses: () => number;
-  /** Bytes the dataset accounts for (keys + values + per-key overhead), what maxmemory compares. */
-  datasetBytes: () => number;
-  /** The rest of INFO's node figures; absent in tests that stub only the above. */
-  server?: ServerMetricsSource;
-  /** INFO persistence as numbers; absent when the node has no persistence manager. */
-  persistence?: () => PersistenceFigures;
+  /** The node's figures: one snapshot per scrape, the same INFO and GET /stats read. */
+  figures: () => NodeFigures;
   /** Membership, ring and gossip; may also be attached later with NodeMetrics#attachCluster. */
   cluster?: ClusterMetricsSource;
-}
-
-/** What INFO commandstats keeps per command, plus the latency buckets (microseconds, COMMAND_LATENCY_BOUNDS_US). */
-export interface CommandFigures {
-  readonly calls: number;
-  readonly usec: number;
-  readonly rejectedCalls: number;
-  readonly failedCalls: number;
-  readonly latency?: BucketCounts;
-}
-
-/** Node figures INFO reports, each read at scrape time (the same fields INFO reads). */
-export interface ServerMetricsSource {
-  version: string;
-  /** The Redis version INFO claims compatibility with (redis_version). */
-  redisVersion: string;
-  uptimeSeconds(): number;
-  blockedClients(): number;
-  /** Keys with a TTL per database, index = db number (INFO keyspace expires=). */
-  keysExpiringPerDb(): readonly number[];
-  expiredKeys(): number;
-  evictedKeys(): number;
-  /** INFO used_memory. */
-  usedMemory(): number;
-  /** INFO maxmemory (0 = no limit). */
-  maxmemory(): number;
-  netInputBytes(): number;
-  netOutputBytes(): number;
-  connectionsReceived(): number;
-  rejectedConnections(): number;
-  errorReplies(): number;
-  slowlogLength(): number;
-  /** INFO commandstats, by lower-case command name (subcommands as `config|get`). */
-  commandStats(): Iterable<[string, CommandFigures]>;
-}
-
-/** INFO persistence as numbers (times in seconds; -1 = never happened). */
-export interface PersistenceFigures {
-  aofEnabled: boolean;
-  /** Bytes of the base and every incremental file (INFO aof_current_size); 0 when the AOF is off. */
-  aofCurrentSize: number;
-  aofBaseSize: number;
-  aofLastWriteOk: boolean;
-  /** Failed AOF writes and fsyncs since start. */
-  aofWriteErrors: number;
-  aofRewriteInProgress: boolean;
-  aofLastRewriteOk: boolean;
-  aofLastRewriteSeconds: number;
-  aofRewrites: number;
-  /** fsync latency (seconds, FSYNC_LATENCY_BOUNDS_S). */
-  fsyncLatency: BucketCounts;
-  rdbBgsaveInProgress: boolean;
-  rdbLastBgsaveOk: boolean;
-  rdbLastBgsaveSeconds: number;
-  /** Unix seconds of the last successful save (start time if none), INFO rdb_last_save_time. */
-  rdbLastSaveTime: number;
-  rdbSaves: number;
-  rdbChangesSinceLastSave: number;
 }
 
 /** One gossip message counter: cumulative messages of one type in one direction. */
@@ -274,6 +206,185 @@ function roundLe(v: number): number {
   return Number(v.toPrecision(12));
 }
 
+type Figures = () => NodeFigures;
+
+/** prom-client's process metrics, with its counter-named active-resource gauges replaced by one gauge by type. */
+function registerProcessMetrics(registry: Registry): void {
+  collectDefaultMetrics({ register: registry });
+  // prom-client's nodejs_active_{handles,requests,resources}_total are gauges with a counter's
+  // suffix, which `promtool check metrics` rejects; the same figure, by resource type, under a
+  // gauge's name instead.
+  for (const n of ['nodejs_active_handles', 'nodejs_active_handles_total', 'nodejs_active_requests', 'nodejs_active_requests_total', 'nodejs_active_resources', 'nodejs_active_resources_total']) {
+    registry.removeSingleMetric(n);
+  }
+  new Gauge({
+    name: 'nodejs_active_resources',
+    help: 'Resources keeping the event loop alive (sockets, timers, file handles), by type (process.getActiveResourcesInfo()).',
+    labelNames: ['type'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      const by = new Map<string, number>();
+      for (const t of process.getActiveResourcesInfo()) by.set(t, (by.get(t) ?? 0) + 1);
+      for (const [type, n] of by) this.set({ type }, n);
+    },
+  });
+}
+
+function gauge(registers: Registry[], name: string, help: string, read: () => number | null): void {
+  new Gauge({
+    name,
+    help,
+    registers,
+    collect() {
+      this.reset();
+      const v = read();
+      if (v !== null) this.set(v);
+    },
+  });
+}
+
+/**
+ * Counters mirror totals kept elsewhere: collect() replaces the value (reset + inc), so a CONFIG
+ * RESETSTAT shows up as a counter reset, which Prometheus's rate() handles.
+ */
+function mirror(registers: Registry[], name: string, help: string, read: () => number | null): void {
+  new Counter({
+    name,
+    help,
+    registers,
+    collect() {
+      this.reset();
+      const v = read();
+      if (v !== null) this.inc(v);
+    },
+  });
+}
+
+/** A gauge per database: db 0 always, others while they hold keys (a database emptied since drops out). */
+function perDb(registers: Registry[], name: string, help: string, f: Figures, field: 'keys' | 'expires'): void {
+  new Gauge({
+    name,
+    help,
+    labelNames: ['db'],
+    registers,
+    collect() {
+      this.reset();
+      for (const d of f().keyspace) if (d.keys > 0 || d.db === 0) this.set({ db: String(d.db) }, d[field]);
+    },
+  });
+}
+
+/** Node-level figures under redis_exporter-style names, each "as INFO <field>". */
+function registerServerMetrics(registers: Registry[], f: Figures): void {
+  new Gauge({
+    name: 'ringcache_build_info',
+    help: 'Always 1; the labels say which build runs (ringcache version, the Redis version it is compatible with, Node.js).',
+    labelNames: ['version', 'redis_version', 'node_version'],
+    registers,
+    collect() {
+      this.reset();
+      const s = f();
+      this.set({ version: s.version, redis_version: s.redisVersion, node_version: process.version.slice(1) }, 1);
+    },
+  });
+  gauge(registers, 'ringcache_up', '1 while the node has started and serves requests, 0 while starting or stopping.', () => (f().up ? 1 : 0));
+  gauge(registers, 'ringcache_connected_clients', 'Connected RESP clients.', () => f().clients.connected);
+  perDb(registers, 'ringcache_db_keys', 'Keys per database (db 0 always, other databases while they hold keys), as INFO keyspace keys=.', f, 'keys');
+  gauge(
+    registers,
+    'ringcache_memory_used_dataset_bytes',
+    'Bytes the dataset accounts for (keys, values and per-key overhead), as compared with maxmemory (INFO used_memory_dataset).',
+    () => f().memory.dataset,
+  );
+  mirror(registers, 'ringcache_commands_processed_total', 'Commands executed (RESP and HTTP), as INFO total_commands_processed.', () => f().stats.commandsProcessed);
+  mirror(registers, 'ringcache_keyspace_hits_total', 'Successful key lookups, as INFO keyspace_hits.', () => f().stats.hits);
+  mirror(registers, 'ringcache_keyspace_misses_total', 'Failed key lookups, as INFO keyspace_misses.', () => f().stats.misses);
+  gauge(registers, 'ringcache_uptime_in_seconds', 'Seconds since the node started, as INFO uptime_in_seconds.', () => f().uptimeSeconds);
+  gauge(registers, 'ringcache_blocked_clients', 'Clients waiting in a blocking command, as INFO blocked_clients.', () => f().clients.blocked);
+  perDb(registers, 'ringcache_db_keys_expiring', 'Keys with a TTL per database, as INFO keyspace expires=.', f, 'expires');
+  mirror(registers, 'ringcache_expired_keys_total', 'Keys removed because their TTL passed, as INFO expired_keys.', () => f().stats.expiredKeys);
+  mirror(registers, 'ringcache_evicted_keys_total', 'Keys evicted by the maxmemory policy, as INFO evicted_keys.', () => f().stats.evictedKeys);
+  gauge(registers, 'ringcache_memory_used_bytes', 'Memory the node uses (V8 heap used + external), as INFO used_memory.', () => f().memory.used);
+  gauge(registers, 'ringcache_memory_max_bytes', 'The maxmemory setting in bytes (0 = no limit), as INFO maxmemory.', () => f().memory.maxmemory);
+  mirror(registers, 'ringcache_net_input_bytes_total', 'Bytes read from RESP clients, as INFO total_net_input_bytes.', () => f().stats.netInputBytes);
+  mirror(registers, 'ringcache_net_output_bytes_total', 'Bytes written to RESP clients, as INFO total_net_output_bytes.', () => f().stats.netOutputBytes);
+  mirror(registers, 'ringcache_connections_received_total', 'RESP connections accepted, as INFO total_connections_received.', () => f().stats.connectionsReceived);
+  mirror(registers, 'ringcache_rejected_connections_total', 'RESP connections refused (maxclients), as INFO rejected_connections.', () => f().stats.rejectedConnections);
+  mirror(registers, 'ringcache_errors_total', 'Error replies sent, as INFO total_error_replies.', () => f().stats.errorReplies);
+  gauge(registers, 'ringcache_slowlog_length', 'Entries in the slow log, as SLOWLOG LEN.', () => f().stats.slowlogLength);
+}
+
+/** INFO commandstats per command, and the per-command latency histogram. */
+function registerCommandMetrics(registers: Registry[], f: Figures): void {
+  const perCommand = (name: string, help: string, field: 'calls' | 'usec' | 'rejectedCalls' | 'failedCalls', scale: number): void => {
+    new Counter({
+      name,
+      help,
+      labelNames: ['cmd'],
+      registers,
+      collect() {
+        this.reset();
+        for (const [cmd, st] of f().commandStats) this.inc({ cmd }, st[field] * scale);
+      },
+    });
+  };
+  perCommand('ringcache_commands_total', 'Calls per command, as INFO commandstats calls=.', 'calls', 1);
+  perCommand('ringcache_commands_duration_seconds_total', 'Seconds spent per command, as INFO commandstats usec= (in seconds).', 'usec', 1e-6);
+  perCommand('ringcache_commands_rejected_calls_total', 'Calls refused before running (arity, auth, OOM, MISCONF), as INFO commandstats rejected_calls=.', 'rejectedCalls', 1);
+  perCommand('ringcache_commands_failed_calls_total', 'Calls that ran and answered an error, as INFO commandstats failed_calls=.', 'failedCalls', 1);
+  new ScrapedHistogram(
+    'ringcache_command_duration_seconds',
+    'Command latency per command (execution on this node, microsecond buckets).',
+    ['cmd'],
+    COMMAND_LATENCY_BOUNDS_US,
+    1e-6,
+    function* () {
+      for (const [cmd, st] of f().commandStats) if (st.latency.count > 0) yield { labels: { cmd }, counts: st.latency.counts, sum: st.latency.sum, count: st.latency.count };
+    },
+    registers,
+  );
+}
+
+/** INFO persistence as gauges and counters; no series while the node has no persistence manager. */
+function registerPersistenceMetrics(registers: Registry[], f: Figures): void {
+  const flag = (read: (p: PersistenceFigures) => boolean) => (): number | null => {
+    const p = f().persistence;
+    return p === null ? null : read(p) ? 1 : 0;
+  };
+  const num = (read: (p: PersistenceFigures) => number) => (): number | null => {
+    const p = f().persistence;
+    return p === null ? null : read(p);
+  };
+  gauge(registers, 'ringcache_aof_enabled', '1 while appendonly is on.', flag((p) => p.aofEnabled));
+  gauge(registers, 'ringcache_aof_current_size_bytes', 'Bytes of the AOF (base + incremental files), as INFO aof_current_size.', num((p) => p.aofCurrentSize));
+  gauge(registers, 'ringcache_aof_base_size_bytes', 'Bytes of the AOF base file after the last rewrite, as INFO aof_base_size.', num((p) => p.aofBaseSize));
+  gauge(registers, 'ringcache_aof_last_write_status', '1 when the last AOF write/fsync succeeded, 0 while writes fail (writes are refused with MISCONF).', flag((p) => p.aofLastWriteOk));
+  mirror(registers, 'ringcache_aof_write_errors_total', 'Failed AOF writes and fsyncs.', num((p) => p.aofWriteErrors));
+  gauge(registers, 'ringcache_aof_rewrite_in_progress', '1 while a background AOF rewrite runs.', flag((p) => p.aofRewriteInProgress));
+  gauge(registers, 'ringcache_aof_last_bgrewrite_status', '1 when the last AOF rewrite succeeded, as INFO aof_last_bgrewrite_status.', flag((p) => p.aofLastRewriteOk));
+  gauge(registers, 'ringcache_aof_last_rewrite_duration_seconds', 'Duration of the last AOF rewrite (-1 = none yet).', num((p) => p.aofLastRewriteSeconds));
+  mirror(registers, 'ringcache_aof_rewrites_total', 'Completed AOF rewrites, as INFO aof_rewrites.', num((p) => p.aofRewrites));
+  new ScrapedHistogram(
+    'ringcache_aof_fsync_duration_seconds',
+    'AOF fsync latency.',
+    [],
+    FSYNC_LATENCY_BOUNDS_S,
+    1,
+    function* () {
+      const h = f().persistence?.fsyncLatency;
+      if (h !== undefined) yield { labels: {}, counts: h.counts, sum: h.sum, count: h.count };
+    },
+    registers,
+  );
+  gauge(registers, 'ringcache_rdb_bgsave_in_progress', '1 while a background snapshot runs.', flag((p) => p.rdbBgsaveInProgress));
+  gauge(registers, 'ringcache_rdb_last_bgsave_status', '1 when the last snapshot succeeded, as INFO rdb_last_bgsave_status.', flag((p) => p.rdbLastBgsaveOk));
+  gauge(registers, 'ringcache_rdb_last_bgsave_duration_seconds', 'Duration of the last snapshot (-1 = none yet).', num((p) => p.rdbLastBgsaveSeconds));
+  gauge(registers, 'ringcache_rdb_last_save_timestamp_seconds', 'Unix time of the last successful save, as INFO rdb_last_save_time.', num((p) => p.rdbLastSaveTime));
+  mirror(registers, 'ringcache_rdb_saves_total', 'Completed snapshots, as INFO rdb_saves.', num((p) => p.rdbSaves));
+  gauge(registers, 'ringcache_rdb_changes_since_last_save', 'Writes since the last successful save, as INFO rdb_changes_since_last_save.', num((p) => p.rdbChangesSinceLastSave));
+}
+
 export class NodeMetrics {
   readonly registry = new Registry();
   readonly httpDuration: RequestDurationHistogram;
@@ -285,176 +396,39 @@ export class NodeMetrics {
   readonly forwarding = new LabelledBuckets(FORWARD_LATENCY_BOUNDS_S);
   private cluster: ClusterMetricsSource | null;
 
-  constructor(sources: MetricSources, opts: MetricsOptions = {}) {
+  /** The figures of the scrape in progress (see snapshot()). */
+  private snap: NodeFigures | null = null;
+
+  constructor(
+    private readonly sources: MetricSources,
+    opts: MetricsOptions = {},
+  ) {
     const registers = [this.registry];
     this.cluster = sources.cluster ?? null;
     // Every series says which node it came from, so a Prometheus scraping all nodes of a cluster
     // (or a test process holding several nodes) can tell them apart without relabelling.
     this.registry.setDefaultLabels({ node: sources.nodeId });
-    if (opts.defaultMetrics !== false) {
-      collectDefaultMetrics({ register: this.registry });
-      // prom-client's nodejs_active_{handles,requests,resources}_total are gauges with a counter's
-      // suffix, which `promtool check metrics` rejects; the same figure, by resource type, under a
-      // gauge's name instead.
-      for (const n of ['nodejs_active_handles', 'nodejs_active_handles_total', 'nodejs_active_requests', 'nodejs_active_requests_total', 'nodejs_active_resources', 'nodejs_active_resources_total']) {
-        this.registry.removeSingleMetric(n);
-      }
-      new Gauge({
-        name: 'nodejs_active_resources',
-        help: 'Resources keeping the event loop alive (sockets, timers, file handles), by type (process.getActiveResourcesInfo()).',
-        labelNames: ['type'],
-        registers,
-        collect() {
-          this.reset();
-          const by = new Map<string, number>();
-          for (const t of process.getActiveResourcesInfo()) by.set(t, (by.get(t) ?? 0) + 1);
-          for (const [type, n] of by) this.set({ type }, n);
-        },
-      });
-    }
-
+    if (opts.defaultMetrics !== false) registerProcessMetrics(this.registry);
     this.httpDuration = new RequestDurationHistogram(
       'ringcache_http_request_duration_seconds',
       'HTTP API request duration by route pattern and status code.',
       [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers,
     );
-    const gauge = (name: string, help: string, read: () => number): void => {
-      new Gauge({
-        name,
-        help,
-        registers,
-        collect() {
-          this.set(read());
-        },
-      });
-    };
-    // Counters mirror totals kept elsewhere: collect() replaces the value (reset + inc), so a CONFIG
-    // RESETSTAT shows up as a counter reset, which Prometheus's rate() handles.
-    const mirror = (name: string, help: string, read: () => number): void => {
-      new Counter({
-        name,
-        help,
-        registers,
-        collect() {
-          this.reset();
-          this.inc(read());
-        },
-      });
-    };
-    /** A gauge per database: db 0 always, others while they hold keys (a database emptied since drops out). */
-    const perDb = (name: string, help: string, read: () => readonly number[], keys: () => readonly number[]): void => {
-      new Gauge({
-        name,
-        help,
-        labelNames: ['db'],
-        registers,
-        collect() {
-          this.reset();
-          const sizes = keys();
-          read().forEach((n, db) => {
-            if ((sizes[db] ?? 0) > 0 || db === 0) this.set({ db: String(db) }, n);
-          });
-        },
-      });
-    };
-
-    gauge('ringcache_up', '1 while the node has started and serves requests, 0 while starting or stopping.', () => (sources.up() ? 1 : 0));
-    gauge('ringcache_connected_clients', 'Connected RESP clients.', sources.connectedClients);
-    perDb('ringcache_db_keys', 'Keys per database (db 0 always, other databases while they hold keys), as INFO keyspace keys=.', sources.keysPerDb, sources.keysPerDb);
-    gauge(
-      'ringcache_memory_used_dataset_bytes',
-      'Bytes the dataset accounts for (keys, values and per-key overhead), as compared with maxmemory (INFO used_memory_dataset).',
-      sources.datasetBytes,
-    );
-    mirror('ringcache_commands_processed_total', 'Commands executed (RESP and HTTP), as INFO total_commands_processed.', sources.commandsProcessed);
-    mirror('ringcache_keyspace_hits_total', 'Successful key lookups, as INFO keyspace_hits.', sources.keyspaceHits);
-    mirror('ringcache_keyspace_misses_total', 'Failed key lookups, as INFO keyspace_misses.', sources.keyspaceMisses);
-
-    const srv = sources.server;
-    if (srv !== undefined) {
-      new Gauge({
-        name: 'ringcache_build_info',
-        help: 'Always 1; the labels say which build runs (ringcache version, the Redis version it is compatible with, Node.js).',
-        labelNames: ['version', 'redis_version', 'node_version'],
-        registers,
-      }).set({ version: srv.version, redis_version: srv.redisVersion, node_version: process.version.slice(1) }, 1);
-      gauge('ringcache_uptime_in_seconds', 'Seconds since the node started, as INFO uptime_in_seconds.', () => srv.uptimeSeconds());
-      gauge('ringcache_blocked_clients', 'Clients waiting in a blocking command, as INFO blocked_clients.', () => srv.blockedClients());
-      perDb('ringcache_db_keys_expiring', 'Keys with a TTL per database, as INFO keyspace expires=.', () => srv.keysExpiringPerDb(), sources.keysPerDb);
-      mirror('ringcache_expired_keys_total', 'Keys removed because their TTL passed, as INFO expired_keys.', () => srv.expiredKeys());
-      mirror('ringcache_evicted_keys_total', 'Keys evicted by the maxmemory policy, as INFO evicted_keys.', () => srv.evictedKeys());
-      gauge('ringcache_memory_used_bytes', 'Memory the node uses (V8 heap used + external), as INFO used_memory.', () => srv.usedMemory());
-      gauge('ringcache_memory_max_bytes', 'The maxmemory setting in bytes (0 = no limit), as INFO maxmemory.', () => srv.maxmemory());
-      mirror('ringcache_net_input_bytes_total', 'Bytes read from RESP clients, as INFO total_net_input_bytes.', () => srv.netInputBytes());
-      mirror('ringcache_net_output_bytes_total', 'Bytes written to RESP clients, as INFO total_net_output_bytes.', () => srv.netOutputBytes());
-      mirror('ringcache_connections_received_total', 'RESP connections accepted, as INFO total_connections_received.', () => srv.connectionsReceived());
-      mirror('ringcache_rejected_connections_total', 'RESP connections refused (maxclients), as INFO rejected_connections.', () => srv.rejectedConnections());
-      mirror('ringcache_errors_total', 'Error replies sent, as INFO total_error_replies.', () => srv.errorReplies());
-      gauge('ringcache_slowlog_length', 'Entries in the slow log, as SLOWLOG LEN.', () => srv.slowlogLength());
-
-      const perCommand = (name: string, help: string, field: 'calls' | 'usec' | 'rejectedCalls' | 'failedCalls', scale: number): void => {
-        new Counter({
-          name,
-          help,
-          labelNames: ['cmd'],
-          registers,
-          collect() {
-            this.reset();
-            for (const [cmd, st] of srv.commandStats()) this.inc({ cmd }, st[field] * scale);
-          },
-        });
-      };
-      perCommand('ringcache_commands_total', 'Calls per command, as INFO commandstats calls=.', 'calls', 1);
-      perCommand('ringcache_commands_duration_seconds_total', 'Seconds spent per command, as INFO commandstats usec= (in seconds).', 'usec', 1e-6);
-      perCommand('ringcache_commands_rejected_calls_total', 'Calls refused before running (arity, auth, OOM, MISCONF), as INFO commandstats rejected_calls=.', 'rejectedCalls', 1);
-      perCommand('ringcache_commands_failed_calls_total', 'Calls that ran and answered an error, as INFO commandstats failed_calls=.', 'failedCalls', 1);
-      new ScrapedHistogram(
-        'ringcache_command_duration_seconds',
-        'Command latency per command (execution on this node, microsecond buckets).',
-        ['cmd'],
-        COMMAND_LATENCY_BOUNDS_US,
-        1e-6,
-        function* () {
-          for (const [cmd, st] of srv.commandStats()) if (st.latency !== undefined && st.latency.count > 0) yield { labels: { cmd }, counts: st.latency.counts, sum: st.latency.sum, count: st.latency.count };
-        },
-        registers,
-      );
-    }
-
-    const pers = sources.persistence;
-    if (pers !== undefined) {
-      const flag = (b: boolean): number => (b ? 1 : 0);
-      gauge('ringcache_aof_enabled', '1 while appendonly is on.', () => flag(pers().aofEnabled));
-      gauge('ringcache_aof_current_size_bytes', 'Bytes of the AOF (base + incremental files), as INFO aof_current_size.', () => pers().aofCurrentSize);
-      gauge('ringcache_aof_base_size_bytes', 'Bytes of the AOF base file after the last rewrite, as INFO aof_base_size.', () => pers().aofBaseSize);
-      gauge('ringcache_aof_last_write_status', '1 when the last AOF write/fsync succeeded, 0 while writes fail (writes are refused with MISCONF).', () => flag(pers().aofLastWriteOk));
-      mirror('ringcache_aof_write_errors_total', 'Failed AOF writes and fsyncs.', () => pers().aofWriteErrors);
-      gauge('ringcache_aof_rewrite_in_progress', '1 while a background AOF rewrite runs.', () => flag(pers().aofRewriteInProgress));
-      gauge('ringcache_aof_last_bgrewrite_status', '1 when the last AOF rewrite succeeded, as INFO aof_last_bgrewrite_status.', () => flag(pers().aofLastRewriteOk));
-      gauge('ringcache_aof_last_rewrite_duration_seconds', 'Duration of the last AOF rewrite (-1 = none yet).', () => pers().aofLastRewriteSeconds);
-      mirror('ringcache_aof_rewrites_total', 'Completed AOF rewrites, as INFO aof_rewrites.', () => pers().aofRewrites);
-      new ScrapedHistogram(
-        'ringcache_aof_fsync_duration_seconds',
-        'AOF fsync latency.',
-        [],
-        pers().fsyncLatency.bounds,
-        1,
-        function* () {
-          const h = pers().fsyncLatency;
-          yield { labels: {}, counts: h.counts, sum: h.sum, count: h.count };
-        },
-        registers,
-      );
-      gauge('ringcache_rdb_bgsave_in_progress', '1 while a background snapshot runs.', () => flag(pers().rdbBgsaveInProgress));
-      gauge('ringcache_rdb_last_bgsave_status', '1 when the last snapshot succeeded, as INFO rdb_last_bgsave_status.', () => flag(pers().rdbLastBgsaveOk));
-      gauge('ringcache_rdb_last_bgsave_duration_seconds', 'Duration of the last snapshot (-1 = none yet).', () => pers().rdbLastBgsaveSeconds);
-      gauge('ringcache_rdb_last_save_timestamp_seconds', 'Unix time of the last successful save, as INFO rdb_last_save_time.', () => pers().rdbLastSaveTime);
-      mirror('ringcache_rdb_saves_total', 'Completed snapshots, as INFO rdb_saves.', () => pers().rdbSaves);
-      gauge('ringcache_rdb_changes_since_last_save', 'Writes since the last successful save, as INFO rdb_changes_since_last_save.', () => pers().rdbChangesSinceLastSave);
-    }
-
+    const f = (): NodeFigures => this.snapshot();
+    registerServerMetrics(registers, f);
+    registerCommandMetrics(registers, f);
+    registerPersistenceMetrics(registers, f);
     this.registerCluster(registers);
+  }
+
+  /**
+   * One NodeFigures per scrape (taken by scrape()), so every series of one scrape comes from the
+   * same instant and the figures are read once, not once per metric. Outside scrape() (the
+   * registry read directly) each metric reads fresh figures.
+   */
+  private snapshot(): NodeFigures {
+    return this.snap ?? this.sources.figures();
   }
 
   /** Cluster metrics read through this.cluster, so a source attached after construction is picked up. */
@@ -580,6 +554,11 @@ export class NodeMetrics {
 
   /** The exposition text and its content type. */
   async scrape(): Promise<{ contentType: string; body: string }> {
-    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+    this.snap = this.sources.figures();
+    try {
+      return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+    } finally {
+      this.snap = null;
+    }
   }
 }

@@ -1,11 +1,12 @@
 // The node's view of the cluster: membership -> ring -> owner of each slot, rebuilt whenever the ring-member set changes.
 import type { Logger } from 'pino';
-import type { MemberInfo, MembershipView } from '../membership/types.js';
+import type { MemberInfo, MemberMeta, MembershipView } from '../membership/types.js';
 import { buildRing, rangeOf, type Ring, type RingRange } from '../ring/ring.js';
 
 /** What the node drives besides reading it: the SWIM library's lifecycle (membership/swim.ts). */
 export interface MembershipService extends MembershipView {
-  start(): Promise<{ port: number }>;
+  /** Binds and joins, announcing `meta` (the node's bound addresses). */
+  start(meta: MemberMeta): Promise<{ port: number }>;
   leave(): Promise<void>;
   stop(): Promise<void>;
   readonly gossipAddr: string;

@@ -1,21 +1,17 @@
-// Unit-test harness: a real Store, ConfigRuntime, CommandRegistry and Executor behind a test ServerApi.
+// Unit-test harness: the node's own core assembly (store, config, registry, executor, ServerApi) with a manual clock and no sockets.
 import pino from 'pino';
 import type { ClusterApi } from '../contracts/cluster.js';
-import type { CommandStat, ServerApi, ServerStats } from '../contracts/command.js';
-import { COMMAND_FAMILIES } from '../commands/index.js';
-import { CommandRegistry } from '../commands/registry.js';
-import type { CommandSpec } from '../contracts/command.js';
+import type { CommandSpec, ServerApi, ServerStats } from '../contracts/command.js';
 import { localConfig } from '../config/load.js';
-import { ConfigRuntime } from '../config/runtime.js';
+import type { ConfigRuntime } from '../config/runtime.js';
 import type { ConfigValue } from '../config/schema.js';
 import { ManualClock } from '../clock/clock.js';
-import { Executor } from '../executor/executor.js';
-import { errorReply, type Reply } from '../resp/reply.js';
+import type { Executor } from '../executor/executor.js';
+import { createCore } from '../node/core.js';
+import type { Reply } from '../resp/reply.js';
 import { Client } from '../server/client.js';
 import type { EvictionPolicy } from '../store/eviction.js';
-import { Store } from '../store/store.js';
-import { PubSub } from '../server/pubsub.js';
-import { parseNotifyFlags } from '../executor/notify.js';
+import type { Store } from '../store/store.js';
 
 export const T0 = 1_700_000_000_000;
 
@@ -91,70 +87,22 @@ export interface TestExecutor {
 
 export function createTestExecutor(opts: TestExecutorOptions = {}): TestExecutor {
   const clock = new ManualClock(opts.startAt ?? T0);
-  const config = new ConfigRuntime(localConfig(opts.config ?? {}));
-  const store = new Store(
-    config.num('databases'),
-    () => clock.now(),
-    {
-      maxmemory: config.num('maxmemory'),
-      policy: opts.policy ?? (config.str('maxmemory_policy') as EvictionPolicy),
-      samples: config.num('maxmemory_samples'),
-      lfuLogFactor: config.num('lfu_log_factor'),
-      lfuDecayTime: config.num('lfu_decay_time'),
-    },
-    opts.rand ?? Math.random,
-  );
-  const registry = new CommandRegistry(opts.families ?? COMMAND_FAMILIES);
-  const stats: ServerStats = {
-    connectionsReceived: 0,
-    rejectedConnections: 0,
-    commandsProcessed: 0,
-    netInputBytes: 0,
-    netOutputBytes: 0,
-    dirty: 0,
-    errorReplies: 0,
-  };
   const clients = new Map<number, Client>();
-  const pubsub = new PubSub();
-  // eslint-disable-next-line prefer-const -- the server API and the executor refer to each other
-  let executor: Executor;
-  const server: ServerApi = {
-    nodeId: 'test',
-    version: '0.0.0',
-    startedAt: clock.now(),
-    tcpPort: 0,
-    config,
-    stats,
-    get commandStats(): ReadonlyMap<string, CommandStat> {
-      return executor.commandStats;
+  // The same core assembly a node builds; the host is this harness (no sockets, a manual clock).
+  const core = createCore(
+    localConfig({ ...opts.config, ...(opts.policy ? { maxmemory_policy: opts.policy } : {}) }),
+    { clock, log: pino({ level: 'silent' }), version: '0.0.0', ...(opts.families ? { families: opts.families } : {}), ...(opts.rand ? { rand: opts.rand } : {}) },
+    {
+      clients: () => clients.values(),
+      tcpPort: () => 0,
+      up: () => true,
+      shutdown: () => Promise.resolve(),
+      blockFor: (ms) => clock.advance(ms),
+      cluster: () => opts.cluster,
+      persistence: () => undefined,
     },
-    pubsub,
-    commands: () => registry.all(),
-    lookupCommand: (name) => registry.lookup(name),
-    clients: () => clients.values(),
-    blockedClients: () => executor.blocking.blockedClients,
-    unblockClient: (id, error) => {
-      const c = clients.get(id);
-      return c ? executor.blocking.unblock(c, error ? errorReply('UNBLOCKED client unblocked via CLIENT UNBLOCK') : undefined) : false;
-    },
-    slowlog: () => executor.slowlog(),
-    slowlogReset: () => executor.slowlogReset(),
-    resetStats: () => undefined,
-    shutdown: () => Promise.resolve(),
-    blockFor: (ms) => clock.advance(ms),
-    cluster: opts.cluster,
-  };
-  executor = new Executor({
-    registry,
-    store,
-    server: () => server,
-    log: pino({ level: 'silent' }),
-    requirepass: () => config.str('requirepass'),
-    slowlogThresholdUs: () => config.num('slowlog_log_slower_than'),
-    slowlogMaxLen: () => config.num('slowlog_max_len'),
-    pubsub,
-    notifyMask: () => parseNotifyFlags(config.str('notify_keyspace_events')) ?? 0,
-  });
+  );
+  const { executor, runtime: config } = core;
   const journal: { db: number; argv: string[] }[] = [];
   executor.addJournal({ append: (db, argv) => journal.push({ db, argv: [...argv] }) });
   const pushes = new Map<Client, Plain[]>();
@@ -181,11 +129,11 @@ export function createTestExecutor(opts: TestExecutorOptions = {}): TestExecutor
   };
   return {
     clock,
-    store,
+    store: core.store,
     config,
     executor,
-    server,
-    stats,
+    server: core.server,
+    stats: core.stats,
     journal,
     client,
     newClient,

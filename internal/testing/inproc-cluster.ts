@@ -34,8 +34,8 @@ export class TestMembershipHub {
         subs.add(fn);
         return () => subs.delete(fn);
       },
-      start: async () => {
-        this.set({ id: selfId, gossipAddr: '127.0.0.1:0', meta: opts.meta, state: 'alive', incarnation: (this.members.get(selfId)?.incarnation ?? 0) + 1 });
+      start: async (meta) => {
+        this.set({ id: selfId, gossipAddr: '127.0.0.1:0', meta, state: 'alive', incarnation: (this.members.get(selfId)?.incarnation ?? 0) + 1 });
         return { port: 0 };
       },
       leave: async () => this.setState(selfId, 'left'),

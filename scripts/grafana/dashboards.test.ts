@@ -3,7 +3,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { BucketCounts, COMMAND_LATENCY_BOUNDS_US, FSYNC_LATENCY_BOUNDS_S } from '../../internal/observability/buckets.js';
+import { BucketCounts, COMMAND_LATENCY_BOUNDS_US } from '../../internal/observability/buckets.js';
+import { testFigures, testPersistenceFigures } from '../../internal/testing/figures.js';
 import { NodeMetrics } from '../../internal/observability/metrics.js';
 import { REPO_ROOT } from '../../internal/testing/harness.js';
 import { dashboardFiles } from '../gen-dashboards.js';
@@ -82,49 +83,13 @@ describe('grafana/dashboards', () => {
     latency.observe(5);
     const m = new NodeMetrics({
       nodeId: 'n',
-      up: () => true,
-      connectedClients: () => 0,
-      keysPerDb: () => [0],
-      commandsProcessed: () => 0,
-      keyspaceHits: () => 0,
-      keyspaceMisses: () => 0,
-      datasetBytes: () => 0,
-      server: {
-        version: '0',
-        redisVersion: '0',
-        uptimeSeconds: () => 0,
-        blockedClients: () => 0,
-        keysExpiringPerDb: () => [0],
-        expiredKeys: () => 0,
-        evictedKeys: () => 0,
-        usedMemory: () => 0,
-        maxmemory: () => 0,
-        netInputBytes: () => 0,
-        netOutputBytes: () => 0,
-        connectionsReceived: () => 0,
-        rejectedConnections: () => 0,
-        errorReplies: () => 0,
-        slowlogLength: () => 0,
-        commandStats: () => [['get', { calls: 1, usec: 5, rejectedCalls: 0, failedCalls: 0, latency }]],
-      },
-      persistence: () => ({
-        aofEnabled: true,
-        aofCurrentSize: 0,
-        aofBaseSize: 0,
-        aofLastWriteOk: true,
-        aofWriteErrors: 0,
-        aofRewriteInProgress: false,
-        aofLastRewriteOk: true,
-        aofLastRewriteSeconds: -1,
-        aofRewrites: 0,
-        fsyncLatency: new BucketCounts(FSYNC_LATENCY_BOUNDS_S),
-        rdbBgsaveInProgress: false,
-        rdbLastBgsaveOk: true,
-        rdbLastBgsaveSeconds: -1,
-        rdbLastSaveTime: 0,
-        rdbSaves: 0,
-        rdbChangesSinceLastSave: 0,
-      }),
+      figures: () =>
+        testFigures({
+          top: {
+            commandStats: new Map([['get', { calls: 1, usec: 5, rejectedCalls: 0, failedCalls: 0, latency }]]),
+            persistence: testPersistenceFigures({ aofEnabled: true }),
+          },
+        }),
       cluster: {
         membersByState: () => ({ alive: 1 }),
         stateTransitions: () => [{ from: 'none', to: 'alive', count: 1 }],

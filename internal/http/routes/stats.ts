@@ -1,61 +1,46 @@
-// GET /stats and GET /api/cache/stats (node summary from INFO, plus ops/s) and GET /metrics (Prometheus text).
+// GET /stats and GET /api/cache/stats (node summary from the NodeFigures snapshot, plus ops/s) and GET /metrics (Prometheus text).
 import type { FastifyInstance } from 'fastify';
 import type { HttpContext } from '../context.js';
-import { fromReplyError, HttpError } from '../errors.js';
 import { ERROR_RESPONSES, statsResponse } from '../schemas.js';
-import { hitRatio, parseInfo, parseKeyspaceLine } from '../stats.js';
+import { hitRatio } from '../stats.js';
 
 export function registerStatsRoutes(app: FastifyInstance, ctx: HttpContext): void {
-  const { deps, runner, ops } = ctx;
+  const { deps, ops } = ctx;
 
-  /**
-   * One INFO through the executor, as `redis-cli info` would get it: the figures are the node's own
-   * (one consistent snapshot), and persistence shows whatever fields INFO reports as they grow.
-   */
-  const stats = async (): Promise<Record<string, unknown>> => {
-    const [reply] = await runner.local([['INFO']]);
-    if (reply?.t === 'error') throw fromReplyError(reply.v);
-    if (reply === undefined || (reply.t !== 'verbatim' && reply.t !== 'bulk')) throw new HttpError(500, 'INTERNAL', 'INFO gave no text');
-    const info = parseInfo(reply.v);
-    const section = (name: string): Map<string, string | number> => info.get(name) ?? new Map<string, string | number>();
-    const num = (s: Map<string, string | number>, k: string): number => {
-      const v = s.get(k);
-      return typeof v === 'number' ? v : Number(v ?? 0) || 0;
-    };
+  /** The node's figures snapshot, the one INFO and /metrics read, in the API's JSON shape. */
+  const stats = (): Record<string, unknown> => {
+    const f = deps.figures();
     const perDb: Record<string, number> = {};
     let total = 0;
     let expires = 0;
-    for (const [db, line] of section('keyspace')) {
-      const f = parseKeyspaceLine(String(line));
-      perDb[db.replace(/^db/, '')] = f['keys'] ?? 0;
-      total += f['keys'] ?? 0;
-      expires += f['expires'] ?? 0;
+    for (const d of f.keyspace) {
+      if (d.keys === 0) continue;
+      perDb[String(d.db)] = d.keys;
+      total += d.keys;
+      expires += d.expires;
     }
-    const memory = section('memory');
-    const st = section('stats');
-    const hits = num(st, 'keyspace_hits');
-    const misses = num(st, 'keyspace_misses');
-    const commands = num(st, 'total_commands_processed');
+    const { hits, misses } = f.stats;
     return {
       node: deps.nodeId,
-      uptime_seconds: num(section('server'), 'uptime_in_seconds'),
+      uptime_seconds: f.uptimeSeconds,
       keys: { total, expires, per_db: perDb },
       memory: {
-        used_bytes: num(memory, 'used_memory'),
-        dataset_bytes: num(memory, 'used_memory_dataset'),
-        rss_bytes: num(memory, 'used_memory_rss'),
-        maxmemory_bytes: num(memory, 'maxmemory'),
-        maxmemory_policy: String(memory.get('maxmemory_policy') ?? ''),
+        used_bytes: f.memory.used,
+        dataset_bytes: f.memory.dataset,
+        rss_bytes: f.memory.rss,
+        maxmemory_bytes: f.memory.maxmemory,
+        maxmemory_policy: f.memory.policy,
       },
       hits,
       misses,
       hit_ratio: hitRatio(hits, misses),
       ops_per_sec: Math.round(ops.rate(deps.now(), deps.commandsProcessed()) * 10) / 10,
-      commands_processed: commands,
-      connected_clients: num(section('clients'), 'connected_clients'),
-      evicted_keys: num(st, 'evicted_keys'),
-      expired_keys: num(st, 'expired_keys'),
-      persistence: Object.fromEntries(section('persistence')),
+      commands_processed: f.stats.commandsProcessed,
+      connected_clients: f.clients.connected,
+      evicted_keys: f.stats.evictedKeys,
+      expired_keys: f.stats.expiredKeys,
+      // INFO persistence's fields as INFO words them, numbers as numbers.
+      persistence: Object.fromEntries(f.persistenceInfo.map(([k, v]) => [k, typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v])),
     };
   };
 

@@ -1,0 +1,120 @@
+// NodeFigures: one snapshot of a node's figures, the only source INFO, /metrics and GET /stats read.
+import type { BucketCounts } from '../observability/buckets.js';
+
+/** INFO fields of a section, in order: `name:value` lines. */
+export type InfoFields = readonly (readonly [string, string | number])[];
+
+/** What INFO commandstats keeps per command. */
+export interface CommandStat {
+  calls: number;
+  usec: number;
+  rejectedCalls: number;
+  failedCalls: number;
+  /** Per-call durations in microseconds (COMMAND_LATENCY_BOUNDS_US), exported by /metrics as a histogram. */
+  readonly latency: BucketCounts;
+}
+
+/** One logical database: INFO keyspace's `keys=` and `expires=`. */
+export interface DbFigures {
+  readonly db: number;
+  readonly keys: number;
+  readonly expires: number;
+}
+
+/** INFO persistence as numbers (times in seconds; -1 = never happened). */
+export interface PersistenceFigures {
+  aofEnabled: boolean;
+  /** Bytes of the base and every incremental file (INFO aof_current_size); 0 when the AOF is off. */
+  aofCurrentSize: number;
+  aofBaseSize: number;
+  aofLastWriteOk: boolean;
+  /** Failed AOF writes and fsyncs since start. */
+  aofWriteErrors: number;
+  aofRewriteInProgress: boolean;
+  aofLastRewriteOk: boolean;
+  aofLastRewriteSeconds: number;
+  aofRewrites: number;
+  /** fsync latency (seconds, FSYNC_LATENCY_BOUNDS_S). */
+  fsyncLatency: BucketCounts;
+  rdbBgsaveInProgress: boolean;
+  rdbLastBgsaveOk: boolean;
+  rdbLastBgsaveSeconds: number;
+  /** Unix seconds of the last successful save (start time if none), INFO rdb_last_save_time. */
+  rdbLastSaveTime: number;
+  rdbSaves: number;
+  rdbChangesSinceLastSave: number;
+}
+
+export interface ClientFigures {
+  readonly connected: number;
+  readonly maxclients: number;
+  /** Largest unparsed input (INFO client_recent_max_input_buffer). */
+  readonly maxInputBuffer: number;
+  /** Largest pending output (INFO client_recent_max_output_buffer). */
+  readonly maxOutputBuffer: number;
+  /** Clients parked in a blocking command. */
+  readonly blocked: number;
+}
+
+export interface MemoryFigures {
+  /** V8 heap used + external: INFO used_memory (what a Redis user reads as the server's memory). */
+  readonly used: number;
+  readonly rss: number;
+  readonly peak: number;
+  /** Bytes the dataset accounts for (keys + values + per-key overhead): what maxmemory compares. */
+  readonly dataset: number;
+  readonly totalSystem: number;
+  /** 0 = no limit. */
+  readonly maxmemory: number;
+  readonly policy: string;
+}
+
+export interface StatFigures {
+  readonly connectionsReceived: number;
+  readonly commandsProcessed: number;
+  readonly netInputBytes: number;
+  readonly netOutputBytes: number;
+  readonly rejectedConnections: number;
+  readonly expiredKeys: number;
+  /** Share of sampled volatile keys found expired by the last active cycle (0..1). */
+  readonly expiredStaleRatio: number;
+  readonly expireCycleMs: number;
+  readonly evictedKeys: number;
+  readonly hits: number;
+  readonly misses: number;
+  readonly errorReplies: number;
+  readonly slowlogLength: number;
+}
+
+export interface NodeFigures {
+  readonly nodeId: string;
+  readonly version: string;
+  /** The Redis version INFO claims compatibility with. */
+  readonly redisVersion: string;
+  /** INFO redis_mode. */
+  readonly mode: 'cluster' | 'standalone';
+  /** When the snapshot was taken (unix ms). */
+  readonly now: number;
+  readonly startedAt: number;
+  readonly uptimeSeconds: number;
+  readonly tcpPort: number;
+  readonly hz: number;
+  readonly configFile: string;
+  /** Started and serving (not starting, not stopping). */
+  readonly up: boolean;
+  readonly clients: ClientFigures;
+  readonly memory: MemoryFigures;
+  readonly stats: StatFigures;
+  /** Process CPU time in seconds. */
+  readonly cpu: { readonly user: number; readonly system: number };
+  /** Every database, empty ones included, index = db number. */
+  readonly keyspace: readonly DbFigures[];
+  /** INFO commandstats (lower-case names, subcommands as `config|get`). */
+  readonly commandStats: ReadonlyMap<string, CommandStat>;
+  /** Null when the node runs without a persistence manager (unit-test servers). */
+  readonly persistence: PersistenceFigures | null;
+  /** INFO persistence, as the persistence part words it. */
+  readonly persistenceInfo: InfoFields;
+  /** INFO cluster. */
+  readonly clusterInfo: InfoFields;
+}
