@@ -1,7 +1,8 @@
 // Connection and server commands against a spawned node, through ioredis, node-redis and redis-cli.
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closeAll, connectIoredis, openIoredis } from '../testing/clients.js';
 import { rawExchange, redisCli, spawnNode, waitUntil, type SpawnedNode } from '../testing/harness.js';
 
 describe('connection and server commands', () => {
@@ -10,11 +11,10 @@ describe('connection and server commands', () => {
 
   beforeAll(async () => {
     node = await spawnNode();
-    io = new Redis({ port: node.port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0 });
-    await io.connect();
+    io = await connectIoredis(node.port);
   });
   afterAll(async () => {
-    io.disconnect();
+    closeAll();
     await node.stop();
   });
 
@@ -65,8 +65,7 @@ describe('connection and server commands', () => {
     expect(list).toMatch(new RegExp(`id=${id} addr=127\\.0\\.0\\.1:\\d+ laddr=127\\.0\\.0\\.1:${node.port} .*name=worker-1 `));
     expect((await io.client('INFO')) as string).toContain(`id=${id} `);
 
-    const victim = new Redis({ port: node.port, host: '127.0.0.1', lazyConnect: true, retryStrategy: () => null });
-    await victim.connect();
+    const victim = await connectIoredis(node.port, { stayClosed: true });
     const vid = (await victim.client('ID')) as number;
     const closed = new Promise((r) => victim.once('end', r));
     expect(await io.call('client', 'kill', 'id', String(vid))).toBe(1);
@@ -121,7 +120,7 @@ describe('connection and server commands', () => {
   });
 
   it('DEBUG SLEEP blocks the server as Redis does', async () => {
-    const other = new Redis({ port: node.port, host: '127.0.0.1' });
+    const other = openIoredis(node.port);
     try {
       const t0 = Date.now();
       const sleeping = io.call('debug', 'sleep', '0.3');
@@ -192,7 +191,7 @@ describe('AUTH with requirepass', () => {
       '-NOAUTH Authentication required.\r\n-WRONGPASS invalid username-password pair or user is disabled.\r\n+OK\r\n+PONG\r\n',
     );
     // ioredis 6 opens with HELLO 3 (AUTH ...), like node-redis with RESP3.
-    const authed = new Redis({ port: node.port, host: '127.0.0.1', password: 's3cret' });
+    const authed = openIoredis(node.port, { password: 's3cret' });
     expect(await authed.ping()).toBe('PONG');
     authed.disconnect();
     const { data } = await rawExchange(node.port, 'HELLO 3 AUTH default s3cret\r\nPING\r\n', (b) => b.toString().endsWith('+PONG\r\n'));
@@ -216,7 +215,7 @@ describe('AUTH with requirepass', () => {
 describe('SHUTDOWN and SIGTERM', () => {
   it('SHUTDOWN stops the process with exit code 0', async () => {
     const node = await spawnNode();
-    const c = new Redis({ port: node.port, host: '127.0.0.1', retryStrategy: () => null });
+    const c = openIoredis(node.port, { stayClosed: true });
     await c.shutdown().catch(() => undefined);
     c.disconnect();
     expect(await node.stop()).toBe(0);

@@ -1,7 +1,8 @@
 // Hashes family against a spawned node: ioredis (RESP3), node-redis (RESP2 and RESP3), redis-cli and raw RESP bytes.
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { createClient, RESP_TYPES } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closeAll, connectIoredis } from '../testing/clients.js';
 import { rawExchange, redisCli, spawnNode, type SpawnedNode } from '../testing/harness.js';
 
 const resp2Client = (port: number) => createClient({ socket: { port, host: '127.0.0.1' }, RESP: 2 });
@@ -22,18 +23,14 @@ describe('hashes family over the wire', () => {
 
   beforeAll(async () => {
     node = await spawnNode();
-    const opts = { port: node.port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0 };
-    io = new Redis(opts);
-    ioExact = new Redis({ ...opts, stringNumbers: true });
-    await Promise.all([io.connect(), ioExact.connect()]);
+    [io, ioExact] = await Promise.all([connectIoredis(node.port), connectIoredis(node.port, { stringNumbers: true })]);
     nr = resp2Client(node.port);
     nr3 = resp3Client(node.port);
     await Promise.all([nr.connect(), nr3.connect()]);
   });
 
   afterAll(async () => {
-    io?.disconnect();
-    ioExact?.disconnect();
+    closeAll();
     await Promise.allSettled([nr?.quit(), nr3?.quit()]);
     await node?.stop();
   });

@@ -1,30 +1,20 @@
 // Keyspace commands against a spawned node through ioredis, node-redis and redis-cli, including active expiry.
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { closeAll, connectIoredis } from '../testing/clients.js';
 import { redisCli, spawnNode, waitUntil, type SpawnedNode } from '../testing/harness.js';
 
 describe('keyspace commands against a real node', () => {
   let node: SpawnedNode;
   let io: Redis;
-  const extra: Redis[] = [];
-
-  /** Another ioredis connection (SELECT-dependent tests), closed in afterAll. */
-  async function connect(db = 0): Promise<Redis> {
-    const c = new Redis({ port: node.port, host: '127.0.0.1', db, lazyConnect: true, maxRetriesPerRequest: 0 });
-    await c.connect();
-    extra.push(c);
-    return c;
-  }
 
   beforeAll(async () => {
     node = await spawnNode();
-    io = new Redis({ port: node.port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0 });
-    await io.connect();
+    io = await connectIoredis(node.port);
   });
   afterAll(async () => {
-    for (const c of extra) c.disconnect();
-    io?.disconnect();
+    closeAll();
     await node?.stop();
   });
   beforeEach(async () => {
@@ -158,7 +148,7 @@ describe('keyspace commands against a real node', () => {
   });
 
   it('MOVE, COPY, SELECT and SWAPDB across databases', async () => {
-    const db3 = await connect(3);
+    const db3 = await connectIoredis(node.port, { db: 3 });
     await io.set('m', 'v', 'PX', 100_000);
     expect(await io.move('m', 3)).toBe(1);
     expect(await io.exists('m')).toBe(0);
@@ -177,7 +167,7 @@ describe('keyspace commands against a real node', () => {
     await expect(io.call('copy', 'm', 'm')).rejects.toThrow('ERR source and destination objects are the same');
     await expect(io.call('copy', 'm', 'x', 'DB')).rejects.toThrow('ERR syntax error');
 
-    const sel = await connect();
+    const sel = await connectIoredis(node.port);
     expect(await sel.select(5)).toBe('OK');
     expect(await sel.get('m')).toBe('again');
     await expect(sel.select(16)).rejects.toThrow('ERR DB index is out of range');
@@ -274,7 +264,7 @@ describe('keyspace commands against a real node', () => {
   });
 
   it('FLUSHDB and FLUSHALL with ASYNC / SYNC', async () => {
-    const db1 = await connect(1);
+    const db1 = await connectIoredis(node.port, { db: 1 });
     await io.set('a', '1');
     await db1.set('b', '2');
     expect(await io.flushdb('ASYNC')).toBe('OK');

@@ -1,9 +1,9 @@
 // Lists family against a spawned node: ioredis (RESP2/RESP3), node-redis, redis-cli, raw RESP, and blocking under load.
-import net from 'node:net';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { rawExchange, redisCli, spawnNode, waitUntil, type SpawnedNode } from '../testing/harness.js';
+import { blockedClients, closeAll, connectIoredis, connectRaw, waitBlocked, type RawConnection } from '../testing/clients.js';
+import { rawExchange, redisCli, spawnNode, type SpawnedNode } from '../testing/harness.js';
 
 const WRONGTYPE = 'WRONGTYPE Operation against a key holding the wrong kind of value';
 
@@ -14,60 +14,27 @@ describe('lists over the wire', () => {
   let io2: Redis;
   let nr: ReturnType<typeof createClient>;
   let nr3: ReturnType<typeof createClient>;
-  /** Every extra ioredis connection, disconnected in afterAll. */
-  const extra: Redis[] = [];
-  const sockets: net.Socket[] = [];
 
-  async function connect(protocol: 2 | 3 = 3): Promise<Redis> {
-    const c = new Redis({
-      port: node.port,
-      host: '127.0.0.1',
-      protocol,
-      lazyConnect: true,
-      maxRetriesPerRequest: 0,
-      // A connection closed on purpose must stay closed.
-      retryStrategy: () => null,
-    });
-    c.on('error', () => undefined);
-    await c.connect();
-    extra.push(c);
-    return c;
-  }
-
-  async function blockedClients(): Promise<number> {
-    const info = await io.info('clients');
-    const m = /blocked_clients:(\d+)/.exec(info);
-    if (m === null) throw new Error(`no blocked_clients in INFO: ${info}`);
-    return Number(m[1]);
-  }
-
-  /** Polls INFO until exactly `n` clients are parked in a blocking command. */
-  async function waitBlocked(n: number): Promise<void> {
-    await waitUntil(async () => (await blockedClients()) === n, 15_000, `blocked_clients:${n}`);
-  }
+  /** Another ioredis connection (closed in afterAll); one closed on purpose stays closed. */
+  const connect = (protocol: 2 | 3 = 3): Promise<Redis> => connectIoredis(node.port, { protocol, stayClosed: true });
 
   beforeAll(async () => {
     node = await spawnNode();
-    io = new Redis({ port: node.port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0 });
-    io2 = new Redis({ port: node.port, host: '127.0.0.1', protocol: 2, lazyConnect: true, maxRetriesPerRequest: 0 });
-    await Promise.all([io.connect(), io2.connect()]);
+    [io, io2] = await Promise.all([connectIoredis(node.port), connectIoredis(node.port, { protocol: 2 })]);
     nr = createClient({ socket: { port: node.port, host: '127.0.0.1' }, RESP: 2 });
     nr3 = createClient({ socket: { port: node.port, host: '127.0.0.1' }, RESP: 3 });
     await Promise.all([nr.connect(), nr3.connect()]);
   });
 
   afterAll(async () => {
-    for (const c of extra) c.disconnect();
-    for (const s of sockets) s.destroy();
-    io?.disconnect();
-    io2?.disconnect();
+    closeAll();
     await Promise.allSettled([nr?.quit(), nr3?.quit()]);
     await node?.stop();
   });
 
   beforeEach(async () => {
     await io.flushall();
-    expect(await blockedClients()).toBe(0);
+    expect(await blockedClients(io)).toBe(0);
   });
 
   describe('non-blocking commands', () => {
@@ -193,20 +160,20 @@ describe('lists over the wire', () => {
     it('a blocked BLPOP is woken by an LPUSH from another client', async () => {
       const a = await connect();
       const p = a.blpop('k1', 'k2', 0);
-      await waitBlocked(1);
+      await waitBlocked(io, 1);
       expect(await io.lpush('k2', 'x', 'y')).toBe(2);
       expect(await p).toEqual(['k2', 'y']);
       expect(await io.lrange('k2', 0, -1)).toEqual(['x']);
-      expect(await blockedClients()).toBe(0);
+      expect(await blockedClients(io)).toBe(0);
     });
 
     it('BRPOP and BLMPOP served later, RESP2 clients', async () => {
       const a = await connect(2);
       const b = await connect(2);
       const pa = a.brpop('q', 0);
-      await waitBlocked(1);
+      await waitBlocked(io, 1);
       const pb = b.call('BLMPOP', '0', '1', 'q', 'LEFT', 'COUNT', '2');
-      await waitBlocked(2);
+      await waitBlocked(io, 2);
       await io.rpush('q', '1', '2', '3', '4');
       expect(await pa).toEqual(['q', '4']);
       expect(await pb).toEqual(['q', ['1', '2']]);
@@ -218,11 +185,11 @@ describe('lists over the wire', () => {
       const b = await connect();
       const c = await connect();
       const pa = a.blmove('src', 'mid', 'RIGHT', 'LEFT', 0);
-      await waitBlocked(1);
+      await waitBlocked(io, 1);
       const pb = b.brpoplpush('mid', 'dst', 0);
-      await waitBlocked(2);
+      await waitBlocked(io, 2);
       const pc = c.blpop('dst', 0);
-      await waitBlocked(3);
+      await waitBlocked(io, 3);
       await io.rpush('src', 'v');
       expect(await pa).toBe('v');
       expect(await pb).toBe('v');
@@ -233,7 +200,7 @@ describe('lists over the wire', () => {
     it('BLMOVE with source = destination rotates once the list appears', async () => {
       const a = await connect();
       const p = a.blmove('r', 'r', 'LEFT', 'RIGHT', 0);
-      await waitBlocked(1);
+      await waitBlocked(io, 1);
       await io.rpush('r', '1', '2', '3');
       expect(await p).toBe('1');
       expect(await io.lrange('r', 0, -1)).toEqual(['2', '3', '1']);
@@ -243,14 +210,14 @@ describe('lists over the wire', () => {
       const forever = await connect();
       const short = await connect(2);
       const pf = forever.brpop('t0', 0);
-      await waitBlocked(1);
+      await waitBlocked(io, 1);
       const t0 = Date.now();
       expect(await short.blpop('tf', 0.2)).toBeNull();
       expect(Date.now() - t0).toBeGreaterThanOrEqual(190);
       expect(await short.blmove('tf', 'x', 'LEFT', 'LEFT', 0.05)).toBeNull();
       expect(await short.call('BLMPOP', '0.05', '1', 'tf', 'LEFT')).toBeNull();
       // The timeout-0 waiter outlived all of them.
-      expect(await blockedClients()).toBe(1);
+      expect(await blockedClients(io)).toBe(1);
       await io.rpush('t0', 'late');
       expect(await pf).toEqual(['t0', 'late']);
     });
@@ -259,11 +226,11 @@ describe('lists over the wire', () => {
       const a = await connect();
       const id = Number(await a.client('ID'));
       const p1 = a.blpop('u', 0);
-      await waitBlocked(1);
+      await waitBlocked(io, 1);
       expect(await io.client('UNBLOCK', id, 'TIMEOUT')).toBe(1);
       expect(await p1).toBeNull();
       const p2 = a.blmove('u', 'v', 'LEFT', 'LEFT', 0);
-      await waitBlocked(1);
+      await waitBlocked(io, 1);
       expect(await io.client('UNBLOCK', id, 'ERROR')).toBe(1);
       await expect(p2).rejects.toThrow('UNBLOCKED client unblocked via CLIENT UNBLOCK');
       expect(await io.client('UNBLOCK', id)).toBe(0);
@@ -280,17 +247,17 @@ describe('lists over the wire', () => {
       await expect(a.call('BLMPOP', '0', '1', 's', 'LEFT')).rejects.toThrow(WRONGTYPE);
 
       const pm = a.blmove('src', 'dst', 'LEFT', 'LEFT', 0);
-      await waitBlocked(1);
+      await waitBlocked(io, 1);
       await io.set('dst', 'string');
       await io.rpush('src', 'e');
       await expect(pm).rejects.toThrow(WRONGTYPE);
       expect(await io.lrange('src', 0, -1)).toEqual(['e']);
 
       const pk = a.blpop('k', 0);
-      await waitBlocked(1);
+      await waitBlocked(io, 1);
       await io.set('k', 'string');
       // Served (or not) synchronously after SET: the waiter is still parked.
-      expect(await blockedClients()).toBe(1);
+      expect(await blockedClients(io)).toBe(1);
       await io.del('k');
       await io.rpush('k', 'v');
       expect(await pk).toEqual(['k', 'v']);
@@ -312,14 +279,13 @@ describe('lists over the wire', () => {
         waiting.push({ i, kind, reply });
       }
       // Ten raw connections block too, then vanish abruptly (destroy, no QUIT).
+      const raws: RawConnection[] = [];
       for (let r = 0; r < RAW; r++) {
-        const s = net.connect(node.port, '127.0.0.1');
-        s.on('error', () => undefined);
-        sockets.push(s);
-        await new Promise<void>((resolve) => s.on('connect', () => resolve()));
-        s.write('*4\r\n$5\r\nBLPOP\r\n$2\r\nq1\r\n$2\r\nq2\r\n$1\r\n0\r\n');
+        const raw = await connectRaw(node.port);
+        raws.push(raw);
+        raw.sock.write('*4\r\n$5\r\nBLPOP\r\n$2\r\nq1\r\n$2\r\nq2\r\n$1\r\n0\r\n');
       }
-      await waitBlocked(IOREDIS + RAW);
+      await waitBlocked(io, IOREDIS + RAW);
 
       // Every fifth ioredis client disconnects cleanly; every raw socket is destroyed.
       const gone = new Set<number>();
@@ -327,9 +293,9 @@ describe('lists over the wire', () => {
         (clients[i] as Redis).disconnect();
         gone.add(i);
       }
-      for (const s of sockets) s.destroy();
+      for (const raw of raws) raw.sock.destroy();
       const live = waiting.filter((w) => !gone.has(w.i));
-      await waitBlocked(live.length);
+      await waitBlocked(io, live.length);
 
       // More elements than live waiters, over both keys and several commands, some from a pipeline.
       const pushed: string[] = [];
@@ -373,7 +339,7 @@ describe('lists over the wire', () => {
       expect(received.size + remaining.length).toBe(pushed.length);
       expect(new Set([...received.keys(), ...remaining])).toEqual(new Set(pushed));
       for (const i of gone) if (i % 3 === 2) expect(await io.exists(`moved:${i}`)).toBe(0);
-      expect(await blockedClients()).toBe(0);
+      expect(await blockedClients(io)).toBe(0);
     });
   });
 });

@@ -1,15 +1,12 @@
 // Keyspace notifications against a spawned node with ioredis: cache invalidation end to end, expiry without access included.
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { closeAll, openIoredis } from '../testing/clients.js';
 import { spawnNode, waitUntil, type SpawnedNode } from '../testing/harness.js';
 
 let node: SpawnedNode;
-const opened: Redis[] = [];
-const io = (opts: { protocol?: 2 | 3 } = {}): Redis => {
-  const c = new Redis({ port: node.port, host: '127.0.0.1', ...(opts.protocol ? { protocol: opts.protocol } : {}) });
-  opened.push(c);
-  return c;
-};
+/** Another ioredis connection to the node (closed in afterAll). */
+const io = (opts: { protocol?: 2 | 3 } = {}): Redis => openIoredis(node.port, opts);
 
 /** A RESP2 subscriber that records `channel message` for every pattern message, in arrival order. */
 async function subscriber(...patterns: string[]): Promise<{ sub: Redis; got: string[] }> {
@@ -26,7 +23,7 @@ beforeAll(async () => {
   node = await spawnNode();
 });
 afterAll(async () => {
-  for (const c of opened) c.disconnect();
+  closeAll();
   await node.stop();
 });
 beforeEach(async () => {

@@ -1,23 +1,20 @@
 // Pub/Sub, transactions and WATCH races against a spawned node, with ioredis and node-redis.
 import net from 'node:net';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closeAll, openIoredis } from '../testing/clients.js';
 import { rawExchange, spawnNode, waitUntil, type SpawnedNode } from '../testing/harness.js';
 
 let node: SpawnedNode;
-const opened: Redis[] = [];
-const io = (opts: { protocol?: 2 | 3 } = {}): Redis => {
-  const c = new Redis({ port: node.port, host: '127.0.0.1', ...(opts.protocol ? { protocol: opts.protocol } : {}) });
-  opened.push(c);
-  return c;
-};
+/** Another ioredis connection to the node (closed in afterAll). */
+const io = (opts: { protocol?: 2 | 3 } = {}): Redis => openIoredis(node.port, opts);
 
 beforeAll(async () => {
   node = await spawnNode({ args: ['--client-output-buffer-limit-pubsub', '1mb 512kb 60'] });
 });
 afterAll(async () => {
-  for (const c of opened) c.disconnect();
+  closeAll();
   await node.stop();
 });
 

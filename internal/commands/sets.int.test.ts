@@ -1,7 +1,8 @@
 // Sets family against a spawned node: ioredis (RESP3), node-redis (RESP2 and RESP3), redis-cli and raw RESP bytes.
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { createClient, RESP_TYPES } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closeAll, connectIoredis } from '../testing/clients.js';
 import { rawExchange, redisCli, spawnNode, type SpawnedNode } from '../testing/harness.js';
 
 const resp2Client = (port: number) => createClient({ socket: { port, host: '127.0.0.1' }, RESP: 2 });
@@ -23,18 +24,14 @@ describe('sets family over the wire', () => {
 
   beforeAll(async () => {
     node = await spawnNode();
-    const opts = { port: node.port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0 };
-    io = new Redis(opts);
-    io2 = new Redis(opts);
-    await Promise.all([io.connect(), io2.connect()]);
+    [io, io2] = await Promise.all([connectIoredis(node.port), connectIoredis(node.port)]);
     nr = resp2Client(node.port);
     nr3 = resp3Client(node.port);
     await Promise.all([nr.connect(), nr3.connect()]);
   });
 
   afterAll(async () => {
-    io?.disconnect();
-    io2?.disconnect();
+    closeAll();
     await Promise.allSettled([nr?.quit(), nr3?.quit()]);
     await node?.stop();
   });

@@ -1,14 +1,9 @@
 // Streams family against a spawned node: ioredis (RESP3 and RESP2), node-redis, raw RESP, consumer groups and blocked readers woken by other clients.
-import net from 'node:net';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { rawExchange, spawnNode, waitUntil, type SpawnedNode } from '../testing/harness.js';
-
-/** One command in RESP, for raw sockets. */
-function resp(...argv: string[]): string {
-  return `*${argv.length}\r\n${argv.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`;
-}
+import { blockedClients, closeAll, connectIoredis, connectRaw, resp, waitBlocked } from '../testing/clients.js';
+import { rawExchange, spawnNode, type SpawnedNode } from '../testing/harness.js';
 
 describe('streams over the wire', () => {
   let node: SpawnedNode;
@@ -17,59 +12,27 @@ describe('streams over the wire', () => {
   let io2: Redis;
   let nr: ReturnType<typeof createClient>;
   let nr3: ReturnType<typeof createClient>;
-  const extra: Redis[] = [];
-  const sockets: net.Socket[] = [];
 
-  async function connect(protocol: 2 | 3 = 3): Promise<Redis> {
-    const c = new Redis({
-      port: node.port,
-      host: '127.0.0.1',
-      protocol,
-      lazyConnect: true,
-      maxRetriesPerRequest: 0,
-      // A connection closed on purpose must stay closed.
-      retryStrategy: () => null,
-    });
-    c.on('error', () => undefined);
-    await c.connect();
-    extra.push(c);
-    return c;
-  }
-
-  async function blockedClients(): Promise<number> {
-    const info = await io.info('clients');
-    const m = /blocked_clients:(\d+)/.exec(info);
-    if (m === null) throw new Error(`no blocked_clients in INFO: ${info}`);
-    return Number(m[1]);
-  }
-
-  /** Polls INFO until exactly `n` clients are parked in a blocking command. */
-  async function waitBlocked(n: number): Promise<void> {
-    await waitUntil(async () => (await blockedClients()) === n, 15_000, `blocked_clients:${n}`);
-  }
+  /** Another ioredis connection (closed in afterAll); one closed on purpose stays closed. */
+  const connect = (protocol: 2 | 3 = 3): Promise<Redis> => connectIoredis(node.port, { protocol, stayClosed: true });
 
   beforeAll(async () => {
     node = await spawnNode();
-    io = new Redis({ port: node.port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0 });
-    io2 = new Redis({ port: node.port, host: '127.0.0.1', protocol: 2, lazyConnect: true, maxRetriesPerRequest: 0 });
-    await Promise.all([io.connect(), io2.connect()]);
+    [io, io2] = await Promise.all([connectIoredis(node.port), connectIoredis(node.port, { protocol: 2 })]);
     nr = createClient({ socket: { port: node.port, host: '127.0.0.1' }, RESP: 2 });
     nr3 = createClient({ socket: { port: node.port, host: '127.0.0.1' }, RESP: 3 });
     await Promise.all([nr.connect(), nr3.connect()]);
   });
 
   afterAll(async () => {
-    for (const c of extra) c.disconnect();
-    for (const s of sockets) s.destroy();
-    io?.disconnect();
-    io2?.disconnect();
+    closeAll();
     await Promise.allSettled([nr?.quit(), nr3?.quit()]);
     await node?.stop();
   });
 
   beforeEach(async () => {
     await io.flushall();
-    expect(await blockedClients()).toBe(0);
+    expect(await blockedClients(io)).toBe(0);
   });
 
   describe('entries', () => {
@@ -222,11 +185,11 @@ describe('streams over the wire', () => {
       await io.xadd('s', '1-1', 'old', 'x');
       const reader = await connect();
       const p = reader.xread('BLOCK', 0, 'STREAMS', 's', '$');
-      await waitBlocked(1);
+      await waitBlocked(io, 1);
       const writer = await connect(2);
       const id = await writer.xadd('s', '*', 'new', 'y');
       expect(await p).toEqual([['s', [[id, ['new', 'y']]]]]);
-      expect(await blockedClients()).toBe(0);
+      expect(await blockedClients(io)).toBe(0);
     });
 
     it('a blocked XREADGROUP is woken by XADD; two consumers of one group get different entries', async () => {
@@ -234,9 +197,9 @@ describe('streams over the wire', () => {
       const a = await connect();
       const b = await connect(2);
       const pa = a.xreadgroup('GROUP', 'g', 'alice', 'COUNT', 1, 'BLOCK', 0, 'STREAMS', 'jobs', '>');
-      await waitBlocked(1);
+      await waitBlocked(io, 1);
       const pb = b.xreadgroup('GROUP', 'g', 'bob', 'COUNT', 1, 'BLOCK', 0, 'STREAMS', 'jobs', '>');
-      await waitBlocked(2);
+      await waitBlocked(io, 2);
       const writer = await connect();
       const pipe = writer.multi();
       pipe.xadd('jobs', '1-1', 'n', '1');
@@ -254,9 +217,9 @@ describe('streams over the wire', () => {
       await Promise.all([r1.connect(), r2.connect()]);
       try {
         const p1 = r1.xRead({ key: 'nq', id: '$' }, { BLOCK: 0 });
-        await waitBlocked(1);
+        await waitBlocked(io, 1);
         const p2 = r2.xReadGroup('g', 'c', { key: 'nq', id: '>' }, { BLOCK: 0 });
-        await waitBlocked(2);
+        await waitBlocked(io, 2);
         await nr.xAdd('nq', '7-1', { hello: 'world' });
         const want = [{ name: 'nq', messages: [{ id: '7-1', message: { hello: 'world' } }] }];
         expect(await p1).toEqual(want);
@@ -273,15 +236,15 @@ describe('streams over the wire', () => {
       expect(Date.now() - t0).toBeGreaterThanOrEqual(90);
       await io.xgroup('CREATE', 's', 'g', '$', 'MKSTREAM');
       const p1 = a.xreadgroup('GROUP', 'g', 'c', 'BLOCK', 0, 'STREAMS', 's', '>');
-      await waitBlocked(1);
+      await waitBlocked(io, 1);
       await io.xgroup('DESTROY', 's', 'g');
       await expect(p1).rejects.toThrow('NOGROUP the consumer group this client was blocked on no longer exists');
       await io.xgroup('CREATE', 's', 'g', '$');
       const p2 = a.xreadgroup('GROUP', 'g', 'c', 'BLOCK', 0, 'STREAMS', 's', '>');
-      await waitBlocked(1);
+      await waitBlocked(io, 1);
       await io.del('s');
       await expect(p2).rejects.toThrow('UNBLOCKED the stream key no longer exists');
-      expect(await blockedClients()).toBe(0);
+      expect(await blockedClients(io)).toBe(0);
     });
 
     it('clients that disconnect while blocked are dropped; the entries go to the readers still there', async () => {
@@ -290,26 +253,23 @@ describe('streams over the wire', () => {
       const stay = await connect(2);
       const pg = gone.xreadgroup('GROUP', 'g', 'gone', 'COUNT', 1, 'BLOCK', 0, 'STREAMS', 'd', '>');
       pg.catch(() => undefined);
-      await waitBlocked(1);
+      await waitBlocked(io, 1);
       // A raw socket blocks too and vanishes without QUIT.
-      const s = net.connect(node.port, '127.0.0.1');
-      s.on('error', () => undefined);
-      sockets.push(s);
-      await new Promise<void>((resolve) => s.on('connect', () => resolve()));
-      s.write(resp('XREADGROUP', 'GROUP', 'g', 'raw', 'BLOCK', '0', 'STREAMS', 'd', '>'));
-      await waitBlocked(2);
+      const raw = await connectRaw(node.port);
+      raw.send('XREADGROUP', 'GROUP', 'g', 'raw', 'BLOCK', '0', 'STREAMS', 'd', '>');
+      await waitBlocked(io, 2);
       const ps = stay.xreadgroup('GROUP', 'g', 'stay', 'COUNT', 1, 'BLOCK', 0, 'STREAMS', 'd', '>');
-      await waitBlocked(3);
+      await waitBlocked(io, 3);
       gone.disconnect();
-      s.destroy();
-      await waitBlocked(1);
+      raw.sock.destroy();
+      await waitBlocked(io, 1);
       await io.xadd('d', '1-1', 'k', 'v');
       expect(await ps).toEqual([['d', [['1-1', ['k', 'v']]]]]);
       // Nothing was delivered to (or left pending for) the closed connections.
       expect(await io.xpending('d', 'g')).toEqual([1, '1-1', '1-1', [['stay', '1']]]);
       const consumers = (await io.xinfo('CONSUMERS', 'd', 'g')) as unknown[][];
       expect(consumers.map((c) => c[1])).toEqual(['stay']);
-      expect(await blockedClients()).toBe(0);
+      expect(await blockedClients(io)).toBe(0);
     });
   });
 });

@@ -1,8 +1,9 @@
 // Sorted sets family against a spawned node: ioredis (RESP3), node-redis (RESP2 and RESP3), raw RESP bytes, blocking pops across clients.
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rawExchange, spawnNode, waitUntil, type SpawnedNode } from '../testing/harness.js';
+import { blockedClients, closeAll, connectIoredis, openIoredis, waitBlocked } from '../testing/clients.js';
+import { rawExchange, spawnNode, type SpawnedNode } from '../testing/harness.js';
 
 const resp2Client = (port: number) => createClient({ socket: { port, host: '127.0.0.1' }, RESP: 2 });
 const resp3Client = (port: number) => createClient({ socket: { port, host: '127.0.0.1' }, RESP: 3 });
@@ -21,25 +22,19 @@ describe('sorted sets over the wire', () => {
   let ioBlock: Redis;
   let nr: ReturnType<typeof resp2Client>;
   let nr3: ReturnType<typeof resp3Client>;
-  /** INFO's blocked_clients, read from the main connection. */
   /** ZRANGE through ioredis with numbers or strings (its typings want strings for the bounds). */
   const zrange = (...args: (string | number)[]): Promise<unknown> => io.call('ZRANGE', ...args.map(String));
-  const blocked = async (): Promise<number> => Number(/blocked_clients:(\d+)/.exec(await io.info('clients'))?.[1] ?? -1);
 
   beforeAll(async () => {
     node = await spawnNode();
-    const opts = { port: node.port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0 };
-    io = new Redis(opts);
-    ioBlock = new Redis(opts);
-    await Promise.all([io.connect(), ioBlock.connect()]);
+    [io, ioBlock] = await Promise.all([connectIoredis(node.port), connectIoredis(node.port)]);
     nr = resp2Client(node.port);
     nr3 = resp3Client(node.port);
     await Promise.all([nr.connect(), nr3.connect()]);
   });
 
   afterAll(async () => {
-    io?.disconnect();
-    ioBlock?.disconnect();
+    closeAll();
     await Promise.allSettled([nr?.quit(), nr3?.quit()]);
     await node?.stop();
   });
@@ -292,11 +287,11 @@ describe('sorted sets over the wire', () => {
   describe('blocking pops', () => {
     it('BZPOPMIN is woken by a ZADD from another client', async () => {
       const p = ioBlock.bzpopmin('b:k1', 'b:k2', 0);
-      await waitUntil(async () => (await blocked()) === 1, 10_000, 'the BZPOPMIN to block');
+      await waitBlocked(io, 1, 10_000, 'the BZPOPMIN to block');
       expect(await nr.zAdd('b:k2', [{ score: 7, value: 'x' }, { score: 8, value: 'y' }])).toBe(2);
       expect(await p).toEqual(['b:k2', 'x', '7']);
       expect(await zrange('b:k2', 0, -1)).toEqual(['y']);
-      expect(await blocked()).toBe(0);
+      expect(await blockedClients(io)).toBe(0);
     });
 
     it('BZPOPMAX and BZMPOP through node-redis, served in arrival order', async () => {
@@ -305,9 +300,9 @@ describe('sorted sets over the wire', () => {
       await Promise.all([w1.connect(), w2.connect()]);
       try {
         const p1 = w1.bzPopMax('b:q', 0);
-        await waitUntil(async () => (await blocked()) === 1, 10_000, 'the first waiter');
+        await waitBlocked(io, 1, 10_000, 'the first waiter');
         const p2 = w2.bzmPop(0, 'b:q', 'MIN', { COUNT: 5 });
-        await waitUntil(async () => (await blocked()) === 2, 10_000, 'the second waiter');
+        await waitBlocked(io, 2, 10_000, 'the second waiter');
         await io.zadd('b:q', 1, 'a', 2, 'b', 3, 'c');
         expect(await p1).toEqual({ key: 'b:q', value: 'c', score: 3 });
         expect(await p2).toEqual({ key: 'b:q', members: [{ value: 'a', score: 1 }, { value: 'b', score: 2 }] });
@@ -327,15 +322,13 @@ describe('sorted sets over the wire', () => {
     });
 
     it('100 waiters, 30 of them gone: every member reaches exactly one live client or stays', async () => {
-      const opts = { port: node.port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0 };
-      const clients = Array.from({ length: 100 }, () => new Redis(opts));
+      const clients = await Promise.all(Array.from({ length: 100 }, () => connectIoredis(node.port)));
       try {
-        await Promise.all(clients.map((c) => c.connect()));
         const pops = clients.map((c) => c.bzpopmin('h:k1', 'h:k2', 0).catch(() => null));
-        await waitUntil(async () => (await blocked()) === 100, 20_000, '100 blocked clients');
+        await waitBlocked(io, 100, 20_000, '100 blocked clients');
         const dead = clients.filter((_, i) => i % 10 < 3);
         for (const c of dead) c.disconnect();
-        await waitUntil(async () => (await blocked()) === 70, 20_000, 'the disconnected waiters to leave');
+        await waitBlocked(io, 70, 20_000, 'the disconnected waiters to leave');
         const all: string[] = [];
         const args1: (string | number)[] = [];
         const args2: (string | number)[] = [];
@@ -353,18 +346,18 @@ describe('sorted sets over the wire', () => {
         expect(new Set(got).size).toBe(70);
         const left = [...((await io.zrange('h:k1', '0', '-1')) as string[]), ...((await io.zrange('h:k2', '0', '-1')) as string[])];
         expect([...got, ...left].sort()).toEqual([...all].sort());
-        expect(await blocked()).toBe(0);
+        expect(await blockedClients(io)).toBe(0);
       } finally {
         for (const c of clients) c.disconnect();
       }
     });
 
     it('a client that disconnects while blocked takes nothing', async () => {
-      const gone = new Redis({ port: node.port, host: '127.0.0.1', maxRetriesPerRequest: 0 });
+      const gone = openIoredis(node.port);
       void gone.bzpopmin('b:gone', 0).catch(() => undefined);
-      await waitUntil(async () => (await blocked()) === 1, 10_000, 'the waiter to block');
+      await waitBlocked(io, 1, 10_000, 'the waiter to block');
       gone.disconnect();
-      await waitUntil(async () => (await blocked()) === 0, 10_000, 'the disconnect to unblock');
+      await waitBlocked(io, 0, 10_000, 'the disconnect to unblock');
       expect(await io.zadd('b:gone', 1, 'a')).toBe(1);
       expect(await io.zcard('b:gone')).toBe(1);
     });

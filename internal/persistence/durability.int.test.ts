@@ -1,6 +1,5 @@
 // appendfsync always over real sockets: no reply (write or read) leaves before its fsync; a failed fsync never answers OK.
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
@@ -8,8 +7,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { localConfig } from '../config/load.js';
 import { createNode, type RingcacheNode } from '../node/node.js';
 import { faultyFs, type FaultyFs } from '../testing/faultyfs.js';
+import { closeAll, connectRaw } from '../testing/clients.js';
 import { waitUntil } from '../testing/harness.js';
-import { encodeCommand } from './records.js';
 
 let dir: string;
 let node: RingcacheNode;
@@ -26,32 +25,10 @@ afterEach(async () => {
   io.failFsyncs = null;
   io.holdFsyncs = false;
   io.releaseFsyncs();
+  closeAll();
   await node.stop().catch(() => undefined);
   fs.rmSync(dir, { recursive: true, force: true });
 });
-
-interface Conn {
-  sock: net.Socket;
-  received(): string;
-  closed(): boolean;
-  send(...argv: string[]): void;
-}
-
-function connect(): Promise<Conn> {
-  return new Promise((resolve, reject) => {
-    const sock = net.connect(port, '127.0.0.1');
-    let data = '';
-    let closed = false;
-    sock.setEncoding('latin1');
-    sock.on('data', (d: string) => (data += d));
-    sock.on('close', () => (closed = true));
-    sock.on('error', () => undefined);
-    sock.once('connect', () =>
-      resolve({ sock, received: () => data, closed: () => closed, send: (...argv) => sock.write(encodeCommand(argv)) }),
-    );
-    sock.once('error', reject);
-  });
-}
 
 /** Lets the node run a while (several event-loop turns and thread-pool round trips). */
 async function settle(): Promise<void> {
@@ -60,8 +37,8 @@ async function settle(): Promise<void> {
 
 describe('appendfsync always over sockets', () => {
   it('holds write and read replies until the covering fsync completes', async () => {
-    const a = await connect();
-    const b = await connect();
+    const a = await connectRaw(port);
+    const b = await connectRaw(port);
     io.holdFsyncs = true;
     a.send('SET', 'k', 'v');
     await waitUntil(() => io.held > 0, 5000, 'a held fsync');
@@ -78,7 +55,7 @@ describe('appendfsync always over sockets', () => {
   });
 
   it('a failed fsync closes the connections waiting on it, then MISCONF until a retry succeeds', async () => {
-    const a = await connect();
+    const a = await connectRaw(port);
     io.holdFsyncs = true;
     a.send('SET', 'k', 'lost');
     await waitUntil(() => io.held > 0, 5000, 'a held fsync');
@@ -87,7 +64,7 @@ describe('appendfsync always over sockets', () => {
     io.releaseFsyncs();
     await waitUntil(() => a.closed(), 5000, 'connection closed');
     expect(a.received()).toBe('');
-    const c = await connect();
+    const c = await connectRaw(port);
     c.send('SET', 'k', 'refused');
     c.send('GET', 'x');
     await waitUntil(() => c.received().includes('$-1'), 5000, 'replies');
@@ -95,7 +72,7 @@ describe('appendfsync always over sockets', () => {
     io.failFsyncs = null;
     await waitUntil(
       async () => {
-        const d = await connect();
+        const d = await connectRaw(port);
         d.send('SET', 'k', 'ok');
         await waitUntil(() => d.received() !== '', 5000, 'reply');
         d.sock.destroy();

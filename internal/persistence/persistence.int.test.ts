@@ -3,8 +3,9 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closeAll, connectIoredis } from '../testing/clients.js';
 import { redisCli, run, spawnNode, type SpawnedNode, waitUntil } from '../testing/harness.js';
 import { NODE_MAIN } from '../testing/harness.js';
 
@@ -13,6 +14,7 @@ beforeAll(() => {
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'ringcache-persist-int-'));
 });
 afterAll(() => {
+  closeAll();
   fs.rmSync(root, { recursive: true, force: true });
 });
 
@@ -22,9 +24,9 @@ function dataDir(name: string): string {
   return d;
 }
 
-function client(port: number): Redis {
+function client(port: number): Promise<Redis> {
   // No retries, no offline queue, no resend: a command is acknowledged exactly when its reply arrives.
-  return new Redis({ port, host: '127.0.0.1', maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false, autoResendUnfulfilledCommands: false, lazyConnect: true });
+  return connectIoredis(port, { stayClosed: true, enableOfflineQueue: false, autoResendUnfulfilledCommands: false });
 }
 
 interface Ack {
@@ -39,8 +41,7 @@ interface Ack {
  */
 async function writers(port: number, n: number, prefix: string, stop: Promise<void>): Promise<{ acks: Ack[]; clients: Redis[] }> {
   const acks: Ack[] = [];
-  const clients = Array.from({ length: n }, () => client(port));
-  await Promise.all(clients.map((c) => c.connect()));
+  const clients = await Promise.all(Array.from({ length: n }, () => client(port)));
   let stopped = false;
   void stop.then(() => (stopped = true));
   await Promise.all(
@@ -62,8 +63,7 @@ async function writers(port: number, n: number, prefix: string, stop: Promise<vo
 
 /** Keys of `acks` missing (or with another value) on the node. */
 async function missing(port: number, acks: Ack[]): Promise<Ack[]> {
-  const c = client(port);
-  await c.connect();
+  const c = await client(port);
   try {
     const out: Ack[] = [];
     for (let i = 0; i < acks.length; i += 1000) {
@@ -155,8 +155,7 @@ describe('persistence (spawned nodes)', () => {
   it('redis-check-aof (Debian) accepts an AOF ringcache wrote, before and after BGREWRITEAOF', async () => {
     const dir = dataDir('check');
     const node = await start(dir, ['--appendonly', 'yes', '--save', '']);
-    const c = client(node.port);
-    await c.connect();
+    const c = await client(node.port);
     try {
       await c.set('plain', 'v');
       await c.set('bin', Buffer.from([0, 13, 10, 255]));
@@ -204,8 +203,7 @@ describe('persistence (spawned nodes)', () => {
   it('SAVE + kill -9 + restart restores the data; a corrupt snapshot refuses to start naming file and offset', async () => {
     const dir = dataDir('snap');
     const node = await start(dir, ['--save', '']);
-    const c = client(node.port);
-    await c.connect();
+    const c = await client(node.port);
     for (let i = 0; i < 1000; i++) await c.set(`k${i}`, `v${i}`);
     await c.hset('h', 'a', '1');
     expect(await c.save()).toBe('OK');

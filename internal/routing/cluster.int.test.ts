@@ -1,7 +1,8 @@
 // Three spawned nodes on loopback with real gossip (fast profile): any node serves any key, cluster clients, redis-cli -c, kill -9 detection, rejoin.
-import { Redis, Cluster } from 'ioredis';
+import { Cluster } from 'ioredis';
 import { createCluster } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closeAll, openIoredis } from '../testing/clients.js';
 import { allKnow, redisCli, respCommand, run, spawnNode, startCluster, waitUntil, type SpawnedCluster } from '../testing/harness.js';
 
 const KEYS = 10_000;
@@ -12,6 +13,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  closeAll();
   await cluster?.stop();
 });
 
@@ -23,7 +25,7 @@ const node = (i: number) => {
 
 describe('a 3-node cluster', () => {
   it('serves 10,000 keys written through one node from every node', async () => {
-    const w = new Redis({ port: node(0).port, maxRetriesPerRequest: 0 });
+    const w = openIoredis(node(0).port);
     try {
       const p = w.pipeline();
       for (let i = 0; i < KEYS; i++) p.set(`k:${i}`, `v:${i}`);
@@ -33,7 +35,7 @@ describe('a 3-node cluster', () => {
       w.disconnect();
     }
     for (let n = 0; n < 3; n++) {
-      const r = new Redis({ port: node(n).port, maxRetriesPerRequest: 0 });
+      const r = openIoredis(node(n).port);
       try {
         const p = r.pipeline();
         for (let i = 0; i < KEYS; i++) p.get(`k:${i}`);
@@ -112,7 +114,7 @@ describe('a 3-node cluster', () => {
     expect(detectMs).toBeLessThan(4000);
     console.log(`kill -9 detected by both survivors after ${detectMs} ms`);
     await cluster.converged();
-    const r = new Redis({ port: node(0).port, maxRetriesPerRequest: 0 });
+    const r = openIoredis(node(0).port);
     try {
       const p = r.pipeline();
       for (let i = 0; i < 1000; i++) p.get(`k:${i}`);
@@ -129,7 +131,7 @@ describe('a 3-node cluster', () => {
     await cluster.converged();
     const slots = await respCommand(node(0).port, ['CLUSTER', 'SLOTS']);
     expect(slots).toContain(`:${node(2).port}\r\n`);
-    const r2 = new Redis({ port: node(2).port, maxRetriesPerRequest: 0 });
+    const r2 = openIoredis(node(2).port);
     try {
       expect(await r2.get('after-death')).toBe('x');
     } finally {

@@ -1,8 +1,9 @@
 // Slot handoff with spawned nodes and real gossip: a joiner receives its share of mixed-type keys (TTLs kept), a graceful stop hands its keys to the survivors, a node restarted after kill -9 gets the interim owner's newer writes.
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keyHashSlot } from '../ring/slot.js';
 import { parseExposition, sampleValue } from '../testing/prom.js';
+import { closeAll, openIoredis } from '../testing/clients.js';
 import { agree, allKnow, respCommand, spawnNode, startCluster, waitUntil, type SpawnedCluster, type SpawnedNode } from '../testing/harness.js';
 
 const STRINGS = 4000;
@@ -19,13 +20,14 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  closeAll();
   await joiner?.stop();
   await cluster?.stop();
 });
 
 /** Every key of the data set, written through node `port`; returns when all writes were acknowledged. */
 async function writeAll(port: number): Promise<void> {
-  const r = new Redis({ port, maxRetriesPerRequest: 0 });
+  const r = openIoredis(port);
   try {
     const p = r.pipeline();
     for (let i = 0; i < STRINGS; i++) {
@@ -52,7 +54,7 @@ async function writeAll(port: number): Promise<void> {
 
 /** Reads every key through `port` and returns the names of those that are wrong. */
 async function wrongKeys(port: number): Promise<string[]> {
-  const r = new Redis({ port, maxRetriesPerRequest: 0 });
+  const r = openIoredis(port);
   try {
     const p = r.pipeline();
     const checks: ((v: unknown) => boolean)[] = [];
@@ -143,7 +145,7 @@ describe('slot handoff', () => {
 
 /** The slots CLUSTER SLOTS (asked at `port`) gives the node listening on `owner`. */
 async function slotsOf(port: number, owner: number): Promise<Set<number>> {
-  const r = new Redis({ port, maxRetriesPerRequest: 0 });
+  const r = openIoredis(port);
   try {
     const ranges = (await r.cluster('SLOTS')) as unknown as [number, number, [string, number, ...unknown[]]][];
     const out = new Set<number>();
@@ -167,7 +169,7 @@ describe('restart after kill -9: which copy wins', () => {
     crashed = await startCluster(3, { args: AOF_ALWAYS });
     const c = crashed;
     const node = (i: number): SpawnedNode => c.nodes[i] as SpawnedNode;
-    const client = (i: number): Redis => new Redis({ port: node(i).port, maxRetriesPerRequest: 0 });
+    const client = (i: number): Redis => openIoredis(node(i).port);
 
     // Acknowledged writes are on the owners' disks (appendfsync always).
     const w = client(0);

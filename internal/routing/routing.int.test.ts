@@ -1,20 +1,17 @@
 // Routing across an in-process 3-node cluster (test membership hub): forwarding, split/merge, CROSSSLOT, MOVED, transactions, blocking, pub/sub, SELECT, dead owners, CLUSTER formats, HTTP.
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keyHashSlot } from '../ring/slot.js';
 import { startInProcessCluster, type InProcessCluster } from '../testing/inproc-cluster.js';
+import { closeAll, openIoredis } from '../testing/clients.js';
 import { waitUntil } from '../testing/harness.js';
 import { clusterNodeId } from '../commands/cluster.js';
 
 let cluster: InProcessCluster;
-const clients: Redis[] = [];
 
+/** An ioredis connection to node `i` (closed in afterAll); one to a node a test stopped retries in the background, errors ignored. */
 function client(i: number, opts: { db?: number } = {}): Redis {
-  const c = new Redis({ port: cluster.port(i), host: '127.0.0.1', lazyConnect: false, maxRetriesPerRequest: 0, enableOfflineQueue: true, ...opts });
-  // Connections to a node a test stopped retry in the background: not a test failure.
-  c.on('error', () => undefined);
-  clients.push(c);
-  return c;
+  return openIoredis(cluster.port(i), opts);
 }
 
 /** The id of the node owning `key`, read from node 0's ring. */
@@ -35,7 +32,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const c of clients) c.disconnect();
+  closeAll();
   await cluster?.stop();
 });
 
@@ -264,9 +261,8 @@ describe('a member that fails', () => {
 describe('with requirepass', () => {
   it('authenticates the forwarding links and forwards for authenticated clients only', async () => {
     const secured = await startInProcessCluster(2, { requirepass: 'pw' });
-    const c = new Redis({ port: secured.port(0), password: 'pw', maxRetriesPerRequest: 0 });
-    const anon = new Redis({ port: secured.port(0), maxRetriesPerRequest: 0 });
-    anon.on('error', () => undefined);
+    const c = openIoredis(secured.port(0), { password: 'pw' });
+    const anon = openIoredis(secured.port(0));
     try {
       const parts = secured.nodes[0]?.cluster;
       let remote = '';
