@@ -8,7 +8,7 @@ import { encodeHandoff } from './cluster.js';
 /** A cluster of one: this node, owning every slot. */
 const loneCluster: ClusterApi = {
   selfId: 'test',
-  nodes: () => [{ name: 'test', host: '127.0.0.1', port: 6379, gossipPort: 7946, state: 'alive', self: true }],
+  members: () => [{ id: 'test', host: '127.0.0.1', respPort: 6379, httpPort: 7379, gossipPort: 7946, state: 'alive', self: true }],
   ranges: () => [{ start: 0, end: SLOT_COUNT - 1, owner: 'test', replicas: [] }],
   epoch: () => 1,
   ok: () => true,

@@ -9,7 +9,7 @@ import { CommandError, errors } from '../contracts/errors.js';
 import { arityOk, command, hasFlag, keyIndexes, specForArgv } from './spec.js';
 import { type CommandSpec } from '../contracts/command.js';
 import type { CommandContext, ServerApi } from '../contracts/command.js';
-import type { ClusterApi, ClusterNode } from '../contracts/cluster.js';
+import type { ClusterApi, ClusterMember } from '../contracts/cluster.js';
 import { keyHashSlot, SLOT_COUNT } from '../ring/slot.js';
 import { array, bulk, bulks, int, map, OK, simple, verbatim, type Reply } from '../resp/reply.js';
 
@@ -32,25 +32,27 @@ function slotArg(s: string): number {
   return n;
 }
 
-function byName(nodes: readonly ClusterNode[]): Map<string, ClusterNode> {
-  return new Map(nodes.map((n) => [n.name, n]));
+function byName(nodes: readonly ClusterMember[]): Map<string, ClusterMember> {
+  return new Map(nodes.map((n) => [n.id, n]));
 }
 
 /** A node entry of CLUSTER SLOTS: host, port, id, and the (empty) metadata map. */
-function slotNode(n: ClusterNode | undefined, name: string): Reply {
-  return array([bulk(n?.host ?? ''), int(n?.port ?? 0), bulk(clusterNodeId(name)), map([])]);
+function slotNode(n: ClusterMember | undefined, name: string): Reply {
+  return array([bulk(n?.host ?? ''), int(n?.respPort ?? 0), bulk(clusterNodeId(name)), map([])]);
 }
 
 function slots(ctx: CommandContext): Reply {
   const c = api(ctx);
-  const nodes = byName(c.nodes());
-  return array(c.ranges().map((r) => array([int(r.start), int(r.end), slotNode(nodes.get(r.owner), r.owner), ...r.replicas.map((id) => slotNode(nodes.get(id), id))])));
+  const nodes = byName(c.members());
+  // The owner only: the ring's successors hold no copy until replication lands, and a client
+  // reading from a listed replica would read nothing.
+  return array(c.ranges().map((r) => array([int(r.start), int(r.end), slotNode(nodes.get(r.owner), r.owner)])));
 }
 
-function shardNode(n: ClusterNode, role: 'master' | 'replica'): Reply {
+function shardNode(n: ClusterMember, role: 'master' | 'replica'): Reply {
   return map([
-    [bulk('id'), bulk(clusterNodeId(n.name))],
-    [bulk('port'), int(n.port)],
+    [bulk('id'), bulk(clusterNodeId(n.id))],
+    [bulk('port'), int(n.respPort)],
     [bulk('ip'), bulk(n.host)],
     [bulk('endpoint'), bulk(n.host)],
     [bulk('role'), bulk(role)],
@@ -69,8 +71,8 @@ function shards(ctx: CommandContext): Reply {
   }
   // One shard per member that owns slots; no replicas until replication lands.
   const out: Reply[] = [];
-  for (const n of c.nodes()) {
-    const own = ranges.get(n.name);
+  for (const n of c.members()) {
+    const own = ranges.get(n.id);
     if (own === undefined) continue;
     out.push(map([
       [bulk('slots'), array(own.map((s) => int(s)))],
@@ -94,21 +96,21 @@ export function nodesText(c: ClusterApi, now: number): string {
   }
   const epoch = c.epoch();
   return c
-    .nodes()
+    .members()
     .map((n) => {
       const flags = [n.self ? 'myself' : '', 'master', n.state === 'suspect' ? 'fail?' : n.state === 'dead' || n.state === 'left' ? 'fail' : ''].filter((f) => f !== '').join(',');
       const link = n.self || n.state === 'alive' || n.state === 'suspect' ? 'connected' : 'disconnected';
-      const own = ranges.get(n.name) ?? [];
-      return [clusterNodeId(n.name), `${n.host}:${n.port}@${n.gossipPort},${n.name}`, flags, '-', 0, n.self ? 0 : now, epoch, link, ...own].join(' ') + '\n';
+      const own = ranges.get(n.id) ?? [];
+      return [clusterNodeId(n.id), `${n.host}:${n.respPort}@${n.gossipPort},${n.id}`, flags, '-', 0, n.self ? 0 : now, epoch, link, ...own].join(' ') + '\n';
     })
     .join('');
 }
 
 function info(ctx: CommandContext): string {
   const c = api(ctx);
-  const nodes = c.nodes();
+  const nodes = c.members();
   const ranges = c.ranges();
-  const alive = new Set(nodes.filter((n) => n.state === 'alive' || n.self).map((n) => n.name));
+  const alive = new Set(nodes.filter((n) => n.state === 'alive' || n.self).map((n) => n.id));
   let assigned = 0;
   let ok = 0;
   let pfail = 0;

@@ -1,14 +1,21 @@
-// The cluster contract: members, slot ranges and ring epoch as the CLUSTER commands and the HTTP API read them.
+// The cluster contract: members, slot ranges and ring epoch as CLUSTER commands and the HTTP API read them, and running commands at a key's owner.
+import type { Reply } from '../resp/reply.js';
 import type { Client } from '../server/client.js';
 
-/** A member as CLUSTER commands show it. */
-export interface ClusterNode {
+/**
+ * A cluster member as everything above membership sees it (CLUSTER commands, the HTTP API): the
+ * one member shape outside membership's own records (membership/types.ts MemberInfo).
+ */
+export interface ClusterMember {
   /** ringcache node id (config node_id). */
-  readonly name: string;
+  readonly id: string;
   readonly host: string;
-  readonly port: number;
+  readonly respPort: number;
+  readonly httpPort: number;
+  /** 0 while unknown (a member seen before its first gossip). */
   readonly gossipPort: number;
   readonly state: 'alive' | 'suspect' | 'dead' | 'left';
+  /** This node. */
   readonly self: boolean;
 }
 
@@ -17,19 +24,20 @@ export interface ClusterSlotRange {
   readonly end: number;
   /** ringcache node ids. */
   readonly owner: string;
+  /** The ring's successors of the owner (where its replicas go). */
   readonly replicas: readonly string[];
 }
 
-/** What the cluster family reads from the node (routing/cluster-api.ts implements it). */
+/** What the cluster family and the HTTP API read from the node (routing/cluster.ts implements it). */
 export interface ClusterApi {
   readonly selfId: string;
   /** Members known, self included (dead and left ones while membership still lists them). */
-  nodes(): readonly ClusterNode[];
+  members(): readonly ClusterMember[];
   /** Contiguous owner ranges covering every slot. */
   ranges(): readonly ClusterSlotRange[];
   /** Ring version counter (bumps on every ring change). */
   epoch(): number;
-  /** cluster_state:ok (false while this node waits to join its seeds). */
+  /** cluster_state:ok, and HTTP readiness: false while this node waits to join its seeds. */
   ok(): boolean;
   /** Marks the connection as a peer's forwarding link. */
   markPeer(client: Client, peerId: string): void;
@@ -45,3 +53,32 @@ export interface ClusterApi {
  * replaced it), `skipped` (a live copy is here and wins).
  */
 export type HandoffOutcome = 'received' | 'replaced' | 'skipped';
+
+/** Replies of commands run for one owner, and who served them (the HTTP API's X-Served-By). */
+export interface Served {
+  readonly replies: Reply[];
+  readonly servedBy: string;
+}
+
+/** A group of keys with one owner: their indexes in the request, and the replies for them. */
+export interface ServedGroup extends Served {
+  readonly indexes: readonly number[];
+}
+
+/**
+ * Running command lists where their keys live, for callers that hold a key rather than a RESP
+ * connection (the HTTP API). Implemented by routing/ over the same ring, links and local executor
+ * the RESP router uses: a list for a key owned here runs here without being routed again.
+ */
+export interface KeyRouting {
+  /** Owner and replicas of a slot. */
+  ownerOf(slot: number): { readonly owner: ClusterMember; readonly replicas: readonly ClusterMember[] };
+  /**
+   * Runs `commands` in order on the owner of `key` (latin1 bytes) as `client`, db 0. Owned here,
+   * the list runs back to back without yielding (atomic for other clients even without MULTI)
+   * and synchronously when every command answers at once.
+   */
+  forKey(client: Client, key: string, commands: readonly string[][]): Served | Promise<Served>;
+  /** Splits `keys` by owner and runs `build(keysOfGroup, indexes)` on each owner, in parallel. */
+  forKeys(client: Client, keys: readonly string[], build: (keys: string[], indexes: number[]) => string[][]): Promise<ServedGroup[]>;
+}

@@ -10,7 +10,9 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, t
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { CommandRunner, singleNodeCluster, type Member } from './dispatch.js';
+import type { ClusterMember } from '../contracts/cluster.js';
+import { localKeyRouting, standaloneCluster } from '../routing/key-routing.js';
+import { Client } from '../server/client.js';
 import { HttpError, toHttpError } from './errors.js';
 import { DEFAULT_HTTP_SETTINGS, type HttpContext, type HttpDeps } from './context.js';
 import { registerCacheRoutes } from './routes/cache.js';
@@ -31,6 +33,13 @@ function bearerMatches(header: string | undefined, token: string): boolean {
 }
 
 const REQUEST_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
+
+/** This node as a member, from its advertised addresses (host:port strings). */
+function selfAsMember(deps: HttpDeps): ClusterMember {
+  const { resp, http } = deps.addresses();
+  const port = (hp: string): number => Number(hp.slice(hp.lastIndexOf(':') + 1)) || 0;
+  return { id: deps.nodeId, host: resp.slice(0, resp.lastIndexOf(':')), respPort: port(resp), httpPort: port(http), gossipPort: 0, state: 'alive', self: true };
+}
 
 export function buildHttpApp(deps: HttpDeps): FastifyInstance {
   const settings = deps.settings ?? DEFAULT_HTTP_SETTINGS;
@@ -69,16 +78,18 @@ export function buildHttpApp(deps: HttpDeps): FastifyInstance {
 
   // This node as a member; its addresses are final once the listener is bound, so it is built
   // once and again after listen (onListen), not per request.
-  let selfMember: Member | null = null;
-  const self = (): Member => (selfMember ??= { id: deps.nodeId, ...deps.addresses(), state: 'alive' });
+  let selfMember: ClusterMember | null = null;
+  const self = (): ClusterMember => (selfMember ??= selfAsMember(deps));
   app.addHook('onListen', (done) => {
     selfMember = null;
     done();
   });
-  const cluster = deps.cluster ?? singleNodeCluster(deps.nodeId, self);
-  const runner = new CommandRunner(deps.executor, cluster, deps.now);
+  const cluster = deps.cluster ?? standaloneCluster(self);
+  const routing = deps.routing ?? localKeyRouting((c, argv) => deps.executor.execute(c, argv), self);
+  const client = new Client(0, 'http', 'http', -1, deps.now(), true, () => undefined);
+  client.name = 'http-api';
   const ops = new RateWindow();
-  const ctx: HttpContext = { deps, runner, cluster, ops, ready: () => deps.ready() && cluster.ready() };
+  const ctx: HttpContext = { deps, cluster, routing, client, ops, ready: () => deps.ready() && cluster.ok() };
 
   for (const s of SHARED_SCHEMAS) app.addSchema(s);
 

@@ -2,7 +2,9 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { NodeFigures } from '../contracts/figures.js';
 import type { NodeMetrics } from '../observability/metrics.js';
-import type { ClusterView, CommandExecutor, CommandRunner } from './dispatch.js';
+import type { ClusterApi, KeyRouting } from '../contracts/cluster.js';
+import type { Executor } from '../executor/executor.js';
+import type { Client } from '../server/client.js';
 import type { RateWindow } from './stats.js';
 
 /** HTTP settings from the config (`http.*`). */
@@ -26,6 +28,9 @@ export const DEFAULT_HTTP_SETTINGS: HttpSettings = {
   trustProxy: false,
 };
 
+/** The Executor surface the HTTP API uses (only to run a lone node's commands when no KeyRouting is given). */
+export type CommandExecutor = Pick<Executor, 'execute'>;
+
 export interface HttpDeps {
   nodeId: string;
   version: string;
@@ -48,7 +53,9 @@ export interface HttpDeps {
   /** Fastify's logger (request logs carry request ids); none = silent. */
   log?: FastifyBaseLogger;
   /** Membership and ring; default: this node alone, owning every slot. */
-  cluster?: ClusterView;
+  cluster?: ClusterApi;
+  /** Runs cache commands where their keys live (routing/); default: this node alone runs every key. */
+  routing?: KeyRouting;
   /** How often ops/s is sampled (ms); tests shorten it. */
   opsSampleMs?: number;
 }
@@ -56,8 +63,10 @@ export interface HttpDeps {
 /** What route modules share. */
 export interface HttpContext {
   readonly deps: HttpDeps;
-  readonly runner: CommandRunner;
-  readonly cluster: ClusterView;
+  readonly cluster: ClusterApi;
+  readonly routing: KeyRouting;
+  /** The HTTP API's internal client: authenticated, db 0, never listed by CLIENT LIST. */
+  readonly client: Client;
   readonly ops: RateWindow;
   /** Node started and the cluster agrees: cache routes answer 503 NOT_READY otherwise. */
   ready(): boolean;

@@ -1,5 +1,6 @@
 // The node's cluster part: membership (SWIM) and ClusterParts (ring, routing, handoff) built eagerly, gossip bound only at start.
 import type { Logger } from 'pino';
+import type { Clock } from '../clock/clock.js';
 import type { Config } from '../config/load.js';
 import type { ConfigRuntime } from '../config/runtime.js';
 import type { Executor } from '../executor/executor.js';
@@ -15,6 +16,7 @@ import type { Store } from '../store/store.js';
 import type { LifecycleStep } from './lifecycle.js';
 
 export interface NodeClusterDeps {
+  clock: Clock;
   config: Config;
   runtime: ConfigRuntime;
   executor: Executor;
@@ -109,6 +111,7 @@ export function createNodeCluster(d: NodeClusterDeps): NodeCluster {
     serving: d.serving,
     log: d.log,
     observeForward: (outcome, seconds) => d.metrics.forwarding.observe(outcome, seconds),
+    clock: d.clock,
   });
   d.executor.router = parts.router;
   const detachMetrics = attachMetrics(d, parts, membership);

@@ -146,7 +146,8 @@ function createHttp(core: Core, config: Config, state: NodeState, metrics: NodeM
     addresses: () => ({ resp: `${selfHost}:${state.respPort}`, http: `${selfHost}:${state.httpAddr?.port ?? config.http.port}` }),
     settings: { ...config.http, authToken: () => runtime.str('http.auth_token') },
     log: core.log.child({ component: 'http' }),
-    cluster: cluster.view,
+    cluster: cluster.api,
+    routing: cluster.keys,
   });
   const step: LifecycleStep = {
     name: 'http',
@@ -206,7 +207,7 @@ export function createNode(config: Config, deps: NodeDeps = {}): RingcacheNode {
   const resp = createResp(core, config, state);
   // A Registry per node (never prom-client's global one): several nodes may share a process.
   const metrics = new NodeMetrics({ nodeId: config.nodeId, figures: core.figures });
-  const cluster = createNodeCluster({ config, runtime, executor, store, metrics, log, selfMeta, serving: () => state.serving, ...(deps.membership ? { membership: deps.membership } : {}) });
+  const cluster = createNodeCluster({ clock, config, runtime, executor, store, metrics, log, selfMeta, serving: () => state.serving, ...(deps.membership ? { membership: deps.membership } : {}) });
   const http = createHttp(core, config, state, metrics, cluster.parts, selfHost);
   const cron = new Cron({ runtime, clock, store, persistence, clients: () => resp.server.clients() });
   subscriptions.add({ part: 'cron', params: ['hz'], apply: () => cron.reschedule() });

@@ -2,17 +2,15 @@
 import os from 'node:os';
 import type { Logger } from 'pino';
 import { systemClock, type Clock } from '../clock/clock.js';
-import type { ClusterApi, ClusterNode, ClusterSlotRange } from '../contracts/cluster.js';
-import type { ClusterView, Member } from '../http/dispatch.js';
+import type { ClusterApi, ClusterMember, ClusterSlotRange, KeyRouting } from '../contracts/cluster.js';
 import type { MemberInfo, MemberMeta } from '../membership/types.js';
-import { parseReply } from '../resp/reply-reader.js';
-import { errorReply, type Reply } from '../resp/reply.js';
 import { LinkPool } from './pool.js';
 import { Router } from './router.js';
 import { ClusterState, type MembershipService } from './state.js';
 import type { Executor } from '../executor/executor.js';
 import type { Store } from '../store/store.js';
 import { Handoff } from './handoff.js';
+import { RingKeyRouting } from './key-routing.js';
 
 /**
  * The host a node announces (CLUSTER SLOTS, -MOVED, gossip metadata). Never empty and never a
@@ -54,21 +52,22 @@ export interface ClusterPartsOptions {
   clock?: Clock;
 }
 
-/** Membership-backed routing, CLUSTER command data and the HTTP API's ClusterView, wired together. */
+/** Membership-backed routing, CLUSTER command data and the HTTP API's key routing, wired together. */
 export class ClusterParts {
   readonly state: ClusterState;
   readonly pool: LinkPool;
   readonly router: Router;
   readonly handoff: Handoff;
   readonly api: ClusterApi;
-  readonly view: ClusterView;
+  /** Command lists for a key, run where the key lives (the HTTP API's path; the same ring and links as the router). */
+  readonly keys: KeyRouting;
   private readonly clock: Clock;
-  private readonly createdAt: number;
+  /** When this node first served (the join grace counts from there, not from construction: loading data may take long). */
+  private servingSince = -1;
 
   constructor(private readonly o: ClusterPartsOptions) {
     const clock = o.clock ?? systemClock;
     this.clock = clock;
-    this.createdAt = clock.now();
     this.state = new ClusterState(o.membership, o.tokens, o.log.child({ component: 'ring' }));
     this.pool = new LinkPool({
       selfId: o.selfId,
@@ -106,7 +105,7 @@ export class ClusterParts {
       this.handoff.kick();
     });
     this.api = this.buildApi();
-    this.view = this.buildView();
+    this.keys = new RingKeyRouting({ state: this.state, pool: this.pool, executeHere: (client, argv) => o.executor.executeHere(client, argv), member: (m) => this.memberOf(m) });
   }
 
   private metPeer = false;
@@ -124,7 +123,9 @@ export class ClusterParts {
       this.metPeer = true;
       return true;
     }
-    return this.clock.now() - this.createdAt > (this.o.joinGraceMs ?? 10_000);
+    const now = this.clock.now();
+    if (this.servingSince < 0) this.servingSince = now;
+    return now - this.servingSince > (this.o.joinGraceMs ?? 10_000);
   }
 
   /** Member info with this node's own addresses filled in (membership may not know them before start). */
@@ -141,22 +142,47 @@ export class ClusterParts {
     return list;
   }
 
+  /** Ring member records -> ClusterMember, cached per record (membership replaces a record when it changes). */
+  private readonly members = new Map<MemberInfo, ClusterMember>();
+
+  private memberOf(m: MemberInfo): ClusterMember {
+    if (m.id === this.o.selfId) return this.toMember(m);
+    let out = this.members.get(m);
+    if (out === undefined) {
+      if (this.members.size > 1024) this.members.clear();
+      out = this.toMember(m);
+      this.members.set(m, out);
+    }
+    return out;
+  }
+
+  private toMember(m: MemberInfo): ClusterMember {
+    const i = this.info(m);
+    const self = i.id === this.o.selfId;
+    return {
+      id: i.id,
+      host: i.meta.host,
+      respPort: i.meta.respPort,
+      httpPort: i.meta.httpPort,
+      gossipPort: self ? this.o.gossipPort() : Number(i.gossipAddr.slice(i.gossipAddr.lastIndexOf(':') + 1)) || 0,
+      state: i.state,
+      self,
+    };
+  }
+
   private buildApi(): ClusterApi {
     const state = this.state;
     const o = this.o;
     return {
       selfId: o.selfId,
-      nodes: (): ClusterNode[] =>
-        this.allMembers().map((m) => ({
-          name: m.id,
-          host: m.meta.host,
-          port: m.meta.respPort,
-          gossipPort: m.id === o.selfId ? o.gossipPort() : Number(m.gossipAddr.slice(m.gossipAddr.lastIndexOf(':') + 1)) || 0,
-          state: m.state,
-          self: m.id === o.selfId,
+      members: () => this.allMembers().map((m) => this.memberOf(m)),
+      ranges: (): ClusterSlotRange[] =>
+        state.ring.ranges.map((r) => ({
+          start: r.start,
+          end: r.end,
+          owner: state.ring.members[r.owner] as string,
+          replicas: r.replicas.map((i) => state.ring.members[i] as string),
         })),
-      // CLUSTER SLOTS/SHARDS list no replicas until replication lands: a client reading from one would read nothing.
-      ranges: (): ClusterSlotRange[] => state.ring.ranges.map((r) => ({ start: r.start, end: r.end, owner: state.ring.members[r.owner] as string, replicas: [] })),
       epoch: () => state.epoch,
       ok: () => this.ready(),
       markPeer: (client) => {
@@ -175,59 +201,6 @@ export class ClusterParts {
     this.state.leave();
     if (this.state.alone) return true;
     return this.handoff.drain(timeoutMs);
-  }
-
-  private member(m: MemberInfo): Member {
-    const i = this.info(m);
-    return {
-      id: i.id,
-      resp: `${i.meta.host}:${i.meta.respPort}`,
-      http: `${i.meta.host}:${i.meta.httpPort}`,
-      state: i.state === 'left' ? 'dead' : i.state,
-    };
-  }
-
-  private buildView(): ClusterView {
-    const state = this.state;
-    const o = this.o;
-    // Per-request answers are cached per ring member object (rebuilt when the ring or metadata changes).
-    const members = new Map<MemberInfo, Member>();
-    const memberOf = (m: MemberInfo): Member => {
-      let out = members.get(m);
-      if (out === undefined) {
-        if (members.size > 1024) members.clear();
-        out = this.member(m);
-        members.set(m, out);
-      }
-      return out;
-    };
-    return {
-      selfId: o.selfId,
-      members: () => this.allMembers().map((m) => this.member(m)),
-      ranges: () =>
-        state.ring.ranges.map((r) => ({
-          start: r.start,
-          end: r.end,
-          owner: state.ring.members[r.owner] as string,
-          replicas: r.replicas.map((i) => state.ring.members[i] as string),
-        })),
-      epoch: () => state.epoch,
-      ownerOf: (slot) => {
-        const r = state.range(slot);
-        return { owner: memberOf(state.info(r.owner)), replicas: r.replicas.map((i) => memberOf(state.info(i))) };
-      },
-      ready: () => this.ready(),
-      forward: async (owner, commands): Promise<Reply[]> => {
-        const info = state.ringInfos().find((m) => m.id === owner.id);
-        if (info === undefined) return commands.map(() => errorReply(`TRYAGAIN member ${owner.id} left the ring; retry`));
-        try {
-          const frames = await this.pool.link(info, 2).request(commands, 0);
-          return frames.map((f) => parseReply(f).reply);
-        } catch (e) {
-          return commands.map(() => errorReply(`TRYAGAIN owner ${owner.id} did not answer: ${(e as Error).message}`));
-        }
-      },
-    };
   }
 
   close(): void {

@@ -25,6 +25,7 @@ import { parseReply } from '../resp/reply-reader.js';
 import { array, errorReply, int, OK, type Reply } from '../resp/reply.js';
 import type { Client } from '../server/client.js';
 import { LinkError, type PeerLink } from './link.js';
+import { ownerGroups } from './key-routing.js';
 import type { LinkPool } from './pool.js';
 import type { ClusterState } from './state.js';
 
@@ -168,19 +169,19 @@ export class Router {
   private split(client: Client, name: string, argv: string[]): Reply | Promise<Reply> | null {
     const state = this.deps.state;
     const step = name === 'mset' ? 2 : 1;
+    const keys: string[] = [];
+    for (let i = 1; i < argv.length; i += step) keys.push(argv[i] as string);
+    const byOwner = ownerGroups(state, keys);
     const groups = new Map<number, { args: string[]; positions: number[] }>();
-    let k = 0;
-    for (let i = 1; i < argv.length; i += step, k++) {
-      const idx = state.ownerIndex(keyHashSlot(argv[i] as string));
-      let g = groups.get(idx);
-      if (g === undefined) {
-        g = { args: [argv[0] as string], positions: [] };
-        groups.set(idx, g);
+    for (const [idx, positions] of byOwner) {
+      const args = [argv[0] as string];
+      for (const k of positions) {
+        args.push(argv[1 + k * step] as string);
+        if (step === 2) args.push(argv[2 + k * step] as string);
       }
-      g.args.push(argv[i] as string);
-      if (step === 2) g.args.push(argv[i + 1] as string);
-      g.positions.push(k);
+      groups.set(idx, { args, positions });
     }
+    const k = keys.length;
     const selfIdx = state.ring.members.indexOf(state.selfId);
     if (groups.size === 1) {
       const only = groups.keys().next().value as number;

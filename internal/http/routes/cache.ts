@@ -9,7 +9,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Reply } from '../../resp/reply.js';
 import type { HttpContext } from '../context.js';
-import type { Served } from '../dispatch.js';
+import type { Served } from '../../contracts/cluster.js';
 import { fromReplyError, HttpError, type HttpErrorCode } from '../errors.js';
 import {
   batchGetBody,
@@ -103,7 +103,7 @@ function check(r: Reply | undefined): Reply {
 const wantsOctets = (accept: string | undefined): boolean => accept !== undefined && accept.includes('application/octet-stream');
 
 export function registerCacheRoutes(app: FastifyInstance, ctx: HttpContext): void {
-  const { runner } = ctx;
+  const { routing, client } = ctx;
   const common = { tags: ['cache'], security: [{ bearer: [] }] };
 
   /** Cache routes need a started node (and, later, a cluster that lets it serve). A call, not a hook: cheaper per request. */
@@ -148,7 +148,7 @@ export function registerCacheRoutes(app: FastifyInstance, ctx: HttpContext): voi
       if (ms > 0) argv.push('PX', String(ms));
       if (o.nx === true) argv.push('NX');
       if (o.xx === true) argv.push('XX');
-      return whenServed(runner.forKey(key, [argv]), ({ replies, servedBy }) => {
+      return whenServed(routing.forKey(client, key, [argv]), ({ replies, servedBy }) => {
         served(reply, servedBy);
         const r = check(replies[0]);
         if (r.t === 'nullbulk' || r.t === 'nullarray') {
@@ -181,7 +181,7 @@ export function registerCacheRoutes(app: FastifyInstance, ctx: HttpContext): voi
         ['GET', key],
         ['PTTL', key],
       ];
-      return whenServed(runner.forKey(key, commands), ({ replies, servedBy }) => {
+      return whenServed(routing.forKey(client, key, commands), ({ replies, servedBy }) => {
         served(reply, servedBy);
         const v = check(replies[0]);
         if (v.t !== 'bulk') {
@@ -213,7 +213,7 @@ export function registerCacheRoutes(app: FastifyInstance, ctx: HttpContext): voi
     (req, reply) => {
       requireReady();
       const key = keyOf(req.url);
-      return whenServed(runner.forKey(key, [['DEL', key]]), ({ replies, servedBy }) => {
+      return whenServed(routing.forKey(client, key, [['DEL', key]]), ({ replies, servedBy }) => {
         served(reply, servedBy);
         const r = check(replies[0]);
         if (r.t !== 'int' || Number(r.v) === 0) {
@@ -238,7 +238,7 @@ export function registerCacheRoutes(app: FastifyInstance, ctx: HttpContext): voi
     async (req, reply) => {
       requireReady();
       const keys = req.body.keys.map(utf8ToBytes);
-      const groups = await runner.forKeys(keys, (ks) => [['MGET', ...ks]]);
+      const groups = await routing.forKeys(client, keys, (ks) => [['MGET', ...ks]]);
       const items: { key: string; found: boolean; value: string | null; encoding: string | null; node: string }[] = new Array(keys.length);
       for (const g of groups) {
         const r = check(g.replies[0]);
@@ -277,7 +277,8 @@ export function registerCacheRoutes(app: FastifyInstance, ctx: HttpContext): voi
       requireReady();
       const items = req.body.items;
       const prepared = items.map((it) => ({ key: utf8ToBytes(it.key), value: encodeJsonValue(it.value), ms: ttlMs({ ttl_seconds: it.ttl_seconds }) }));
-      const groups = await runner.forKeys(
+      const groups = await routing.forKeys(
+        client,
         prepared.map((p) => p.key),
         (_keys, indexes) => [
           ['MULTI'],

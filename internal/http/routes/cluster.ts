@@ -1,7 +1,7 @@
 // GET /api/cluster/members, /api/cluster/ring and /api/cluster/owner/<key>: membership and slot ownership as this node sees them.
 import type { FastifyInstance } from 'fastify';
 import type { HttpContext } from '../context.js';
-import type { Member } from '../dispatch.js';
+import type { ClusterMember } from '../../contracts/cluster.js';
 import { HttpError } from '../errors.js';
 import { hashTag, keyHashSlot, SLOT_COUNT } from '../../ring/slot.js';
 import { keyFromUrl, keyToText } from '../values.js';
@@ -11,7 +11,14 @@ const OWNER_PREFIX = '/api/cluster/owner/';
 
 export function registerClusterRoutes(app: FastifyInstance, ctx: HttpContext): void {
   const { cluster } = ctx;
-  const show = (m: Member): Member & { self: boolean } => ({ id: m.id, resp: m.resp, http: m.http, state: m.state, self: m.id === cluster.selfId });
+  // The API's member shape: addresses as host:port, and a member that left shown as dead.
+  const show = (m: ClusterMember): { id: string; resp: string; http: string; state: 'alive' | 'suspect' | 'dead'; self: boolean } => ({
+    id: m.id,
+    resp: `${m.host}:${m.respPort}`,
+    http: `${m.host}:${m.httpPort}`,
+    state: m.state === 'left' ? 'dead' : m.state,
+    self: m.self,
+  });
   const common = { tags: ['cluster'], security: [{ bearer: [] }] };
 
   app.get(
@@ -40,7 +47,7 @@ export function registerClusterRoutes(app: FastifyInstance, ctx: HttpContext): v
       const key = keyFromUrl(req.url, OWNER_PREFIX);
       if (key === null || key === '') throw new HttpError(400, 'VALIDATION', 'the key must be non-empty and correctly URL-encoded');
       const slot = keyHashSlot(key);
-      const { owner, replicas } = cluster.ownerOf(slot);
+      const { owner, replicas } = ctx.routing.ownerOf(slot);
       const tag = hashTag(key);
       return {
         key: keyToText(key),
@@ -48,7 +55,7 @@ export function registerClusterRoutes(app: FastifyInstance, ctx: HttpContext): v
         hash_tag: tag === null ? null : keyToText(tag),
         owner: show(owner),
         replicas: replicas.map(show),
-        local: owner.id === cluster.selfId,
+        local: owner.self,
       };
     },
   );
