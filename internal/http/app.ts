@@ -14,7 +14,7 @@ import type { ClusterMember } from '../contracts/cluster.js';
 import { localKeyRouting, standaloneCluster } from '../routing/key-routing.js';
 import { Client } from '../server/client.js';
 import { HttpError, toHttpError } from './errors.js';
-import { DEFAULT_HTTP_SETTINGS, type HttpContext, type HttpDeps } from './context.js';
+import { DEFAULT_HTTP_SETTINGS, type HttpContext, type HttpDeps, type HttpSettings } from './context.js';
 import { registerCacheRoutes } from './routes/cache.js';
 import { registerClusterRoutes } from './routes/cluster.js';
 import { registerHealthRoutes } from './routes/health.js';
@@ -43,6 +43,32 @@ function selfAsMember(deps: HttpDeps): ClusterMember {
 
 export function buildHttpApp(deps: HttpDeps): FastifyInstance {
   const settings = deps.settings ?? DEFAULT_HTTP_SETTINGS;
+  const app = createFastify(deps, settings);
+  // This node as a member; its addresses are final once the listener is bound, so it is built
+  // once and again after listen (onListen), not per request.
+  let selfMember: ClusterMember | null = null;
+  const self = (): ClusterMember => (selfMember ??= selfAsMember(deps));
+  app.addHook('onListen', (done) => {
+    selfMember = null;
+    done();
+  });
+  const cluster = deps.cluster ?? standaloneCluster(self);
+  const routing = deps.routing ?? localKeyRouting((c, argv) => deps.executor.execute(c, argv), self);
+  const client = new Client(0, 'http', 'http', -1, deps.now(), true, () => undefined);
+  client.name = 'http-api';
+  const ops = new RateWindow();
+  const ctx: HttpContext = { deps, cluster, routing, client, ops, ready: () => deps.ready() && cluster.ok() };
+
+  installErrorHandling(app);
+  installRequestLog(app, deps);
+  installOpsSampler(app, deps, ops);
+  registerOpenApi(app, deps);
+  registerScopes(app, ctx, settings);
+  return app;
+}
+
+/** The Fastify instance with the API's parsing, validation, logging and timeout rules. */
+function createFastify(deps: HttpDeps, settings: HttpSettings): FastifyInstance {
   let requestSeq = 0;
   const app = Fastify<Server, IncomingMessage, ServerResponse, FastifyBaseLogger>({
     ...(deps.log ? { loggerInstance: deps.log } : { logger: false }),
@@ -76,21 +102,11 @@ export function buildHttpApp(deps: HttpDeps): FastifyInstance {
   const requestTimeout = settings.requestTimeoutMs;
   app.server.headersTimeout = requestTimeout > 0 ? Math.min(settings.headersTimeoutMs, requestTimeout) : settings.headersTimeoutMs;
 
-  // This node as a member; its addresses are final once the listener is bound, so it is built
-  // once and again after listen (onListen), not per request.
-  let selfMember: ClusterMember | null = null;
-  const self = (): ClusterMember => (selfMember ??= selfAsMember(deps));
-  app.addHook('onListen', (done) => {
-    selfMember = null;
-    done();
-  });
-  const cluster = deps.cluster ?? standaloneCluster(self);
-  const routing = deps.routing ?? localKeyRouting((c, argv) => deps.executor.execute(c, argv), self);
-  const client = new Client(0, 'http', 'http', -1, deps.now(), true, () => undefined);
-  client.name = 'http-api';
-  const ops = new RateWindow();
-  const ctx: HttpContext = { deps, cluster, routing, client, ops, ready: () => deps.ready() && cluster.ok() };
+  return app;
+}
 
+/** Shared schemas, body parsers, and errors in the API's JSON shape (404 included). */
+function installErrorHandling(app: FastifyInstance): void {
   for (const s of SHARED_SCHEMAS) app.addSchema(s);
 
   // Raw bytes for octet-stream bodies (bodyLimit applies); text/plain is not an accepted value
@@ -109,7 +125,10 @@ export function buildHttpApp(deps: HttpDeps): FastifyInstance {
     const e = new HttpError(404, 'NOT_FOUND', `no route ${req.method} ${req.url.split('?')[0] ?? ''}`);
     return reply.code(404).send(e.body());
   });
+}
 
+/** One hook per finished request: the duration histogram, and the request's log line. */
+function installRequestLog(app: FastifyInstance, deps: HttpDeps): void {
   // One hook per finished request: the duration histogram, and the request's log line (debug; error
   // for 5xx, whose error the error handler logged with its stack). Values are never logged.
   app.addHook('onResponse', (req, reply, done) => {
@@ -124,8 +143,10 @@ export function buildHttpApp(deps: HttpDeps): FastifyInstance {
     }
     done();
   });
+}
 
-  // ops/s: sample the command total about once a second while the app is up.
+/** ops/s: samples the command total about once a second while the app is up. */
+function installOpsSampler(app: FastifyInstance, deps: HttpDeps, ops: RateWindow): void {
   let sampler: NodeJS.Timeout | null = null;
   app.addHook('onReady', (done) => {
     ops.sample(deps.now(), deps.commandsProcessed());
@@ -137,7 +158,10 @@ export function buildHttpApp(deps: HttpDeps): FastifyInstance {
     if (sampler) clearInterval(sampler);
     done();
   });
+}
 
+/** The OpenAPI document (served by /docs). */
+function registerOpenApi(app: FastifyInstance, deps: HttpDeps): void {
   app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
@@ -157,7 +181,13 @@ export function buildHttpApp(deps: HttpDeps): FastifyInstance {
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
     transform: ({ schema, url }) => documentWildcard(schema, url),
   });
+}
 
+/**
+ * Route scopes: public (/health, /ready, /docs), the rate limit, then the protected scope (bearer
+ * token) with /stats, /metrics, /api/cluster and, in their own scope, the cache routes.
+ */
+function registerScopes(app: FastifyInstance, ctx: HttpContext, settings: HttpSettings): void {
   app.register(async (pub) => {
     registerHealthRoutes(pub, ctx);
     // Swagger UI's assets ship inside @fastify/swagger-ui and are served from here: /docs works offline.
@@ -190,7 +220,6 @@ export function buildHttpApp(deps: HttpDeps): FastifyInstance {
     // Its own scope: the cache routes' readiness hook must not reach /stats or /api/cluster.
     await api.register(async (cache) => registerCacheRoutes(cache, ctx));
   });
-  return app;
 }
 
 /**

@@ -102,19 +102,38 @@ function check(r: Reply | undefined): Reply {
 
 const wantsOctets = (accept: string | undefined): boolean => accept !== undefined && accept.includes('application/octet-stream');
 
+/** What every cache route uses: where keys run, the API's client, the schema's common parts, readiness and X-Served-By. */
+interface CacheRouteKit {
+  readonly routing: HttpContext['routing'];
+  readonly client: HttpContext['client'];
+  readonly common: { tags: string[]; security: { bearer: never[] }[] };
+  requireReady(): void;
+  served(reply: FastifyReply, by: string): void;
+}
+
 export function registerCacheRoutes(app: FastifyInstance, ctx: HttpContext): void {
-  const { routing, client } = ctx;
-  const common = { tags: ['cache'], security: [{ bearer: [] }] };
-
-  /** Cache routes need a started node (and, later, a cluster that lets it serve). A call, not a hook: cheaper per request. */
-  const requireReady = (): void => {
-    if (!ctx.ready()) throw new HttpError(503, 'NOT_READY', 'the node is starting or stopping');
+  const kit: CacheRouteKit = {
+    routing: ctx.routing,
+    client: ctx.client,
+    common: { tags: ['cache'], security: [{ bearer: [] }] },
+    /** Cache routes need a started node and a cluster that lets it serve. A call, not a hook: cheaper per request. */
+    requireReady: () => {
+      if (!ctx.ready()) throw new HttpError(503, 'NOT_READY', 'the node is starting or stopping');
+    },
+    served: (reply, by) => {
+      void reply.header('x-served-by', by);
+    },
   };
+  registerPut(app, kit);
+  registerGet(app, kit);
+  registerDelete(app, kit);
+  registerBatchGet(app, kit);
+  registerBatchSet(app, kit);
+}
 
-  const served = (reply: FastifyReply, by: string): void => {
-    void reply.header('x-served-by', by);
-  };
-
+/** PUT /api/cache/<key>: SET with the JSON or raw-bytes value and its options. */
+function registerPut(app: FastifyInstance, r: CacheRouteKit): void {
+  const { routing, client, common, requireReady, served } = r;
   app.put<{ Body: PutJson | Buffer; Querystring: PutQuery }>(
     `${PREFIX}*`,
     {
@@ -159,7 +178,11 @@ export function registerCacheRoutes(app: FastifyInstance, ctx: HttpContext): voi
       });
     },
   );
+}
 
+/** GET /api/cache/<key>: GET + PTTL, as JSON or raw bytes. */
+function registerGet(app: FastifyInstance, r: CacheRouteKit): void {
+  const { routing, client, common, requireReady, served } = r;
   app.get(
     `${PREFIX}*`,
     {
@@ -200,7 +223,11 @@ export function registerCacheRoutes(app: FastifyInstance, ctx: HttpContext): voi
       });
     },
   );
+}
 
+/** DELETE /api/cache/<key>: DEL. */
+function registerDelete(app: FastifyInstance, r: CacheRouteKit): void {
+  const { routing, client, common, requireReady, served } = r;
   app.delete(
     `${PREFIX}*`,
     {
@@ -224,7 +251,11 @@ export function registerCacheRoutes(app: FastifyInstance, ctx: HttpContext): voi
       });
     },
   );
+}
 
+/** POST /api/cache/_batch/get: one MGET per owning node, items in request order. */
+function registerBatchGet(app: FastifyInstance, r: CacheRouteKit): void {
+  const { routing, client, common, requireReady, served } = r;
   app.post<{ Body: BatchGet }>(
     `${PREFIX}_batch/get`,
     {
@@ -258,7 +289,11 @@ export function registerCacheRoutes(app: FastifyInstance, ctx: HttpContext): voi
       return { items };
     },
   );
+}
 
+/** POST /api/cache/_batch/set: one MULTI/SET.../EXEC per owning node. */
+function registerBatchSet(app: FastifyInstance, r: CacheRouteKit): void {
+  const { routing, client, common, requireReady, served } = r;
   app.post<{ Body: BatchSet }>(
     `${PREFIX}_batch/set`,
     {
