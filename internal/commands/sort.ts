@@ -4,7 +4,7 @@ import { CommandError, errors } from '../contracts/errors.js';
 import { intArg, isOpt } from './args.js';
 import { command } from './spec.js';
 import { type CommandSpec } from '../contracts/command.js';
-import { parseScore } from './zsets.js';
+import { parseScore } from './args.js';
 import { array, bulk, int, NULL_BULK, type Reply } from '../resp/reply.js';
 import { HashValue } from '../store/hash.js';
 import { ListValue } from '../store/list.js';

@@ -1,7 +1,7 @@
 // Unit tests for consumer groups: the XGROUP subcommands, XACK, XPENDING, XCLAIM and XAUTOCLAIM, their journal forms and events, via a real Executor.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createTestExecutor, type Plain, T0, type TestExecutor } from '../testing/exec.js';
-import { FAMILIES, INVALID_ID, NOT_INT, obj, streamsKit, SYNTAX, WRONGTYPE } from './streams.testkit.js';
+import { FAMILIES, INVALID_ID, NOT_INT, obj, streamsKit, SYNTAX, WRONGTYPE } from '../testing/streams-fixtures.js';
 
 let t: TestExecutor;
 beforeEach(() => {

@@ -6,7 +6,7 @@ import { type Consumer, type ConsumerGroup, ENTRIES_READ_UNKNOWN, ID_MAX, type N
 import type { Entry } from '../store/types.js';
 import { array, bulk, EMPTY_ARRAY, int, NULL_ARRAY, NULL_BULK, OK, type Reply } from '../resp/reply.js';
 import { longArg, longArgExact, noGroup, noGroupForKey, parseEnd, parseId, parseIdOrNull, parseStart, PrefixedError, subcommandSyntax } from './streams-args.js';
-import { entryReply, idReply, readEntry, readStream, setidJournal, writeEntry, xclaimJournal } from './streams-shared.js';
+import { entryReply, idReply, readEntry, readStream, setidJournal, writeEntry, xclaimJournal } from './streams-common.js';
 
 // ---------------------------------------------------------------------------------------------
 // XACK XPENDING XCLAIM XAUTOCLAIM

@@ -1,7 +1,7 @@
 // Unit tests for XINFO STREAM / GROUPS / CONSUMERS (RESP2 and RESP3 shapes), its errors and HELP, via a real Executor.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createTestExecutor, plain, type Plain, T0, type TestExecutor } from '../testing/exec.js';
-import { FAMILIES, NOT_INT, obj, streamsKit, WRONGTYPE } from './streams.testkit.js';
+import { FAMILIES, NOT_INT, obj, streamsKit, WRONGTYPE } from '../testing/streams-fixtures.js';
 
 let t: TestExecutor;
 beforeEach(() => {

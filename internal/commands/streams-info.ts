@@ -5,7 +5,7 @@ import { errors } from '../contracts/errors.js';
 import { type ConsumerGroup, ENTRIES_READ_UNKNOWN, ID_MAX, type StreamValue } from '../store/stream.js';
 import { array, bulk, int, NULL_BULK, record, type Reply } from '../resp/reply.js';
 import { longArg, noGroupForKey, subcommandSyntax } from './streams-args.js';
-import { entryReply, idReply, rangeReply, readStream } from './streams-shared.js';
+import { entryReply, idReply, rangeReply, readStream } from './streams-common.js';
 
 // ---------------------------------------------------------------------------------------------
 // XINFO

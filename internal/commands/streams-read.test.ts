@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createTestExecutor, plain, type Plain, T0, type TestExecutor } from '../testing/exec.js';
 import type { Client } from '../server/client.js';
-import { FAMILIES, INVALID_ID, isPending, NOT_INT, obj, streamsKit, SYNTAX, WRONGTYPE } from './streams.testkit.js';
+import { FAMILIES, INVALID_ID, isPending, NOT_INT, obj, streamsKit, SYNTAX, WRONGTYPE } from '../testing/streams-fixtures.js';
 
 let t: TestExecutor;
 beforeEach(() => {

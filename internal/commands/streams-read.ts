@@ -5,7 +5,7 @@ import { errors } from '../contracts/errors.js';
 import { type Consumer, type ConsumerGroup, ID_MAX, type Nack, type StreamId, StreamValue } from '../store/stream.js';
 import { array, errorReply, NULL_ARRAY, type Reply } from '../resp/reply.js';
 import { longArg, parseId, PrefixedError } from './streams-args.js';
-import { asStream, entryReply, idReply, rangeReply, readStream, setidJournal, streamsReply, xclaimJournal } from './streams-shared.js';
+import { asStream, entryReply, idReply, rangeReply, readStream, setidJournal, streamsReply, xclaimJournal } from './streams-common.js';
 
 // ---------------------------------------------------------------------------------------------
 // XREAD / XREADGROUP

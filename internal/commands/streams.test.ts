@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { createTestExecutor, type Plain, T0, type TestExecutor } from '../testing/exec.js';
 import { keyIndexes } from './spec.js';
 import { streamCommands } from './streams.js';
-import { FAMILIES, INVALID_ID, NOT_INT, obj, streamsKit, SYNTAX, TOO_SMALL, WRONGTYPE } from './streams.testkit.js';
+import { FAMILIES, INVALID_ID, NOT_INT, obj, streamsKit, SYNTAX, TOO_SMALL, WRONGTYPE } from '../testing/streams-fixtures.js';
 
 let t: TestExecutor;
 beforeEach(() => {

@@ -7,7 +7,7 @@ import { type CommandSpec } from '../contracts/command.js';
 import { formatId, ID_MAX, idMs, type StreamId, StreamValue, type TrimSpec } from '../store/stream.js';
 import { bulk, EMPTY_ARRAY, int, NULL_ARRAY, NULL_BULK, OK, type Reply } from '../resp/reply.js';
 import { invalidId, longArg, longArgExact, parseAddId, parseEnd, parseId, parseStart } from './streams-args.js';
-import { helpReply, rangeReply, readStream, writeEntry } from './streams-shared.js';
+import { helpReply, rangeReply, readStream, writeEntry } from './streams-common.js';
 import { readKeys, xreadGeneric } from './streams-read.js';
 import {
   XGROUP_HELP,

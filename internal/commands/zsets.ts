@@ -13,9 +13,6 @@ import { bzmpop, bzpop, zmpop, zpop } from './zsets-pop.js';
 import { parseLexRange, parseScoreRange, zrangeGeneric, zremrange } from './zsets-range.js';
 import { zintercard, zsetop } from './zsets-setops.js';
 
-/** Kept for sort.ts, which still imports the score parser from this family (it lives in args.ts now). */
-export { parseScore };
-
 function scoreArg(raw: string): number {
   const v = parseScore(raw);
   if (v === null) throw errors.notFloat();

@@ -10,8 +10,6 @@ import type { PersistenceApi, ShutdownOptions } from './persistence.js';
 import type { ClusterApi } from './cluster.js';
 import type { CommandStat, NodeFigures } from './figures.js';
 
-export type { CommandStat } from './figures.js';
-
 /** Redis's command flags; the order gives each its bit in CommandSpec.flagBits. */
 export const COMMAND_FLAGS = [
   'write',

@@ -1,6 +1,7 @@
 // Dispatch: lookup -> arity -> auth -> memory -> handler -> journal -> stats/slowlog.
 import { performance } from 'node:perf_hooks';
-import type { CommandContext, CommandStat, ServerApi, SlowlogEntry, TransactionControl } from '../contracts/command.js';
+import type { CommandContext, ServerApi, SlowlogEntry, TransactionControl } from '../contracts/command.js';
+import type { CommandStat } from '../contracts/figures.js';
 import { CommandError, errors, truncate } from '../contracts/errors.js';
 import type { CommandRegistry } from '../commands/registry.js';
 import { arityOk, hasFlag } from '../commands/spec.js';

@@ -9,7 +9,6 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { NodeFigures, PersistenceFigures } from '../contracts/figures.js';
 import { COMMAND_LATENCY_BOUNDS_US, FORWARD_LATENCY_BOUNDS_S, FSYNC_LATENCY_BOUNDS_S, LabelledBuckets } from './buckets.js';
 
-export type { PersistenceFigures } from '../contracts/figures.js';
 
 /** Where the node-level metrics read their values at scrape time. */
 export interface MetricSources {

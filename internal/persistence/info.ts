@@ -1,5 +1,5 @@
 // INFO persistence fields and the /metrics figures, as pure functions of a read-only view of persistence state.
-import type { PersistenceFigures } from '../observability/metrics.js';
+import type { PersistenceFigures } from '../contracts/figures.js';
 import type { BucketCounts } from '../observability/buckets.js';
 import { aofCurrentSize } from './aof-files.js';
 import { appendonly, keyCount, type PersistenceCtx, type PersistenceState } from './state.js';

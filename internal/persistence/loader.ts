@@ -5,7 +5,8 @@ import { CommandError } from '../contracts/errors.js';
 import type { Executor } from '../executor/executor.js';
 import { Client } from '../server/client.js';
 import type { Store } from '../store/store.js';
-import type { CommandStat, ServerStats } from '../contracts/command.js';
+import type { ServerStats } from '../contracts/command.js';
+import type { CommandStat } from '../contracts/figures.js';
 import { RecordScanner, type RecordProblem, scanFile } from './records.js';
 import { readSnapshot, SnapshotError } from './snapshot-file.js';
 

@@ -2,7 +2,7 @@
 import path from 'node:path';
 import type { PersistenceApi, ShutdownOptions } from '../contracts/persistence.js';
 import type { ConfigValue } from '../config/schema.js';
-import type { PersistenceFigures } from '../observability/metrics.js';
+import type { PersistenceFigures } from '../contracts/figures.js';
 import { AofWriter, type FsyncPolicy } from './aof.js';
 import { aofCurrentSize } from './aof-files.js';
 import { appendonlyOff, appendonlyOn, closeAof } from './aof-lifecycle.js';

@@ -1,32 +1,16 @@
-// Shared fixture of the streams unit tests (streams*.test.ts): the families they run, the error lines they expect, and helpers over the test's executor.
-import type { Executor } from '../executor/executor.js';
+// Shared fixture of the streams unit tests (streams*.test.ts): the families they run, the error lines they expect, and helpers over the test executor.
 import type { Reply } from '../resp/reply.js';
 import type { Client } from '../server/client.js';
-import type { Store } from '../store/store.js';
 import { StreamValue } from '../store/stream.js';
-import { keyspaceCommands } from './keyspace.js';
-import { pubsubCommands } from './pubsub.js';
-import { streamCommands } from './streams.js';
-import { stringCommands } from './strings.js';
-import { transactionCommands } from './transactions.js';
+import { keyspaceCommands } from '../commands/keyspace.js';
+import { pubsubCommands } from '../commands/pubsub.js';
+import { streamCommands } from '../commands/streams.js';
+import { stringCommands } from '../commands/strings.js';
+import { transactionCommands } from '../commands/transactions.js';
+import type { Plain, TestExecutor } from './exec.js';
 
-// This file is not a *.test.ts, so the production build compiles it; it must not import
-// internal/testing/ (which tsconfig.build.json leaves out), hence the two mirrors below. A
-// mismatch fails to compile where a test file passes its TestExecutor to streamsKit.
-
-/** Mirror of internal/testing/exec.ts's Plain: a reply in assertion-friendly form. */
-type Plain = string | number | bigint | null | boolean | Plain[] | { [k: string]: Plain };
-
-/** The part of internal/testing/exec.ts's TestExecutor the helpers use. */
-export interface KitExecutor {
-  readonly store: Store;
-  readonly executor: Executor;
-  readonly journal: { argv: string[] }[];
-  newClient(): Client;
-  run(...argv: string[]): Plain;
-  runAs(c: Client, ...argv: string[]): Plain;
-  takePushes(c: Client): Plain[];
-}
+/** The part of the TestExecutor the helpers use. */
+export type KitExecutor = Pick<TestExecutor, 'store' | 'executor' | 'journal' | 'newClient' | 'run' | 'runAs' | 'takePushes'>;
 
 export const WRONGTYPE = '-WRONGTYPE Operation against a key holding the wrong kind of value';
 export const NOT_INT = '-ERR value is not an integer or out of range';
