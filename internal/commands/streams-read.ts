@@ -14,7 +14,6 @@ import { asStream, entryReply, idReply, rangeReply, readStream, setidJournal, st
 /** Served blocked readers get at most this many entries per stream when no COUNT was given. */
 const XREAD_BLOCKED_DEFAULT_COUNT = 1000;
 /** Node timers cap at 2^31-1 ms; longer waits are chained. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 interface ReadRequest {
   readonly group: string | null;
@@ -254,29 +253,9 @@ function readBlocked(ctx: CommandContext, r: ReadRequest): Reply | null {
   return null;
 }
 
-/**
- * Parks the client; a timeout longer than a Node timer can hold waits unbounded in the manager
- * and is ended by a chain of shorter timers through CLIENT UNBLOCK's timeout path.
- */
+/** Parks the client; the blocking manager re-arms timeouts longer than a Node timer can hold. */
 function blockReader(ctx: CommandContext, r: ReadRequest): Promise<Reply> {
-  const serve = (c: CommandContext): Reply | null => readBlocked(c, r);
-  const timedOut = (): Reply => NULL_ARRAY;
-  if (r.timeout <= MAX_TIMER_MS) return ctx.block(r.keys, r.timeout, serve, timedOut);
-  const deadline = Date.now() + r.timeout;
-  const client = ctx.client;
-  const server = ctx.server;
-  let timer: NodeJS.Timeout | undefined;
-  const arm = (): void => {
-    const left = deadline - Date.now();
-    if (left <= 0) {
-      server.unblockClient(client.id, false);
-      return;
-    }
-    timer = setTimeout(arm, Math.min(left, MAX_TIMER_MS));
-  };
-  const p = ctx.block(r.keys, 0, serve, timedOut);
-  arm();
-  return p.finally(() => clearTimeout(timer));
+  return ctx.block(r.keys, r.timeout, (c) => readBlocked(c, r), () => NULL_ARRAY);
 }
 
 export function xreadGeneric(ctx: CommandContext, argv: string[], xreadgroup: boolean): Reply | Promise<Reply> {
