@@ -2,9 +2,10 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keyHashSlot } from '../ring/slot.js';
+import { closeAll, connectIoredis } from '../testing/clients.js';
 import { REPO_ROOT, run, spawnNode, waitUntil, type SpawnedNode } from '../testing/harness.js';
 
 /** Waits until the node's HTTP API says it is ready (spawnNode only waits for the RESP port). */
@@ -33,12 +34,11 @@ describe('HTTP API on a spawned node', () => {
     node = await spawnNode();
     await httpReady(node);
     base = `http://127.0.0.1:${node.httpPort}`;
-    io = new Redis({ port: node.port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0 });
-    await io.connect();
+    io = await connectIoredis(node.port);
   });
 
   afterAll(async () => {
-    io?.disconnect();
+    closeAll();
     await node?.stop();
   });
 
@@ -160,12 +160,11 @@ describe('HTTP API with a token, a small body limit and a rate limit', () => {
     node = await spawnNode({ args: ['--http-auth-token', 's3cret', '--http-body-limit', '1kb', '--http-rate-limit', '20'] });
     await httpReady(node);
     base = `http://127.0.0.1:${node.httpPort}`;
-    io = new Redis({ port: node.port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0 });
-    await io.connect();
+    io = await connectIoredis(node.port);
   });
 
   afterAll(async () => {
-    io?.disconnect();
+    closeAll();
     await node?.stop();
   });
 
