@@ -3,7 +3,7 @@ import type { CommandContext } from '../contracts/command.js';
 import { errors } from '../contracts/errors.js';
 import { command } from './spec.js';
 import { type CommandSpec } from '../contracts/command.js';
-import { array, bulk, bulks, int, map, multi, simple, type Reply } from '../resp/reply.js';
+import { array, bulk, bulks, int, multi, simple, type Reply } from '../resp/reply.js';
 import { subscriptionReply, type SubscriptionKind } from '../server/pubsub.js';
 
 const NAMES: Record<SubscriptionKind, [string, string]> = {
@@ -90,14 +90,14 @@ export const pubsubCommands: CommandSpec[] = [
         return bulks(ctx.server.pubsub.channelNames('channel', argv[2]));
       } }),
       sub({ name: 'pubsub|numsub', arity: -2, flags: ['pubsub', 'loading', 'stale'], group: 'pubsub', summary: 'Returns a count of subscribers to channels.', since: '2.8.0', complexity: 'O(N) for the NUMSUB subcommand, where N is the number of requested channels', syntax: '[channel [channel ...]]', handler: (ctx, argv) =>
-        map(argv.slice(2).map((ch) => [bulk(ch), int(ctx.server.pubsub.numsub('channel', ch))] as const)) }),
+        array(argv.slice(2).flatMap((ch) => [bulk(ch), int(ctx.server.pubsub.numsub('channel', ch))])) }),
       sub({ name: 'pubsub|numpat', arity: 2, flags: ['pubsub', 'loading', 'stale'], group: 'pubsub', summary: 'Returns a count of unique pattern subscriptions.', since: '2.8.0', handler: (ctx) => int(ctx.server.pubsub.numpat) }),
       sub({ name: 'pubsub|shardchannels', arity: -2, flags: ['pubsub', 'loading', 'stale'], group: 'pubsub', summary: 'Returns the active shard channels.', since: '7.0.0', complexity: 'O(N) where N is the number of active shard channels, and assuming constant time pattern matching (relatively short shard channels).', syntax: '[pattern]', handler: (ctx, argv) => {
         if (argv.length > 3) throw errors.wrongArity('pubsub|shardchannels');
         return bulks(ctx.server.pubsub.channelNames('shard', argv[2]));
       } }),
       sub({ name: 'pubsub|shardnumsub', arity: -2, flags: ['pubsub', 'loading', 'stale'], group: 'pubsub', summary: 'Returns the count of subscribers of shard channels.', since: '7.0.0', complexity: 'O(N) for the SHARDNUMSUB subcommand, where N is the number of requested shard channels', syntax: '[shardchannel [shardchannel ...]]', handler: (ctx, argv) =>
-        map(argv.slice(2).map((ch) => [bulk(ch), int(ctx.server.pubsub.numsub('shard', ch))] as const)) }),
+        array(argv.slice(2).flatMap((ch) => [bulk(ch), int(ctx.server.pubsub.numsub('shard', ch))])) }),
       sub({ name: 'pubsub|help', arity: 2, flags: ['loading', 'stale'], group: 'pubsub', summary: 'Returns helpful text about the different subcommands.', since: '6.2.0', handler: () =>
         array([
           'PUBSUB <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',

@@ -58,9 +58,10 @@ function commandInfo(spec: CommandSpec): Reply {
     int(spec.lastKey),
     int(spec.step),
     set(aclCategories(spec).map(simple)),
-    array([]),
-    array(keySpecs(spec)),
-    array((spec.subcommands ?? []).map(commandInfo)),
+    // Tips, key specs and subcommands are RESP3 sets in Redis 7.0 (arrays in RESP2), as flags are.
+    set([]),
+    set(keySpecs(spec)),
+    set((spec.subcommands ?? []).map(commandInfo)),
   ]);
 }
 
