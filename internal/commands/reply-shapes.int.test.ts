@@ -2,7 +2,7 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnNode, type SpawnedNode } from '../testing/harness.js';
-import { redisServerBinary, startRedisServer, type RedisServer } from '../testing/redis-server.js';
+import { startRedisServer, type RedisServer } from '../testing/redis-server.js';
 import { replyShape } from '../testing/resp-shape.js';
 import { resp } from '../testing/clients.js';
 
@@ -168,9 +168,7 @@ const CASES: Record<string, Case> = {
   'SORT STORE': { setup: [['RPUSH', 'l', '3', '1', '2']], cmd: ['SORT', 'l', 'STORE', 'd'] },
 };
 
-const haveRedis = redisServerBinary() !== null;
-
-describe.skipIf(!haveRedis)('reply shapes, side by side with redis-server', () => {
+describe('reply shapes, side by side with redis-server', () => {
   let redis: RedisServer;
   let node: SpawnedNode;
   beforeAll(async () => {
