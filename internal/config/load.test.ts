@@ -77,6 +77,10 @@ describe('loadConfig: defaults', () => {
       appendonly: c.appendonly, appendfsync: c.appendfsync, appendfilename: c.appendfilename, appenddirname: c.appenddirname,
       auto_aof_rewrite_percentage: c.autoAofRewritePercentage, auto_aof_rewrite_min_size: c.autoAofRewriteMinSize,
       aof_load_truncated: c.aofLoadTruncated, save: c.save, dbfilename: c.dbfilename, stop_writes_on_bgsave_error: c.stopWritesOnBgsaveError,
+      client_output_buffer_limit: c.clientOutputBufferLimit, enable_debug_command: c.enableDebugCommand, enable_protected_configs: c.enableProtectedConfigs,
+      list_max_listpack_size: c.listMaxListpackSize, hash_max_listpack_entries: c.hashMaxListpackEntries, hash_max_listpack_value: c.hashMaxListpackValue,
+      zset_max_listpack_entries: c.zsetMaxListpackEntries, zset_max_listpack_value: c.zsetMaxListpackValue, set_max_intset_entries: c.setMaxIntsetEntries,
+      stream_node_max_bytes: c.streamNodeMaxBytes, stream_node_max_entries: c.streamNodeMaxEntries,
       'http.port': c.http.port, 'http.bind': c.http.bind, 'http.enabled': c.http.enabled,
       'http.auth_token': c.http.authToken, 'http.body_limit': c.http.bodyLimit, 'http.request_timeout_ms': c.http.requestTimeoutMs,
       'http.headers_timeout_ms': c.http.headersTimeoutMs, 'http.rate_limit': c.http.rateLimit, 'http.trust_proxy': c.http.trustProxy,
@@ -86,7 +90,8 @@ describe('loadConfig: defaults', () => {
       'cluster.handoff_timeout_ms': c.cluster.handoffTimeoutMs,
     };
     for (const [k, v] of Object.entries(fields)) expect(v, k).toBe(c.values[k]);
-    expect(Object.keys(fields).length).toBe(PARAMS.length - 1); // all but node_id, checked above
+    // All but node_id, checked above, and the no-effect `redis` section, which Config leaves out.
+    expect(Object.keys(fields).length).toBe(PARAMS.filter((p) => !p.path.startsWith('redis.')).length - 1);
   });
 });
 
@@ -192,9 +197,9 @@ describe('loadConfig: value types', () => {
     expect(withFile('loglevel: Debug\n').loglevel).toBe('debug');
     const msg = loadError(['--maxmemory-policy', 'lru']);
     expect(msg).toBe(
-      'flag --maxmemory-policy: maxmemory_policy: expected one of noeviction, allkeys-lru, allkeys-lfu, allkeys-random, volatile-lru, volatile-lfu, volatile-random, volatile-ttl, got "lru"',
+      'flag --maxmemory-policy: maxmemory_policy: expected one of volatile-lru, volatile-lfu, volatile-random, volatile-ttl, allkeys-lru, allkeys-lfu, allkeys-random, noeviction, got "lru"',
     );
-    expect(fileError('loglevel: 3\n')).toContain('c.yaml: loglevel: expected one of trace,');
+    expect(fileError('loglevel: 3\n')).toContain('c.yaml: loglevel: expected one of debug, verbose, notice, warning, trace,');
   });
 
   it('ints: strings and YAML numbers, bounds inclusive', () => {
@@ -203,7 +208,7 @@ describe('loadConfig: value types', () => {
     expect(withFile('databases: 32\n').databases).toBe(32);
     expect(load(['--slowlog-log-slower-than', '-1']).slowlogLogSlowerThan).toBe(-1);
     expect(load(['--port', '0']).port).toBe(0);
-    expect(load(['--port', '65535']).port).toBe(65535);
+    expect(load(['--port', '65535', '--http-port', '9080', '--cluster-gossip-port', '7946']).port).toBe(65535);
   });
 
   it('ints: refuses out-of-range, fractional and non-numeric values', () => {
@@ -346,16 +351,16 @@ describe('localConfig', () => {
 
   it('refuses unknown paths and bad values', () => {
     expect(() => localConfig({ 'maxmemory-policy': 'allkeys-lru' })).toThrow("localConfig: unknown key 'maxmemory-policy' (did you mean 'maxmemory_policy'?)");
-    expect(() => localConfig({ hz: 0 })).toThrow('localConfig: hz: 0 is below the minimum 1');
+    expect(() => localConfig({ timeout: -1 })).toThrow('localConfig: timeout: -1 is below the minimum 0');
     expect(() => localConfig({ databases: 'many' })).toThrow(ConfigError);
   });
 });
 
 describe('cluster settings', () => {
-  it('has cluster defaults: gossip 7946, no seeds, proxy mode, 1024 tokens', () => {
+  it('has cluster defaults: gossip on port + 10000, no seeds, proxy mode, 1024 tokens', () => {
     const c = load([]);
     expect(c.cluster).toEqual({
-      gossipPort: 7946,
+      gossipPort: 18080,
       seeds: [],
       name: 'ringcache',
       secrets: [],
@@ -387,5 +392,95 @@ describe('cluster settings', () => {
     expect(loadError(['--port', '7000', '--cluster-gossip-port', '7000'])).toBe('cluster.gossip_port: 7000 is the same as port');
     expect(loadError(['--http-port', '7001', '--cluster-gossip-port', '7001'])).toBe('cluster.gossip_port: 7001 is the same as http.port');
     expect(load(['--cluster-mode', 'redirect', '--cluster-profile', 'fast']).cluster).toMatchObject({ mode: 'redirect', profile: 'fast' });
+  });
+});
+
+describe('default ports derive from the RESP port (DESIGN "Ports")', () => {
+  it('HTTP = port + 1000 and gossip = port + 10000 when unset, so nodes run side by side with only --port', () => {
+    const a = load(['--port', '6380']);
+    const b = load(['--port', '6381']);
+    expect([a.port, a.http.port, a.cluster.gossipPort]).toEqual([6380, 7380, 16380]);
+    expect([b.port, b.http.port, b.cluster.gossipPort]).toEqual([6381, 7381, 16381]);
+    expect(a.values['http.port']).toBe(7380);
+    expect(withFile('port: 7000\n').cluster.gossipPort).toBe(17000);
+    expect(load([], { RINGCACHE_PORT: '7100' }).http.port).toBe(8100);
+  });
+
+  it('an explicit value always wins, from any source', () => {
+    expect(load(['--port', '6380', '--http-port', '9000']).http.port).toBe(9000);
+    expect(load(['--port', '6380'], { RINGCACHE_CLUSTER_GOSSIP_PORT: '7946' }).cluster.gossipPort).toBe(7946);
+    expect(withFile('port: 6380\nhttp:\n  port: 9080\ncluster:\n  gossip_port: 7946\n').cluster).toMatchObject({ gossipPort: 7946 });
+    expect(withFile('port: 6380\nhttp:\n  port: 9080\n').http.port).toBe(9080);
+  });
+
+  it('port 0 keeps both at 0 (each picks a free port)', () => {
+    const c = load(['--port', '0']);
+    expect([c.http.port, c.cluster.gossipPort]).toEqual([0, 0]);
+  });
+
+  it('refuses a derived port past 65535, naming what to set; a disabled HTTP API needs none', () => {
+    expect(loadError(['--port', '65000'])).toBe('http.port: port + 1000 = 66000 is above 65535; set http.port explicitly');
+    expect(loadError(['--port', '65000', '--http-port', '9080'])).toBe('cluster.gossip_port: port + 10000 = 75000 is above 65535; set cluster.gossip_port explicitly');
+    expect(load(['--port', '64000', '--http-enabled', 'no', '--cluster-gossip-port', '7946']).port).toBe(64000);
+  });
+
+  it('records which paths a source set', () => {
+    const c = withFile('hz: 20\n', ['--port', '7000'], { RINGCACHE_MAXMEMORY: '1mb' });
+    expect([...c.explicit].sort()).toEqual(['hz', 'maxmemory', 'port']);
+    expect(load([]).explicit).toEqual([]);
+  });
+});
+
+describe('Redis compatibility parameters', () => {
+  it('live in the redis section of the file, and as --redis-* flags and RINGCACHE_REDIS_* env', () => {
+    const c = withFile('redis:\n  repl_timeout: 30\n  replica_read_only: no\n  server_cpulist: "0-3"\n', ['--redis-tcp-keepalive', '60'], { RINGCACHE_REDIS_ACTIVEREHASHING: 'no' });
+    expect(c.values['redis.repl_timeout']).toBe(30);
+    expect(c.values['redis.replica_read_only']).toBe(false);
+    expect(c.values['redis.server_cpulist']).toBe('0-3');
+    expect(c.values['redis.tcp_keepalive']).toBe(60);
+    expect(c.values['redis.activerehashing']).toBe(false);
+  });
+
+  it("are validated with Redis's rules at start-up too", () => {
+    expect(fileError('redis:\n  repl_timeout: 0\n')).toBe('c.yaml: redis.repl_timeout: 0 is below the minimum 1');
+    expect(loadError(['--redis-oom-score-adj-values', '1 2'])).toBe('flag --redis-oom-score-adj-values: redis.oom_score_adj_values: wrong number of arguments');
+    expect(fileError('redis:\n  no_such_thing: 1\n')).toBe("c.yaml: unknown key 'redis.no_such_thing'");
+  });
+
+  it('the encoding thresholds and switches are top-level (they have an effect)', () => {
+    const c = withFile('list_max_listpack_size: 128\nset_max_intset_entries: 1000\nenable_debug_command: local\n');
+    expect(c.listMaxListpackSize).toBe(128);
+    expect(c.setMaxIntsetEntries).toBe(1000);
+    expect(c.enableDebugCommand).toBe('local');
+    expect(load([]).enableDebugCommand).toBe('no');
+  });
+
+  it('read numbers with Redis syntax: no leading zeros, but surrounding spaces are fine in files', () => {
+    expect(loadError(['--hz', '010'])).toBe('flag --hz: hz: expected an integer, got "010"');
+    expect(load(['--hz', ' 20 ']).hz).toBe(20);
+    expect(load(['--hz', '1000']).hz).toBe(500); // clamped, as Redis does
+    expect(load(['--save', '900 1']).save).toBe('900 1');
+    expect(loadError(['--save', '0 1'])).toBe('flag --save: save: Invalid save parameters');
+  });
+});
+
+describe('client_output_buffer_limit and its pubsub spelling', () => {
+  it('keeps client_output_buffer_limit_pubsub equal to the pubsub class, whichever was set', () => {
+    const d = load([]);
+    expect(d.clientOutputBufferLimit).toBe('normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60');
+    expect(d.clientOutputBufferLimitPubsub).toBe('33554432 8388608 60');
+    const whole = load(['--client-output-buffer-limit', 'pubsub 1mb 512kb 10 replica 1gb 0 0']);
+    expect(whole.clientOutputBufferLimit).toBe('normal 0 0 0 slave 1073741824 0 0 pubsub 1048576 524288 10');
+    expect(whole.clientOutputBufferLimitPubsub).toBe('1048576 524288 10');
+    const part = withFile('client_output_buffer_limit_pubsub: 64mb 16mb 90\n');
+    expect(part.clientOutputBufferLimitPubsub).toBe('67108864 16777216 90');
+    expect(part.clientOutputBufferLimit).toBe('normal 0 0 0 slave 268435456 67108864 60 pubsub 67108864 16777216 90');
+  });
+
+  it('refuses both set and disagreeing', () => {
+    expect(loadError(['--client-output-buffer-limit', 'pubsub 1mb 1mb 1', '--client-output-buffer-limit-pubsub', '2mb 2mb 2'])).toBe(
+      "client_output_buffer_limit_pubsub: '2097152 2097152 2' disagrees with the pubsub class of client_output_buffer_limit ('1048576 1048576 1'); set only one",
+    );
+    expect(load(['--client-output-buffer-limit', 'pubsub 1mb 1mb 1', '--client-output-buffer-limit-pubsub', '1048576 1mb 1']).clientOutputBufferLimitPubsub).toBe('1048576 1048576 1');
   });
 });

@@ -1,6 +1,8 @@
 // Loads configuration: defaults -> YAML file -> RINGCACHE_* environment -> command-line flags; validates; freezes.
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
+import { checkNumber, parseParam } from './parse.js';
+import { outputBufferLimitClasses } from './redis-values.js';
 import { type ConfigValue, type ConfigValues, type Param, PARAMS, PARAM_BY_PATH } from './schema.js';
 import type { ParamPath, ParamPathOf, ParamValue, SchemaConfig } from './types.js';
 
@@ -24,14 +26,19 @@ export class ConfigError extends Error {
  * `http.auth_token` -> `http.authToken`, enums as their literal unions, lists as string arrays); only
  * the fields that are more than a schema value are written out here.
  */
-export interface Config extends Omit<SchemaConfig, 'cluster'> {
+export interface Config extends Omit<SchemaConfig, 'cluster' | 'redis'> {
   /** As configured, or `node-<port>` when node_id is empty. */
   readonly nodeId: string;
   readonly cluster: ClusterConfig;
   /** Every value by schema path, for CONFIG GET and the runtime. */
   readonly values: ConfigValues;
-  /** The file the config came from, if any (CONFIG GET reports it in INFO as config_file). */
+  /** The file the config came from, if any (INFO config_file; CONFIG REWRITE writes it back). */
   readonly file: string;
+  /**
+   * The paths some source (file, env, flag, override) set; the others hold their defaults or, for
+   * http.port, cluster.gossip_port and node_id, values derived from the RESP port.
+   */
+  readonly explicit: readonly string[];
 }
 
 /** The cluster.* section; the keyring string `cluster.secret` becomes the list `secrets`. */
@@ -62,58 +69,36 @@ export function parseMemory(s: string): number | null {
   return Number(m[1]) * unit;
 }
 
-/** Converts a raw value (from YAML, env, a flag or CONFIG SET) to the param's type; throws ConfigError. */
-export function coerce(p: Param, raw: unknown, source: string): ConfigValue {
+/**
+ * Converts a raw value (from YAML, env, a flag or an override) to the param's type with the same
+ * parser CONFIG SET uses (parse.ts), in its file mode; throws ConfigError naming the source and key.
+ */
+export function coerce(p: Param, raw: unknown, source: string, current: ConfigValue = p.default): ConfigValue {
   const where = `${source}: ${p.path}`;
-  switch (p.type) {
-    case 'int':
-    case 'memory': {
-      let n: number | null = null;
-      if (typeof raw === 'number') n = raw;
-      else if (typeof raw === 'string') n = p.type === 'memory' ? parseMemory(raw) : /^-?\d+$/.test(raw.trim()) ? Number(raw) : null;
-      if (n === null || !Number.isSafeInteger(n)) {
-        throw new ConfigError(`${where}: expected ${p.type === 'memory' ? 'a size like 100mb' : 'an integer'}, got ${JSON.stringify(raw)}`, 'type');
-      }
-      if (p.min !== undefined && n < p.min) throw new ConfigError(`${where}: ${n} is below the minimum ${p.min}`, 'range');
-      if (p.max !== undefined && n > p.max) throw new ConfigError(`${where}: ${n} is above the maximum ${p.max}`, 'range');
-      return n;
-    }
-    case 'bool': {
-      if (typeof raw === 'boolean') return raw;
-      if (typeof raw === 'string') {
-        const v = raw.trim().toLowerCase();
-        if (v === 'yes' || v === 'true') return true;
-        if (v === 'no' || v === 'false') return false;
-      }
-      throw new ConfigError(`${where}: expected yes/no, got ${JSON.stringify(raw)}`, 'type');
-    }
-    case 'enum': {
-      const v = typeof raw === 'string' ? raw.trim().toLowerCase() : '';
-      if (!p.values?.includes(v)) throw new ConfigError(`${where}: expected one of ${p.values?.join(', ')}, got ${JSON.stringify(raw)}`, 'type');
-      return v;
-    }
-    case 'list': {
-      const items = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(',') : null;
-      if (items === null || !items.every((x) => typeof x === 'string' || typeof x === 'number')) {
-        throw new ConfigError(`${where}: expected a list (YAML sequence or comma-separated), got ${JSON.stringify(raw)}`, 'type');
-      }
-      const out = items.map((x) => String(x).trim()).filter((x) => x !== '');
-      for (const x of out) {
-        const problem = p.validate?.(x) ?? null;
-        if (problem !== null) throw new ConfigError(`${where}: ${problem}`);
-      }
-      return out.join(',');
-    }
-    case 'string': {
-      const v = typeof raw === 'string' ? raw : typeof raw === 'number' ? String(raw) : null;
-      if (v !== null) {
-        const problem = p.validate?.(v) ?? null;
-        if (problem !== null) throw new ConfigError(`${where}: ${problem}`);
-        return v;
-      }
-      throw new ConfigError(`${where}: expected a string, got ${JSON.stringify(raw)}`, 'type');
-    }
-  }
+  const typeError = (): ConfigError => {
+    const expected = p.type === 'int' ? 'an integer' : p.type === 'memory' ? 'a size like 100mb' : p.type === 'bool' ? 'yes/no' : p.type === 'enum' ? `one of ${(p.values ?? []).join(', ')}` : p.type === 'list' ? 'a list (YAML sequence or comma-separated)' : 'a string';
+    return new ConfigError(`${where}: expected ${expected}, got ${JSON.stringify(raw)}`, 'type');
+  };
+  const rangeError = (n: bigint | number): ConfigError =>
+    p.min !== undefined && BigInt(n) < BigInt(p.min)
+      ? new ConfigError(`${where}: ${n} is below the minimum ${p.min}`, 'range')
+      : new ConfigError(`${where}: ${n} is above the maximum ${String(p.max)}`, 'range');
+  let text: string;
+  if (typeof raw === 'string') text = raw;
+  else if (typeof raw === 'number' && (p.type === 'int' || p.type === 'memory')) {
+    if (!Number.isSafeInteger(raw)) throw typeError();
+    const r = checkNumber(p, BigInt(raw));
+    if (!r.ok) throw rangeError(raw);
+    return r.value;
+  } else if (typeof raw === 'number' && (p.type === 'string' || p.type === 'list')) text = String(raw);
+  else if (typeof raw === 'boolean' && p.type === 'bool') return raw;
+  else if (Array.isArray(raw) && p.type === 'list' && raw.every((x) => typeof x === 'string' || typeof x === 'number')) text = raw.map(String).join(',');
+  else throw typeError();
+  const r = parseParam(p, text, current, 'file');
+  if (r.ok) return r.value;
+  if (r.problem === 'type') throw typeError();
+  if (r.problem === 'range') throw rangeError(r.number ?? 0n);
+  throw new ConfigError(`${where}: ${r.reason}`);
 }
 
 /** Flattens a parsed YAML document into schema paths, rejecting unknown keys. */
@@ -185,38 +170,85 @@ export function loadConfig(input: LoadInput): Config {
   }
   const values: Record<string, ConfigValue> = {};
   for (const p of PARAMS) values[p.path] = p.default;
+  const explicit = new Set<string>();
+  const put = (p: Param, raw: unknown, source: string): void => {
+    values[p.path] = coerce(p, raw, source, values[p.path]);
+    explicit.add(p.path);
+  };
 
   if (file) {
-    let text: string;
-    try {
-      text = (input.readFile ?? ((f) => readFileSync(f, 'utf8')))(file);
-    } catch (e) {
-      throw new ConfigError(`cannot read config file ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-    }
-    let doc: unknown;
-    try {
-      doc = parseYaml(text);
-    } catch (e) {
-      // The yaml library's first line names the problem and its position; the code frame follows.
-      throw new ConfigError(`${file}: invalid YAML: ${((e as Error).message.split('\n')[0] ?? '').replace(/:\s*$/, '')}`);
-    }
-    for (const [path, raw] of flattenYaml(doc, file)) {
-      values[path] = coerce(PARAM_BY_PATH.get(path) as Param, raw, file);
-    }
+    for (const [path, raw] of readConfigFile(file, input.readFile)) put(PARAM_BY_PATH.get(path) as Param, raw, file);
   }
   for (const p of PARAMS) {
     const v = input.env[envName(p)];
-    if (v !== undefined) values[p.path] = coerce(p, v, `env ${envName(p)}`);
+    if (v !== undefined) put(p, v, `env ${envName(p)}`);
   }
-  for (const [name, raw] of flags) {
-    const p = byFlag.get(name) as Param;
-    values[p.path] = coerce(p, raw, `flag --${name}`);
-  }
-  return freezeConfig(values, file);
+  for (const [name, raw] of flags) put(byFlag.get(name) as Param, raw, `flag --${name}`);
+  return freezeConfig(values, file, explicit);
 }
 
-/** Cross-field validation and the typed, frozen view. */
-export function freezeConfig(values: Record<string, ConfigValue>, file = ''): Config {
+/** The settings a YAML config file holds, by schema path (unknown keys and bad YAML throw ConfigError). */
+export function readConfigFile(file: string, readFile: (path: string) => string = (f) => readFileSync(f, 'utf8')): Map<string, unknown> {
+  let text: string;
+  try {
+    text = readFile(file);
+  } catch (e) {
+    throw new ConfigError(`cannot read config file ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch (e) {
+    // The yaml library's first line names the problem and its position; the code frame follows.
+    throw new ConfigError(`${file}: invalid YAML: ${((e as Error).message.split('\n')[0] ?? '').replace(/:\s*$/, '')}`);
+  }
+  return flattenYaml(doc, file);
+}
+
+/**
+ * Unset ports derive from the RESP port (DESIGN "Ports"): HTTP = port + 1000, gossip = port +
+ * 10000 (Redis's cluster-bus offset), so nodes started with only --port run side by side. Port 0
+ * (a free port) leaves them 0 too. An explicit value always wins.
+ */
+function derivePorts(values: Record<string, ConfigValue>, explicit: ReadonlySet<string>): void {
+  const port = values['port'] as number;
+  const derive = (path: 'http.port' | 'cluster.gossip_port', offset: number, needed: boolean): void => {
+    if (explicit.has(path)) return;
+    const v = port === 0 ? 0 : port + offset;
+    if (v > 65535) {
+      if (!needed) return;
+      throw new ConfigError(`${path}: port + ${offset} = ${v} is above 65535; set ${path} explicitly`);
+    }
+    values[path] = v;
+  };
+  derive('http.port', 1000, values['http.enabled'] === true);
+  derive('cluster.gossip_port', 10000, true);
+}
+
+/**
+ * client_output_buffer_limit_pubsub is the pubsub class of client_output_buffer_limit: whichever
+ * a source set, the other follows; both set and disagreeing is an error.
+ */
+function linkOutputLimits(values: Record<string, ConfigValue>, explicit: ReadonlySet<string>): void {
+  const whole = values['client_output_buffer_limit'] as string;
+  const part = values['client_output_buffer_limit_pubsub'] as string;
+  const inWhole = outputBufferLimitClasses(whole).pubsub;
+  if (explicit.has('client_output_buffer_limit_pubsub') && !explicit.has('client_output_buffer_limit')) {
+    values['client_output_buffer_limit'] = coerce(PARAM_BY_PATH.get('client_output_buffer_limit') as Param, `pubsub ${part}`, 'client_output_buffer_limit_pubsub', whole);
+  } else if (explicit.has('client_output_buffer_limit_pubsub') && inWhole !== part) {
+    throw new ConfigError(`client_output_buffer_limit_pubsub: '${part}' disagrees with the pubsub class of client_output_buffer_limit ('${inWhole}'); set only one`);
+  } else {
+    values['client_output_buffer_limit_pubsub'] = inWhole;
+  }
+}
+
+/**
+ * Cross-field validation and the typed, frozen view. `explicit` names the paths a source set (the
+ * others derive where they do: ports, node_id); by default every path counts as set.
+ */
+export function freezeConfig(values: Record<string, ConfigValue>, file = '', explicit: ReadonlySet<string> = new Set(Object.keys(values))): Config {
+  derivePorts(values, explicit);
+  linkOutputLimits(values, explicit);
   // The one place values are trusted to match their schema types (every source went through coerce).
   const v = <P extends ParamPath>(path: P): ParamValue<P> => values[path] as ParamValue<P>;
   const num = (path: ParamPathOf<number>): number => v(path);
@@ -260,6 +292,7 @@ export function freezeConfig(values: Record<string, ConfigValue>, file = ''): Co
     protoMaxBulkLen: v('proto_max_bulk_len'),
     clientQueryBufferLimit: v('client_query_buffer_limit'),
     notifyKeyspaceEvents: v('notify_keyspace_events'),
+    clientOutputBufferLimit: v('client_output_buffer_limit'),
     clientOutputBufferLimitPubsub: v('client_output_buffer_limit_pubsub'),
     appendonly: v('appendonly'),
     appendfsync: v('appendfsync'),
@@ -271,6 +304,16 @@ export function freezeConfig(values: Record<string, ConfigValue>, file = ''): Co
     save: v('save'),
     dbfilename: v('dbfilename'),
     stopWritesOnBgsaveError: v('stop_writes_on_bgsave_error'),
+    enableDebugCommand: v('enable_debug_command'),
+    enableProtectedConfigs: v('enable_protected_configs'),
+    listMaxListpackSize: v('list_max_listpack_size'),
+    hashMaxListpackEntries: v('hash_max_listpack_entries'),
+    hashMaxListpackValue: v('hash_max_listpack_value'),
+    zsetMaxListpackEntries: v('zset_max_listpack_entries'),
+    zsetMaxListpackValue: v('zset_max_listpack_value'),
+    setMaxIntsetEntries: v('set_max_intset_entries'),
+    streamNodeMaxBytes: v('stream_node_max_bytes'),
+    streamNodeMaxEntries: v('stream_node_max_entries'),
     http: Object.freeze({
       port: v('http.port'),
       bind: v('http.bind'),
@@ -296,6 +339,7 @@ export function freezeConfig(values: Record<string, ConfigValue>, file = ''): Co
     }),
     values: Object.freeze({ ...values }),
     file,
+    explicit: Object.freeze([...explicit].filter((p) => PARAM_BY_PATH.has(p))),
   };
   return Object.freeze(cfg);
 }
@@ -317,11 +361,14 @@ export function localConfig(overrides: Record<string, ConfigValue> = {}): Config
   const values: Record<string, ConfigValue> = {};
   for (const p of PARAMS) values[p.path] = p.default;
   // No save points: a test node never writes snapshots unless it asks to.
-  Object.assign(values, { port: 0, 'http.port': 0, 'cluster.gossip_port': 0, log_dir: '', loglevel: 'warn', node_id: 'test', save: '' });
+  const fixed: Record<string, ConfigValue> = { port: 0, 'http.port': 0, 'cluster.gossip_port': 0, log_dir: '', loglevel: 'warn', node_id: 'test', save: '' };
+  Object.assign(values, fixed);
+  const explicit = new Set(Object.keys(fixed));
   for (const [path, raw] of Object.entries(overrides)) {
     const p = PARAM_BY_PATH.get(path);
     if (!p) throw new ConfigError(`localConfig: unknown key '${path}'${didYouMean(path.replace(/-/g, '_'), (q) => q.path, "'")}`);
-    values[path] = coerce(p, raw, 'localConfig');
+    values[path] = coerce(p, raw, 'localConfig', values[path]);
+    explicit.add(path);
   }
-  return freezeConfig(values);
+  return freezeConfig(values, '', explicit);
 }

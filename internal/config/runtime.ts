@@ -1,21 +1,28 @@
-// Live configuration for CONFIG GET/SET: current values by path, validation, and change hooks.
-import { type Config, ConfigError, coerce } from './load.js';
-import { type ConfigValue, type Param, PARAMS, PARAM_BY_REDIS_NAME, redisName } from './schema.js';
+// Live configuration for CONFIG GET/SET: current values by path, Redis 7.0's validation and error order, and change hooks.
+import type { Config } from './load.js';
+import { formatValue, parseParam } from './parse.js';
+import { outputBufferLimitClasses } from './redis-values.js';
+import { CONFIG_NAMES, CONFIG_NAME_BY_LOWER, type ConfigName, type ConfigValue, type Param, PARAM_BY_PATH } from './schema.js';
 import type { ParamChange, ParamPath, ParamPathOf, ParamValue } from './types.js';
 import { CommandError } from '../contracts/errors.js';
-import { globMatch } from '../glob/glob.js';
-
-/**
- * Read-only parameters Redis tools ask for that describe this build's fixed behaviour rather than
- * a setting. Empty now that `save` and `appendonly` are real parameters; kept for the next one.
- */
-const REPORTED: readonly (readonly [string, string])[] = [];
+import { compileGlob, matchCompiled } from '../glob/glob.js';
 
 /**
  * Called once per parameter CONFIG SET changed, with its path and new value. The arguments are a
  * (path, value) pair of the union ParamChange, so `if (path === 'maxmemory')` makes `value` a number.
  */
 export type ChangeHook = (...change: ParamChange) => void;
+
+/** Who asks: protected configs (enable-protected-configs local) depend on whether the client is local. */
+export interface SetOptions {
+  /** The client is on a loopback address or a Unix socket (Redis's islocalClient). */
+  readonly local?: boolean;
+}
+
+/** Redis's allowProtectedAction: `yes`, or `local` for a local client. */
+export function allowProtectedAction(setting: string, local: boolean): boolean {
+  return setting === 'yes' || (setting === 'local' && local);
+}
 
 export class ConfigRuntime {
   private readonly values: Record<string, ConfigValue>;
@@ -51,95 +58,84 @@ export class ConfigRuntime {
     return this.values[path] === true;
   }
 
-  /** CONFIG GET: every parameter whose Redis-style name matches one of the glob patterns. */
+  /** Every current value by path (CONFIG REWRITE compares them with the file's). */
+  snapshot(): Readonly<Record<string, ConfigValue>> {
+    return { ...this.values };
+  }
+
+  /**
+   * CONFIG GET, as Redis 7.0: a pattern without glob characters is a name (or alias) looked up
+   * case-insensitively, answered under the name as asked for; a pattern matches names and aliases
+   * case-insensitively, skipping hidden parameters. Each name is answered once.
+   */
   get(patterns: readonly string[]): [string, string][] {
     const out: [string, string][] = [];
     const seen = new Set<string>();
+    const add = (asked: string, n: ConfigName): void => {
+      const key = n.name.toLowerCase();
+      if (seen.has(key)) return;
+      seen.add(key);
+      out.push([asked, formatValue(n.param, this.values[n.param.path] as ConfigValue)]);
+    };
     for (const pat of patterns) {
-      const lower = pat.toLowerCase();
-      for (const p of PARAMS) {
-        const name = redisName(p);
-        if (seen.has(name) || !globMatch(lower, name)) continue;
-        seen.add(name);
-        out.push([name, formatValue(p, this.values[p.path] as ConfigValue)]);
+      if (!/[[*?]/.test(pat)) {
+        const n = CONFIG_NAME_BY_LOWER.get(pat.toLowerCase());
+        if (n !== undefined) add(pat, n);
+        continue;
       }
-    }
-    for (const pat of patterns) {
-      for (const [name, value] of REPORTED) {
-        if (!seen.has(name) && globMatch(pat.toLowerCase(), name)) {
-          seen.add(name);
-          out.push([name, value]);
-        }
-      }
+      const glob = compileGlob(pat, true);
+      for (const n of CONFIG_NAMES) if (n.param.hidden !== true && matchCompiled(glob, n.name)) add(n.name, n);
     }
     return out;
   }
 
   /**
-   * CONFIG SET with several pairs, checked in Redis 7's order before anything changes: an unknown
-   * name anywhere wins (reported by the first unknown), then the first immutable or repeated name,
-   * then the first value that does not parse (reported under the parameter's canonical name).
-   * Then every value is applied, and the hooks run once per value that actually changed.
+   * CONFIG SET with several pairs, checked in Redis 7.0's order before anything changes. Names
+   * first, in order: the first problem wins (an unknown name, then an immutable or protected one,
+   * then a name given twice, each reported as typed; a name and its alias are two names, the later
+   * value wins, as in Redis). Then the values, in order: the first one refused is reported under
+   * the canonical name. Then every value is applied, and the hooks run once per value that changed.
    * Throws CommandError with Redis's wording.
    */
-  set(allPairs: readonly (readonly [string, string])[]): void {
-    const reported = new Map(REPORTED);
-    const unknown = allPairs.find(([name]) => !PARAM_BY_REDIS_NAME.has(name.toLowerCase()) && !reported.has(name.toLowerCase()));
-    if (unknown) throw new CommandError('ERR', `Unknown option or number of arguments for CONFIG SET - '${unknown[0]}'`);
-    const failed = (arg: string, reason: string): CommandError =>
-      new CommandError('ERR', `CONFIG SET failed (possibly related to argument '${arg}') - ${reason}`);
-    // Tools send `CONFIG SET save ""` / `appendonly no`: setting a reported value to what it is
-    // succeeds as a no-op; anything else is refused, since this build has no persistence.
-    for (const [name, raw] of allPairs) {
-      const current = reported.get(name.toLowerCase());
-      if (current !== undefined && raw.toLowerCase() !== current) throw failed(name, 'persistence is not available in this build');
+  set(pairs: readonly (readonly [string, string])[], opts: SetOptions = {}): void {
+    const failed = (arg: string, reason: string): CommandError => new CommandError('ERR', `CONFIG SET failed (possibly related to argument '${arg}') - ${reason}`);
+    const names: ConfigName[] = [];
+    for (const [typed] of pairs) {
+      const n = CONFIG_NAME_BY_LOWER.get(typed.toLowerCase());
+      if (n === undefined) throw new CommandError('ERR', `Unknown option or number of arguments for CONFIG SET - '${typed}'`);
+      if (n.param.mutable === false) throw failed(typed, "can't set immutable config");
+      if (n.param.protectedConfig === true && !allowProtectedAction(this.str('enable_protected_configs'), opts.local === true)) throw failed(typed, "can't set protected config");
+      if (names.includes(n)) throw failed(typed, 'duplicate parameter');
+      names.push(n);
     }
-    const pairs = allPairs.filter(([name]) => !reported.has(name.toLowerCase()));
-    const params: Param[] = [];
-    for (const [rawName] of pairs) {
-      const p = PARAM_BY_REDIS_NAME.get(rawName.toLowerCase()) as Param;
-      if (!p.mutable) throw failed(rawName, "can't set immutable config");
-      if (params.includes(p)) throw failed(rawName, 'duplicate parameter');
-      params.push(p);
-    }
-    const staged: [Param, ConfigValue][] = [];
+    // Values are staged on a copy: a later pair (an alias, a linked parameter) sees the earlier ones.
+    const staged: Record<string, ConfigValue> = {};
+    const current = (p: Param): ConfigValue => (p.path in staged ? staged[p.path] : this.values[p.path]) as ConfigValue;
     pairs.forEach(([, raw], i) => {
-      const p = params[i] as Param;
-      try {
-        staged.push([p, coerce(p, raw, 'CONFIG SET')]);
-      } catch (e) {
-        const own = p.type === 'string' ? (p.validate?.(raw) ?? null) : null;
-        throw failed(redisName(p), own ?? redisReason(p, e instanceof ConfigError ? e.problem : 'other'));
+      const { name, param } = names[i] as ConfigName;
+      const r = parseParam(param, raw, current(param), 'redis');
+      if (!r.ok) throw failed(name, r.reason);
+      if (param.mutable === 'startup' && formatValue(param, r.value) !== formatValue(param, current(param))) {
+        throw failed(name, "can't set immutable config");
       }
+      staged[param.path] = r.value;
+      this.link(param.path, staged);
     });
-    const changed = staged.filter(([p, v]) => this.values[p.path] !== v);
-    for (const [p, v] of changed) this.values[p.path] = v;
-    // coerce() gave each value its param's type, so (path, value) is one of the ParamChange pairs.
-    for (const [p, v] of changed) for (const h of this.hooks) h(...([p.path, v] as ParamChange));
+    const changed = Object.entries(staged).filter(([path, v]) => this.values[path] !== v);
+    for (const [path, v] of changed) this.values[path] = v;
+    // Every staged value went through its param's parser, so (path, value) is one of the ParamChange pairs.
+    for (const [path, v] of changed) for (const h of this.hooks) h(...([path, v] as ParamChange));
   }
-}
 
-/** Redis's words for a value CONFIG SET refuses (config.c's numeric, bool and enum setters). */
-function redisReason(p: Param, problem: 'type' | 'range' | 'other'): string {
-  if (problem === 'range') {
-    return `argument must be between ${p.min ?? Number.MIN_SAFE_INTEGER} and ${p.max ?? Number.MAX_SAFE_INTEGER} inclusive`;
+  /** Keeps the two spellings of the pubsub output limit in step (the resp part reads the narrow one). */
+  private link(path: string, staged: Record<string, ConfigValue>): void {
+    if (path === 'client_output_buffer_limit') {
+      staged['client_output_buffer_limit_pubsub'] = outputBufferLimitClasses(staged[path] as string).pubsub;
+    } else if (path === 'client_output_buffer_limit_pubsub') {
+      const whole = PARAM_BY_PATH.get('client_output_buffer_limit') as Param;
+      const current = (staged['client_output_buffer_limit'] ?? this.values['client_output_buffer_limit']) as string;
+      const r = parseParam(whole, `pubsub ${staged[path] as string}`, current, 'redis');
+      if (r.ok) staged['client_output_buffer_limit'] = r.value;
+    }
   }
-  switch (p.type) {
-    case 'int':
-      return "argument couldn't be parsed into an integer";
-    case 'memory':
-      return 'argument must be a memory value';
-    case 'bool':
-      return "argument must be 'yes' or 'no'";
-    case 'enum':
-      return `argument(s) must be one of the following: ${(p.values ?? []).join(', ')}`;
-    case 'string':
-    case 'list':
-      return 'argument must be a string';
-  }
-}
-
-function formatValue(p: Param, v: ConfigValue): string {
-  if (p.type === 'bool') return v ? 'yes' : 'no';
-  return String(v);
 }

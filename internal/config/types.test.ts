@@ -32,7 +32,11 @@ describe('ParamPath and ParamValue', () => {
   });
 });
 
-/** The hand-written Config interface the derived one replaced: every field must still be readable with the same or a narrower type. */
+/**
+ * The hand-written Config interface the derived one replaced (every field must still be readable
+ * with the same or a narrower type), plus the fields added since: the thresholds, the DEBUG and
+ * protected-config switches, the full output-limit setting, and which paths a source set.
+ */
 interface HandWrittenConfig {
   readonly nodeId: string;
   readonly bind: string;
@@ -66,6 +70,17 @@ interface HandWrittenConfig {
   readonly save: string;
   readonly dbfilename: string;
   readonly stopWritesOnBgsaveError: boolean;
+  readonly clientOutputBufferLimit: string;
+  readonly enableDebugCommand: 'no' | 'yes' | 'local';
+  readonly enableProtectedConfigs: 'no' | 'yes' | 'local';
+  readonly listMaxListpackSize: number;
+  readonly hashMaxListpackEntries: number;
+  readonly hashMaxListpackValue: number;
+  readonly zsetMaxListpackEntries: number;
+  readonly zsetMaxListpackValue: number;
+  readonly setMaxIntsetEntries: number;
+  readonly streamNodeMaxBytes: number;
+  readonly streamNodeMaxEntries: number;
   readonly http: {
     readonly port: number;
     readonly bind: string;
@@ -91,6 +106,7 @@ interface HandWrittenConfig {
   };
   readonly values: ConfigValues;
   readonly file: string;
+  readonly explicit: readonly string[];
 }
 
 describe('Config (derived from the schema)', () => {
@@ -119,6 +135,8 @@ describe('Config (derived from the schema)', () => {
     void c.cluster.secret;
     // @ts-expect-error fields are camelCase
     void c.log_dir;
+    // @ts-expect-error the no-effect `redis` section is read through the runtime only
+    void c.redis;
     expect(c.cluster.secrets).toEqual([]);
   });
 });
@@ -150,6 +168,12 @@ describe('ConfigRuntime accessors', () => {
     // @ts-expect-error an arbitrary string is not a path
     rt.num('maxmemory' as string);
 
+    expectTypeOf(rt.value('redis.repl_timeout')).toEqualTypeOf<number>();
+    expectTypeOf(rt.value('redis.replica_read_only')).toEqualTypeOf<boolean>();
+    expectTypeOf(rt.value('redis.repl_diskless_load')).toEqualTypeOf<'disabled' | 'on-empty-db' | 'swapdb'>();
+    // @ts-expect-error Redis names are not paths: the section key uses underscores
+    rt.value('redis.repl-timeout');
+    expect(rt.value('redis.repl_timeout')).toBe(60);
     expect(rt.value('cluster.mode')).toBe('proxy');
     expect(rt.value('hz')).toBe(10);
     expect(rt.value('appendonly')).toBe(false);
