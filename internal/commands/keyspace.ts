@@ -369,11 +369,14 @@ const OBJECT_HELP = [
   '    Prints this help.',
 ];
 
+/** OBJECT ENCODING (and DEBUG OBJECT) as Redis 7.0: every list is a quicklist (listpack lists came in 7.2). */
+export function redisEncoding(v: Value): string {
+  return typeof v === 'string' ? stringEncoding(v) : v.type === 'list' ? 'quicklist' : v.encoding();
+}
+
 function objectEncoding(ctx: CommandContext, argv: string[]): Reply {
   const e = peekRead(ctx, argv[2] as string, false);
-  if (e === undefined) return NULL_BULK;
-  const v = e.value;
-  return bulk(typeof v === 'string' ? stringEncoding(v) : v.encoding());
+  return e === undefined ? NULL_BULK : bulk(redisEncoding(e.value));
 }
 
 function objectRefcount(ctx: CommandContext, argv: string[]): Reply {

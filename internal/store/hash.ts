@@ -1,13 +1,14 @@
 // Hash values: field -> slot map (insertion order, like a listpack) over a dense field array, for O(1) random picks and a stable HSCAN cursor.
+import { DEFAULT_ENCODING_LIMITS, type EncodingAware, type EncodingLimits } from './encodings.js';
 import type { Collection } from './types.js';
 
 /**
  * Redis 7.0's built-in hash-max-listpack-entries and hash-max-listpack-value (the server's own
- * defaults; the sample redis.conf lowers the entry count to 128). Past either the encoding is
- * hashtable, and it never converts back.
+ * defaults; the sample redis.conf lowers the entry count to 128). Past either (as configured:
+ * EncodingLimits) the encoding is hashtable, and it never converts back.
  */
-export const HASH_MAX_LISTPACK_ENTRIES = 512;
-export const HASH_MAX_LISTPACK_VALUE = 64;
+export const HASH_MAX_LISTPACK_ENTRIES = DEFAULT_ENCODING_LIMITS.hashMaxListpackEntries;
+export const HASH_MAX_LISTPACK_VALUE = DEFAULT_ENCODING_LIMITS.hashMaxListpackValue;
 
 /** Bytes charged per field on top of field and value lengths: map entry, slot object, dense slot. */
 const FIELD_OVERHEAD = 64;
@@ -26,7 +27,7 @@ export interface HashScanResult {
   items: string[];
 }
 
-export class HashValue implements Collection {
+export class HashValue implements Collection, EncodingAware {
   readonly type = 'hash' as const;
   /**
    * Field -> value and dense position. A Map iterates in insertion order, an overwrite keeps the
@@ -37,6 +38,7 @@ export class HashValue implements Collection {
   /** Every field once, without holes; removal swaps the last field into the freed slot. */
   private dense: string[] = [];
   private listpack = true;
+  private limits: Readonly<EncodingLimits> = DEFAULT_ENCODING_LIMITS;
   /** Sum of field and value lengths. */
   private dataBytes = 0;
 
@@ -57,8 +59,22 @@ export class HashValue implements Collection {
     for (const [f, s] of this.map) c.map.set(f, { v: s.v, i: s.i });
     c.dense = this.dense.slice();
     c.listpack = this.listpack;
+    c.limits = this.limits;
     c.dataBytes = this.dataBytes;
     return c;
+  }
+
+  adopt(limits: Readonly<EncodingLimits>): void {
+    if (limits === this.limits) return;
+    const fresh = this.limits === DEFAULT_ENCODING_LIMITS;
+    this.limits = limits;
+    // Built outside a keyspace, only ever growing: its fields decide, as they would have under these limits.
+    if (fresh) this.listpack = this.dense.length <= limits.hashMaxListpackEntries && !this.hasLongItem(limits.hashMaxListpackValue);
+  }
+
+  private hasLongItem(max: number): boolean {
+    for (const [f, s] of this.map) if (f.length > max || s.v.length > max) return true;
+    return false;
   }
 
   get(field: string): string | undefined {
@@ -71,7 +87,8 @@ export class HashValue implements Collection {
 
   /** Sets a field; true when it is new. Converts to hashtable as Redis does, never back. */
   set(field: string, value: string): boolean {
-    if (this.listpack && (field.length > HASH_MAX_LISTPACK_VALUE || value.length > HASH_MAX_LISTPACK_VALUE)) {
+    const max = this.limits.hashMaxListpackValue;
+    if (this.listpack && (field.length > max || value.length > max)) {
       this.listpack = false;
     }
     const s = this.map.get(field);
@@ -83,7 +100,7 @@ export class HashValue implements Collection {
     this.map.set(field, { v: value, i: this.dense.length });
     this.dense.push(field);
     this.dataBytes += field.length + value.length;
-    if (this.dense.length > HASH_MAX_LISTPACK_ENTRIES) this.listpack = false;
+    if (this.dense.length > this.limits.hashMaxListpackEntries) this.listpack = false;
     return true;
   }
 

@@ -1,4 +1,5 @@
 // One logical database: key -> Entry map, expiry index, SCAN order, lazy expiry and memory accounting.
+import { DEFAULT_ENCODING_LIMITS, type EncodingLimits, isEncodingAware } from './encodings.js';
 import { Entry, ENTRY_OVERHEAD, type Value, valueBytes } from './types.js';
 
 /** What the keyspace tells the rest of the node; WATCH and keyspace notifications hang off this. */
@@ -25,6 +26,11 @@ export interface KeyspaceObserver {
 /** Shared time source: the executor stamps the command time once per command, as Redis does. */
 export interface TimeSource {
   now: number;
+  /**
+   * Set while CLIENT PAUSE is in effect: the dataset stays as it is, so an expired key reads as
+   * missing but is not deleted (nor counted, nor journaled) until the pause ends, as in Redis.
+   */
+  expiryPaused?: boolean;
 }
 
 export interface ScanResult {
@@ -48,6 +54,8 @@ export class Keyspace {
     public readonly index: number,
     private readonly time: TimeSource,
     private readonly observer: KeyspaceObserver,
+    /** The store's encoding thresholds, handed to every collection stored here. */
+    private readonly limits: Readonly<EncodingLimits> = DEFAULT_ENCODING_LIMITS,
   ) {}
 
   get size(): number {
@@ -66,6 +74,7 @@ export class Keyspace {
     const e = this.map.get(key);
     if (e === undefined) return undefined;
     if (e.expireAt !== 0 && e.expireAt <= this.time.now) {
+      if (this.time.expiryPaused === true) return undefined;
       this.removeEntry(key, e);
       this.observer.expired(this.index, key);
       return undefined;
@@ -79,6 +88,7 @@ export class Keyspace {
     const e = this.map.get(key);
     if (e === undefined) return undefined;
     if (e.expireAt !== 0 && e.expireAt <= this.time.now) {
+      if (this.time.expiryPaused === true) return undefined;
       this.removeEntry(key, e);
       this.observer.expired(this.index, key);
       return undefined;
@@ -95,6 +105,7 @@ export class Keyspace {
    * (KEEPTTL, APPEND and other in-place updates).
    */
   set(key: string, value: Value, expireAt: number | 'keep' = 0): Entry {
+    if (typeof value !== 'string' && isEncodingAware(value)) value.adopt(this.limits);
     let e = this.map.get(key);
     if (e !== undefined && e.expireAt !== 0 && e.expireAt <= this.time.now) {
       this.removeEntry(key, e);

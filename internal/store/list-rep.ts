@@ -1,9 +1,5 @@
 // What the two list representations share: the operations ListValue delegates, and the listpack size estimate.
 
-/** Redis 7's list-max-listpack-size -2: a list stays a single listpack up to 8 KB serialized. */
-export const LISTPACK_MAX_BYTES = 8192;
-/** 7.2's hysteresis: a quicklist converts back only once it shrinks to half the limit. */
-export const LISTPACK_BACK_BYTES = LISTPACK_MAX_BYTES / 2;
 /** Listpack header (total bytes + element count) and end marker. */
 export const LISTPACK_FRAME_BYTES = 7;
 /** Smallest element capacity; always a power of two so positions wrap with a mask. */
@@ -22,7 +18,7 @@ export interface ListRep {
   readonly size: number;
   /** Element capacity before the next growth. */
   readonly capacity: number;
-  /** Estimated serialized listpack size of the content (OBJECT ENCODING's threshold). */
+  /** Estimated serialized listpack size of the content (list-max-listpack-size's measure: encodings.ts). */
   readonly packedBytes: number;
   byteSize(): number;
   /** A deep copy in the same representation. */

@@ -1,20 +1,23 @@
 // The list value: a StringRing while it fits a listpack, a PackedList beyond; O(1) push and pop at both ends.
-import { LISTPACK_BACK_BYTES, LISTPACK_MAX_BYTES, type ListRep, MIN_CAPACITY } from './list-rep.js';
+import { DEFAULT_ENCODING_LIMITS, type EncodingAware, type EncodingLimits, listExceeds, listFitsBack } from './encodings.js';
+import { type ListRep, MIN_CAPACITY } from './list-rep.js';
 import { PackedList } from './list-packed.js';
 import { StringRing } from './list-ring.js';
 import type { Collection } from './types.js';
 
 /**
- * Redis keeps a small list as one listpack and a big one as a quicklist; the representations
- * here follow the same line (list-max-listpack-size -2: 8 KB, with 7.2's hysteresis of converting
- * back at half of it). A small list is a ring of strings, cheap to create; a big one packs its
- * bytes into an arena, so millions of elements are not millions of heap strings for the garbage
- * collector to promote and mark. OBJECT ENCODING reports which one a list is.
+ * Redis 7.2 keeps a small list as one listpack and a big one as a quicklist; the representations
+ * here follow the same line (list-max-listpack-size, -2 = 8 KB by default, with 7.2's hysteresis
+ * of converting back at half of it). A small list is a ring of strings, cheap to create; a big one
+ * packs its bytes into an arena, so millions of elements are not millions of heap strings for the
+ * garbage collector to promote and mark. encoding() names the representation; OBJECT ENCODING
+ * answers quicklist for every list, as Redis 7.0 does (store/encodings.ts).
  */
-export class ListValue implements Collection {
+export class ListValue implements Collection, EncodingAware {
   readonly type = 'list' as const;
   private rep: ListRep;
   private packed = false;
+  private limits: Readonly<EncodingLimits> = DEFAULT_ENCODING_LIMITS;
 
   constructor(capacity = MIN_CAPACITY) {
     this.rep = new StringRing(capacity);
@@ -49,28 +52,43 @@ export class ListValue implements Collection {
     const c = new ListValue();
     c.rep = this.rep.clone();
     c.packed = this.packed;
+    c.limits = this.limits;
     return c;
+  }
+
+  adopt(limits: Readonly<EncodingLimits>): void {
+    if (limits === this.limits) return;
+    this.limits = limits;
+    this.settle();
+  }
+
+  private exceeds(): boolean {
+    return listExceeds(this.limits.listMaxListpackSize, this.rep.packedBytes, this.rep.size);
+  }
+
+  private fitsBack(): boolean {
+    return listFitsBack(this.limits.listMaxListpackSize, this.rep.packedBytes, this.rep.size);
   }
 
   pushHead(v: string): void {
     this.rep.pushHead(v);
-    if (!this.packed && this.rep.packedBytes > LISTPACK_MAX_BYTES) this.settle();
+    if (!this.packed && this.exceeds()) this.settle();
   }
 
   pushTail(v: string): void {
     this.rep.pushTail(v);
-    if (!this.packed && this.rep.packedBytes > LISTPACK_MAX_BYTES) this.settle();
+    if (!this.packed && this.exceeds()) this.settle();
   }
 
   popHead(): string | undefined {
     const v = this.rep.popHead();
-    if (this.packed && this.rep.packedBytes <= LISTPACK_BACK_BYTES) this.settle();
+    if (this.packed && this.fitsBack()) this.settle();
     return v;
   }
 
   popTail(): string | undefined {
     const v = this.rep.popTail();
-    if (this.packed && this.rep.packedBytes <= LISTPACK_BACK_BYTES) this.settle();
+    if (this.packed && this.fitsBack()) this.settle();
     return v;
   }
 
@@ -120,11 +138,10 @@ export class ListValue implements Collection {
 
   /** Converts between the representations when the content crossed the listpack limits. */
   private settle(): void {
-    const bytes = this.rep.packedBytes;
-    if (!this.packed && bytes > LISTPACK_MAX_BYTES) {
+    if (!this.packed && this.exceeds()) {
       this.rep = PackedList.of(this.toArray());
       this.packed = true;
-    } else if (this.packed && bytes <= LISTPACK_BACK_BYTES) {
+    } else if (this.packed && this.fitsBack()) {
       this.rep = StringRing.of(this.toArray());
       this.packed = false;
     }

@@ -1,12 +1,13 @@
 // Set values: member -> slot map over a dense member array, for O(1) add/remove/random pick, Redis 7.0 encodings and a stable SSCAN cursor.
+import { DEFAULT_ENCODING_LIMITS, type EncodingAware, type EncodingLimits } from './encodings.js';
 import type { Collection } from './types.js';
 
 /**
  * Redis 7.0's built-in set-max-intset-entries. Redis 7.0 has no listpack encoding for sets (that
  * arrived in 7.2): a set is an intset while every member is an integer and there are at most this
- * many of them, and a hashtable from then on.
+ * many of them (as configured: EncodingLimits), and a hashtable from then on.
  */
-export const SET_MAX_INTSET_ENTRIES = 512;
+export const SET_MAX_INTSET_ENTRIES = DEFAULT_ENCODING_LIMITS.setMaxIntsetEntries;
 
 /** Bytes charged per member on top of its own length: map entry plus dense-array slot. */
 const MEMBER_OVERHEAD = 48;
@@ -55,7 +56,7 @@ export interface SetScanResult {
   members: string[];
 }
 
-export class SetValue implements Collection {
+export class SetValue implements Collection, EncodingAware {
   readonly type = 'set' as const;
   /** member -> its position in `dense`. */
   private index = new Map<string, number>();
@@ -65,6 +66,7 @@ export class SetValue implements Collection {
    */
   private dense: string[] = [];
   private intset = true;
+  private limits: Readonly<EncodingLimits> = DEFAULT_ENCODING_LIMITS;
   /** Sum of member lengths. */
   private memberBytes = 0;
   /** Members in numeric order while an intset, built on demand and dropped on every change. */
@@ -87,8 +89,20 @@ export class SetValue implements Collection {
     c.index = new Map(this.index);
     c.dense = this.dense.slice();
     c.intset = this.intset;
+    c.limits = this.limits;
     c.memberBytes = this.memberBytes;
     return c;
+  }
+
+  adopt(limits: Readonly<EncodingLimits>): void {
+    if (limits === this.limits) return;
+    const fresh = this.limits === DEFAULT_ENCODING_LIMITS;
+    this.limits = limits;
+    // Built outside a keyspace, only ever growing: its members decide, as they would have under these limits.
+    if (fresh) {
+      this.intset = this.dense.length <= limits.setMaxIntsetEntries && this.dense.every(isInt64String);
+      this.sorted = null;
+    }
   }
 
   has(member: string): boolean {
@@ -102,7 +116,7 @@ export class SetValue implements Collection {
     this.dense.push(member);
     this.memberBytes += member.length;
     if (this.intset) {
-      if (this.dense.length > SET_MAX_INTSET_ENTRIES || !isInt64String(member)) this.intset = false;
+      if (this.dense.length > this.limits.setMaxIntsetEntries || !isInt64String(member)) this.intset = false;
       this.sorted = null;
     }
     return true;

@@ -2,6 +2,7 @@
 import { type KeyspaceObserver, Keyspace, type TimeSource } from './keyspace.js';
 import { KEYS_PER_LOOP, shouldRepeat } from './expiry.js';
 import { type EvictionPolicy, isLfuPolicy, isVolatilePolicy, lfuDecay, lfuIncrement } from './eviction.js';
+import { DEFAULT_ENCODING_LIMITS, type EncodingLimits } from './encodings.js';
 import type { Entry } from './types.js';
 
 export interface StoreStats {
@@ -35,6 +36,11 @@ export class Store {
   };
   private readonly observers: KeyspaceObserver[] = [];
   activeExpireEnabled = true;
+  /**
+   * The encoding thresholds every collection stored here follows (one object, changed in place by
+   * setEncodingLimits, so a value sees a change on its next write).
+   */
+  readonly encodings: Readonly<EncodingLimits> = { ...DEFAULT_ENCODING_LIMITS };
   /** Cursor over databases so a cycle that ran out of time resumes with the next one. */
   private expireDbCursor = 0;
 
@@ -44,7 +50,7 @@ export class Store {
     private readonly memory: MemoryPolicy,
     private readonly rand: () => number = Math.random,
   ) {
-    this.time = { now: now() };
+    this.time = { now: now(), expiryPaused: false };
     this.now = now;
     const fanout: KeyspaceObserver = {
       expired: (db, key) => {
@@ -58,7 +64,7 @@ export class Store {
         for (const o of this.observers) o.created?.(db, key);
       },
     };
-    this.dbList = Array.from({ length: databases }, (_, i) => new Keyspace(i, this.time, fanout));
+    this.dbList = Array.from({ length: databases }, (_, i) => new Keyspace(i, this.time, fanout, this.encodings));
   }
 
   private readonly now: () => number;
@@ -134,6 +140,11 @@ export class Store {
     return this.memory;
   }
 
+  /** CONFIG SET of list-max-listpack-size and kin: applies from each value's next write on, as in Redis. */
+  setEncodingLimits(p: Partial<EncodingLimits>): void {
+    Object.assign(this.encodings, p);
+  }
+
   setMemoryPolicy(p: Partial<MemoryPolicy>): void {
     Object.assign(this.memory, p);
   }
@@ -154,7 +165,8 @@ export class Store {
    */
   evictIfNeeded(): boolean {
     const { maxmemory, policy } = this.memory;
-    if (maxmemory <= 0) return true;
+    // Paused clients: the dataset stays as it is, evictions included (Redis's isSafeToPerformEvictions).
+    if (maxmemory <= 0 || this.time.expiryPaused === true) return true;
     let guard = 0;
     while (this.usedBytes() > maxmemory) {
       if (policy === 'noeviction' || guard++ > 100_000) return false;
@@ -194,7 +206,7 @@ export class Store {
    * time budget is spent. Returns the number of keys expired.
    */
   activeExpireCycle(budgetMs: number): number {
-    if (!this.activeExpireEnabled) return 0;
+    if (!this.activeExpireEnabled || this.time.expiryPaused === true) return 0;
     const start = performance.now();
     this.tick();
     let expired = 0;

@@ -1,4 +1,5 @@
 // The stream value: entries in ID order in Redis-sized nodes, the stream's counters, and consumer groups with their pending entries lists.
+import { DEFAULT_ENCODING_LIMITS, type EncodingAware, type EncodingLimits } from './encodings.js';
 import { IdTree, type IdLeaf } from './idtree.js';
 import type { Collection } from './types.js';
 
@@ -33,12 +34,22 @@ export function formatId(id: StreamId): string {
 // ---------------------------------------------------------------------------------------------
 
 /**
- * Redis packs entries into listpacks of at most 100 entries (deleted ones included) and 4 KB.
- * Approximate trimming frees whole nodes, so the same node boundaries give the same `~` results
- * and the same XINFO radix-tree figures as Redis for the same commands.
+ * Redis packs entries into listpacks of at most 100 entries (deleted ones included) and 4 KB by
+ * default (as configured: EncodingLimits). Approximate trimming frees whole nodes, so the same
+ * node boundaries give the same `~` results and the same XINFO radix-tree figures as Redis for the
+ * same commands.
  */
-export const STREAM_NODE_MAX_ENTRIES = 100;
-export const STREAM_NODE_MAX_BYTES = 4096;
+export const STREAM_NODE_MAX_ENTRIES = DEFAULT_ENCODING_LIMITS.streamNodeMaxEntries;
+export const STREAM_NODE_MAX_BYTES = DEFAULT_ENCODING_LIMITS.streamNodeMaxBytes;
+/** Redis's STREAM_LISTPACK_MAX_SIZE: the node size used when stream-node-max-bytes is 0 or above it. */
+const STREAM_LISTPACK_MAX_SIZE = 1 << 30;
+
+/** Redis's streamAppendItem test: does an entry of `raw` field bytes start a new node after one of `packed` bytes and `count` entries? */
+export function streamNodeFull(limits: Readonly<EncodingLimits>, packed: number, raw: number, count: number): boolean {
+  const maxBytes = limits.streamNodeMaxBytes === 0 || limits.streamNodeMaxBytes > STREAM_LISTPACK_MAX_SIZE ? STREAM_LISTPACK_MAX_SIZE : limits.streamNodeMaxBytes;
+  if (packed + raw >= maxBytes) return true;
+  return limits.streamNodeMaxEntries !== 0 && count >= limits.streamNodeMaxEntries;
+}
 
 /** What a node remembers to decide when it is full: its listpack's size and master fields. */
 export interface NodeMeta {
@@ -230,7 +241,7 @@ function fieldBytes(f: Fields): number {
   return n;
 }
 
-export class StreamValue implements Collection {
+export class StreamValue implements Collection, EncodingAware {
   readonly type = 'stream' as const;
   readonly entries = new IdTree<Fields, NodeMeta>(emptyMeta);
   /** Last ID ever generated or set (XSETID), even when that entry is gone. */
@@ -244,6 +255,8 @@ export class StreamValue implements Collection {
   /** Consumer groups by name; null until the first one, as Redis allocates them on demand. */
   groups: Map<string, ConsumerGroup> | null = null;
   private dataBytes = 0;
+  /** Only node sizing reads it: a loaded stream keeps its nodes, new entries follow the store's limits. */
+  private limits: Readonly<EncodingLimits> = DEFAULT_ENCODING_LIMITS;
 
   get size(): number {
     return this.entries.size;
@@ -271,11 +284,16 @@ export class StreamValue implements Collection {
     s.maxDeletedId = this.maxDeletedId;
     s.entriesAdded = this.entriesAdded;
     s.dataBytes = this.dataBytes;
+    s.limits = this.limits;
     if (this.groups !== null) {
       s.groups = new Map();
       for (const [name, g] of this.groups) s.groups.set(name, g.clone());
     }
     return s;
+  }
+
+  adopt(limits: Readonly<EncodingLimits>): void {
+    this.limits = limits;
   }
 
   /**
@@ -311,7 +329,7 @@ export class StreamValue implements Collection {
     if (tail !== undefined) {
       let raw = 0;
       for (const f of fields) raw += f.length;
-      fresh = tail.meta.packed + raw >= STREAM_NODE_MAX_BYTES || tail.added >= STREAM_NODE_MAX_ENTRIES;
+      fresh = streamNodeFull(this.limits, tail.meta.packed, raw, tail.added);
     }
     const leaf = this.entries.append(id, fields, fresh);
     this.account(leaf, id, fields, fresh);

@@ -1,10 +1,11 @@
 // Sorted set value: a skiplist ordered by (score, member) plus a member -> node map, with ranges, pops and ZSCAN order.
+import { DEFAULT_ENCODING_LIMITS, type EncodingAware, type EncodingLimits } from './encodings.js';
 import { SkipList, type SkipNode } from './skiplist.js';
 import type { Collection } from './types.js';
 
-/** Redis's zset-max-listpack-entries / zset-max-listpack-value: past either, the encoding is skiplist. */
-export const ZSET_MAX_LISTPACK_ENTRIES = 128;
-export const ZSET_MAX_LISTPACK_VALUE = 64;
+/** Redis's zset-max-listpack-entries / zset-max-listpack-value defaults: past either (as configured: EncodingLimits), the encoding is skiplist. */
+export const ZSET_MAX_LISTPACK_ENTRIES = DEFAULT_ENCODING_LIMITS.zsetMaxListpackEntries;
+export const ZSET_MAX_LISTPACK_VALUE = DEFAULT_ENCODING_LIMITS.zsetMaxListpackValue;
 
 /** Bytes charged per member on top of its own length: node, level arrays, map entry, scan slot. */
 const ELEMENT_OVERHEAD = 112;
@@ -81,12 +82,13 @@ export interface ScanPage {
   entries: ZEntry[];
 }
 
-export class ZSet implements Collection {
+export class ZSet implements Collection, EncodingAware {
   readonly type = 'zset' as const;
   private readonly dict = new Map<string, SkipNode>();
   private readonly list: SkipList;
   /** Once skiplist-encoded, never back, as in Redis. */
   private big = false;
+  private limits: Readonly<EncodingLimits> = DEFAULT_ENCODING_LIMITS;
   private bytes = ZSET_OVERHEAD;
   /** Nodes in insertion order (ZSCAN): ascending `seq`, removed ones flagged dead until compaction. */
   private order: SkipNode[] = [];
@@ -113,7 +115,20 @@ export class ZSet implements Collection {
     const z = new ZSet(this.rand);
     for (let n = this.list.first; n !== null; n = n.next[0] as SkipNode | null) z.insertNew(n.member, n.score);
     z.big = this.big;
+    z.limits = this.limits;
     return z;
+  }
+
+  adopt(limits: Readonly<EncodingLimits>): void {
+    if (limits === this.limits) return;
+    const fresh = this.limits === DEFAULT_ENCODING_LIMITS;
+    this.limits = limits;
+    // Built outside a keyspace, only ever growing: its members decide, as they would have under these limits.
+    if (fresh) {
+      let long = false;
+      for (const m of this.dict.keys()) if (m.length > limits.zsetMaxListpackValue) long = true;
+      this.big = long || this.dict.size > limits.zsetMaxListpackEntries;
+    }
   }
 
   score(member: string): number | undefined {
@@ -135,7 +150,7 @@ export class ZSet implements Collection {
     node.seq = this.nextSeq++;
     this.order.push(node);
     this.bytes += member.length + ELEMENT_OVERHEAD;
-    if (!this.big && (this.dict.size > ZSET_MAX_LISTPACK_ENTRIES || member.length > ZSET_MAX_LISTPACK_VALUE)) this.big = true;
+    if (!this.big && (this.dict.size > this.limits.zsetMaxListpackEntries || member.length > this.limits.zsetMaxListpackValue)) this.big = true;
     return node;
   }
 
