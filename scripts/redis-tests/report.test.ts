@@ -35,8 +35,15 @@ describe('errorReason and causeOf', () => {
     expect(causeOf("ERR Unknown option or number of arguments for CONFIG SET - 'list-max-ziplist-size'")).toBe('CONFIG SET list-max-ziplist-size unknown');
     expect(causeOf("ERR unknown subcommand 'pause'. Try CLIENT HELP.")).toBe('unknown subcommand CLIENT PAUSE');
     expect(causeOf("couldn't open socket: connection refused")).toBe('connection lost');
+    expect(causeOf("Expected [dict exists maxmemory 1 redis-replicaof {} slaveof] (context: type eval line 5)")).toBe('wrong reply (assertion failed)');
+    expect(causeOf('Memory is not reclaimed by UNLINK', 'Memory is not reclaimed by UNLINK')).toBe('wrong reply (assertion failed)');
+    expect(causeOf("can't read \"x\": no such variable", "an't read \"x\": no such variable\ncan't read \"x\": no such variable\n    while executing\n\"set y $x\"")).toBe(
+      'Tcl error in the test: can\'t read "…": no such variable',
+    );
     expect(causeOf('I/O error reading reply')).toBe('connection lost');
-    expect(causeOf("Expected '1' to be equal to '2'")).toBe("wrong reply: Expected '1' to be equal to '2'");
+    expect(causeOf("Expected '1' to be equal to '2' (context: type eval line 2)")).toBe('wrong reply (assertion failed)');
+    expect(causeOf("ERR wrong number of arguments for 'client|kill' command")).toBe('wrong number of arguments for CLIENT|KILL');
+    expect(causeOf("ERR syntax error at 'x' 12")).toBe("unexpected error reply: ERR syntax error at '…' N");
   });
 });
 
@@ -53,7 +60,7 @@ describe('summarizeUnit', () => {
     const exc = parseRuntestOutput(sample('ringcache-incr-exception.out'));
     const s = summarizeUnit({ unit: 'type/set', output: exc, exitCode: 1 }, reference);
     expect(s.status).toBe('aborted');
-    expect(s.abortReason).toBe("exception: ERR unknown command 'function', with args beginning with: 'flush'.");
+    expect(s.abortReason).toBe("exception: ERR unknown command 'function', with args beginning with: 'flush'");
     expect(s).toMatchObject({ passed: 0, failedTests: 0, notRun: 25, failed: 25 });
     expect(s.notRunNames[0]).toBe('SADD, SCARD, SISMEMBER, SMISMEMBER, SMEMBERS basics - regular set');
   });

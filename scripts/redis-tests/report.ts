@@ -55,12 +55,17 @@ export function errorReason(error: string): string {
   const first = (lines[0] ?? '').trim();
   const second = (lines[1] ?? '').trim();
   if (first !== '' && second.length > first.length && second.endsWith(first)) return second;
+  // An exception reads `Executing test client: <message>.` with errorInfo's first line the bare message.
+  if (second !== '' && first === `${second}.`) return second;
   if (first === '' && second !== '') return second;
   return first;
 }
 
-/** A short, stable grouping key for an error message (what docs/compatibility.md groups failures by). */
-export function causeOf(reason: string): string {
+/**
+ * A short, stable grouping key for an error message (what docs/compatibility.md groups failures by).
+ * `error` (runtest's whole text) tells a failed assertion (message only) from a Tcl error (with errorInfo).
+ */
+export function causeOf(reason: string, error = ''): string {
   let m: RegExpExecArray | null;
   if ((m = /unknown command '([^']*)'(?:, with args beginning with: '([^']*)')?/i.exec(reason)) !== null) {
     const cmd = (m[1] as string).toUpperCase();
@@ -75,15 +80,19 @@ export function causeOf(reason: string): string {
   if ((m = /(?:Unknown option or number of arguments for CONFIG SET|Unknown option|unsupported CONFIG parameter)\W+'([^']+)'/i.exec(reason)) !== null) {
     return `CONFIG SET ${m[1] as string} unknown`;
   }
-  if (/I\/O error reading reply|connection refused|connection reset|broken pipe|EOF/i.test(reason)) return 'connection lost';
-  if (/^ERR wrong number of arguments for '([^']*)'/i.test(reason)) return reason.replace(/^ERR /, '');
-  if (/^(ERR|WRONGTYPE|NOSCRIPT|BUSY|NOPERM|NOAUTH|EXECABORT|OOM|READONLY|CROSSSLOT)\b/.test(reason)) return `unexpected error reply: ${reason.slice(0, 100)}`;
-  return `wrong reply: ${reason.slice(0, 100)}`;
+  if (/I\/O error reading reply|connection refused|connection reset|broken pipe|\bEOF\b/i.test(reason)) return 'connection lost';
+  if ((m = /^ERR wrong number of arguments for '([^']*)'/i.exec(reason)) !== null) return `wrong number of arguments for ${(m[1] as string).toUpperCase()}`;
+  if (/^(ERR|WRONGTYPE|NOSCRIPT|BUSY|NOPERM|NOAUTH|EXECABORT|OOM|READONLY|CROSSSLOT|NOGROUP|BUSYGROUP)\b/.test(reason)) {
+    // Keep the error's wording, not its per-test details (key names, numbers).
+    return `unexpected error reply: ${reason.replace(/'[^']*'/g, "'…'").replace(/\d+/g, 'N').slice(0, 80)}`;
+  }
+  if (/\n\s+while executing\n/.test(error)) return `Tcl error in the test: ${reason.replace(/"[^"]*"/g, '"…"').slice(0, 60)}`;
+  return 'wrong reply (assertion failed)';
 }
 
 function failureOf(name: string, error: string): Failure {
   const reason = errorReason(error);
-  return { name, reason, cause: causeOf(reason), error };
+  return { name, reason, cause: causeOf(reason, error), error };
 }
 
 /** Counts of each name (test names repeat inside a unit: the same test over two encodings). */
@@ -153,6 +162,18 @@ export interface Row {
   readonly unit: string;
   readonly ringcache: UnitSummary | null;
   readonly redis: UnitSummary | null;
+}
+
+/** The JSON a run writes (and docs/compatibility.md is written from). */
+export interface RunResult {
+  readonly suite: { readonly version: string; readonly dir: string; readonly flags: readonly string[]; readonly harnessPatches: readonly string[] };
+  readonly ringcache: { readonly version: string; readonly commit: string; readonly uncommittedChanges: boolean };
+  readonly redisServer: string | null;
+  readonly startedAt: string;
+  readonly durationSeconds: number;
+  readonly runDir: string;
+  readonly totals: { readonly ringcache: Totals; readonly redis: Totals | null };
+  readonly units: readonly Row[];
 }
 
 function cell(s: UnitSummary | null): string {
