@@ -10,7 +10,8 @@ describe('connection and server commands', () => {
   let io: Redis;
 
   beforeAll(async () => {
-    node = await spawnNode();
+    // DEBUG SLEEP below: DEBUG is off by default, as in Redis 7.
+    node = await spawnNode({ args: ['--enable-debug-command', 'yes'] });
     io = await connectIoredis(node.port);
   });
   afterAll(async () => {

@@ -20,7 +20,8 @@ async function subscriber(...patterns: string[]): Promise<{ sub: Redis; got: str
 let app: Redis;
 
 beforeAll(async () => {
-  node = await spawnNode();
+  // DEBUG SET-ACTIVE-EXPIRE below: DEBUG is off by default, as in Redis 7.
+  node = await spawnNode({ args: ['--enable-debug-command', 'yes'] });
 });
 afterAll(async () => {
   closeAll();

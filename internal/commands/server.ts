@@ -1,12 +1,17 @@
 // Server family: INFO CONFIG TIME SLOWLOG DEBUG SHUTDOWN COMMAND — node-level introspection and control.
 import type { CommandContext } from '../contracts/command.js';
 import { CommandError, errors } from '../contracts/errors.js';
-import { floatArg, intArg, isOpt } from './args.js';
+import { allowProtectedAction } from '../config/runtime.js';
+import { rewriteConfig } from '../config/rewrite.js';
+import type { Client } from '../server/client.js';
+import { intArg, isOpt, strtod } from './args.js';
 import { parseSyntax, type ArgDoc } from './docs.js';
 import { command, hasFlag, keyIndexes, arityOk, specForArgv } from './spec.js';
 import { type CommandSpec } from '../contracts/command.js';
 import { array, bulk, bulks, int, map, OK, record, set, simple, type Reply } from '../resp/reply.js';
 import { info } from './info.js';
+import { redisEncoding } from './keyspace.js';
+import { encodingLimitsFrom } from '../store/encodings.js';
 
 // ---------------------------------------------------------------- COMMAND
 
@@ -132,42 +137,103 @@ function shutdown(ctx: CommandContext, argv: string[]): Reply | Promise<Reply> {
   return ctx.server.shutdown({ ...(save === undefined ? {} : { save }), force }).then(() => OK);
 }
 
+/**
+ * Redis's islocalClient: a loopback client (127.0.0.1 or ::1, also as an IPv4-mapped address) or
+ * a Unix socket. Gates `local` in enable-debug-command and enable-protected-configs.
+ */
+export function isLocalClient(c: Client): boolean {
+  const sep = c.addr.lastIndexOf(':');
+  const host = sep < 0 ? c.addr : c.addr.slice(0, sep).replace(/^\[|\]$/g, '');
+  return host === '127.0.0.1' || host === '::1' || host === '::ffff:127.0.0.1' || c.addr.startsWith('/');
+}
+
+/**
+ * DEBUG SLEEP stalls the event loop, and with it every node of the process and its signal
+ * handlers: a SIGTERM is only acted on once the loop turns. So the sleeping done within one turn
+ * (pipelined sleeps add up) is capped here; the budget is per process, as the loop is.
+ */
+export const DEBUG_SLEEP_MAX_MS = 5000;
+let sleptThisTurn = 0;
+let turnResetQueued = false;
+
+function sleepBudgetMs(): number {
+  if (!turnResetQueued) {
+    turnResetQueued = true;
+    setImmediate(() => {
+      sleptThisTurn = 0;
+      turnResetQueued = false;
+    });
+  }
+  return DEBUG_SLEEP_MAX_MS - sleptThisTurn;
+}
+
+/**
+ * DEBUG SLEEP <seconds>: as Redis, strtod's value in whole microseconds, and nothing to do when
+ * that is not a positive number (`abc`, `-1`, and `inf`, which Redis's conversion turns negative,
+ * all answer OK at once). Longer than the budget is refused rather than cut short.
+ */
+function debugSleep(ctx: CommandContext, arg: string): Reply {
+  const secs = strtod(arg).value;
+  const us = secs * 1e6;
+  if (!Number.isFinite(us) || Math.abs(us) >= 2 ** 63 || Math.trunc(us) <= 0) return OK;
+  const ms = Math.trunc(us) / 1000;
+  if (ms > sleepBudgetMs()) {
+    throw new CommandError('ERR', `DEBUG SLEEP is limited to ${DEBUG_SLEEP_MAX_MS / 1000} seconds at a time, so that the node still stops on SIGTERM`);
+  }
+  sleptThisTurn += ms;
+  ctx.server.blockFor(ms);
+  return OK;
+}
+
+const DEBUG_NOT_ALLOWED =
+  'DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.';
+
 function debug(ctx: CommandContext, argv: string[]): Reply {
+  if (!allowProtectedAction(ctx.server.config.str('enable_debug_command'), isLocalClient(ctx.client))) throw new CommandError('ERR', DEBUG_NOT_ALLOWED);
   const sub = (argv[1] as string).toLowerCase();
+  const unknown = (): CommandError => new CommandError('ERR', `unknown subcommand or wrong number of arguments for '${argv[1] as string}'. Try DEBUG HELP.`);
   switch (sub) {
-    case 'sleep': {
-      if (argv.length !== 3) throw errors.wrongArity('debug');
-      const secs = floatArg(argv[2] as string);
-      if (secs > 0) ctx.server.blockFor(secs * 1000);
-      return OK;
-    }
+    case 'sleep':
+      if (argv.length !== 3) throw unknown();
+      return debugSleep(ctx, argv[2] as string);
     case 'set-active-expire':
-      if (argv.length !== 3) throw errors.wrongArity('debug');
+      if (argv.length !== 3) throw unknown();
       ctx.store.activeExpireEnabled = intArg(argv[2] as string) !== 0;
       return OK;
     case 'object': {
-      if (argv.length !== 3) throw errors.wrongArity('debug');
+      if (argv.length !== 3) throw unknown();
       const e = ctx.db.peek(argv[2] as string);
       if (e === undefined) throw errors.noSuchKey();
-      const enc = typeof e.value === 'string' ? (e.value.length <= 44 ? 'embstr' : 'raw') : e.value.encoding();
       const idle = Math.floor((ctx.now - e.access) / 1000);
-      return simple(`Value at:0x0 refcount:1 encoding:${enc} serializedlength:${e.charged} lru:0 lru_seconds_idle:${idle}`);
+      return simple(`Value at:0x0 refcount:1 encoding:${redisEncoding(e.value)} serializedlength:${e.charged} lru:0 lru_seconds_idle:${idle}`);
     }
     case 'help':
+      if (argv.length !== 2) throw unknown();
       return HELP([
         'DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
         'OBJECT <key>',
-        '    Show low-level info about the key and associated value.',
+        '    Show low level info about `key` and associated value.',
         'SET-ACTIVE-EXPIRE <0|1>',
-        '    Setting it to 0 disables expiring keys in background when they are not accessed.',
+        '    Setting it to 0 disables expiring keys in background when they are not',
+        '    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the',
+        '    default.',
         'SLEEP <seconds>',
-        '    Stop the server for <seconds>. Decimals allowed.',
+        `    Stop the server for <seconds> (decimals allowed, at most ${DEBUG_SLEEP_MAX_MS / 1000}).`,
         'HELP',
-        '    Print this help.',
+        '    Prints this help.',
       ]);
     default:
-      throw errors.unknownSubcommand(argv[1] as string, 'debug');
+      throw unknown();
   }
+}
+
+/**
+ * The store's encoding thresholds follow CONFIG SET. The store reads them at write time and has no
+ * view of the config, so the CONFIG SET that changes them hands them over (all eight: cheap, and
+ * idempotent should a node-level subscription apply them too).
+ */
+function applyEncodingLimits(ctx: CommandContext): void {
+  ctx.store.setEncodingLimits(encodingLimitsFrom((p) => ctx.server.config.num(p)));
 }
 
 const sub = (def: Parameters<typeof command>[0]): CommandSpec => command(def);
@@ -225,10 +291,11 @@ export const serverCommands: CommandSpec[] = [
         complexity: 'O(N) when N is the number of configuration parameters provided',
         syntax: 'parameter value [parameter value ...]',
         handler: (ctx, argv) => {
-          if ((argv.length - 2) % 2 !== 0) throw errors.wrongArity('config|set');
+          if ((argv.length - 2) % 2 !== 0) throw errors.syntax();
           const pairs: [string, string][] = [];
           for (let i = 2; i < argv.length; i += 2) pairs.push([argv[i] as string, argv[i + 1] as string]);
-          ctx.server.config.set(pairs);
+          ctx.server.config.set(pairs, { local: isLocalClient(ctx.client) });
+          applyEncodingLimits(ctx);
           return OK;
         },
       }),
@@ -241,6 +308,18 @@ export const serverCommands: CommandSpec[] = [
         since: '2.0.0',
         handler: (ctx) => {
           ctx.server.resetStats();
+          return OK;
+        },
+      }),
+      sub({
+        name: 'config|rewrite',
+        arity: 2,
+        flags: ['admin', 'noscript', 'loading', 'stale'],
+        group: 'server',
+        summary: 'Persists the effective configuration to file.',
+        since: '2.8.0',
+        handler: (ctx) => {
+          rewriteConfig(ctx.server.config.initial, ctx.server.config.snapshot());
           return OK;
         },
       }),
@@ -260,8 +339,10 @@ export const serverCommands: CommandSpec[] = [
             '    Set the configuration <directive> to <value>.',
             'RESETSTAT',
             '    Reset statistics reported by the INFO command.',
+            'REWRITE',
+            '    Rewrite the configuration file.',
             'HELP',
-            '    Print this help.',
+            '    Prints this help.',
           ]),
       }),
     ],
