@@ -2,6 +2,7 @@
 import type { CommandSpec } from '../contracts/command.js';
 import { clusterCommands } from './cluster.js';
 import { connectionCommands } from './connection.js';
+import { dumpCommands } from './dump.js';
 import { hashCommands } from './hashes.js';
 import { keyspaceCommands } from './keyspace.js';
 import { listCommands } from './lists.js';
@@ -30,4 +31,5 @@ export const COMMAND_FAMILIES: readonly (readonly CommandSpec[])[] = [
   pubsubCommands,
   persistenceCommands,
   clusterCommands,
+  dumpCommands,
 ];
