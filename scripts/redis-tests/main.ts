@@ -201,6 +201,8 @@ function exited(proc: ChildProcess): Promise<void> {
 
 /** Every process this runner started and has not stopped yet (a SIGINT stops them before exiting). */
 const live = new Map<ChildProcess, boolean>();
+/** Server data directories not yet removed. */
+const liveDirs = new Set<string>();
 
 /** SIGTERM, then SIGKILL after STOP_TIMEOUT_MS; only ever the pid (or process group) this runner spawned. */
 async function stopProcess(proc: ChildProcess, group: boolean): Promise<void> {
@@ -245,6 +247,7 @@ type ServerKind = Server['name'];
 async function startServer(kind: ServerKind, ringcacheMain: string, logFile: string): Promise<Server> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), `ringcache-redis-tests-${kind}-`));
+  liveDirs.add(dataDir);
   const args =
     kind === 'ringcache'
       ? [ringcacheMain, '--port', String(port), '--bind', '127.0.0.1', '--dir', dataDir, '--save', '', '--appendonly', 'no',
@@ -271,6 +274,7 @@ async function startServer(kind: ServerKind, ringcacheMain: string, logFile: str
 async function stopServer(s: Server): Promise<void> {
   await stopProcess(s.proc, false);
   rmSync(s.dataDir, { recursive: true, force: true });
+  liveDirs.delete(s.dataDir);
 }
 
 // --- one unit -------------------------------------------------------------------------------------------
@@ -498,7 +502,10 @@ async function main(): Promise<number> {
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   process.once(sig, () => {
     process.stderr.write(`test:redis: ${sig}, stopping the servers and runtest it started\n`);
-    void Promise.all([...live].map(([proc, group]) => stopProcess(proc, group))).then(() => process.exit(130));
+    void Promise.all([...live].map(([proc, group]) => stopProcess(proc, group))).then(() => {
+      for (const dir of liveDirs) rmSync(dir, { recursive: true, force: true });
+      process.exit(130);
+    });
   });
 }
 
