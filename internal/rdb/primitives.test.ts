@@ -137,3 +137,15 @@ describe('canonicalInt', () => {
     expect(canonicalInt(s)).toBe(want);
   });
 });
+
+describe('lengths given as bigints', () => {
+  it.each([
+    [0n, '00'],
+    [63n, '3f'],
+    [64n, '4040'],
+    [16384n, '8000004000'],
+    [2n ** 32n, '810000000100000000'],
+  ])('%s takes the shortest form, as a number would', (n, want) => {
+    expect(written((w) => w.len(n)).toString('hex')).toBe(want);
+  });
+});

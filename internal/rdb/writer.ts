@@ -4,6 +4,7 @@ import { ByteWriter, canonicalInt } from './bytes.js';
 export class RdbWriter extends ByteWriter {
   /** An RDB length: 6 bits, 14 bits, 32 bits or 64 bits (both big endian). */
   len(v: number | bigint): void {
+    if (typeof v === 'bigint' && v <= 0xffffffffn) v = Number(v);
     if (typeof v === 'number' && v < 64) {
       this.byte(v);
     } else if (typeof v === 'number' && v < 16384) {
