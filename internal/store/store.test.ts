@@ -237,6 +237,17 @@ describe('Store eviction', () => {
     expect(store.db(0).size + store.db(1).size + store.db(2).size).toBe(2);
   });
 
+  it('never samples more keys than a database holds (maxmemory-samples goes up to INT_MAX)', () => {
+    let calls = 0;
+    const rand = (): number => (calls++ % 7) / 7;
+    const { store } = makeStore({ policy: 'allkeys-lru', maxmemory: 2 * KEY_COST, samples: 2147483647 }, 1, rand);
+    for (let i = 0; i < 3; i++) store.db(0).set(`k${i}`, 'x'.repeat(100));
+    calls = 0;
+    expect(store.evictIfNeeded()).toBe(true);
+    expect(store.db(0).size).toBe(2);
+    expect(calls).toBeLessThanOrEqual(3 * 3);
+  });
+
   it('counts an already-expired victim as an expiry, not an eviction', () => {
     const { store, clock } = makeStore({ policy: 'volatile-ttl', maxmemory: 1 }, 1);
     store.db(0).set('k0', 'x'.repeat(100), T0 + 5);

@@ -187,7 +187,9 @@ export class Store {
     for (const ks of this.dbList) {
       const pool = volatile ? ks.volatileCount : ks.size;
       if (pool === 0) continue;
-      for (let i = 0; i < this.memory.samples; i++) {
+      // maxmemory-samples goes up to INT_MAX, as in Redis, whose sampling never takes more keys than the database has.
+      const samples = Math.min(this.memory.samples, pool);
+      for (let i = 0; i < samples; i++) {
         const key = volatile ? ks.randomVolatileKey(this.rand) : ks.randomKey(this.rand);
         if (key === undefined) continue;
         const e = ks.raw(key);
