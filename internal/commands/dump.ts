@@ -158,7 +158,7 @@ export const dumpCommands: readonly CommandSpec[] = [
     keys: [3, 3, 1],
     movableKeys: migrateKeys,
     group: 'generic',
-    summary: 'Moves keys to another Redis-compatible server, atomically for each key.',
+    summary: 'Moves keys to another Redis-compatible server: RESTORE there, then delete here.',
     since: '2.6.0',
     complexity: 'O(N) in the size of the values moved, plus the transfer to the target.',
     syntax: 'host port <key | ""> destination-db timeout [COPY] [REPLACE] [AUTH password | AUTH2 username password] [KEYS key [key ...]]',
