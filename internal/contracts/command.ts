@@ -152,8 +152,31 @@ export interface TransactionControl {
   unwatch(): void;
 }
 
+/** CLIENT PAUSE modes: `write` holds the commands that may write (Redis 7's WRITE), `all` every command. */
+export type PauseMode = 'write' | 'all';
+
+/**
+ * Connection-level controls of the node that only the executor can give, because it is the one
+ * place every client's commands pass through.
+ */
+export interface ConnectionControl {
+  /**
+   * CLIENT PAUSE: until `endMs` (unix ms). A pause already in effect keeps the stricter mode and
+   * the later end, as Redis's pauseClients does. `endMs` in the past ends nothing and pauses nothing.
+   */
+  pause(mode: PauseMode, endMs: number): void;
+  /** CLIENT UNPAUSE: held commands run again, in the order they arrived. */
+  unpause(): void;
+  /** MONITOR: the client gets a line per command executed from now on, until RESET or it closes. */
+  monitor(client: Client): void;
+  /** RESET of a monitor: it leaves monitor mode. */
+  unmonitor(client: Client): void;
+}
+
 export interface CommandContext {
   readonly client: Client;
+  /** CLIENT PAUSE / UNPAUSE and MONITOR. */
+  readonly control: ConnectionControl;
   readonly store: Store;
   /** The client's selected database. */
   readonly db: Keyspace;

@@ -30,9 +30,12 @@ export class BlockingManager {
   /** Keys touched since the last serve pass that have waiters. */
   private ready = new Set<string>();
 
-  /** Number of clients currently blocked (INFO blocked_clients). */
+  /** Clients held by CLIENT PAUSE, which Redis counts as blocked too (set by the executor). */
+  countPostponed: () => number = () => 0;
+
+  /** Number of clients currently blocked (INFO blocked_clients), paused ones included. */
   get blockedClients(): number {
-    return this.byClient.size;
+    return this.byClient.size + this.countPostponed();
   }
 
   /**
@@ -55,6 +58,7 @@ export class BlockingManager {
         else this.queues.set(qkey(db, k), [w]);
       }
       this.byClient.set(client, w);
+      client.blocked = true;
       if (timeoutMs > 0) this.arm(w, Date.now() + timeoutMs, onTimeout);
     });
   }
@@ -134,6 +138,7 @@ export class BlockingManager {
     w.done = true;
     if (w.timer) clearTimeout(w.timer);
     this.byClient.delete(w.client);
+    w.client.blocked = false;
     for (const k of new Set(w.keys)) {
       const key = qkey(w.db, k);
       const q = this.queues.get(key);

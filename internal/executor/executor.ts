@@ -1,10 +1,10 @@
-// Dispatch: lookup -> arity -> auth -> memory -> handler -> journal -> stats/slowlog.
+// Dispatch: lookup -> arity -> auth -> pause/monitor gate -> route -> memory -> handler -> journal -> stats/slowlog.
 import { performance } from 'node:perf_hooks';
-import type { CommandContext, ServerApi, SlowlogEntry, TransactionControl } from '../contracts/command.js';
+import type { CommandContext, ConnectionControl, PauseMode, ServerApi, SlowlogEntry, TransactionControl } from '../contracts/command.js';
 import type { CommandStat } from '../contracts/figures.js';
 import { CommandError, errors, truncate } from '../contracts/errors.js';
 import type { CommandRegistry } from '../commands/registry.js';
-import { arityOk, hasFlag } from '../commands/spec.js';
+import { arityOk, flagBit, hasFlag } from '../commands/spec.js';
 import { type CommandSpec } from '../contracts/command.js';
 import { array, errorReply, NULL_ARRAY, QUEUED, type Reply } from '../resp/reply.js';
 import type { Client } from '../server/client.js';
@@ -15,6 +15,8 @@ import { BlockingManager } from './blocking.js';
 import { classBit, KEYEVENT, KEYSPACE, type NotifyClass } from './notify.js';
 import type { PubSub } from '../server/pubsub.js';
 import { BucketCounts, COMMAND_LATENCY_BOUNDS_US } from '../observability/buckets.js';
+import { MonitorFeed } from './monitor.js';
+import { ClientPause } from './pause.js';
 
 /** Receives every write as it must be replayed (AOF, replicas). */
 export interface Journal {
@@ -47,6 +49,36 @@ const TX_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset'
 
 /** What a RESP2 client in subscribed mode may still send. */
 const SUBSCRIBED_MODE = new Set(['ping', 'subscribe', 'ssubscribe', 'unsubscribe', 'sunsubscribe', 'psubscribe', 'punsubscribe', 'quit', 'reset']);
+
+/** Admin commands are too dangerous to show to monitors (Redis), skip_monitor ones are never shown. */
+const NOT_MONITORED = flagBit('admin') | flagBit('skip_monitor');
+const WRITE_BITS = flagBit('write') | flagBit('may_replicate');
+const KEYSPACE_BITS = WRITE_BITS | flagBit('readonly');
+
+/** Flags of the commands an EXEC would run (its own flags say nothing about its queue). */
+function queuedBits(client: Client, registry: CommandRegistry): number {
+  let bits = 0;
+  if (client.multi === null) return 0;
+  for (const q of client.multi.queue) {
+    const spec = registry.getAnyCase(q.argv[0] as string);
+    if (spec === undefined) continue;
+    const sub = spec.subcommands !== undefined && q.argv.length > 1 ? registry.sub(spec.name, (q.argv[1] as string).toLowerCase()) : undefined;
+    bits |= (sub ?? spec).flagBits;
+  }
+  return bits;
+}
+
+/** Whether CLIENT PAUSE WRITE holds the command: Redis 7.0's is_may_replicate_command (write, may_replicate, or an EXEC of such). */
+function mayWrite(spec: CommandSpec, client: Client, registry: CommandRegistry): boolean {
+  if ((spec.flagBits & WRITE_BITS) !== 0) return true;
+  return spec.name === 'exec' && (queuedBits(client, registry) & WRITE_BITS) !== 0;
+}
+
+/** Whether a command reads or writes keys: what a client in MONITOR mode is refused, as a replica is in Redis. */
+function touchesKeyspace(spec: CommandSpec, client: Client, registry: CommandRegistry): boolean {
+  if ((spec.flagBits & KEYSPACE_BITS) !== 0) return true;
+  return spec.name === 'exec' && (queuedBits(client, registry) & KEYSPACE_BITS) !== 0;
+}
 
 function newCommandStat(): CommandStat {
   return { calls: 0, usec: 0, rejectedCalls: 0, failedCalls: 0, latency: new BucketCounts(COMMAND_LATENCY_BOUNDS_US) };
@@ -89,6 +121,9 @@ class ExecContext implements CommandContext {
   }
   get db(): Keyspace {
     return this.store.db(this.client.db);
+  }
+  get control(): ConnectionControl {
+    return this.executor.control;
   }
   propagate(argv: readonly string[]): void {
     this.dirty++;
@@ -153,8 +188,40 @@ export class Executor {
   readonly commandStats = new Map<string, CommandStat>();
   private slow: SlowlogEntry[] = [];
   private slowId = 0;
+  /**
+   * True while a CLIENT PAUSE is in effect or a MONITOR listens: the one test the per-command
+   * path makes for both (see executeGated).
+   */
+  private gated = false;
+  readonly pause: ClientPause;
+  readonly monitors = new MonitorFeed();
+  /** Handlers started so far; executeGated compares it to tell a command that ran from one refused or queued. */
+  private handlerCalls = 0;
+  readonly control: ConnectionControl;
 
   constructor(private readonly deps: ExecutorDeps) {
+    this.pause = new ClientPause({
+      now: () => deps.store.tick(),
+      changed: (active) => {
+        // While paused nothing expires or is evicted (Redis keeps the dataset still).
+        deps.store.time.expiryPaused = active;
+        this.updateGate();
+      },
+      rerun: (client, argv) => this.execute(client, argv),
+    });
+    this.blocking.countPostponed = () => this.pause.holding;
+    this.control = {
+      pause: (mode: PauseMode, endMs: number) => this.pause.pause(mode, endMs, deps.store.time.now),
+      unpause: () => this.pause.unpause(),
+      monitor: (client) => {
+        this.monitors.add(client);
+        this.updateGate();
+      },
+      unmonitor: (client) => {
+        this.monitors.remove(client);
+        this.updateGate();
+      },
+    };
     // What the executor must hear from the keyspace: expirations to journal, and changes that
     // wake blocked clients and invalidate WATCH.
     deps.store.observe({
@@ -254,6 +321,12 @@ export class Executor {
     this.deps.pubsub.dropClient(client);
     client.multi = null;
     this.router?.clientClosed(client);
+    this.pause.drop(client);
+    if (client.monitor) this.control.unmonitor(client);
+  }
+
+  private updateGate(): void {
+    this.gated = this.pause.active || this.monitors.size > 0;
   }
 
   // ------------------------------------------------------------------ transactions
@@ -488,6 +561,36 @@ export class Executor {
         true,
       );
     }
+    if (this.gated) return this.executeGated(client, spec, argv, now, t0);
+    return this.dispatch(client, spec, argv, now, t0);
+  }
+
+  /**
+   * The per-command path while a pause is in effect or a monitor listens: a monitor may not touch
+   * the keyspace, a paused command waits (before it is routed or queued, as Redis postpones it in
+   * processCommand), and a command whose handler ran here is shown to the monitors afterwards.
+   */
+  private executeGated(client: Client, spec: CommandSpec, argv: string[], now: number, t0: number): Reply | Promise<Reply> {
+    if (client.monitor && touchesKeyspace(spec, client, this.deps.registry)) {
+      return this.fail(new CommandError('ERR', "Replica can't interact with the keyspace"), spec, true);
+    }
+    // Inside EXEC, in a split's local share, and for the node's internal clients (id 0: the HTTP
+    // API, slot handoff, AOF loading, which expect an answer in order) nothing is held.
+    if (this.pause.active && this.execDepth === 0 && !this.routeBypass && client.id !== 0 && this.pause.check(now)) {
+      if (this.pause.mode === 'all' || mayWrite(spec, client, this.deps.registry)) return this.pause.hold(client, argv);
+    }
+    const calls = this.handlerCalls;
+    const out = this.dispatch(client, spec, argv, now, t0);
+    // Redis feeds monitors from call(): commands refused before it, queued or routed elsewhere are not shown.
+    if (this.handlerCalls !== calls && this.monitors.size > 0 && (spec.flagBits & NOT_MONITORED) === 0) {
+      this.monitors.feed(now, performance.now(), client, argv);
+    }
+    return out;
+  }
+
+  /** Routing, MULTI queueing, memory and write checks, then the handler. */
+  private dispatch(client: Client, spec: CommandSpec, argv: string[], now: number, t0: number): Reply | Promise<Reply> {
+    const store = this.deps.store;
     const router = this.router;
     if (router !== null && this.execDepth === 0 && !this.routeBypass) {
       let routed: Reply | Promise<Reply> | null;
@@ -529,6 +632,7 @@ export class Executor {
     const handler = spec.handler;
     if (handler === undefined) return this.fail(errors.wrongArity(spec.name), spec, true);
     let out: Reply | Promise<Reply>;
+    this.handlerCalls++;
     try {
       out = handler(ctx, argv);
     } catch (e) {

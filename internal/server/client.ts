@@ -13,14 +13,41 @@ export interface MultiState {
   failed: boolean;
 }
 
+/**
+ * CLIENT REPLY state (Redis's CLIENT_REPLY_OFF, CLIENT_REPLY_SKIP_NEXT, CLIENT_REPLY_SKIP): OFF
+ * drops every reply, SKIP_NEXT becomes SKIP once the current command is done, SKIP drops the
+ * reply of the command it is set for.
+ */
+export const REPLY_OFF = 1;
+export const REPLY_SKIP_NEXT = 2;
+export const REPLY_SKIP = 4;
+
+/** Replies that reach a client whatever CLIENT REPLY says (Redis sends them as pushes). */
+const SUBSCRIPTION_REPLIES = new Set(['subscribe', 'psubscribe', 'ssubscribe', 'unsubscribe', 'punsubscribe', 'sunsubscribe']);
+
+/** Redis's client types (CLIENT LIST TYPE, CLIENT KILL TYPE); `slave` is an alias of `replica`. */
+export type ClientType = 'normal' | 'master' | 'replica' | 'pubsub';
+
+/** The type a CLIENT LIST / KILL TYPE argument names (any case), or null for an unknown one. */
+export function clientTypeByName(name: string): ClientType | null {
+  const n = name.toLowerCase();
+  if (n === 'normal' || n === 'master' || n === 'replica' || n === 'pubsub') return n;
+  return n === 'slave' ? 'replica' : null;
+}
+
 export class Client {
   name = '';
   db = 0;
   proto: Protocol = 2;
   authenticated: boolean;
-  libName = '';
-  libVer = '';
+  /** CLIENT NO-EVICT: accepted and reported (flag `e`); ringcache never evicts clients. */
   noEvict = false;
+  /** REPLY_* bits; 0 (the common case) means every reply is sent. */
+  replyFlags = 0;
+  /** In MONITOR mode (flag `O`): receives a line per command executed on the node. */
+  monitor = false;
+  /** Waiting in a blocking command or held by CLIENT PAUSE (flag `b`, INFO blocked_clients). */
+  blocked = false;
   /**
    * A peer's forwarding link (CLUSTER PEER): what it sends was routed by the peer already, so it
    * runs here and is never forwarded again.
@@ -44,6 +71,8 @@ export class Client {
   readonly shardChannels = new Set<string>();
   /** Sends a server-initiated reply (pub/sub message) on this connection, in its protocol. */
   deliver: (r: Reply) => void = () => undefined;
+  /** Sends one MONITOR line (without the leading `+` and the CRLF); set by the connection. */
+  feed: (line: string) => void = () => undefined;
   /** Query-buffer and output-buffer sizes, refreshed by the connection for CLIENT LIST / INFO. */
   qbuf = 0;
   omem = 0;
@@ -68,16 +97,49 @@ export class Client {
     return this.channels.size + this.patterns.size + this.shardChannels.size;
   }
 
-  /** One CLIENT LIST / CLIENT INFO line, with Redis's field names and order. */
+  /**
+   * CLIENT REPLY, once per command when its reply is ready: whether to drop that reply. Then a
+   * SKIP set by this command moves on to the next one, as Redis's resetClient does. Only called
+   * while replyFlags is non-zero.
+   */
+  replyDropped(): boolean {
+    const f = this.replyFlags;
+    this.replyFlags = (f & REPLY_SKIP_NEXT) !== 0 ? (f & ~REPLY_SKIP_NEXT) | REPLY_SKIP : f & ~REPLY_SKIP;
+    if ((f & (REPLY_OFF | REPLY_SKIP)) === 0) return false;
+    // Subscription confirmations are pushes in Redis, sent even to a silenced client.
+    return !SUBSCRIPTION_REPLIES.has(this.lastCommand);
+  }
+
+  /** Redis's getClientType: a monitor counts as normal, a subscriber as pubsub. */
+  get type(): ClientType {
+    return this.subscriptions > 0 ? 'pubsub' : 'normal';
+  }
+
+  /** One CLIENT LIST / CLIENT INFO line: redis-server 7.0's fields, in its order. */
   describe(now: number): string {
     const age = Math.floor((now - this.createdAt) / 1000);
     const idle = Math.floor((now - this.lastInteraction) / 1000);
-    const flags = (this.multi ? 'x' : '') + (this.subscriptions > 0 ? 'P' : '') + (this.noEvict ? 'e' : '') || 'N';
+    let multiMem = 0;
+    if (this.multi !== null) for (const q of this.multi.queue) for (const a of q.argv) multiMem += a.length;
     return (
       `id=${this.id} addr=${this.addr} laddr=${this.laddr} fd=${this.fd} name=${this.name} age=${age} idle=${idle} ` +
-      `flags=${flags} db=${this.db} sub=${this.channels.size} psub=${this.patterns.size} ssub=${this.shardChannels.size} multi=${this.multi ? this.multi.queue.length : -1} watch=${this.watched.size} qbuf=${this.qbuf} qbuf-free=0 argv-mem=0 ` +
-      `multi-mem=0 rbs=16384 rbp=0 obl=0 oll=0 omem=${this.omem} tot-mem=${this.qbuf + this.omem} events=r ` +
-      `cmd=${this.lastCommand} user=default redir=-1 resp=${this.proto} lib-name=${this.libName} lib-ver=${this.libVer}`
+      `flags=${this.flags()} db=${this.db} sub=${this.channels.size} psub=${this.patterns.size} ssub=${this.shardChannels.size} ` +
+      `multi=${this.multi ? this.multi.queue.length : -1} qbuf=${this.qbuf} qbuf-free=0 argv-mem=0 multi-mem=${multiMem} ` +
+      `rbs=16384 rbp=0 obl=0 oll=0 omem=${this.omem} tot-mem=${this.qbuf + this.omem + multiMem} events=${this.omem > 0 ? 'rw' : 'r'} ` +
+      `cmd=${this.lastCommand} user=default redir=-1 resp=${this.proto}`
     );
+  }
+
+  /** The `flags=` letters, in the order Redis's catClientInfoString writes them. */
+  private flags(): string {
+    let f = '';
+    if (this.monitor) f += 'O';
+    if (this.subscriptions > 0) f += 'P';
+    if (this.multi !== null) f += 'x';
+    if (this.blocked) f += 'b';
+    if (this.watchDirty) f += 'd';
+    if (this.closeAfterReply) f += 'c';
+    if (this.noEvict) f += 'e';
+    return f === '' ? 'N' : f;
   }
 }

@@ -1,4 +1,4 @@
-// RESP TCP server: accepts connections, decodes pipelined requests, executes in order, one write per batch.
+// RESP TCP server: accepts connections, decodes pipelined requests, executes in order, one write per batch; CLIENT REPLY and MONITOR output.
 import net from 'node:net';
 import type { Logger } from 'pino';
 import type { ServerStats } from '../contracts/command.js';
@@ -6,8 +6,8 @@ import type { Executor } from '../executor/executor.js';
 import { RequestDecoder, ProtocolError } from '../resp/decoder.js';
 import { encode, ReplyWriter } from '../resp/encoder.js';
 import { UNAUTH_MAX_BULK, UNAUTH_MAX_MULTIBULK, type ProtocolLimits } from '../resp/limits.js';
-import type { Reply } from '../resp/reply.js';
-import { Client } from './client.js';
+import { multi, type Reply } from '../resp/reply.js';
+import { Client, REPLY_OFF, REPLY_SKIP } from './client.js';
 import { checkOutputLimit, type OutputLimit } from './output-limit.js';
 
 export interface RespServerDeps {
@@ -34,6 +34,9 @@ interface Pending {
 /** Forwarded commands one connection may have in flight before reading pauses. */
 const MAX_PIPELINED = 1024;
 
+/** What is written for a reply CLIENT REPLY OFF / SKIP suppressed: nothing. */
+const DROPPED: Reply = multi([]);
+
 /** One accepted socket: its decoder, its client state, and the ordered execute/reply loop. */
 class Connection {
   readonly decoder: RequestDecoder;
@@ -58,6 +61,11 @@ class Connection {
   private waitOrdered = false;
   /** QUIT arrived behind forwarded commands. */
   private closeWhenDrained = false;
+  /**
+   * MONITOR lines of this connection's own command, written after its reply as Redis does (the
+   * reply is added before the command is fed to monitors). Null when none wait.
+   */
+  private heldLines: string[] | null = null;
 
   constructor(
     private readonly socket: net.Socket,
@@ -68,6 +76,7 @@ class Connection {
     this.decoder = new RequestDecoder(deps.limits);
     this.updateStrict();
     client.deliver = (r) => this.send(r);
+    client.feed = (line) => this.feedLine(line);
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('drain', () => {
@@ -129,9 +138,11 @@ class Connection {
           // A forwarded command: later commands run meanwhile, their replies wait their turn.
           const slot: Pending = { r: null, proto: this.client.proto };
           this.ordered.push(slot);
+          // Ran elsewhere: CLIENT REPLY state is decided now, in request order.
+          const drop = this.client.replyFlags !== 0 && this.client.replyDropped();
           out.then(
             (r) => {
-              slot.r = r;
+              slot.r = drop ? DROPPED : r;
               this.drainOrdered();
             },
             () => undefined,
@@ -155,6 +166,8 @@ class Connection {
           (r) => {
             this.busy = false;
             if (this.closed) return;
+            // A paused or blocked command ran only now: its CLIENT REPLY state is decided now.
+            if (this.client.replyFlags !== 0 && this.client.replyDropped()) r = DROPPED;
             if (slot !== null) {
               slot.r = r;
               this.drainOrdered();
@@ -168,8 +181,9 @@ class Connection {
         );
         return;
       }
-      if (this.ordered.length > 0) this.ordered.push({ r: out, proto: this.client.proto });
-      else this.reply(out);
+      const r = this.client.replyFlags !== 0 && this.client.replyDropped() ? DROPPED : out;
+      if (this.ordered.length > 0) this.ordered.push({ r, proto: this.client.proto });
+      else this.reply(r);
       if (this.client.closeAfterReply) {
         if (this.ordered.length > 0) {
           // QUIT behind forwarded commands: close once their replies are out.
@@ -228,6 +242,32 @@ class Connection {
   private reply(r: Reply): void {
     encode(this.writer, r, this.client.proto);
     if (this.decoder.strict !== null) this.updateStrict();
+    if (this.heldLines !== null) this.releaseLines();
+  }
+
+  /**
+   * One MONITOR line. Lines from other connections' commands are batched into one write per
+   * microtask; a monitor that does not read is closed at the output limit (the pub/sub class's:
+   * a monitor is a feed like a subscriber), so it never grows the node's memory without bound.
+   */
+  private feedLine(line: string): void {
+    if (this.closed) return;
+    // Redis adds the line as a reply: CLIENT REPLY OFF / SKIP silence it too.
+    if ((this.client.replyFlags & (REPLY_OFF | REPLY_SKIP)) !== 0) return;
+    if (this.inBatch || this.busy) {
+      // Our own command (one that waited, too): its line follows its reply.
+      (this.heldLines ??= []).push(line);
+      return;
+    }
+    this.writer.latin1(`+${line}\r\n`);
+    this.scheduleFlush();
+    this.checkOutputLimit('closing monitor over its output buffer limit');
+  }
+
+  private releaseLines(): void {
+    const lines = this.heldLines as string[];
+    this.heldLines = null;
+    for (const l of lines) this.writer.latin1(`+${l}\r\n`);
   }
 
   /**
@@ -238,16 +278,22 @@ class Connection {
     if (this.closed) return;
     encode(this.writer, r, this.client.proto);
     if (!this.busy && !this.inBatch) this.flush();
+    this.checkOutputLimit('closing subscriber over its output buffer limit');
+  }
+
+  /** Closes the connection once its unsent output is over client-output-buffer-limit (pub/sub class). */
+  private checkOutputLimit(why: string): void {
     const pending = this.socket.writableLength + this.writer.length;
     const verdict = checkOutputLimit(this.deps.pubsubLimit(), pending, this.deps.now(), this.softSince);
     this.softSince = verdict.softSince;
     if (verdict.close) {
-      this.deps.log.warn({ client: this.client.id, addr: this.client.addr, pending }, 'closing subscriber over its output buffer limit');
+      this.deps.log.warn({ client: this.client.id, addr: this.client.addr, pending }, why);
       this.kill();
     }
   }
 
   private flush(): void {
+    if (this.heldLines !== null) this.releaseLines();
     if (this.writer.length === 0 || this.closed) return;
     // appendfsync always: nothing leaves before the fsync covering this batch (null otherwise).
     const gate = this.deps.executor.whenDurable();

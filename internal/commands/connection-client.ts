@@ -1,0 +1,344 @@
+// CLIENT: identity (ID, SETNAME, GETNAME), introspection (LIST, INFO), KILL, UNBLOCK, REPLY, PAUSE/UNPAUSE, NO-EVICT, HELP, as redis-server 7.0 answers them.
+import type { CommandContext, CommandSpec, PauseMode } from '../contracts/command.js';
+import { CommandError, errors } from '../contracts/errors.js';
+import { array, int, multi, NULL_BULK, OK, simple, verbatim, bulk, type Reply } from '../resp/reply.js';
+import { type Client, type ClientType, clientTypeByName, REPLY_OFF, REPLY_SKIP, REPLY_SKIP_NEXT } from '../server/client.js';
+import { intArg, isOpt, parseInt64 } from './args.js';
+import { command } from './spec.js';
+
+/** A reply that writes nothing (CLIENT REPLY OFF / SKIP answer nothing at all). */
+export const NO_REPLY: Reply = multi([]);
+
+/** Client names: printable ASCII without spaces (Redis's clientSetNameOrReply); an empty name clears it. */
+export function setClientName(client: Client, name: string): void {
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c < 33 || c > 126) throw new CommandError('ERR', 'Client names cannot contain spaces, newlines or special characters.');
+  }
+  client.name = name;
+}
+
+/** Redis's addReplySubcommandSyntaxError, for a known subcommand given a count of arguments it does not take. */
+function subcommandSyntax(sub: string): CommandError {
+  return new CommandError('ERR', `unknown subcommand or wrong number of arguments for '${sub}'. Try CLIENT HELP.`);
+}
+
+function unknownType(name: string): CommandError {
+  return new CommandError('ERR', `Unknown client type '${name}'`);
+}
+
+interface KillFilter {
+  addr?: string;
+  laddr?: string;
+  type?: ClientType;
+  id?: number;
+  skipMe: boolean;
+}
+
+/** The filters of `CLIENT KILL <option> <value> ...`, parsed left to right as Redis does (the first bad one answers). */
+function parseKillFilter(argv: readonly string[]): KillFilter {
+  const f: KillFilter = { skipMe: true };
+  for (let i = 2; i < argv.length; i += 2) {
+    const opt = (argv[i] as string).toLowerCase();
+    const v = argv[i + 1];
+    if (v === undefined) throw errors.syntax();
+    if (opt === 'id') {
+      const bad = (): CommandError => new CommandError('ERR', 'client-id should be greater than 0');
+      const n = intArg(v, bad);
+      if (n < 1) throw bad();
+      f.id = n;
+    } else if (opt === 'type') {
+      const t = clientTypeByName(v);
+      if (t === null) throw unknownType(v);
+      f.type = t;
+    } else if (opt === 'addr') {
+      f.addr = v;
+    } else if (opt === 'laddr') {
+      f.laddr = v;
+    } else if (opt === 'user') {
+      // Only the default user exists, and every connection is authenticated as it.
+      if (v !== 'default') throw new CommandError('ERR', `No such user '${v}'`);
+    } else if (opt === 'skipme') {
+      if (isOpt(v, 'YES')) f.skipMe = true;
+      else if (isOpt(v, 'NO')) f.skipMe = false;
+      else throw errors.syntax();
+    } else {
+      throw errors.syntax();
+    }
+  }
+  return f;
+}
+
+/** CLIENT KILL: the old `ip:port` form (answers OK, may kill the caller) and the filter form (answers the count). */
+function clientKill(ctx: CommandContext, argv: string[]): Reply {
+  const old = argv.length === 3;
+  const f: KillFilter = old ? { addr: argv[2] as string, skipMe: false } : parseKillFilter(argv);
+  let killed = 0;
+  // Collected first: killing closes connections, which leave the table being walked.
+  const victims: Client[] = [];
+  for (const c of ctx.server.clients()) {
+    if (f.addr !== undefined && c.addr !== f.addr) continue;
+    if (f.laddr !== undefined && c.laddr !== f.laddr) continue;
+    if (f.type !== undefined && c.type !== f.type) continue;
+    if (f.id !== undefined && c.id !== f.id) continue;
+    if (c === ctx.client && f.skipMe) continue;
+    victims.push(c);
+    killed++;
+  }
+  for (const c of victims) {
+    // The caller's own connection closes once this reply is written.
+    if (c === ctx.client) c.closeAfterReply = true;
+    else c.kill();
+  }
+  if (!old) return int(killed);
+  if (killed === 0) throw new CommandError('ERR', 'No such client');
+  return OK;
+}
+
+/** CLIENT LIST [TYPE type] | [ID id ...]: TYPE only alone, IDs in the order given (repeats repeat). */
+function clientList(ctx: CommandContext, argv: string[]): Reply {
+  let out = '';
+  if (argv.length === 4 && isOpt(argv[2], 'TYPE')) {
+    const t = clientTypeByName(argv[3] as string);
+    if (t === null) throw unknownType(argv[3] as string);
+    for (const c of ctx.server.clients()) if (c.type === t) out += c.describe(ctx.now) + '\n';
+  } else if (argv.length > 3 && isOpt(argv[2], 'ID')) {
+    const byId = new Map<number, Client>();
+    for (const c of ctx.server.clients()) byId.set(c.id, c);
+    for (let i = 3; i < argv.length; i++) {
+      const id = parseInt64(argv[i] as string);
+      if (id === null) throw new CommandError('ERR', 'Invalid client ID');
+      const c = typeof id === 'number' ? byId.get(id) : undefined;
+      if (c !== undefined) out += c.describe(ctx.now) + '\n';
+    }
+  } else if (argv.length !== 2) {
+    throw errors.syntax();
+  } else {
+    for (const c of ctx.server.clients()) out += c.describe(ctx.now) + '\n';
+  }
+  return verbatim(out);
+}
+
+/** CLIENT REPLY ON|OFF|SKIP: ON answers OK; OFF and SKIP answer nothing (the connection drops what follows). */
+function clientReply(ctx: CommandContext, argv: string[]): Reply {
+  const c = ctx.client;
+  if (isOpt(argv[2], 'ON')) {
+    c.replyFlags &= ~(REPLY_SKIP | REPLY_OFF);
+    return OK;
+  }
+  if (isOpt(argv[2], 'OFF')) {
+    c.replyFlags |= REPLY_OFF;
+    return NO_REPLY;
+  }
+  if (isOpt(argv[2], 'SKIP')) {
+    if ((c.replyFlags & REPLY_OFF) === 0) c.replyFlags |= REPLY_SKIP_NEXT;
+    return NO_REPLY;
+  }
+  throw errors.syntax();
+}
+
+/** INT64_MAX as a double: a timeout that takes the end past it wraps in Redis, and pauses nothing. */
+const INT64_LIMIT = 2 ** 63;
+
+/** CLIENT PAUSE timeout [WRITE|ALL]: the mode is checked before the timeout, as in Redis. */
+function clientPause(ctx: CommandContext, argv: string[]): Reply {
+  if (argv.length > 4) throw subcommandSyntax(argv[1] as string);
+  let mode: PauseMode = 'all';
+  if (argv.length === 4) {
+    if (isOpt(argv[3], 'WRITE')) mode = 'write';
+    else if (!isOpt(argv[3], 'ALL')) throw new CommandError('ERR', 'CLIENT PAUSE mode must be WRITE or ALL');
+  }
+  const ms = intArg(argv[2] as string, () => new CommandError('ERR', 'timeout is not an integer or out of range'));
+  if (ms < 0) throw new CommandError('ERR', 'timeout is negative');
+  const end = ms === 0 ? 0 : ctx.now + ms;
+  ctx.control.pause(mode, end >= INT64_LIMIT ? 0 : end);
+  return OK;
+}
+
+function clientUnblock(ctx: CommandContext, argv: string[]): Reply {
+  if (argv.length > 4) throw subcommandSyntax(argv[1] as string);
+  let error = false;
+  if (argv.length === 4) {
+    if (isOpt(argv[3], 'ERROR')) error = true;
+    else if (!isOpt(argv[3], 'TIMEOUT')) throw new CommandError('ERR', 'CLIENT UNBLOCK reason should be TIMEOUT or ERROR');
+  }
+  const id = intArg(argv[2] as string);
+  return int(ctx.server.unblockClient(id, error) ? 1 : 0);
+}
+
+/** redis-server 7.0.15's CLIENT HELP, line for line. */
+const CLIENT_HELP = [
+  'CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+  'CACHING (YES|NO)',
+  '    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.',
+  'GETREDIR',
+  '    Return the client ID we are redirecting to when tracking is enabled.',
+  'GETNAME',
+  '    Return the name of the current connection.',
+  'ID',
+  '    Return the ID of the current connection.',
+  'INFO',
+  '    Return information about the current client connection.',
+  'KILL <ip:port>',
+  '    Kill connection made from <ip:port>.',
+  'KILL <option> <value> [<option> <value> [...]]',
+  '    Kill connections. Options are:',
+  '    * ADDR (<ip:port>|<unixsocket>:0)',
+  '      Kill connections made from the specified address',
+  '    * LADDR (<ip:port>|<unixsocket>:0)',
+  '      Kill connections made to specified local address',
+  '    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)',
+  '      Kill connections by type.',
+  '    * USER <username>',
+  '      Kill connections authenticated by <username>.',
+  '    * SKIPME (YES|NO)',
+  '      Skip killing current connection (default: yes).',
+  'LIST [options ...]',
+  '    Return information about client connections. Options:',
+  '    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)',
+  '      Return clients of specified type.',
+  'UNPAUSE',
+  '    Stop the current client pause, resuming traffic.',
+  'PAUSE <timeout> [WRITE|ALL]',
+  '    Suspend all, or just write, clients for <timeout> milliseconds.',
+  'REPLY (ON|OFF|SKIP)',
+  '    Control the replies sent to the current connection.',
+  'SETNAME <name>',
+  '    Assign the name <name> to the current connection.',
+  'UNBLOCK <clientid> [TIMEOUT|ERROR]',
+  '    Unblock the specified blocked client.',
+  'TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]',
+  '         [OPTIN] [OPTOUT] [NOLOOP]',
+  '    Control server assisted client side caching.',
+  'TRACKINGINFO',
+  '    Report tracking status for the current connection.',
+  'NO-EVICT (ON|OFF)',
+  '    Protect current client connection from eviction.',
+  'HELP',
+  '    Prints this help.',
+];
+
+const ADMIN = ['admin', 'noscript', 'loading', 'stale'] as const;
+const PLAIN = ['noscript', 'loading', 'stale'] as const;
+
+const sub = (def: Parameters<typeof command>[0]): CommandSpec => command({ ...def, group: 'connection' });
+
+/** The CLIENT container and its subcommands (CLIENT TRACKING and its kin are added by the tracking family). */
+export const clientSubcommands: CommandSpec[] = [
+  sub({ name: 'client|id', arity: 2, flags: PLAIN, group: 'connection', summary: 'Returns the unique client ID of the connection.', since: '5.0.0', handler: (ctx) => int(ctx.client.id) }),
+  sub({
+    name: 'client|setname',
+    arity: 3,
+    flags: PLAIN,
+    group: 'connection',
+    summary: 'Sets the connection name.',
+    since: '2.6.9',
+    syntax: 'connection-name',
+    handler: (ctx, argv) => {
+      setClientName(ctx.client, argv[2] as string);
+      return OK;
+    },
+  }),
+  sub({ name: 'client|getname', arity: 2, flags: PLAIN, group: 'connection', summary: 'Returns the name of the connection.', since: '2.6.9', handler: (ctx) => (ctx.client.name === '' ? NULL_BULK : bulk(ctx.client.name)) }),
+  sub({
+    name: 'client|list',
+    arity: -2,
+    flags: ADMIN,
+    group: 'connection',
+    summary: 'Lists open connections.',
+    since: '2.4.0',
+    complexity: 'O(N) where N is the number of client connections',
+    syntax: '[TYPE <NORMAL | MASTER | REPLICA | PUBSUB>] [ID client-id [client-id ...]]',
+    handler: clientList,
+  }),
+  sub({ name: 'client|info', arity: 2, flags: PLAIN, group: 'connection', summary: 'Returns information about the connection.', since: '6.2.0', handler: (ctx) => verbatim(ctx.client.describe(ctx.now) + '\n') }),
+  sub({
+    name: 'client|kill',
+    arity: -3,
+    flags: ADMIN,
+    group: 'connection',
+    summary: 'Terminates open connections.',
+    since: '2.4.0',
+    complexity: 'O(N) where N is the number of client connections',
+    syntax: '<ip:port | <[ID client-id] | [TYPE <NORMAL | MASTER | SLAVE | REPLICA | PUBSUB>] | [USER username] | [ADDR ip:port] | [LADDR ip:port] | [SKIPME <YES | NO>]> [<[ID client-id] | [TYPE <NORMAL | MASTER | SLAVE | REPLICA | PUBSUB>] | [USER username] | [ADDR ip:port] | [LADDR ip:port] | [SKIPME <YES | NO>]> ...]>',
+    handler: clientKill,
+  }),
+  sub({
+    name: 'client|reply',
+    arity: 3,
+    flags: PLAIN,
+    group: 'connection',
+    summary: 'Instructs the server whether to reply to commands.',
+    since: '3.2.0',
+    syntax: '<ON | OFF | SKIP>',
+    handler: clientReply,
+  }),
+  sub({
+    name: 'client|pause',
+    arity: -3,
+    flags: ADMIN,
+    group: 'connection',
+    summary: 'Suspends commands processing.',
+    since: '2.9.50',
+    syntax: 'timeout [WRITE | ALL]',
+    handler: clientPause,
+  }),
+  sub({
+    name: 'client|unpause',
+    arity: 2,
+    flags: ADMIN,
+    group: 'connection',
+    summary: 'Resumes processing commands from paused clients.',
+    since: '6.2.0',
+    complexity: 'O(N) Where N is the number of paused clients',
+    handler: (ctx) => {
+      ctx.control.unpause();
+      return OK;
+    },
+  }),
+  sub({
+    name: 'client|no-evict',
+    arity: 3,
+    flags: ADMIN,
+    group: 'connection',
+    summary: 'Sets the client eviction mode of the connection (accepted; ringcache never evicts clients).',
+    since: '7.0.0',
+    syntax: '<ON | OFF>',
+    handler: (ctx, argv) => {
+      if (isOpt(argv[2], 'ON')) ctx.client.noEvict = true;
+      else if (isOpt(argv[2], 'OFF')) ctx.client.noEvict = false;
+      else throw errors.syntax();
+      return OK;
+    },
+  }),
+  sub({
+    name: 'client|unblock',
+    arity: -3,
+    flags: ADMIN,
+    group: 'connection',
+    summary: 'Unblocks a client blocked by a blocking command from a different connection.',
+    since: '5.0.0',
+    complexity: 'O(log N) where N is the number of client connections',
+    syntax: 'client-id [TIMEOUT | ERROR]',
+    handler: clientUnblock,
+  }),
+  sub({
+    name: 'client|help',
+    arity: 2,
+    flags: ['loading', 'stale'],
+    group: 'connection',
+    summary: 'Returns helpful text about the different subcommands.',
+    since: '5.0.0',
+    handler: () => array(CLIENT_HELP.map((l) => simple(l))),
+  }),
+];
+
+export const clientCommand: CommandSpec = command({
+  name: 'client',
+  arity: -2,
+  group: 'connection',
+  summary: 'A container for client connection commands.',
+  since: '2.4.0',
+  complexity: 'Depends on subcommand.',
+  subcommands: clientSubcommands,
+});
