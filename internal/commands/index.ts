@@ -4,6 +4,7 @@ import { clusterCommands } from './cluster.js';
 import { connectionCommands } from './connection.js';
 import { dumpCommands } from './dump.js';
 import { hashCommands } from './hashes.js';
+import { introspectionCommands } from './introspection.js';
 import { keyspaceCommands } from './keyspace.js';
 import { listCommands } from './lists.js';
 import { persistenceCommands } from './persistence.js';
@@ -19,6 +20,7 @@ import { zsetCommands } from './zsets.js';
 export const COMMAND_FAMILIES: readonly (readonly CommandSpec[])[] = [
   connectionCommands,
   serverCommands,
+  introspectionCommands,
   stringCommands,
   keyspaceCommands,
   listCommands,
