@@ -166,6 +166,10 @@ describe('MIGRATE arguments', () => {
     expect(t.run('MIGRATE', 'h', '1', 'k', '0', '100', 'foo')).toBe('-ERR syntax error');
   });
 
+  it('INFO stats reports no cached MIGRATE connections (none is ever kept)', () => {
+    expect(t.run('INFO', 'stats') as string).toContain('\r\nmigrate_cached_sockets:0\r\n');
+  });
+
   it.each([
     [['MIGRATE', 'h', 'p', 'k', '0', '5'], [3]],
     [['MIGRATE', 'h', 'p', '', '0', '5', 'KEYS', 'a', 'b'], [7, 8]],
