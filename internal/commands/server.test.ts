@@ -46,6 +46,24 @@ describe('CONFIG SET', () => {
 });
 
 describe('CONFIG REWRITE, RESETSTAT, HELP', () => {
+  it('RESETSTAT zeroes INFO stats and commandstats and keeps the slow log, as Redis does', () => {
+    const h = createTestExecutor({ config: { slowlog_log_slower_than: 0 } });
+    h.run('SET', 'k', 'v');
+    h.run('GET', 'k');
+    h.run('GET', 'nope');
+    const before = h.server.figures();
+    expect(before.stats.hits).toBe(1);
+    expect(before.stats.misses).toBe(1);
+    expect(before.commandStats.size).toBeGreaterThan(0);
+    const slowlog = h.server.slowlog().length;
+    expect(slowlog).toBeGreaterThan(0);
+    expect(h.run('CONFIG', 'RESETSTAT')).toBe('+OK');
+    const after = h.server.figures();
+    expect(after.stats).toMatchObject({ hits: 0, misses: 0, expiredKeys: 0, evictedKeys: 0, expiredStaleRatio: 0, expireCycleMs: 0, errorReplies: 0 });
+    expect([...after.commandStats.keys()]).toEqual(['config|resetstat']);
+    expect(h.server.slowlog().length).toBeGreaterThanOrEqual(slowlog);
+  });
+
   it("REWRITE without a config file answers Redis's error", () => {
     expect(createTestExecutor().run('CONFIG', 'REWRITE')).toBe('-ERR The server is running without a config file');
   });

@@ -11,7 +11,6 @@ import { type CommandSpec } from '../contracts/command.js';
 import { array, bulk, bulks, int, map, OK, record, set, simple, type Reply } from '../resp/reply.js';
 import { info } from './info.js';
 import { redisEncoding } from './keyspace.js';
-import { encodingLimitsFrom } from '../store/encodings.js';
 
 // ---------------------------------------------------------------- COMMAND
 
@@ -227,15 +226,6 @@ function debug(ctx: CommandContext, argv: string[]): Reply {
   }
 }
 
-/**
- * The store's encoding thresholds follow CONFIG SET. The store reads them at write time and has no
- * view of the config, so the CONFIG SET that changes them hands them over (all eight: cheap, and
- * idempotent should a node-level subscription apply them too).
- */
-function applyEncodingLimits(ctx: CommandContext): void {
-  ctx.store.setEncodingLimits(encodingLimitsFrom((p) => ctx.server.config.num(p)));
-}
-
 const sub = (def: Parameters<typeof command>[0]): CommandSpec => command(def);
 
 export const serverCommands: CommandSpec[] = [
@@ -295,7 +285,6 @@ export const serverCommands: CommandSpec[] = [
           const pairs: [string, string][] = [];
           for (let i = 2; i < argv.length; i += 2) pairs.push([argv[i] as string, argv[i + 1] as string]);
           ctx.server.config.set(pairs, { local: isLocalClient(ctx.client) });
-          applyEncodingLimits(ctx);
           return OK;
         },
       }),

@@ -12,6 +12,7 @@ import { Executor } from '../executor/executor.js';
 import { parseNotifyFlags } from '../executor/notify.js';
 import { errorReply } from '../resp/reply.js';
 import { PubSub } from '../server/pubsub.js';
+import { ENCODING_PARAMS, encodingLimitsFrom, type EncodingParam } from '../store/encodings.js';
 import type { EvictionPolicy } from '../store/eviction.js';
 import { Store } from '../store/store.js';
 import { collectFigures, type FigureHost } from './figures.js';
@@ -69,8 +70,11 @@ function createStore(config: Config, clock: Clock, rand: (() => number) | undefi
   return new Store(config.databases, () => clock.now(), memory, rand ?? Math.random);
 }
 
-/** The store's memory policy follows CONFIG SET maxmemory* and lfu-*. */
-function subscribeStore(subs: ConfigSubscriptions, store: Store): void {
+/** The store's memory policy follows CONFIG SET maxmemory* and lfu-*; its encoding thresholds the *-listpack-* / intset / stream-node ones. */
+function subscribeStore(subs: ConfigSubscriptions, store: Store, runtime: ConfigRuntime): void {
+  const encodings = (): void => store.setEncodingLimits(encodingLimitsFrom((p) => runtime.num(p)));
+  encodings();
+  subs.add({ part: 'encodings', params: Object.keys(ENCODING_PARAMS) as EncodingParam[], apply: encodings });
   subs.add({
     part: 'store',
     params: ['maxmemory', 'maxmemory_policy', 'maxmemory_samples', 'lfu_log_factor', 'lfu_decay_time'],
@@ -84,15 +88,14 @@ function subscribeStore(subs: ConfigSubscriptions, store: Store): void {
   });
 }
 
-/** CONFIG RESETSTAT: every counter INFO stats and commandstats report, and the slow log. */
+/**
+ * CONFIG RESETSTAT: every counter INFO stats and commandstats report, as Redis's resetServerStats
+ * (the expiry cycle's figures included). The slow log stays: Redis clears it only with SLOWLOG RESET.
+ */
 function resetStats(store: Store, stats: ServerStats, executor: Executor): void {
   executor.commandStats.clear();
-  store.stats.hits = 0;
-  store.stats.misses = 0;
-  store.stats.expiredKeys = 0;
-  store.stats.evictedKeys = 0;
+  Object.assign(store.stats, { hits: 0, misses: 0, expiredKeys: 0, evictedKeys: 0, expiredStaleRatio: 0, expireCycleMs: 0 });
   Object.assign(stats, { ...zeroStats(), dirty: stats.dirty });
-  executor.slowlogReset();
 }
 
 export function createCore(config: Config, opts: CoreOptions, host: CoreHost): Core {
@@ -100,7 +103,7 @@ export function createCore(config: Config, opts: CoreOptions, host: CoreHost): C
   const runtime = new ConfigRuntime(config);
   const subscriptions = new ConfigSubscriptions(runtime);
   const store = createStore(config, clock, opts.rand);
-  subscribeStore(subscriptions, store);
+  subscribeStore(subscriptions, store, runtime);
   const registry = new CommandRegistry(opts.families ?? COMMAND_FAMILIES);
   const stats = zeroStats();
   const pubsub = new PubSub();
