@@ -73,8 +73,8 @@ function parseMigrate(argv: readonly string[]): MigrateRequest {
   req.timeout = longArg(argv[5] as string);
   req.db = longArg(argv[4] as string);
   if (req.timeout <= 0) req.timeout = 1000;
-  // Redis reads the port with atoi: leading digits, anything else is 0 (and fails to connect).
-  req.port = Number.parseInt(argv[2] as string, 10) || 0;
+  // Redis reads the port with atoi (leading digits, else 0) into a 16-bit field, so it wraps.
+  req.port = (Number.parseInt(argv[2] as string, 10) || 0) & 0xffff;
   return req;
 }
 
@@ -157,7 +157,15 @@ export function exchange(host: string, port: number, request: Buffer, expected: 
     let connected = false;
     let flushed = false;
     let done = false;
-    const sock = net.connect({ host, port });
+    let sock: net.Socket;
+    try {
+      // Port 0 cannot be connected to: a refusal, which Redis reports as a write error.
+      if (port === 0) throw new RangeError('port 0');
+      sock = net.connect({ host, port });
+    } catch {
+      resolve({ replies, failure: 'write', timedOut: false });
+      return;
+    }
     const finish = (failure: ExchangeResult['failure'], timedOut = false): void => {
       if (done) return;
       done = true;

@@ -273,6 +273,10 @@ describe('DUMP / RESTORE / MIGRATE with a real redis-server', () => {
     const ours = await rc.call('MIGRATE', '127.0.0.1', String(closed), 'k', '0', '500').catch((e: Error) => e.message);
     const theirs = await rs.call('MIGRATE', '127.0.0.1', String(closed), 'k', '0', '500').catch((e: Error) => e.message);
     expect(ours).toBe(theirs);
+    // A port that is not a number reads as 0 there (atoi), which cannot be connected to either.
+    const oursNaN = await rc.call('MIGRATE', '127.0.0.1', 'abc', 'k', '0', '500').catch((e: Error) => e.message);
+    const theirsNaN = await rs.call('MIGRATE', '127.0.0.1', 'abc', 'k', '0', '500').catch((e: Error) => e.message);
+    expect(oursNaN).toBe(theirsNaN);
     expect(await rc.get('k')).toBe('v');
   });
 });
