@@ -124,6 +124,8 @@ describe('DUMP and RESTORE', () => {
     t.run('SET', 'k', 'v');
     expect(t.run('RESTORE', 'a', '0', dumpOf('k'), 'IDLETIME', '1000')).toBe('+OK');
     expect(t.run('OBJECT', 'IDLETIME', 'a')).toBe(1000);
+    expect(t.run('RESTORE', 'b', '0', dumpOf('k'), 'IDLETIME', '9223372036854775807')).toBe('+OK');
+    expect(t.run('OBJECT', 'IDLETIME', 'b')).toBe(Math.floor(T0 / 1000));
   });
 
   it('FREQ sets the LFU counter under an LFU policy', () => {

@@ -105,7 +105,8 @@ function restore(ctx: CommandContext, argv: string[]): Reply {
   if (isLfuPolicy(ctx.store.memoryPolicy.policy)) {
     if (o.freq >= 0) e.lfu = o.freq;
   } else if (o.idle >= 0) {
-    e.access = ctx.now - o.idle * 1000;
+    // No access before the epoch: an idle time beyond it reads back as the time since then.
+    e.access = Math.max(0, ctx.now - o.idle * 1000);
   }
   ctx.notify('g', 'restore', key);
   return OK;
