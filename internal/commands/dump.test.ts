@@ -135,6 +135,20 @@ describe('DUMP and RESTORE', () => {
     expect(t.run('OBJECT', 'FREQ', 'a')).toBe(100);
   });
 
+  it('a restored value takes the encoding the configured thresholds give it', () => {
+    t.run('HSET', 'h', 'a', '1', 'b', '2', 'c', '3');
+    t.run('SADD', 's', '1', '2', '3');
+    const h = dumpOf('h');
+    const s = dumpOf('s');
+    expect(t.run('CONFIG', 'SET', 'hash-max-listpack-entries', '2')).toBe('+OK');
+    expect(t.run('CONFIG', 'SET', 'set-max-intset-entries', '2')).toBe('+OK');
+    t.run('RESTORE', 'h2', '0', h);
+    t.run('RESTORE', 's2', '0', s);
+    expect([t.run('OBJECT', 'ENCODING', 'h2'), t.run('OBJECT', 'ENCODING', 's2')]).toEqual(['hashtable', 'hashtable']);
+    expect(Buffer.from(dumpOf('h2'), 'latin1')[0]).toBe(4);
+    expect(Buffer.from(dumpOf('s2'), 'latin1')[0]).toBe(2);
+  });
+
   it('RESTORE-ASKING behaves as RESTORE', () => {
     t.run('RPUSH', 'l', 'a');
     expect(t.run('RESTORE-ASKING', 'l2', '0', dumpOf('l'))).toBe('+OK');
