@@ -87,29 +87,36 @@ export class ReplyWriter {
 }
 
 /**
- * Formats a double as Redis 7.2's d2string does for replies: `inf`, `-inf`, `nan`, `-0`, plain
- * integers below 2^52, otherwise fpconv_dtoa's layout of the shortest round-trip digits (plain
- * notation for moderate exponents, `1e+16` / `1.5e-7` beyond them).
+ * Formats a double as Redis 7.0's replies do (addReplyDouble and d2string: C's `%.17g`): `inf`,
+ * `-inf`, `nan`, `-0`; 17 significant digits with trailing zeros dropped (0.1 is
+ * `0.10000000000000001`), plain notation for decimal exponents -4..16, otherwise `1e+17` /
+ * `9.9999999999999995e-08`. Redis 7.2 switched to the shortest round-trip digits; ringcache
+ * answers as the 7.0 it implements.
  */
 export function formatDouble(v: number): string {
   if (v === Infinity) return 'inf';
   if (v === -Infinity) return '-inf';
   if (Number.isNaN(v)) return 'nan';
   if (v === 0) return Object.is(v, -0) ? '-0' : '0';
-  if (Number.isInteger(v) && Math.abs(v) < 2 ** 52) return String(v);
-  // toExponential() without an argument gives the shortest digits that round-trip.
-  const [mantissa = '', e = '0'] = Math.abs(v).toExponential().split('e');
-  const digits = mantissa.replace('.', '');
-  const nd = digits.length;
-  const k = Number(e) - (nd - 1); // |v| = digits * 10^k
-  const exp = Math.abs(k + nd - 1);
-  const sign = v < 0 ? '-' : '';
-  if (k >= 0 && exp < nd + 7) return sign + digits + '0'.repeat(k);
-  if (k < 0 && (k > -7 || exp < 4)) {
-    const offset = nd + k;
-    return sign + (offset <= 0 ? '0.' + '0'.repeat(-offset) + digits : digits.slice(0, offset) + '.' + digits.slice(offset));
+  if (Number.isInteger(v) && Math.abs(v) < 1e16) return String(v);
+  // toExponential(16) rounds the exact binary value to 17 significant digits, as printf does.
+  const e17 = v.toExponential(16);
+  const at = e17.indexOf('e');
+  const exp = Number(e17.slice(at + 1));
+  if (exp < -4 || exp >= 17) {
+    const mantissa = trimFraction(e17.slice(0, at));
+    return `${mantissa}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
   }
-  return sign + digits[0] + (nd > 1 ? '.' + digits.slice(1) : '') + 'e' + (k + nd - 1 < 0 ? '-' : '+') + String(exp);
+  return trimFraction(v.toFixed(16 - exp));
+}
+
+/** `%g` drops trailing zeros of the fraction, and the point when nothing is left after it. */
+function trimFraction(s: string): string {
+  if (!s.includes('.')) return s;
+  let end = s.length;
+  while (s.charCodeAt(end - 1) === 48) end--;
+  if (s.charCodeAt(end - 1) === 46) end--;
+  return s.slice(0, end);
 }
 
 /**
