@@ -4,7 +4,7 @@
 // stdin from /dev/null. Prints per unit `unit  ringcache passed/failed  redis passed/failed` and a total line;
 // writes the full result (failing tests with runtest's error text) as JSON outside the repository.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -377,9 +377,24 @@ function version(cmd: string, args: string[], pattern: RegExp): string {
   return pattern.exec(r.stdout ?? '')?.[1] ?? 'unknown';
 }
 
+/**
+ * Keeps the newest RUNS_KEPT run directories, and every run of the last day: several people (or CI jobs)
+ * share the cache, and a run in progress must never lose its directory to another run's pruning.
+ */
 function pruneRuns(runsDir: string): void {
-  const runs = readdirSync(runsDir).filter((d) => /^\d{8}T\d{6}/.test(d)).sort();
-  for (const d of runs.slice(0, Math.max(0, runs.length - RUNS_KEPT))) rmSync(join(runsDir, d), { recursive: true, force: true });
+  const runs = readdirSync(runsDir).filter((d) => /^\d{8}T\d{6}Z-/.test(d)).sort();
+  const dayAgo = Date.now() - 24 * 3600 * 1000;
+  for (const d of runs.slice(0, Math.max(0, runs.length - RUNS_KEPT))) {
+    const dir = join(runsDir, d);
+    if (statSync(dir).mtimeMs < dayAgo) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Writes a file other runs may read at the same time: a temp file renamed over it. */
+function writeAtomic(file: string, text: string): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, file);
 }
 
 // --- reference names for --no-redis ---------------------------------------------------------------------
@@ -402,9 +417,11 @@ function loadReference(): Record<string, string[]> {
   }
 }
 
-function saveReference(units: Record<string, string[]>): void {
+/** Records one unit's reference names, re-reading the file first: concurrent runs may have added others. */
+function saveReference(unit: string, names: string[]): void {
+  const units = { ...loadReference(), [unit]: names };
   const doc: ReferenceFile = { flags: RUNTEST_FLAGS.join(' '), units };
-  writeFileSync(referencePath(), JSON.stringify(doc, null, 1) + '\n');
+  writeAtomic(referencePath(), JSON.stringify(doc, null, 1) + '\n');
 }
 
 // --- main -----------------------------------------------------------------------------------------------
@@ -452,7 +469,7 @@ async function main(): Promise<number> {
       redis = summarizeUnit(rdRun, null);
       if (redis.status === 'completed') {
         reference[unit] = reachedNames(rdRun.output);
-        saveReference(reference);
+        saveReference(unit, reference[unit]);
       }
     }
     const row: Row = { unit, ringcache: summarizeUnit(rcRun, reference[unit] ?? null), redis };
@@ -481,7 +498,7 @@ async function main(): Promise<number> {
   const out = opts.out ?? join(runDir, 'result.json');
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, JSON.stringify(result, null, 2) + '\n');
-  writeFileSync(join(CACHE_DIR, 'latest-result.json'), JSON.stringify(result, null, 2) + '\n');
+  writeAtomic(join(CACHE_DIR, 'latest-result.json'), JSON.stringify(result, null, 2) + '\n');
   const md = out.replace(/\.json$/, '') + '.md';
   writeFileSync(md, renderMarkdown(result));
   rmSync(ctx.suiteDir, { recursive: true, force: true });

@@ -62,10 +62,23 @@ describe('markdown', () => {
     ]);
   });
 
+  it("omits a reason that only repeats its cause's unknown (sub)command error", () => {
+    const intro = summarizeUnit({ unit: 'introspection', output: parseRuntestOutput(sample('ringcache-introspection.out')), exitCode: 1 }, null);
+    const md = markdownFailures(resultOf([{ unit: 'introspection', ringcache: intro, redis: null }]));
+    expect(md.split('\n').filter((l) => l !== '')).toEqual([
+      '#### unknown command MONITOR (1 test)',
+      '- `introspection` MONITOR can log executed commands',
+      '#### unknown subcommand CLIENT REPLY (1 test)',
+      '- `introspection` CLIENT REPLY OFF/ON: disable all commands reply',
+      '#### wrong reply (assertion failed) (1 test)',
+      "- `introspection` CLIENT KILL with illegal arguments — Expected an error matching 'ERR No such user\\*' but got '0' (context: type eval line 11 cmd {assert\\_error \"ERR No such user\\*\" {r client kill…",
+    ]);
+  });
+
   it('names the cause of tests not run', () => {
     expect(notRunCause(setAborted)).toBe('unit aborted: unknown command FUNCTION FLUSH');
     expect(notRunCause(hash)).toBe('block setup failed: CONFIG SET hash-max-ziplist-value unknown');
-    expect(notRunCause(setRef)).toBe('not reached (the reference run reached it)');
+    expect(notRunCause(setRef)).toBe('not run here, run on redis-server (a test conditional on the server, e.g. on INFO mem_allocator)');
   });
 
   it('escapes markup in test names', () => {
