@@ -226,31 +226,79 @@ export function isOpt(arg: string | undefined, name: string): boolean {
   return arg !== undefined && arg.length === name.length && arg.toUpperCase() === name;
 }
 
-/** Max absolute ms that Redis accepts for expire times (avoids overflow when adding now). */
+/**
+ * The largest expiry RESTORE clamps an absolute TTL to: 2^53 - 1 ms (year 287396), the last time
+ * a JS number holds to the millisecond.
+ */
 export const MAX_EXPIRE_MS = 2 ** 53 - 1;
 
+/** The largest double below 2^63: String() of it ("9223372036854775000") is still an int64. */
+export const MAX_STORED_EXPIRE_MS = 2 ** 63 - 1024;
+
 /**
- * Converts an expire amount to an absolute unix ms, rejecting what Redis rejects with
- * "invalid expire time in '<cmd>' command". `unit`: 's' or 'ms'; `absolute`: EXAT/PXAT style.
- * `allowNonPositive`: EXPIRE accepts <= 0 (deletes the key), SET EX does not.
+ * An exact int64 expiry as the keyspace keeps it (Entry.expireAt is a JS number): itself up to
+ * 2^53 ms, beyond that the nearest double (within 1024 ms at the top of the range, more than 280
+ * thousand years away), capped below 2^63 so that its String() (what the journal and the AOF
+ * rewrite write) is still an int64 that parses back to the same number.
  */
-export function expireAt(
-  raw: string,
-  unit: 's' | 'ms',
-  absolute: boolean,
-  now: number,
-  cmd: string,
-  allowNonPositive: boolean,
-): number {
+export function storedExpireMs(when: bigint): number {
+  const n = Number(when);
+  return n > MAX_STORED_EXPIRE_MS ? MAX_STORED_EXPIRE_MS : n;
+}
+
+/**
+ * The absolute expiry (unix ms) of EXPIRE / PEXPIRE / EXPIREAT / PEXPIREAT, as Redis 7.0's
+ * expireGenericCommand computes it: any int64, negative or zero meaning "already past"; seconds
+ * beyond LLONG_MAX/1000 or below LLONG_MIN/1000 (the scaling would overflow), or a sum with the
+ * base time past LLONG_MAX, are `invalid expire time in '<cmd>' command`. `base` is the command
+ * time for the relative forms, 0 for the absolute ones.
+ *
+ * Fast path: an argument that parsed as an exact JS number whose scaled value and sum stay within
+ * 2^53 cannot overflow anything, so plain arithmetic is exact. Everything else (arguments past
+ * 2^53, results past year 287396) takes the BigInt path with Redis's checks.
+ */
+export function expireCommandMs(raw: string, unit: 's' | 'ms', base: number, cmd: string): number {
   const v = parseInt64(raw);
   if (v === null) throw errors.notInteger();
-  if (typeof v === 'bigint') throw errors.invalidExpire(cmd);
-  if (!allowNonPositive && v <= 0) throw errors.invalidExpire(cmd);
-  const ms = unit === 's' ? v * 1000 : v;
-  if (!Number.isSafeInteger(ms) || Math.abs(ms) > MAX_EXPIRE_MS) throw errors.invalidExpire(cmd);
-  const at = absolute ? ms : now + ms;
-  if (!Number.isSafeInteger(at) || at > MAX_EXPIRE_MS) throw errors.invalidExpire(cmd);
-  return at;
+  if (typeof v === 'number') {
+    const ms = unit === 's' ? v * 1000 : v;
+    const when = ms + base;
+    if (Number.isSafeInteger(ms) && Number.isSafeInteger(when)) return when;
+  }
+  let when = BigInt(v);
+  if (unit === 's') {
+    if (when > INT64_MAX / 1000n || when < INT64_MIN / 1000n) throw errors.invalidExpire(cmd);
+    when *= 1000n;
+  }
+  const b = BigInt(base);
+  if (when > INT64_MAX - b) throw errors.invalidExpire(cmd);
+  return storedExpireMs(when + b);
+}
+
+/**
+ * The absolute expiry (unix ms) of SET's / GETEX's EX, PX, EXAT and PXAT and of SETEX / PSETEX,
+ * as Redis 7.0's getExpireMillisecondsOrReply: the argument must be a positive int64, seconds at
+ * most LLONG_MAX/1000, and a relative time added to `now` must not pass LLONG_MAX (Redis sees the
+ * sum wrap negative); otherwise `invalid expire time in '<cmd>' command`. Same fast path as
+ * expireCommandMs.
+ */
+export function setExpireMs(raw: string, unit: 's' | 'ms', absolute: boolean, now: number, cmd: string): number {
+  const v = parseInt64(raw);
+  if (v === null) throw errors.notInteger();
+  if (typeof v === 'number') {
+    if (v <= 0) throw errors.invalidExpire(cmd);
+    const ms = unit === 's' ? v * 1000 : v;
+    const when = absolute ? ms : ms + now;
+    if (Number.isSafeInteger(ms) && Number.isSafeInteger(when)) return when;
+  }
+  const b = BigInt(v);
+  if (b <= 0n || (unit === 's' && b > INT64_MAX / 1000n)) throw errors.invalidExpire(cmd);
+  let when = unit === 's' ? b * 1000n : b;
+  if (!absolute) {
+    if (when > INT64_MAX - BigInt(now)) throw errors.invalidExpire(cmd);
+    when += BigInt(now);
+  }
+  return storedExpireMs(when);
 }
 
 /**

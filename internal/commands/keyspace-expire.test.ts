@@ -1,6 +1,6 @@
 // Unit tests of the keyspace family's expiry commands (EXPIRE and kin, TTL and kin, PERSIST) through a real Executor, Store and manual clock.
-import { describe, expect, it } from 'vitest';
-import { T0 } from '../testing/exec.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createTestExecutor, T0, type TestExecutor } from '../testing/exec.js';
 import { useKeyspaceHarness, h } from '../testing/keyspace-fixtures.js';
 
 useKeyspaceHarness();
@@ -114,11 +114,43 @@ describe('EXPIRE / PEXPIRE / EXPIREAT / PEXPIREAT', () => {
     expect(h.run('PEXPIRE', 'a', '9223372036854775807')).toBe("-ERR invalid expire time in 'pexpire' command");
     expect(h.run('EXPIREAT', 'a', '9223372036854775807')).toBe("-ERR invalid expire time in 'expireat' command");
     expect(h.run('expireat', 'nokey', '9223372036854775807')).toBe("-ERR invalid expire time in 'expireat' command");
-    // Valid in Redis but beyond 2^53 ms, which ringcache cannot hold exactly: rejected the same way.
-    expect(h.run('PEXPIREAT', 'a', '9223372036854775807')).toBe("-ERR invalid expire time in 'pexpireat' command");
-    expect(h.run('PEXPIREAT', 'a', String(2 ** 53))).toBe("-ERR invalid expire time in 'pexpireat' command");
+    // Redis's two checks: seconds past LLONG_MAX/1000, and LLONG_MAX - now for the relative forms.
+    expect(h.run('EXPIRE', 'a', '9223370399119966')).toBe("-ERR invalid expire time in 'expire' command");
+    expect(h.run('PEXPIRE', 'a', '9223372036854770000')).toBe("-ERR invalid expire time in 'pexpire' command");
+    expect(h.run('PTTL', 'a')).toBe(-1);
+    expect(h.journal).toEqual([]);
+  });
+  it('takes absolute times up to LLONG_MAX; past 2^53 ms they are kept as the nearest double', () => {
+    h.put('a', 'v');
     expect(h.run('PEXPIREAT', 'a', String(2 ** 53 - 1))).toBe(1);
     expect(h.run('PEXPIRETIME', 'a')).toBe(2 ** 53 - 1);
+    expect(h.run('PEXPIREAT', 'a', '9223372036854770000')).toBe(1);
+    expect(h.run('PEXPIRETIME', 'a')).toBe(9223372036854770000);
+    // LLONG_MAX itself: the largest double below 2^63, whose decimal form is still an int64.
+    expect(h.run('PEXPIREAT', 'a', '9223372036854775807')).toBe(1);
+    expect(h.run('PEXPIRETIME', 'a')).toBe(9223372036854775000);
+    expect(h.run('EXPIREAT', 'a', '9223372036854775')).toBe(1);
+    expect(h.run('EXPIRETIME', 'a')).toBe(9223372036854775n);
+    // The journal carries what reads back as the same stored time.
+    expect(h.journal.map((j) => j.argv)).toEqual([
+      ['PEXPIREAT', 'a', String(2 ** 53 - 1)],
+      ['PEXPIREAT', 'a', '9223372036854770000'],
+      ['PEXPIREAT', 'a', '9223372036854775000'],
+      ['PEXPIREAT', 'a', '9223372036854775000'],
+    ]);
+    // A big negative absolute time is in the past: the key goes.
+    expect(h.run('PEXPIREAT', 'a', '-9223372036854770000')).toBe(1);
+    expect(h.run('TTL', 'a')).toBe(-2);
+  });
+  it('EXPIRE 9223372036854 seconds is a TTL of exactly that many seconds', () => {
+    h.put('a', 'v');
+    expect(h.run('EXPIRE', 'a', '9223372036854')).toBe(1);
+    expect(h.run('TTL', 'a')).toBe(9223372036854);
+    h.put('b', 'v');
+    expect(h.run('EXPIRE', 'b', '9223372036854', 'GT')).toBe(0);
+    expect(h.run('EXPIRE', 'b', '9223372036854', 'LT')).toBe(1);
+    expect(h.run('EXPIRE', 'b', '9223372036853', 'LT')).toBe(1);
+    expect(h.run('TTL', 'b')).toBe(9223372036853);
   });
 });
 
@@ -169,5 +201,40 @@ describe('TTL / PTTL / EXPIRETIME / PEXPIRETIME / PERSIST', () => {
     h.run('PTTL', 'a');
     h.run('EXPIRETIME', 'a');
     expect(h.run('OBJECT', 'IDLETIME', 'a')).toBe(3);
+  });
+});
+
+describe('SET / SETEX / PSETEX / GETEX near the 64-bit limit (getExpireMillisecondsOrReply)', () => {
+  // The string family as well: SET and GETEX parse their expiry with the same arithmetic.
+  let t: TestExecutor;
+  beforeEach(() => {
+    t = createTestExecutor();
+  });
+  it('SET EX 9223372036854 is OK with that TTL, journaled as an absolute PXAT', () => {
+    expect(t.run('SET', 'k', 'v', 'EX', '9223372036854')).toBe('+OK');
+    expect(t.run('TTL', 'k')).toBe(9223372036854);
+    expect(t.journal.at(-1)?.argv).toEqual(['SET', 'k', 'v', 'PXAT', String(T0 + 9223372036854000)]);
+    expect(t.run('SETEX', 'k', '9223372036855', 'v')).toBe('+OK');
+    expect(t.run('TTL', 'k')).toBe(9223372036855);
+  });
+  it('a relative time past LLONG_MAX - now, or seconds past LLONG_MAX / 1000, is an invalid expire time', () => {
+    expect(t.run('SET', 'k', 'v', 'PX', '9223372036854775807')).toBe("-ERR invalid expire time in 'set' command");
+    expect(t.run('SET', 'k', 'v', 'EXAT', '9223372036854776')).toBe("-ERR invalid expire time in 'set' command");
+    expect(t.run('PSETEX', 'k', '9223372036854775807', 'v')).toBe("-ERR invalid expire time in 'psetex' command");
+    expect(t.run('SETEX', 'k', '10000000000000000', 'v')).toBe("-ERR invalid expire time in 'setex' command");
+    expect(t.run('EXISTS', 'k')).toBe(0);
+    t.run('SET', 'k', 'v');
+    expect(t.run('GETEX', 'k', 'PX', '9223372036854775807')).toBe("-ERR invalid expire time in 'getex' command");
+    expect(t.run('GETEX', 'k', 'EX', '-9999999999999999')).toBe("-ERR invalid expire time in 'getex' command");
+    expect(t.run('TTL', 'k')).toBe(-1);
+  });
+  it('absolute times up to LLONG_MAX are fine', () => {
+    expect(t.run('SET', 'k', 'v', 'PXAT', '9223372036854775807')).toBe('+OK');
+    expect(t.run('PEXPIRETIME', 'k')).toBe(9223372036854775000);
+    expect(t.run('SET', 'k', 'v', 'EXAT', '9223372036854775')).toBe('+OK');
+    expect(t.run('PEXPIRETIME', 'k')).toBe(9223372036854775000);
+    expect(t.run('GETEX', 'k', 'PXAT', '9223372036854770000')).toBe('v');
+    expect(t.run('PEXPIRETIME', 'k')).toBe(9223372036854770000);
+    expect(t.journal.at(-1)?.argv).toEqual(['PEXPIREAT', 'k', '9223372036854770000']);
   });
 });

@@ -1,7 +1,7 @@
 // The keyspace (generic) command family: existence, deletion, renaming, expiry, iteration, introspection and database selection.
 import type { CommandContext } from '../contracts/command.js';
 import { CommandError, errors } from '../contracts/errors.js';
-import { cursorArg, intArg, isOpt, MAX_EXPIRE_MS, parseInt64 } from './args.js';
+import { cursorArg, expireCommandMs, intArg, isOpt, parseInt64 } from './args.js';
 import { command } from './spec.js';
 import { type CommandSpec } from '../contracts/command.js';
 import { array, bulk, bulkOrNull, bulks, int, NULL_BULK, OK, simple, type Reply } from '../resp/reply.js';
@@ -13,8 +13,6 @@ import type { NotifyClass } from '../executor/notify.js';
 
 const INT32_MIN = -2147483648;
 const INT32_MAX = 2147483647;
-const INT64_MAX = 9223372036854775807n;
-const INT64_MIN = -9223372036854775808n;
 /** Redis's OBJ_SHARED_REFCOUNT: what OBJECT REFCOUNT reports for its shared integers. */
 const SHARED_REFCOUNT = 2147483647;
 /** Redis shares the string objects for integers 0..OBJ_SHARED_INTEGERS-1. */
@@ -275,42 +273,20 @@ function expireFlags(argv: readonly string[], from: number): ExpireFlags {
   return f;
 }
 
-/**
- * The absolute expiry in ms, with Redis's overflow checks done exactly in int64 (seconds that
- * overflow when scaled, or a sum past INT64_MAX, are `invalid expire time`; large negatives are
- * fine and just mean "in the past"). Future times beyond 2^53-1 ms (year 287396) would be valid
- * in Redis but cannot be held exactly in a JS number: they are rejected the same way, matching
- * SET's PXAT through args.expireAt.
- */
-function expireTimeArg(raw: string, unit: 's' | 'ms', base: number, cmd: string): bigint {
-  const v = parseInt64(raw);
-  if (v === null) throw errors.notInteger();
-  let when = BigInt(v);
-  if (unit === 's') {
-    if (when > INT64_MAX / 1000n || when < INT64_MIN / 1000n) throw errors.invalidExpire(cmd);
-    when *= 1000n;
-  }
-  const b = BigInt(base);
-  if (when > INT64_MAX - b) throw errors.invalidExpire(cmd);
-  when += b;
-  if (when > BigInt(MAX_EXPIRE_MS)) throw errors.invalidExpire(cmd);
-  return when;
-}
-
 function expireGeneric(ctx: CommandContext, argv: string[], unit: 's' | 'ms', absolute: boolean): Reply {
   const cmd = (argv[0] as string).toLowerCase();
   const key = argv[1] as string;
   const flags = expireFlags(argv, 3);
-  const when = expireTimeArg(argv[2] as string, unit, absolute ? 0 : ctx.now, cmd);
+  const when = expireCommandMs(argv[2] as string, unit, absolute ? 0 : ctx.now, cmd);
   const e = ctx.db.get(key);
   if (e === undefined) return int(0);
-  const current = e.expireAt === 0 ? -1n : BigInt(e.expireAt);
-  if (flags.nx && current !== -1n) return int(0);
-  if (flags.xx && current === -1n) return int(0);
+  const current = e.expireAt === 0 ? -1 : e.expireAt;
+  if (flags.nx && current !== -1) return int(0);
+  if (flags.xx && current === -1) return int(0);
   // No TTL counts as an infinite one: GT can never beat it, LT always does.
-  if (flags.gt && (current === -1n || when <= current)) return int(0);
-  if (flags.lt && current !== -1n && when >= current) return int(0);
-  if (when <= BigInt(ctx.now)) {
+  if (flags.gt && (current === -1 || when <= current)) return int(0);
+  if (flags.lt && current !== -1 && when >= current) return int(0);
+  if (when <= ctx.now) {
     ctx.db.delete(key);
     // A replica or AOF replay at a later time must not re-evaluate the clock: journal the effect.
     ctx.propagate(['DEL', key]);
@@ -318,9 +294,10 @@ function expireGeneric(ctx: CommandContext, argv: string[], unit: 's' | 'ms', ab
     ctx.notify('g', 'del', key);
     return int(1);
   }
-  ctx.db.setExpire(key, e, Number(when));
+  ctx.db.setExpire(key, e, when);
   // Absolute, and without the condition flags: they held here, so the plain effect is the same.
-  ctx.propagate(['PEXPIREAT', key, when.toString()]);
+  // String() of a time past 2^53 is the shortest form that reads back as the same stored number.
+  ctx.propagate(['PEXPIREAT', key, String(when)]);
   ctx.notify('g', 'expire', key);
   return int(1);
 }
@@ -341,7 +318,10 @@ function ttlGeneric(ctx: CommandContext, argv: string[], ms: boolean, abs: boole
   if (e === undefined) return int(-2);
   if (e.expireAt === 0) return int(-1);
   const t = abs ? e.expireAt : Math.max(0, e.expireAt - ctx.now);
-  return int(ms ? t : Math.floor((t + 500) / 1000));
+  if (ms || Number.isSafeInteger(t)) return int(ms ? t : Math.floor((t + 500) / 1000));
+  // Past 2^53 ms (args.storedExpireMs): the seconds of the decimal the milliseconds print as, in
+  // integer arithmetic, so that TTL and PTTL agree (and EXPIRETIME of EXPIREAT's seconds is them).
+  return int((BigInt(String(t)) + 500n) / 1000n);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 // Strings family: the command table, GET/SET and their variants, MGET/MSET and the counters, with Redis 7 semantics.
 import type { CommandContext } from '../contracts/command.js';
-import { asString, expireAt, inInt64, isOpt, parseInt64 } from './args.js';
+import { asString, inInt64, isOpt, parseInt64, setExpireMs } from './args.js';
 import { errors } from '../contracts/errors.js';
 import { addLongDouble, formatLongDouble, LD_ZERO, parseLongDouble, type ParsedLongDouble } from './longdouble.js';
 import { command } from './spec.js';
@@ -79,7 +79,7 @@ function expireOption(opt: string): number {
 function resolveExpire(ctx: CommandContext, flags: number, raw: string, cmd: string): number {
   const unit = (flags & (F_EX | F_EXAT)) !== 0 ? 's' : 'ms';
   const absolute = (flags & (F_EXAT | F_PXAT)) !== 0;
-  return expireAt(raw, unit, absolute, ctx.now, cmd, false);
+  return setExpireMs(raw, unit, absolute, ctx.now, cmd);
 }
 
 /**
