@@ -6,6 +6,7 @@ import { dumpCommands } from './dump.js';
 import { hashCommands } from './hashes.js';
 import { introspectionCommands } from './introspection.js';
 import { keyspaceCommands } from './keyspace.js';
+import { latencyCommands } from './latency.js';
 import { listCommands } from './lists.js';
 import { persistenceCommands } from './persistence.js';
 import { pubsubCommands } from './pubsub.js';
@@ -34,4 +35,5 @@ export const COMMAND_FAMILIES: readonly (readonly CommandSpec[])[] = [
   persistenceCommands,
   clusterCommands,
   dumpCommands,
+  latencyCommands,
 ];

@@ -1,4 +1,4 @@
-// The `redis` section of the schema: Redis 7.0 parameters ringcache accepts and validates with Redis's rules but that have no effect here.
+// The `redis` section of the schema: Redis 7.0 parameters ringcache accepts and validates with Redis's rules; most have no effect here (the few marked `effective` do).
 import {
   INT_MAX,
   INT_MIN,
@@ -31,6 +31,8 @@ interface Opts {
   readonly secret?: boolean;
   /** Redis 7.0's other names for it (`slave-*` for `replica-*`). */
   readonly aliases?: readonly string[];
+  /** ringcache acts on it (read where it is used): no `effect: 'none'` mark, the YAML key stays under `redis:`. */
+  readonly effective?: boolean;
 }
 
 function base<const N extends string>(name: N, doc: string, o: Opts) {
@@ -39,7 +41,7 @@ function base<const N extends string>(name: N, doc: string, o: Opts) {
     // The four *_cpulist parameters keep Redis's underscores, which the path cannot tell apart.
     ...(name.includes('_') ? { name } : {}),
     mutable: o.immutable !== true,
-    effect: 'none' as const,
+    ...(o.effective === true ? {} : { effect: 'none' as const }),
     ...(o.hidden === true ? { hidden: true } : {}),
     ...(o.secret === true ? { secret: true } : {}),
     ...(o.aliases !== undefined ? { aliases: o.aliases } : {}),
@@ -209,7 +211,7 @@ export const REDIS_COMPAT_PARAMS = [
   // Scripting, tracking, latency, shutdown
   int('busy-reply-threshold', 5000, 0, LONG_MAX, 'Milliseconds a script or function runs before other clients get BUSY.', { aliases: ['lua-time-limit'] }),
   int('tracking-table-max-keys', 1000000, 0, LONG_MAX, 'Keys remembered for client-side caching invalidation.'),
-  int('latency-monitor-threshold', 0, 0, LLONG_MAX, 'Milliseconds above which LATENCY records an event (0 = off).'),
+  int('latency-monitor-threshold', 0, 0, LLONG_MAX, 'LATENCY monitor: a command, expiry cycle or eviction cycle that takes at least this many milliseconds is recorded as a latency event (0 = off).', { effective: true }),
   bool('latency-tracking', true, 'Per-command latency histograms (INFO latencystats).'),
   str('latency-tracking-info-percentiles', '50 99 99.9', 'Percentiles INFO latencystats reports.', { parse: parsePercentiles }),
   int('shutdown-timeout', 10, 0, INT_MAX, 'Seconds SHUTDOWN waits for replicas to catch up; ringcache uses cluster.handoff_timeout_ms.'),

@@ -210,6 +210,8 @@ export class Executor {
       rerun: (client, argv) => this.execute(client, argv),
     });
     this.blocking.countPostponed = () => this.pause.holding;
+    // LATENCY's threshold is a config parameter; the store's monitor reads it through the server.
+    deps.store.latency.threshold = () => deps.server().config.num('redis.latency_monitor_threshold');
     this.control = {
       pause: (mode: PauseMode, endMs: number) => this.pause.pause(mode, endMs, deps.store.time.now),
       unpause: () => this.pause.unpause(),
@@ -513,6 +515,7 @@ export class Executor {
       const st = this.runStats[i] as CommandStat;
       st.usec += us;
       st.latency.observe(us);
+      if (us >= 1000) this.latencyEvent(this.resolve(this.runArgv[i] as readonly string[]), us);
       if (threshold >= 0 && us >= threshold) {
         this.recordSlow(this.runClients[i] as Client, this.runArgv[i] as readonly string[], us, this.runNow[i] as number);
       }
@@ -678,6 +681,7 @@ export class Executor {
       st.usec += us;
       // The latency histogram costs one typed-array increment here; /metrics builds the histogram.
       st.latency.observe(us);
+      if (us >= 1000) this.latencyEvent(spec, us);
     }
     const server = ctx.server;
     server.stats.commandsProcessed++;
@@ -693,6 +697,14 @@ export class Executor {
     }
     const threshold = this.deps.slowlogThresholdUs();
     if (threshold >= 0 && us >= threshold && !hasFlag(spec, 'skip_slowlog')) this.recordSlow(ctx.client, argv, us, ctx.now);
+  }
+
+  /**
+   * LATENCY's "command" / "fast-command" event for a command that took `us` (Redis's call()). The
+   * threshold is in whole milliseconds, so callers skip everything under one.
+   */
+  private latencyEvent(spec: CommandSpec, us: number): void {
+    this.deps.store.latency.addIfNeeded(hasFlag(spec, 'fast') ? 'fast-command' : 'command', Math.floor(us / 1000));
   }
 
   private flushWrites(ctx: ExecContext): void {

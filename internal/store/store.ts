@@ -4,6 +4,7 @@ import { KEYS_PER_LOOP, shouldRepeat } from './expiry.js';
 import { type EvictionPolicy, isLfuPolicy, isVolatilePolicy, lfuDecay, lfuIncrement } from './eviction.js';
 import { DEFAULT_ENCODING_LIMITS, type EncodingLimits } from './encodings.js';
 import type { Entry } from './types.js';
+import { LatencyMonitor } from '../observability/latency-monitor.js';
 
 export interface StoreStats {
   hits: number;
@@ -43,6 +44,11 @@ export class Store {
   readonly encodings: Readonly<EncodingLimits> = { ...DEFAULT_ENCODING_LIMITS };
   /** Cursor over databases so a cycle that ran out of time resumes with the next one. */
   private expireDbCursor = 0;
+  /**
+   * LATENCY's events. Kept here because the store is the one part every timed source reaches:
+   * the executor (commands), the cron's active expiry cycle and eviction (both below).
+   */
+  readonly latency: LatencyMonitor;
 
   constructor(
     databases: number,
@@ -52,6 +58,7 @@ export class Store {
   ) {
     this.time = { now: now(), expiryPaused: false };
     this.now = now;
+    this.latency = new LatencyMonitor(now);
     const fanout: KeyspaceObserver = {
       expired: (db, key) => {
         this.stats.expiredKeys++;
@@ -166,10 +173,21 @@ export class Store {
   evictIfNeeded(): boolean {
     const { maxmemory, policy } = this.memory;
     // Paused clients: the dataset stays as it is, evictions included (Redis's isSafeToPerformEvictions).
-    if (maxmemory <= 0 || this.time.expiryPaused === true) return true;
+    if (maxmemory <= 0 || this.time.expiryPaused === true || this.usedBytes() <= maxmemory) return true;
+    if (policy === 'noeviction') return false;
+    // Timed only while the latency monitor is on, as Redis's latencyStartMonitor.
+    const start = this.latency.threshold() > 0 ? performance.now() : -1;
+    try {
+      return this.evictUntilUnder(maxmemory, policy);
+    } finally {
+      if (start >= 0) this.latency.addIfNeeded('eviction-cycle', performance.now() - start);
+    }
+  }
+
+  private evictUntilUnder(maxmemory: number, policy: EvictionPolicy): boolean {
     let guard = 0;
     while (this.usedBytes() > maxmemory) {
-      if (policy === 'noeviction' || guard++ > 100_000) return false;
+      if (guard++ > 100_000) return false;
       const victim = this.pickVictim(policy);
       if (victim === undefined) return false;
       // A sampled key that had already expired is reclaimed as an expiry, not counted as evicted.
@@ -246,7 +264,9 @@ export class Store {
   }
 
   private finishCycle(start: number, sampled: number, expired: number): void {
-    this.stats.expireCycleMs += performance.now() - start;
+    const ms = performance.now() - start;
+    this.stats.expireCycleMs += ms;
+    this.latency.addIfNeeded('expire-cycle', ms);
     if (sampled > 0) this.stats.expiredStaleRatio = expired / sampled;
   }
 }
