@@ -8,6 +8,7 @@ import { introspectionCommands } from './introspection.js';
 import { keyspaceCommands } from './keyspace.js';
 import { latencyCommands } from './latency.js';
 import { listCommands } from './lists.js';
+import { memoryCommands } from './memory.js';
 import { persistenceCommands } from './persistence.js';
 import { pubsubCommands } from './pubsub.js';
 import { serverCommands } from './server.js';
@@ -36,4 +37,5 @@ export const COMMAND_FAMILIES: readonly (readonly CommandSpec[])[] = [
   clusterCommands,
   dumpCommands,
   latencyCommands,
+  memoryCommands,
 ];
