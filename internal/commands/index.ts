@@ -3,6 +3,7 @@ import type { CommandSpec } from '../contracts/command.js';
 import { clusterCommands } from './cluster.js';
 import { connectionCommands } from './connection.js';
 import { dumpCommands } from './dump.js';
+import { functionCommands } from './functions.js';
 import { hashCommands } from './hashes.js';
 import { introspectionCommands } from './introspection.js';
 import { keyspaceCommands } from './keyspace.js';
@@ -36,6 +37,7 @@ export const COMMAND_FAMILIES: readonly (readonly CommandSpec[])[] = [
   persistenceCommands,
   clusterCommands,
   dumpCommands,
+  functionCommands,
   latencyCommands,
   memoryCommands,
 ];

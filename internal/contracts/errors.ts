@@ -82,6 +82,8 @@ export const errors = {
   outOfRange: (what: string) => err(`${what} is out of range`),
   unknownSubcommand: (sub: string, cmd: string) =>
     err(`unknown subcommand '${truncate(sub)}'. Try ${cmd.toUpperCase()} HELP.`),
+  /** A known subcommand with arguments it does not take (`sub` as the client spelled it). */
+  subcommandArgs: (sub: string, cmd: string) => err(`unknown subcommand or wrong number of arguments for '${truncate(sub)}'. Try ${cmd.toUpperCase()} HELP.`),
   generic: err,
 };
 
