@@ -62,10 +62,11 @@ function commandInfo(spec: CommandSpec): Reply {
     int(spec.lastKey),
     int(spec.step),
     set(aclCategories(spec).map(simple)),
-    // Tips, key specs and subcommands are RESP3 sets in Redis 7.0 (arrays in RESP2), as flags are.
+    // Tips and key specs are RESP3 sets in Redis 7.0 (arrays in RESP2), as flags are; subcommands
+    // are an array, except that a command without any answers an empty set (addReplyCommandSubCommands).
     set([]),
     set(keySpecs(spec)),
-    set((spec.subcommands ?? []).map(commandInfo)),
+    spec.subcommands === undefined ? set([]) : array(spec.subcommands.map(commandInfo)),
   ]);
 }
 
