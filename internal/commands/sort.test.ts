@@ -65,4 +65,9 @@ describe('SORT', () => {
   it('declares the STORE destination as a key', () => {
     expect(t.run('COMMAND', 'GETKEYS', 'SORT', 'l', 'BY', 'w_*', 'STORE', 'dst')).toEqual(['l', 'dst']);
   });
+
+  it('with several STOREs declares only the last, the one SORT writes (Redis sortGetKeys)', () => {
+    expect(t.run('COMMAND', 'GETKEYS', 'SORT', 'abc', 'STORE', 'invalid', 'STORE', 'stillbad', 'STORE', 'def')).toEqual(['abc', 'def']);
+    expect(t.run('COMMAND', 'GETKEYS', 'SORT_RO', 'abc', 'BY', 'x')).toEqual(['abc']);
+  });
 });

@@ -156,20 +156,23 @@ function sortGeneric(ctx: CommandContext, argv: string[], readOnly: boolean): Re
   return int(values.length);
 }
 
-/** SORT's keys: the sorted key and the STORE destination (BY/GET patterns are not declared, as in Redis). */
+/**
+ * SORT's keys: the sorted key and the STORE destination (BY/GET patterns are not declared, as in
+ * Redis). With several STOREs only the last is a key, since it is the one SORT writes to.
+ */
 function sortKeys(argv: readonly string[]): number[] {
-  const keys = [1];
+  let store = -1;
   for (let i = 2; i < argv.length; i++) {
     const a = argv[i] as string;
     if (isOpt(a, 'LIMIT')) i += 2;
     else if (isOpt(a, 'BY') || isOpt(a, 'GET')) i += 1;
-    else if (isOpt(a, 'STORE') && i + 1 < argv.length) {
-      keys.push(i + 1);
-      i += 1;
-    }
+    else if (isOpt(a, 'STORE') && i + 1 < argv.length) store = ++i;
   }
-  return keys;
+  return store < 0 ? [1] : [1, store];
 }
+
+/** SORT_RO's key is the sorted one; Redis still resolves it through a key-extraction function (movablekeys). */
+const sortRoKeys = (): number[] => [1];
 
 const SYNTAX = 'key [BY pattern] [LIMIT offset count] [GET pattern [GET pattern ...]] [ASC | DESC] [ALPHA] [STORE destination]';
 
@@ -192,6 +195,7 @@ export const sortCommands: CommandSpec[] = [
     arity: -2,
     flags: ['readonly'],
     keys: [1, 1, 1],
+    movableKeys: sortRoKeys,
     group: 'generic',
     summary: 'Returns the sorted elements of a list, a set, or a sorted set.',
     since: '7.0.0',

@@ -313,6 +313,15 @@ describe('XDEL / XTRIM / XSETID', () => {
     expect(obj(run('XINFO', 'STREAM', 's'))['recorded-first-entry-id']).toBe('0-0');
   });
 
+  it('XTRIM ~ without LIMIT removes at most 100 nodes of stream-node-max-entries entries (Redis tests XTRIM with ~ is limited)', () => {
+    run('CONFIG', 'SET', 'stream-node-max-entries', '1');
+    fill('s', 1, 102);
+    expect(run('XTRIM', 's', 'MAXLEN', '~', '1')).toBe(100);
+    expect(run('XLEN', 's')).toBe(2);
+    run('CONFIG', 'SET', 'stream-node-max-entries', '0');
+    expect(run('XTRIM', 's', 'MAXLEN', '~', '0')).toBe(2);
+  });
+
   it('XTRIM: strategies, errors, journal only when something went', () => {
     fill('s', 1, 250);
     journaled();

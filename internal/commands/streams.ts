@@ -29,8 +29,8 @@ const ID_TOO_SMALL = 'The ID specified in XADD is equal or smaller than the targ
 // XADD / XTRIM argument parsing (Redis's streamParseAddOrTrimArgsOrReply)
 // ---------------------------------------------------------------------------------------------
 
-/** `~` without LIMIT removes at most 100 * stream-node-max-entries entries per call. */
-const APPROX_DEFAULT_LIMIT = 10_000;
+/** `~` without LIMIT removes at most this many nodes' worth of entries per call (Redis: 100 * stream-node-max-entries). */
+const APPROX_DEFAULT_NODES = 100;
 
 interface AddTrimArgs {
   trim: TrimSpec | null;
@@ -48,7 +48,7 @@ interface AddTrimArgs {
   idIdx: number;
 }
 
-function parseAddTrim(argv: readonly string[], xadd: boolean): AddTrimArgs {
+function parseAddTrim(argv: readonly string[], xadd: boolean, nodeMaxEntries: number): AddTrimArgs {
   let strategy: 'maxlen' | 'minid' | null = null;
   let maxlen = 0;
   let minid = 0n;
@@ -120,7 +120,7 @@ function parseAddTrim(argv: readonly string[], xadd: boolean): AddTrimArgs {
   if (limitGiven) {
     if (!approx) throw errors.generic('syntax error, LIMIT cannot be used without the special ~ option');
   } else {
-    limit = approx ? APPROX_DEFAULT_LIMIT : 0;
+    limit = approx ? APPROX_DEFAULT_NODES * nodeMaxEntries : 0;
   }
   if (strategy !== null) a.trim = { strategy, maxlen, minid, approx, limit };
   return a;
@@ -163,7 +163,7 @@ function journalForm(argv: readonly string[], a: AddTrimArgs, s: StreamValue, id
 // ---------------------------------------------------------------------------------------------
 
 function xaddCmd(ctx: CommandContext, argv: string[]): Reply {
-  const a = parseAddTrim(argv, true);
+  const a = parseAddTrim(argv, true, ctx.store.encodings.streamNodeMaxEntries);
   const fieldPos = a.idIdx + 1;
   const nvals = argv.length - fieldPos;
   if (nvals < 2 || nvals % 2 === 1) throw errors.wrongArity('xadd');
@@ -195,7 +195,7 @@ function xaddCmd(ctx: CommandContext, argv: string[]): Reply {
 }
 
 function xtrimCmd(ctx: CommandContext, argv: string[]): Reply {
-  const a = parseAddTrim(argv, false);
+  const a = parseAddTrim(argv, false, ctx.store.encodings.streamNodeMaxEntries);
   const key = argv[1] as string;
   const e = writeEntry(ctx, key);
   if (e === undefined || a.trim === null) return int(0);
