@@ -7,29 +7,9 @@ import { spawn } from 'node:child_process';
 import type { Redis } from 'ioredis';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { frameEnd } from '../resp/reply-reader.js';
-import { blockedClients, closeAll, connectIoredis, connectRaw, type RawConnection } from '../testing/clients.js';
+import { blockedClients, closeAll, connectIoredis, connectRaw, pipelineReplies, respFrame, splitFrames, type RawConnection } from '../testing/clients.js';
 import { spawnNode, startCluster, waitUntil, type SpawnedNode } from '../testing/harness.js';
 import { startRedisServer, type RedisServer } from '../testing/redis-server.js';
-
-/** One command as RESP, its arguments taken as bytes (one per char code). */
-function frame(argv: readonly string[]): Buffer {
-  return Buffer.from(`*${argv.length}\r\n` + argv.map((a) => `$${a.length}\r\n${a}\r\n`).join(''), 'latin1');
-}
-
-/** Splits a reply stream into frames (latin1). */
-function frames(text: string): string[] {
-  const buf = Buffer.from(text, 'latin1');
-  const out: string[] = [];
-  let pos = 0;
-  while (pos < buf.length) {
-    const end = frameEnd(buf, pos);
-    if (end < 0) throw new Error(`incomplete reply at ${pos}: ${JSON.stringify(text.slice(pos))}`);
-    out.push(buf.toString('latin1', pos, end));
-    pos = end;
-  }
-  return out;
-}
 
 /** Masks what differs by nature between two servers. */
 function mask(s: string): string {
@@ -44,22 +24,9 @@ function mask(s: string): string {
     .replace(/\+\d+\.\d{6} \[/g, '+TS [');
 }
 
-const MARK = '__end__';
-
-/**
- * Sends `cmds` as one pipeline, then CLIENT REPLY ON and ECHO MARK, and answers the reply frames
- * of `cmds` (what CLIENT REPLY suppressed is simply absent, as on the wire).
- */
+/** The reply frames of `cmds`, masked. */
 async function pipeline(port: number, cmds: readonly (readonly string[])[]): Promise<string[]> {
-  const c = await connectRaw(port);
-  try {
-    c.sock.write(Buffer.concat([...cmds.map(frame), frame(['CLIENT', 'REPLY', 'ON']), frame(['ECHO', MARK])]));
-    const tail = `+OK\r\n$${MARK.length}\r\n${MARK}\r\n`;
-    await waitUntil(() => c.received().endsWith(tail), 10_000, `pipeline on ${port} to finish`);
-    return frames(c.received().slice(0, -tail.length)).map(mask);
-  } finally {
-    c.sock.destroy();
-  }
+  return (await pipelineReplies(port, cmds, 10_000)).map(mask);
 }
 
 /** The connection-level cases, run as one pipeline on each server. */
@@ -205,7 +172,7 @@ describe('connection commands, side by side with redis-server 7.0.15', () => {
   it('MONITOR shows the same stream: quoting, redactions, MULTI/EXEC, db, no admin commands, the monitor’s own commands', async () => {
     const stream = async (port: number): Promise<string[]> => {
       const mon = await connectRaw(port);
-      mon.sock.write(frame(['MONITOR']));
+      mon.sock.write(respFrame(['MONITOR']));
       await waitUntil(() => mon.received() === '+OK\r\n', 5000, 'MONITOR +OK');
       const c = await connectRaw(port);
       const cmds = [
@@ -241,12 +208,12 @@ describe('connection commands, side by side with redis-server 7.0.15', () => {
         ['FLUSHALL'],
         ['ECHO', 'done'],
       ];
-      c.sock.write(Buffer.concat(cmds.map(frame)));
+      c.sock.write(Buffer.concat(cmds.map(respFrame)));
       await waitUntil(() => mon.received().includes('"ECHO" "done"'), 10_000, 'the monitor to see ECHO done');
       // The monitor's own commands: refused keyspace access, replies before their lines, RESET ends it.
-      mon.sock.write(Buffer.concat([['PING'], ['CLIENT', 'ID'], ['GET', 'x'], ['RESET'], ['PING', MARK]].map(frame)));
-      await waitUntil(() => mon.received().endsWith(`$${MARK.length}\r\n${MARK}\r\n`), 5000, 'the monitor to RESET');
-      const out = frames(mon.received()).map(mask);
+      mon.sock.write(Buffer.concat([['PING'], ['CLIENT', 'ID'], ['GET', 'x'], ['RESET'], ['PING', '__end__']].map(respFrame)));
+      await waitUntil(() => mon.received().endsWith('$7\r\n__end__\r\n'), 5000, 'the monitor to RESET');
+      const out = splitFrames(mon.received()).map(mask);
       mon.sock.destroy();
       c.sock.destroy();
       return out;
@@ -264,7 +231,7 @@ describe('connection commands, side by side with redis-server 7.0.15', () => {
       try {
         await waitUntil(() => out.startsWith('OK'), 5000, 'redis-cli monitor to start');
         const c = await connectRaw(port);
-        c.sock.write(Buffer.concat([['SET', 'greeting', 'hello world'], ['HSET', 'h', 'f', 'v\tw'], ['AUTH', 'default', 'secret'], ['ECHO', 'bye']].map(frame)));
+        c.sock.write(Buffer.concat([['SET', 'greeting', 'hello world'], ['HSET', 'h', 'f', 'v\tw'], ['AUTH', 'default', 'secret'], ['ECHO', 'bye']].map(respFrame)));
         await waitUntil(() => out.includes('"ECHO" "bye"'), 5000, 'redis-cli to print ECHO');
         c.sock.destroy();
       } finally {

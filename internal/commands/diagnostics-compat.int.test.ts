@@ -5,8 +5,7 @@
 // texts where both servers are in the same state) must be the same bytes; the others (memory
 // figures, timings, latency samples) must have the same RESP shape: types and nesting.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { frameEnd } from '../resp/reply-reader.js';
-import { closeAll, connectRaw } from '../testing/clients.js';
+import { closeAll, connectRaw, pipelineReplies } from '../testing/clients.js';
 import { spawnNode, waitUntil, type SpawnedNode } from '../testing/harness.js';
 import { startRedisServer, type RedisServer } from '../testing/redis-server.js';
 import { replyShape } from '../testing/resp-shape.js';
@@ -140,34 +139,11 @@ const CASES: readonly Case[] = [
   exact('LATENCY', 'HISTOGRAM', 'blabla', 'client|nope', 'set|x'),
 ];
 
-const MARK = '__end__';
-
-/** One command as RESP, its arguments taken as bytes. */
-function frame(argv: readonly string[]): Buffer {
-  return Buffer.from(`*${argv.length}\r\n` + argv.map((a) => `$${a.length}\r\n${a}\r\n`).join(''), 'latin1');
-}
-
-/** Sends every case as one pipeline (after HELLO for RESP3), then ECHO MARK; answers each case's reply frame. */
+/** Every case's reply frame, sent as one pipeline (after HELLO for RESP3). */
 async function pipeline(port: number, proto: '2' | '3'): Promise<Buffer[]> {
-  const c = await connectRaw(port);
-  try {
-    const cmds = [...(proto === '3' ? [['HELLO', '3']] : []), ...CASES.map((k) => k.slice(1)), ['ECHO', MARK]];
-    c.sock.write(Buffer.concat(cmds.map(frame)));
-    const tail = `$${MARK.length}\r\n${MARK}\r\n`;
-    await waitUntil(() => c.received().endsWith(tail), 15_000, `pipeline on ${port} to finish`);
-    const buf = Buffer.from(c.received(), 'latin1');
-    const out: Buffer[] = [];
-    for (let pos = 0; pos < buf.length; ) {
-      const end = frameEnd(buf, pos);
-      if (end < 0) throw new Error(`incomplete reply at ${pos}`);
-      out.push(buf.subarray(pos, end));
-      pos = end;
-    }
-    // Drop HELLO's reply and the marker.
-    return out.slice(proto === '3' ? 1 : 0, -1);
-  } finally {
-    c.sock.destroy();
-  }
+  const hello = proto === '3' ? [['HELLO', '3']] : [];
+  const replies = await pipelineReplies(port, [...hello, ...CASES.map((k) => k.slice(1))]);
+  return replies.slice(hello.length).map((r) => Buffer.from(r, 'latin1'));
 }
 
 /** What is compared for a case: the bytes, or the shape. */

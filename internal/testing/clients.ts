@@ -5,6 +5,7 @@
 // earlier is fine: it leaves the tracked set once closed for good.
 import net from 'node:net';
 import { Redis, type RedisOptions } from 'ioredis';
+import { frameEnd } from '../resp/reply-reader.js';
 import { waitUntil } from './harness.js';
 
 export interface IoredisOptions extends Omit<RedisOptions, 'port' | 'lazyConnect'> {
@@ -101,4 +102,41 @@ export async function blockedClients(conn: Redis): Promise<number> {
 /** Polls INFO through `conn` until exactly `n` clients are parked in a blocking command. */
 export async function waitBlocked(conn: Redis, n: number, timeoutMs = 15_000, what = `blocked_clients:${n}`): Promise<void> {
   await waitUntil(async () => (await blockedClients(conn)) === n, timeoutMs, what);
+}
+
+/** One command as RESP, each argument's characters taken as bytes (latin1), as ringcache's keys and values are. */
+export function respFrame(argv: readonly string[]): Buffer {
+  return Buffer.from(`*${argv.length}\r\n` + argv.map((a) => `$${a.length}\r\n${a}\r\n`).join(''), 'latin1');
+}
+
+/** Splits a stream of whole replies into one latin1 string per reply frame. */
+export function splitFrames(text: string): string[] {
+  const buf = Buffer.from(text, 'latin1');
+  const out: string[] = [];
+  for (let pos = 0; pos < buf.length; ) {
+    const end = frameEnd(buf, pos);
+    if (end < 0) throw new Error(`incomplete reply at ${pos}: ${JSON.stringify(text.slice(pos))}`);
+    out.push(buf.toString('latin1', pos, end));
+    pos = end;
+  }
+  return out;
+}
+
+const PIPELINE_MARK = '__end__';
+
+/**
+ * Sends `cmds` as one pipeline on a fresh connection, then CLIENT REPLY ON and ECHO <mark>, and
+ * answers the reply frames of `cmds` (what CLIENT REPLY suppressed is absent, as on the wire).
+ * For side-by-side comparisons: the same list goes to redis-server and to a node.
+ */
+export async function pipelineReplies(port: number, cmds: readonly (readonly string[])[], timeoutMs = 15_000): Promise<string[]> {
+  const c = await connectRaw(port);
+  try {
+    c.sock.write(Buffer.concat([...cmds.map(respFrame), respFrame(['CLIENT', 'REPLY', 'ON']), respFrame(['ECHO', PIPELINE_MARK])]));
+    const tail = `+OK\r\n$${PIPELINE_MARK.length}\r\n${PIPELINE_MARK}\r\n`;
+    await waitUntil(() => c.received().endsWith(tail), timeoutMs, `pipeline on ${port} to finish`);
+    return splitFrames(c.received().slice(0, -tail.length));
+  } finally {
+    c.sock.destroy();
+  }
 }
