@@ -1,19 +1,20 @@
-// Parses a command's documentation syntax (Redis notation) into COMMAND DOCS argument trees.
+// Command argument trees (COMMAND DOCS) and their syntax line: parses ringcache's own syntax lines, renders any tree as one.
 //
 // Notation: `name` an argument, `TOKEN` a pure token, `TOKEN name` a token followed by its value,
 // `[ ... ]` optional, `< a | b >` one of (required), `[a | b]` one of (optional), `x [x ...]` and
 // `[x ...]` repetition. The grammar is small enough that one recursive-descent pass covers every
-// syntax line in the command table, and docs/commands.md prints the same string.
+// syntax line in the command table, and docs/commands.md prints the same string. Commands Redis
+// documents take Redis's own trees instead (arguments.ts); renderSyntax writes any tree as a line.
 
-export type ArgType = 'key' | 'string' | 'integer' | 'double' | 'pattern' | 'unix-time' | 'pure-token' | 'oneof' | 'block';
-export type ArgFlag = 'optional' | 'multiple' | 'multiple_token';
+import type { ArgDoc, ArgFlag, ArgType } from '../contracts/command.js';
 
-export interface ArgDoc {
+/** The parser's working form of an ArgDoc (flags filled in as the notation reveals them). */
+interface MutArg {
   name: string;
   type: ArgType;
   token?: string;
   flags: ArgFlag[];
-  arguments?: ArgDoc[];
+  arguments?: MutArg[];
 }
 
 type Tok = { k: 'word'; v: string } | { k: '[' | ']' | '<' | '>' | '|' | '...' };
@@ -63,8 +64,8 @@ class Parser {
   }
 
   /** A sequence until one of the stop tokens; alternatives at this level make a oneof. */
-  parseSeq(stop: readonly string[]): ArgDoc[] {
-    const alts: ArgDoc[][] = [[]];
+  parseSeq(stop: readonly string[]): MutArg[] {
+    const alts: MutArg[][] = [[]];
     for (;;) {
       const t = this.peek();
       if (t === undefined || stop.includes(t.k)) break;
@@ -74,7 +75,7 @@ class Parser {
         continue;
       }
       const item = this.parseItem();
-      const cur = alts[alts.length - 1] as ArgDoc[];
+      const cur = alts[alts.length - 1] as MutArg[];
       // `x [x ...]`: the optional repetition of the previous item marks it multiple.
       const prev = cur[cur.length - 1];
       if (item.flags.includes('optional') && item.flags.includes('multiple')) {
@@ -85,20 +86,20 @@ class Parser {
         // `key value [key value ...]`: the repeated tail becomes one multiple block.
         const parts = item.type === 'block' ? (item.arguments ?? []) : [];
         const tail = cur.slice(cur.length - parts.length);
-        if (parts.length > 1 && tail.length === parts.length && tail.every((t, k) => sameShape(t, parts[k] as ArgDoc))) {
+        if (parts.length > 1 && tail.length === parts.length && tail.every((t, k) => sameShape(t, parts[k] as MutArg))) {
           cur.splice(cur.length - parts.length, parts.length, { ...item, flags: ['multiple'] });
           continue;
         }
       }
       cur.push(item);
     }
-    if (alts.length === 1) return alts[0] as ArgDoc[];
+    if (alts.length === 1) return alts[0] as MutArg[];
     return [{ name: alts.map((a) => a.map((x) => x.name).join('-')).join('-or-') || 'choice', type: 'oneof', flags: [], arguments: alts.map(group) }];
   }
 
-  private parseItem(): ArgDoc {
+  private parseItem(): MutArg {
     const t = this.toks[this.i++] as Tok;
-    let item: ArgDoc;
+    let item: MutArg;
     if (t.k === '[' || t.k === '<') {
       const close = t.k === '[' ? ']' : '>';
       const inner = this.parseSeq([close, '...']);
@@ -134,19 +135,53 @@ class Parser {
   }
 }
 
-function sameShape(a: ArgDoc, b: ArgDoc): boolean {
-  if (b.type === 'block' && b.arguments?.length === 1) return sameShape(a, b.arguments[0] as ArgDoc);
+function sameShape(a: MutArg, b: MutArg): boolean {
+  if (b.type === 'block' && b.arguments?.length === 1) return sameShape(a, b.arguments[0] as MutArg);
   return a.name === b.name && a.type === b.type && a.token === b.token;
 }
 
 /** One argument stays itself; several become a block. */
-function group(items: ArgDoc[]): ArgDoc {
-  if (items.length === 1) return { ...(items[0] as ArgDoc), flags: [...(items[0] as ArgDoc).flags] };
+function group(items: MutArg[]): MutArg {
+  if (items.length === 1) return { ...(items[0] as MutArg), flags: [...(items[0] as MutArg).flags] };
   return { name: items.map((x) => x.name).join('-') || 'args', type: 'block', flags: [], arguments: items };
+}
+
+/** The frozen tree; `key` arguments get key-spec indexes in the order they appear (the spec's keySpecs order). */
+function frozen(a: MutArg, keys: { next: number }): ArgDoc {
+  return {
+    name: a.name,
+    type: a.type,
+    ...(a.type === 'key' ? { keySpecIndex: keys.next++ } : {}),
+    ...(a.token === undefined ? {} : { token: a.token }),
+    ...(a.flags.length === 0 ? {} : { flags: a.flags }),
+    ...(a.arguments === undefined ? {} : { arguments: a.arguments.map((x) => frozen(x, keys)) }),
+  };
 }
 
 /** Parses a syntax line into argument docs; throws on malformed syntax (tested over the whole table). */
 export function parseSyntax(syntax: string): ArgDoc[] {
   const p = new Parser(lex(syntax));
-  return p.parseSeq([]);
+  const keys = { next: 0 };
+  return p.parseSeq([]).map((a) => frozen(a, keys));
+}
+
+function renderArg(a: ArgDoc): string {
+  const flags = a.flags ?? [];
+  const parts = a.arguments ?? [];
+  let unit: string;
+  if (a.type === 'pure-token') unit = a.token ?? a.name;
+  else if (a.type === 'oneof') unit = `<${parts.map(renderArg).join(' | ')}>`;
+  else if (a.type === 'block') unit = parts.map(renderArg).join(' ');
+  else unit = a.name;
+  const withToken = a.type !== 'pure-token' && a.token !== undefined ? `${a.token} ${unit}` : unit;
+  let out = withToken;
+  if (flags.includes('multiple')) out = `${withToken} [${flags.includes('multiple_token') ? withToken : unit} ...]`;
+  if (!flags.includes('optional')) return out;
+  // An optional choice is written [a | b], not [<a | b>].
+  return out === unit && a.type === 'oneof' ? `[${unit.slice(1, -1)}]` : `[${out}]`;
+}
+
+/** The syntax line of an argument tree in Redis documentation notation (docs/commands.md). */
+export function renderSyntax(args: readonly ArgDoc[]): string {
+  return args.map(renderArg).join(' ');
 }

@@ -9,7 +9,8 @@ function specLine(s: CommandSpec): string {
 function row(s: CommandSpec): string {
   const keys = s.firstKey === 0 ? '-' : `${s.firstKey}..${s.lastKey} step ${s.step}`;
   const esc = (t: string): string => t.replace(/\|/g, '\\|');
-  return `| \`${esc(specLine(s))}\` | ${esc(s.summary)} | ${s.arity} | ${s.flags.join(', ') || '-'} | ${keys} | ${esc(s.complexity)} |`;
+  const summary = s.notes === undefined ? s.summary : `${s.summary} (ringcache: ${s.notes})`;
+  return `| \`${esc(specLine(s))}\` | ${esc(summary)} | ${s.arity} | ${s.flags.join(', ') || '-'} | ${keys} | ${esc(s.complexity ?? '-')} |`;
 }
 
 export function renderCommandReference(specs: readonly CommandSpec[]): string {

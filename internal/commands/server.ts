@@ -5,105 +5,12 @@ import { allowProtectedAction } from '../config/runtime.js';
 import { rewriteConfig } from '../config/rewrite.js';
 import type { Client } from '../server/client.js';
 import { intArg, isOpt, strtod } from './args.js';
-import { parseSyntax, type ArgDoc } from './docs.js';
-import { command, hasFlag, keyIndexes, arityOk, specForArgv } from './spec.js';
+import { commandDocsReply, commandGetKeys, commandInfo, commandInfoReply, commandListReply } from './command-info.js';
+import { command } from './spec.js';
 import { type CommandSpec } from '../contracts/command.js';
-import { array, bulk, bulks, int, map, OK, record, set, simple, type Reply } from '../resp/reply.js';
+import { array, bulk, bulks, int, map, OK, simple, type Reply } from '../resp/reply.js';
 import { info } from './info.js';
 import { redisEncoding } from './keyspace.js';
-
-// ---------------------------------------------------------------- COMMAND
-
-const ACL_BY_GROUP: Record<string, string> = {
-  string: '@string',
-  generic: '@keyspace',
-  connection: '@connection',
-  list: '@list',
-  hash: '@hash',
-  set: '@set',
-  'sorted-set': '@sortedset',
-  stream: '@stream',
-  pubsub: '@pubsub',
-  transactions: '@transaction',
-  scripting: '@scripting',
-};
-
-function aclCategories(spec: CommandSpec): string[] {
-  const cats: string[] = [];
-  if (hasFlag(spec, 'write')) cats.push('@write');
-  if (hasFlag(spec, 'readonly')) cats.push('@read');
-  const g = ACL_BY_GROUP[spec.group];
-  if (g) cats.push(g);
-  if (hasFlag(spec, 'admin')) cats.push('@admin', '@dangerous');
-  if (hasFlag(spec, 'blocking')) cats.push('@blocking');
-  cats.push(hasFlag(spec, 'fast') ? '@fast' : '@slow');
-  return cats;
-}
-
-function keySpecs(spec: CommandSpec): Reply[] {
-  if (spec.firstKey === 0) return [];
-  const flags = hasFlag(spec, 'write') ? ['RW', 'ACCESS', 'UPDATE'] : ['RO', 'ACCESS'];
-  const lastkey = spec.lastKey < 0 ? spec.lastKey : spec.lastKey - spec.firstKey;
-  return [
-    record([
-      ['flags', set(flags.map(simple))],
-      ['begin_search', record([['type', bulk('index')], ['spec', record([['index', int(spec.firstKey)]])]])],
-      ['find_keys', record([['type', bulk('range')], ['spec', record([['lastkey', int(lastkey)], ['keystep', int(spec.step)], ['limit', int(0)]])]])],
-    ]),
-  ];
-}
-
-function commandInfo(spec: CommandSpec): Reply {
-  return array([
-    bulk(spec.name),
-    int(spec.arity),
-    set(spec.flags.map(simple)),
-    int(spec.firstKey),
-    int(spec.lastKey),
-    int(spec.step),
-    set(aclCategories(spec).map(simple)),
-    // Tips and key specs are RESP3 sets in Redis 7.0 (arrays in RESP2), as flags are; subcommands
-    // are an array, except that a command without any answers an empty set (addReplyCommandSubCommands).
-    set([]),
-    set(keySpecs(spec)),
-    spec.subcommands === undefined ? set([]) : array(spec.subcommands.map(commandInfo)),
-  ]);
-}
-
-function argDocReply(a: ArgDoc): Reply {
-  const fields: [string, Reply][] = [
-    ['name', bulk(a.name)],
-    ['type', bulk(a.type)],
-  ];
-  if (a.token !== undefined) fields.push(['token', bulk(a.token)]);
-  if (a.type !== 'pure-token' && a.type !== 'oneof' && a.type !== 'block') fields.push(['display_text', bulk(a.name)]);
-  if (a.flags.length > 0) fields.push(['flags', set(a.flags.map(simple))]);
-  if (a.arguments) fields.push(['arguments', array(a.arguments.map(argDocReply))]);
-  return record(fields);
-}
-
-function commandDoc(spec: CommandSpec): Reply {
-  const fields: [string, Reply][] = [
-    ['summary', bulk(spec.summary)],
-    ['since', bulk(spec.since)],
-    ['group', bulk(spec.group)],
-    ['complexity', bulk(spec.complexity)],
-  ];
-  if (spec.syntax !== '') fields.push(['arguments', array(parseSyntax(spec.syntax).map(argDocReply))]);
-  if (spec.subcommands) fields.push(['subcommands', map(spec.subcommands.map((s) => [bulk(s.name), commandDoc(s)] as const))]);
-  return record(fields);
-}
-
-function commandGetKeys(ctx: CommandContext, argv: string[], withFlags: boolean): Reply {
-  const target = argv.slice(2);
-  const resolved = specForArgv((n) => ctx.server.lookupCommand(n), target);
-  if (resolved === undefined) throw new CommandError('ERR', 'Invalid command specified');
-  if (!arityOk(resolved.arity, target.length)) throw new CommandError('ERR', 'Invalid number of arguments specified for command');
-  const idx = keyIndexes(resolved, target);
-  if (idx.length === 0) throw new CommandError('ERR', 'The command has no key arguments');
-  const flags = hasFlag(resolved, 'write') ? ['RW', 'ACCESS', 'UPDATE'] : ['RO', 'ACCESS'];
-  return array(idx.map((i) => (withFlags ? array([bulk(target[i] as string), set(flags.map(simple))]) : bulk(target[i] as string))));
-}
 
 const HELP = (lines: string[]): Reply => array(lines.map((l) => simple(l)));
 
@@ -235,10 +142,12 @@ export const serverCommands: CommandSpec[] = [
     arity: -1,
     flags: ['loading', 'stale'],
     group: 'server',
-    summary: 'Returns information and statistics about the server.',
+    acl: ['dangerous'],
+    tips: ['nondeterministic_output', 'request_policy:all_shards', 'response_policy:special'],
+    summary: 'Get information and statistics about the server',
     since: '1.0.0',
     complexity: 'O(1)',
-    syntax: '[section [section ...]]',
+    history: [['7.0.0', 'Added support for taking multiple section arguments.']],
     handler: info,
   }),
   command({
@@ -246,8 +155,10 @@ export const serverCommands: CommandSpec[] = [
     arity: 1,
     flags: ['loading', 'stale', 'fast'],
     group: 'server',
-    summary: 'Returns the server time.',
+    tips: ['nondeterministic_output'],
+    summary: 'Return the current server time',
     since: '2.6.0',
+    complexity: 'O(1)',
     handler: () => {
       const us = BigInt(Math.round((performance.timeOrigin + performance.now()) * 1000));
       return array([bulk((us / 1_000_000n).toString()), bulk((us % 1_000_000n).toString())]);
@@ -257,7 +168,7 @@ export const serverCommands: CommandSpec[] = [
     name: 'config',
     arity: -2,
     group: 'server',
-    summary: 'A container for server configuration commands.',
+    summary: 'A container for server configuration commands',
     since: '2.0.0',
     complexity: 'Depends on subcommand.',
     subcommands: [
@@ -266,10 +177,10 @@ export const serverCommands: CommandSpec[] = [
         arity: -3,
         flags: ['admin', 'noscript', 'loading', 'stale'],
         group: 'server',
-        summary: 'Returns the effective values of configuration parameters.',
+        summary: 'Get the values of configuration parameters',
         since: '2.0.0',
         complexity: 'O(N) when N is the number of configuration parameters provided',
-        syntax: 'parameter [parameter ...]',
+        history: [['7.0.0', 'Added the ability to pass multiple pattern parameters in one call']],
         handler: (ctx, argv) => map(ctx.server.config.get(argv.slice(2)).map(([k, v]) => [bulk(k), bulk(v)] as const)),
       }),
       sub({
@@ -277,10 +188,11 @@ export const serverCommands: CommandSpec[] = [
         arity: -4,
         flags: ['admin', 'noscript', 'loading', 'stale'],
         group: 'server',
-        summary: 'Sets configuration parameters in-flight.',
+        tips: ['request_policy:all_nodes', 'response_policy:all_succeeded'],
+        summary: 'Set configuration parameters to the given values',
         since: '2.0.0',
         complexity: 'O(N) when N is the number of configuration parameters provided',
-        syntax: 'parameter value [parameter value ...]',
+        history: [['7.0.0', 'Added the ability to set multiple parameters in one call.']],
         handler: (ctx, argv) => {
           if ((argv.length - 2) % 2 !== 0) throw errors.syntax();
           const pairs: [string, string][] = [];
@@ -294,8 +206,9 @@ export const serverCommands: CommandSpec[] = [
         arity: 2,
         flags: ['admin', 'noscript', 'loading', 'stale'],
         group: 'server',
-        summary: 'Resets the server\'s statistics.',
+        summary: 'Reset the stats returned by INFO',
         since: '2.0.0',
+        complexity: 'O(1)',
         handler: (ctx) => {
           ctx.server.resetStats();
           return OK;
@@ -306,8 +219,9 @@ export const serverCommands: CommandSpec[] = [
         arity: 2,
         flags: ['admin', 'noscript', 'loading', 'stale'],
         group: 'server',
-        summary: 'Persists the effective configuration to file.',
+        summary: 'Rewrite the configuration file with the in memory configuration',
         since: '2.8.0',
+        complexity: 'O(1)',
         handler: (ctx) => {
           rewriteConfig(ctx.server.config.initial, ctx.server.config.snapshot());
           return OK;
@@ -318,8 +232,9 @@ export const serverCommands: CommandSpec[] = [
         arity: 2,
         flags: ['loading', 'stale'],
         group: 'server',
-        summary: 'Returns helpful text about the different subcommands.',
+        summary: 'Show helpful text about the different subcommands',
         since: '5.0.0',
+        complexity: 'O(1)',
         handler: () =>
           HELP([
             'CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
@@ -341,18 +256,19 @@ export const serverCommands: CommandSpec[] = [
     name: 'slowlog',
     arity: -2,
     group: 'server',
-    summary: 'A container for slow log commands.',
+    summary: 'A container for slow log commands',
     since: '2.2.12',
     complexity: 'Depends on subcommand.',
     subcommands: [
-      sub({ name: 'slowlog|get', arity: -2, flags: ['admin', 'loading', 'stale'], group: 'server', summary: 'Returns the slow log\'s entries.', since: '2.2.12', complexity: 'O(N) where N is the number of entries returned', syntax: '[count]', handler: slowlogGet }),
-      sub({ name: 'slowlog|len', arity: 2, flags: ['admin', 'loading', 'stale'], group: 'server', summary: 'Returns the number of entries in the slow log.', since: '2.2.12', handler: (ctx) => int(ctx.server.slowlog().length) }),
+      sub({ name: 'slowlog|get', arity: -2, flags: ['admin', 'loading', 'stale'], group: 'server', tips: ['request_policy:all_nodes', 'nondeterministic_output'], summary: "Get the slow log's entries", since: '2.2.12', complexity: 'O(N) where N is the number of entries returned', history: [['4.0.0', 'Added client IP address, port and name to the reply.']], handler: slowlogGet }),
+      sub({ name: 'slowlog|len', arity: 2, flags: ['admin', 'loading', 'stale'], group: 'server', tips: ['request_policy:all_nodes', 'response_policy:agg_sum', 'nondeterministic_output'], summary: "Get the slow log's length", since: '2.2.12', complexity: 'O(1)', handler: (ctx) => int(ctx.server.slowlog().length) }),
       sub({
         name: 'slowlog|reset',
         arity: 2,
         flags: ['admin', 'loading', 'stale'],
         group: 'server',
-        summary: 'Clears all entries from the slow log.',
+        tips: ['request_policy:all_nodes', 'response_policy:all_succeeded'],
+        summary: 'Clear all entries from the slow log',
         since: '2.2.12',
         complexity: 'O(N) where N is the number of entries in the slowlog',
         handler: (ctx) => {
@@ -367,6 +283,7 @@ export const serverCommands: CommandSpec[] = [
         group: 'server',
         summary: 'Show helpful text about the different subcommands',
         since: '6.2.0',
+        complexity: 'O(1)',
         handler: () =>
           HELP([
             'SLOWLOG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
@@ -387,10 +304,10 @@ export const serverCommands: CommandSpec[] = [
     arity: -2,
     flags: ['admin', 'noscript', 'loading', 'stale'],
     group: 'server',
-    summary: 'A container for debugging commands.',
+    summary: 'A container for debugging commands',
     since: '1.0.0',
     complexity: 'Depends on subcommand.',
-    syntax: 'subcommand [argument ...]',
+    docFlags: ['syscmd'],
     handler: debug,
   }),
   command({
@@ -398,10 +315,10 @@ export const serverCommands: CommandSpec[] = [
     arity: -1,
     flags: ['admin', 'noscript', 'loading', 'stale', 'no_multi', 'allow_busy'],
     group: 'server',
-    summary: 'Synchronously saves the database(s) to disk and shuts down the Redis server.',
+    summary: 'Synchronously save the dataset to disk and then shut down the server',
     since: '1.0.0',
     complexity: 'O(N) when saving, where N is the total number of keys in all databases when saving data, otherwise O(1)',
-    syntax: '[NOSAVE | SAVE] [NOW] [FORCE] [ABORT]',
+    history: [['7.0.0', 'Added the `NOW`, `FORCE` and `ABORT` modifiers.']],
     handler: shutdown,
   }),
   command({
@@ -409,90 +326,71 @@ export const serverCommands: CommandSpec[] = [
     arity: -1,
     flags: ['loading', 'stale'],
     group: 'server',
-    summary: 'Returns detailed information about all commands.',
+    acl: ['connection'],
+    tips: ['nondeterministic_output_order'],
+    summary: 'Get array of Redis command details',
     since: '2.8.13',
     complexity: 'O(N) where N is the total number of Redis commands',
     handler: (ctx) => array(ctx.server.commands().map(commandInfo)),
     subcommands: [
-      sub({ name: 'command|count', arity: 2, flags: ['loading', 'stale'], group: 'server', summary: 'Returns a count of commands.', since: '2.8.13', handler: (ctx) => int(ctx.server.commands().length) }),
+      sub({ name: 'command|count', arity: 2, flags: ['loading', 'stale'], group: 'server', acl: ['connection'], summary: 'Get total number of Redis commands', since: '2.8.13', complexity: 'O(1)', handler: (ctx) => int(ctx.server.commands().length) }),
       sub({
         name: 'command|info',
         arity: -2,
         flags: ['loading', 'stale'],
         group: 'server',
-        summary: 'Returns information about one, multiple or all commands.',
+        acl: ['connection'],
+        tips: ['nondeterministic_output_order'],
+        summary: 'Get array of specific Redis command details, or all when no argument is given.',
         since: '2.8.13',
         complexity: 'O(N) where N is the number of commands to look up',
-        syntax: '[command-name [command-name ...]]',
-        handler: (ctx, argv) => {
-          if (argv.length === 2) return array(ctx.server.commands().map(commandInfo));
-          return array(
-            argv.slice(2).map((n) => {
-              const spec = ctx.server.lookupCommand(n.toLowerCase());
-              return spec ? commandInfo(spec) : { t: 'nullarray' as const };
-            }),
-          );
-        },
+        history: [['7.0.0', 'Allowed to be called with no argument to get info on all commands.']],
+        handler: commandInfoReply,
       }),
       sub({
         name: 'command|docs',
         arity: -2,
         flags: ['loading', 'stale'],
         group: 'server',
-        summary: 'Returns documentary information about one, multiple or all commands.',
+        acl: ['connection'],
+        tips: ['nondeterministic_output_order'],
+        summary: 'Get array of specific Redis command documentation',
         since: '7.0.0',
         complexity: 'O(N) where N is the number of commands to look up',
-        syntax: '[command-name [command-name ...]]',
-        handler: (ctx, argv) => {
-          const specs = argv.length === 2 ? ctx.server.commands() : argv.slice(2).map((n) => ctx.server.lookupCommand(n.toLowerCase())).filter((s): s is CommandSpec => s !== undefined);
-          return map(specs.map((s) => [bulk(s.name), commandDoc(s)] as const));
-        },
+        handler: commandDocsReply,
       }),
       sub({
         name: 'command|list',
         arity: -2,
         flags: ['loading', 'stale'],
         group: 'server',
-        summary: 'Returns a list of command names.',
+        acl: ['connection'],
+        tips: ['nondeterministic_output_order'],
+        summary: 'Get an array of Redis command names',
         since: '7.0.0',
         complexity: 'O(N) where N is the total number of Redis commands',
-        syntax: '[FILTERBY <MODULE module-name | ACLCAT category | PATTERN pattern>]',
-        handler: (ctx, argv) => {
-          let specs = [...ctx.server.commands()];
-          if (argv.length > 2) {
-            if (argv.length !== 5 || !isOpt(argv[2], 'FILTERBY')) throw errors.syntax();
-            const kind = (argv[3] as string).toUpperCase();
-            const v = argv[4] as string;
-            if (kind === 'MODULE') specs = [];
-            else if (kind === 'ACLCAT') specs = specs.filter((s) => aclCategories(s).includes('@' + v.toLowerCase()));
-            else if (kind === 'PATTERN') {
-              const re = new RegExp('^' + v.toLowerCase().replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$');
-              specs = specs.filter((s) => re.test(s.name));
-            } else throw errors.syntax();
-          }
-          return array(specs.map((s) => bulk(s.name)));
-        },
+        handler: commandListReply,
       }),
       sub({
         name: 'command|getkeys',
-        arity: -3,
+        arity: -4,
         flags: ['loading', 'stale'],
         group: 'server',
-        summary: 'Extracts the key names from an arbitrary command.',
+        acl: ['connection'],
+        summary: 'Extract keys given a full Redis command',
         since: '2.8.13',
         complexity: 'O(N) where N is the number of arguments to the command',
-        syntax: 'command [arg [arg ...]]',
         handler: (ctx, argv) => commandGetKeys(ctx, argv, false),
       }),
       sub({
         name: 'command|getkeysandflags',
-        arity: -3,
+        arity: -4,
         flags: ['loading', 'stale'],
         group: 'server',
-        summary: 'Extracts the key names and access flags for an arbitrary command.',
+        acl: ['connection'],
+        summary: 'Extract keys and access flags given a full Redis command',
         since: '7.0.0',
         complexity: 'O(N) where N is the number of arguments to the command',
-        syntax: 'command [arg [arg ...]]',
         handler: (ctx, argv) => commandGetKeys(ctx, argv, true),
       }),
       sub({
@@ -500,8 +398,10 @@ export const serverCommands: CommandSpec[] = [
         arity: 2,
         flags: ['loading', 'stale'],
         group: 'server',
-        summary: 'Returns helpful text about the different subcommands.',
+        acl: ['connection'],
+        summary: 'Show helpful text about the different subcommands',
         since: '5.0.0',
+        complexity: 'O(1)',
         handler: () =>
           HELP([
             'COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',

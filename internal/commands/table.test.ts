@@ -2,7 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { COMMAND_FAMILIES } from './index.js';
-import { parseSyntax, type ArgDoc } from './docs.js';
+import { parseSyntax } from './docs.js';
+import type { ArgDoc } from '../contracts/command.js';
 import { CommandRegistry } from './registry.js';
 import { renderCommandReference } from './reference.js';
 import { keyIndexes } from './spec.js';
@@ -31,7 +32,7 @@ describe('command table', () => {
 });
 
 describe('parseSyntax', () => {
-  const names = (args: ArgDoc[]): unknown => args.map((a) => [a.name, a.type, a.token ?? null, a.flags.join(',')]);
+  const names = (args: ArgDoc[]): unknown => args.map((a) => [a.name, a.type, a.token ?? null, (a.flags ?? []).join(',')]);
   it.each([
     ['key', [['key', 'key', null, '']]],
     ['[message]', [['message', 'string', null, 'optional']]],

@@ -1,4 +1,4 @@
-// The command contract: a spec (name, arity, flags, keys), the context a handler runs in, and the node services it may use.
+// The command contract: a spec (name, arity, flags, keys, docs), the context a handler runs in, and the node services it may use.
 import type { Client } from '../server/client.js';
 import type { Keyspace } from '../store/keyspace.js';
 import type { Store } from '../store/store.js';
@@ -10,7 +10,11 @@ import type { PersistenceApi, ShutdownOptions } from './persistence.js';
 import type { ClusterApi } from './cluster.js';
 import type { CommandStat, NodeFigures } from './figures.js';
 
-/** Redis's command flags; the order gives each its bit in CommandSpec.flagBits. */
+/**
+ * Redis's command flags, in the order COMMAND INFO lists them (addReplyCommandFlags); the order
+ * also gives each its bit in CommandSpec.flagBits. `may_replicate` is kept but, as in Redis, never
+ * reported.
+ */
 export const COMMAND_FLAGS = [
   'write',
   'readonly',
@@ -23,12 +27,15 @@ export const COMMAND_FLAGS = [
   'stale',
   'skip_monitor',
   'skip_slowlog',
+  'asking',
   'fast',
   'no_auth',
   'may_replicate',
+  'no_mandatory_keys',
+  'no_async_loading',
   'no_multi',
-  'allow_busy',
   'movablekeys',
+  'allow_busy',
 ] as const;
 
 export type CommandFlag = (typeof COMMAND_FLAGS)[number];
@@ -51,6 +58,82 @@ export type CommandGroup =
   | 'hyperloglog'
   | 'geo';
 
+/** Redis's ACL categories, in the order COMMAND INFO lists them (ACLCommandCategories). */
+export const ACL_CATEGORIES = [
+  'keyspace',
+  'read',
+  'write',
+  'set',
+  'sortedset',
+  'list',
+  'hash',
+  'string',
+  'bitmap',
+  'hyperloglog',
+  'geo',
+  'stream',
+  'pubsub',
+  'admin',
+  'fast',
+  'slow',
+  'blocking',
+  'dangerous',
+  'connection',
+  'transaction',
+  'scripting',
+] as const;
+
+export type AclCategory = (typeof ACL_CATEGORIES)[number];
+
+/**
+ * Command tips: how a cluster-aware client routes a command and merges the replies
+ * (request_policy / response_policy), and whether its output is deterministic.
+ */
+export type CommandTip =
+  | 'nondeterministic_output'
+  | 'nondeterministic_output_order'
+  | `request_policy:${'all_nodes' | 'all_shards' | 'multi_shard' | 'special'}`
+  | `response_policy:${'one_succeeded' | 'all_succeeded' | 'agg_logical_and' | 'agg_logical_or' | 'agg_min' | 'agg_max' | 'agg_sum' | 'special'}`;
+
+/** Key-spec flags as Redis's command JSON spells them (COMMAND INFO lowercases all but RO/RW/OW/RM). */
+export type KeySpecFlag = 'RO' | 'RW' | 'OW' | 'RM' | 'ACCESS' | 'UPDATE' | 'INSERT' | 'DELETE' | 'NOT_KEY' | 'INCOMPLETE' | 'VARIABLE_FLAGS';
+
+/**
+ * One of Redis 7's key specs: where the search for keys begins (an argv index, or after a keyword
+ * searched for from `startfrom`, negative from the end) and how keys are found from there (a range:
+ * `lastkey` relative to the start, negative from the end, every `keystep`-th, `limit` > 1 meaning
+ * 1/limit of what remains; or a count at `keynumidx` followed by keys from `firstkey`). 'unknown'
+ * where no rule describes it (the command's own key function does).
+ */
+export interface KeySpec {
+  readonly notes?: string;
+  readonly flags: readonly KeySpecFlag[];
+  /** With VARIABLE_FLAGS: the flags one argv really gives its key (COMMAND GETKEYSANDFLAGS), as the command's getkeys function says. */
+  readonly flagsFor?: (argv: readonly string[]) => readonly KeySpecFlag[];
+  readonly begin: { readonly index: number } | { readonly keyword: string; readonly startfrom: number } | 'unknown';
+  readonly find: { readonly lastkey: number; readonly keystep: number; readonly limit: number } | { readonly keynumidx: number; readonly firstkey: number; readonly keystep: number } | 'unknown';
+}
+
+export type ArgType = 'key' | 'string' | 'integer' | 'double' | 'pattern' | 'unix-time' | 'pure-token' | 'oneof' | 'block';
+export type ArgFlag = 'optional' | 'multiple' | 'multiple_token';
+
+/** One argument of a command as COMMAND DOCS describes it (Redis's command JSON). */
+export interface ArgDoc {
+  readonly name: string;
+  readonly type: ArgType;
+  /** The key spec (index into CommandSpec.keySpecs) a `key` argument is found by. */
+  readonly keySpecIndex?: number;
+  readonly token?: string;
+  readonly summary?: string;
+  readonly since?: string;
+  readonly deprecatedSince?: string;
+  readonly flags?: readonly ArgFlag[];
+  readonly arguments?: readonly ArgDoc[];
+}
+
+/** COMMAND DOCS doc_flags. */
+export type DocFlag = 'deprecated' | 'syscmd';
+
 export type Handler = (ctx: CommandContext, argv: string[]) => Reply | Promise<Reply>;
 
 export interface CommandSpec {
@@ -66,17 +149,35 @@ export interface CommandSpec {
    * Executor.settleRun): every `fast` command, plus those CommandDef.boundedCost names.
    */
   readonly runTimed: boolean;
-  /** Legacy key positions (1-based argv index; lastKey -1 = last argument; 0 = no keys). */
+  /**
+   * Legacy key positions (1-based argv index; lastKey -1 = last argument; 0 = no keys), derived
+   * from keySpecs as Redis derives them (populateCommandLegacyRangeSpec).
+   */
   readonly firstKey: number;
   readonly lastKey: number;
   readonly step: number;
   /** For commands whose keys move (numkeys arguments): the argv indexes of the keys. */
   readonly keys: ((argv: readonly string[]) => number[]) | undefined;
+  /** Redis 7's key specs (COMMAND INFO), the source of firstKey/lastKey/step. */
+  readonly keySpecs: readonly KeySpec[];
+  /** ACL categories in Redis's order: the declared ones plus those the flags imply (setImplicitACLCategories). */
+  readonly acl: readonly AclCategory[];
+  readonly tips: readonly CommandTip[];
   readonly group: CommandGroup;
   readonly summary: string;
   readonly since: string;
-  readonly complexity: string;
-  /** Argument syntax after the command name, in Redis documentation notation. */
+  /** Undefined where Redis documents none (MONITOR, LOLWUT). */
+  readonly complexity: string | undefined;
+  /** COMMAND DOCS history: [version, what changed]. */
+  readonly history: readonly (readonly [string, string])[];
+  readonly docFlags: readonly DocFlag[];
+  readonly deprecatedSince: string | undefined;
+  readonly replacedBy: string | undefined;
+  /** ringcache's own remark for docs/commands.md (not part of COMMAND DOCS). */
+  readonly notes: string | undefined;
+  /** The arguments, as COMMAND DOCS reports them. */
+  readonly arguments: readonly ArgDoc[];
+  /** Argument syntax after the command name, in Redis documentation notation (rendered from `arguments`). */
   readonly syntax: string;
   readonly handler: Handler | undefined;
   readonly subcommands: readonly CommandSpec[] | undefined;
