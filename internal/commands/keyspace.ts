@@ -2,23 +2,17 @@
 import type { CommandContext } from '../contracts/command.js';
 import { CommandError, errors } from '../contracts/errors.js';
 import { cursorArg, expireCommandMs, intArg, isOpt, parseInt64 } from './args.js';
-import { command } from './spec.js';
+import { command, keyAt } from './spec.js';
+import { objectCommand } from './keyspace-object.js';
 import { type CommandSpec } from '../contracts/command.js';
-import { array, bulk, bulkOrNull, bulks, int, NULL_BULK, OK, simple, type Reply } from '../resp/reply.js';
+import { array, bulk, bulkOrNull, bulks, int, OK, simple, type Reply } from '../resp/reply.js';
 import { compileGlob, matchCompiled } from '../glob/glob.js';
-import { isLfuPolicy, lfuDecay } from '../store/eviction.js';
 import type { Keyspace } from '../store/keyspace.js';
 import { typeOf, type Entry, type Value } from '../store/types.js';
 import type { NotifyClass } from '../executor/notify.js';
 
 const INT32_MIN = -2147483648;
 const INT32_MAX = 2147483647;
-/** Redis's OBJ_SHARED_REFCOUNT: what OBJECT REFCOUNT reports for its shared integers. */
-const SHARED_REFCOUNT = 2147483647;
-/** Redis shares the string objects for integers 0..OBJ_SHARED_INTEGERS-1. */
-const SHARED_INTEGERS = 10000;
-/** Largest string Redis stores inline with its header (OBJ_ENCODING_EMBSTR_SIZE_LIMIT). */
-const EMBSTR_LIMIT = 44;
 const SCAN_DEFAULT_COUNT = 10;
 
 const sameObject = (): CommandError => errors.generic('source and destination objects are the same');
@@ -41,12 +35,6 @@ function dbIndexArg(ctx: CommandContext, raw: string): number {
   const id = int32Arg(raw);
   if (id < 0 || id >= ctx.store.databases) throw errors.dbIndexOutOfRange();
   return id;
-}
-
-/** OBJECT ENCODING of a string, as Redis's tryObjectEncoding would have stored it. */
-function stringEncoding(s: string): string {
-  if (s.length <= 20 && parseInt64(s) !== null) return 'int';
-  return s.length <= EMBSTR_LIMIT ? 'embstr' : 'raw';
 }
 
 /** A value copy for COPY: strings are immutable, collections are cloned deeply. */
@@ -325,76 +313,6 @@ function ttlGeneric(ctx: CommandContext, argv: string[], ms: boolean, abs: boole
 }
 
 // ---------------------------------------------------------------------------------------------
-// OBJECT
-
-const LFU_OFF_FREQ =
-  'An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.';
-const LFU_ON_IDLETIME =
-  'An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.';
-
-const OBJECT_HELP = [
-  'ENCODING <key>',
-  '    Return the kind of internal representation used in order to store the value',
-  '    associated with a <key>.',
-  'FREQ <key>',
-  '    Return the access frequency index of the <key>. The returned integer is',
-  '    proportional to the logarithm of the recent access frequency of the key.',
-  'IDLETIME <key>',
-  '    Return the idle time of the <key>, that is the approximated number of',
-  '    seconds elapsed since the last access to the key.',
-  'REFCOUNT <key>',
-  '    Return the number of references of the value associated with the specified',
-  '    <key>.',
-  'HELP',
-  '    Prints this help.',
-];
-
-/** OBJECT ENCODING (and DEBUG OBJECT) as Redis 7.0: every list is a quicklist (listpack lists came in 7.2). */
-export function redisEncoding(v: Value): string {
-  return typeof v === 'string' ? stringEncoding(v) : v.type === 'list' ? 'quicklist' : v.encoding();
-}
-
-function objectEncoding(ctx: CommandContext, argv: string[]): Reply {
-  const e = peekRead(ctx, argv[2] as string, false);
-  return e === undefined ? NULL_BULK : bulk(redisEncoding(e.value));
-}
-
-function objectRefcount(ctx: CommandContext, argv: string[]): Reply {
-  const e = peekRead(ctx, argv[2] as string, false);
-  if (e === undefined) return NULL_BULK;
-  const v = e.value;
-  if (typeof v !== 'string') return int(1);
-  const n = v.length <= 20 ? parseInt64(v) : null;
-  // Redis stops sharing integers when maxmemory is set with an LRU/LFU policy, since a shared
-  // object cannot carry per-key access data.
-  const { maxmemory, policy } = ctx.store.memoryPolicy;
-  const sharing = maxmemory === 0 || !(policy.endsWith('-lru') || policy.endsWith('-lfu'));
-  const shared = sharing && typeof n === 'number' && n >= 0 && n < SHARED_INTEGERS;
-  return int(shared ? SHARED_REFCOUNT : 1);
-}
-
-function objectIdletime(ctx: CommandContext, argv: string[]): Reply {
-  const e = peekRead(ctx, argv[2] as string, false);
-  if (e === undefined) return NULL_BULK;
-  if (isLfuPolicy(ctx.store.memoryPolicy.policy)) throw errors.generic(LFU_ON_IDLETIME);
-  return int(Math.floor(Math.max(0, ctx.now - e.access) / 1000));
-}
-
-function objectFreq(ctx: CommandContext, argv: string[]): Reply {
-  const e = peekRead(ctx, argv[2] as string, false);
-  if (e === undefined) return NULL_BULK;
-  const mp = ctx.store.memoryPolicy;
-  if (!isLfuPolicy(mp.policy)) throw errors.generic(LFU_OFF_FREQ);
-  // Decay is applied on read without storing it, like Redis's LFUDecrAndReturn.
-  return int(lfuDecay(e.lfu, ctx.now - e.access, mp.lfuDecayTime));
-}
-
-function objectHelp(_ctx: CommandContext, argv: string[]): Reply {
-  const head = `${(argv[0] as string).toUpperCase()} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:`;
-  return array([head, ...OBJECT_HELP].map(simple));
-}
-
-// ---------------------------------------------------------------------------------------------
 // FLUSHDB FLUSHALL SELECT SWAPDB
 
 /** `[ASYNC | SYNC]`: both free synchronously here; anything else is a syntax error. */
@@ -444,82 +362,72 @@ function swapdb(ctx: CommandContext, argv: string[]): Reply {
 // ---------------------------------------------------------------------------------------------
 // The table
 
-const EXPIRE_OPTS = '[NX | XX | GT | LT]';
-
-const objectSub = (name: string, summary: string, since: string, handler: (ctx: CommandContext, argv: string[]) => Reply): CommandSpec =>
-  command({
-    name: `object|${name}`,
-    arity: 3,
-    flags: ['readonly'],
-    keys: [2, 2, 1],
-    group: 'generic',
-    summary,
-    since,
-    complexity: 'O(1)',
-    syntax: 'key',
-    handler,
-  });
-
 export const keyspaceCommands: CommandSpec[] = [
   command({
     name: 'del',
     arity: -2,
     flags: ['write'],
-    keys: [1, -1, 1],
+    keySpecs: [keyAt(1, ['RM', 'DELETE'], -1)],
     group: 'generic',
-    summary: 'Deletes one or more keys.',
+    acl: ['keyspace'],
+    tips: ['request_policy:multi_shard', 'response_policy:agg_sum'],
+    summary: 'Delete a key',
     since: '1.0.0',
     complexity:
       'O(N) where N is the number of keys that will be removed. When a key to remove holds a value other than a string, the individual complexity for this key is O(M) where M is the number of elements in the list, set, sorted set or hash. Removing a single key that holds a string value is O(1).',
-    syntax: 'key [key ...]',
     handler: del,
   }),
   command({
     name: 'unlink',
     arity: -2,
     flags: ['write', 'fast'],
-    keys: [1, -1, 1],
+    keySpecs: [keyAt(1, ['RM', 'DELETE'], -1)],
     group: 'generic',
-    summary: 'Asynchronously deletes one or more keys.',
+    acl: ['keyspace'],
+    tips: ['request_policy:multi_shard', 'response_policy:agg_sum'],
+    summary: 'Delete a key asynchronously in another thread. Otherwise it is just as DEL, but non blocking.',
     since: '4.0.0',
     complexity:
       'O(1) for each key removed regardless of its size. Then the command does O(N) work in a different thread in order to reclaim memory, where N is the number of allocations the deleted objects where composed of.',
-    syntax: 'key [key ...]',
     handler: del,
   }),
   command({
     name: 'exists',
     arity: -2,
     flags: ['readonly', 'fast'],
-    keys: [1, -1, 1],
+    keySpecs: [keyAt(1, ['RO'], -1)],
     group: 'generic',
-    summary: 'Determines whether one or more keys exist.',
+    acl: ['keyspace'],
+    tips: ['request_policy:multi_shard', 'response_policy:agg_sum'],
+    summary: 'Determine if a key exists',
     since: '1.0.0',
     complexity: 'O(N) where N is the number of keys to check.',
-    syntax: 'key [key ...]',
+    history: [['3.0.3', 'Accepts multiple `key` arguments.']],
     handler: exists,
   }),
   command({
     name: 'touch',
     arity: -2,
     flags: ['readonly', 'fast'],
-    keys: [1, -1, 1],
+    keySpecs: [keyAt(1, ['RO'], -1)],
     group: 'generic',
-    summary: 'Returns the number of existing keys out of those specified after updating the time they were last accessed.',
+    acl: ['keyspace'],
+    tips: ['request_policy:multi_shard', 'response_policy:agg_sum'],
+    summary: 'Alters the last access time of a key(s). Returns the number of existing keys specified.',
     since: '3.2.1',
     complexity: 'O(N) where N is the number of keys that will be touched.',
-    syntax: 'key [key ...]',
     handler: touch,
   }),
   command({
     name: 'type',
     arity: 2,
     flags: ['readonly', 'fast'],
-    keys: [1, 1, 1],
+    keySpecs: [keyAt(1, ['RO'])],
     group: 'generic',
-    summary: 'Determines the type of value stored at a key.',
+    acl: ['keyspace'],
+    summary: 'Determine the type stored at key',
     since: '1.0.0',
-    syntax: 'key',
+    complexity: 'O(1)',
     handler: type,
   }),
   command({
@@ -527,11 +435,12 @@ export const keyspaceCommands: CommandSpec[] = [
     arity: 2,
     flags: ['readonly'],
     group: 'generic',
-    summary: 'Returns all key names that match a pattern.',
+    acl: ['keyspace', 'dangerous'],
+    tips: ['request_policy:all_shards', 'nondeterministic_output_order'],
+    summary: 'Find all keys matching the given pattern',
     since: '1.0.0',
     complexity:
       'O(N) with N being the number of keys in the database, under the assumption that the key names in the database and the given pattern have limited length.',
-    syntax: 'pattern',
     handler: keys,
   }),
   command({
@@ -539,11 +448,13 @@ export const keyspaceCommands: CommandSpec[] = [
     arity: -2,
     flags: ['readonly'],
     group: 'generic',
-    summary: 'Iterates over the key names in the database.',
+    acl: ['keyspace'],
+    tips: ['nondeterministic_output', 'request_policy:special'],
+    summary: 'Incrementally iterate the keys space',
     since: '2.8.0',
     complexity:
       'O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.',
-    syntax: 'cursor [MATCH pattern] [COUNT count] [TYPE type]',
+    history: [['6.0.0', 'Added the `TYPE` subcommand.']],
     handler: scan,
   }),
   command({
@@ -551,184 +462,191 @@ export const keyspaceCommands: CommandSpec[] = [
     arity: 1,
     flags: ['readonly'],
     group: 'generic',
-    summary: 'Returns a random key name from the database.',
+    acl: ['keyspace'],
+    tips: ['request_policy:all_shards', 'nondeterministic_output'],
+    summary: 'Return a random key from the keyspace',
     since: '1.0.0',
+    complexity: 'O(1)',
     handler: randomkey,
   }),
   command({
     name: 'rename',
     arity: 3,
     flags: ['write'],
-    keys: [1, 2, 1],
+    keySpecs: [keyAt(1, ['RW', 'ACCESS', 'DELETE']), keyAt(2, ['OW', 'UPDATE'])],
     group: 'generic',
-    summary: 'Renames a key and overwrites the destination.',
+    acl: ['keyspace'],
+    summary: 'Rename a key',
     since: '1.0.0',
-    syntax: 'key newkey',
+    complexity: 'O(1)',
     handler: (ctx, argv) => renameGeneric(ctx, argv, false),
   }),
   command({
     name: 'renamenx',
     arity: 3,
     flags: ['write', 'fast'],
-    keys: [1, 2, 1],
+    keySpecs: [keyAt(1, ['RW', 'ACCESS', 'DELETE']), keyAt(2, ['OW', 'INSERT'])],
     group: 'generic',
-    summary: 'Renames a key only when the target key name doesn\'t exist.',
+    acl: ['keyspace'],
+    summary: 'Rename a key, only if the new key does not exist',
     since: '1.0.0',
-    syntax: 'key newkey',
+    complexity: 'O(1)',
+    history: [
+      ['3.2.0', 'The command no longer returns an error when source and destination names are the same.'],
+    ],
     handler: (ctx, argv) => renameGeneric(ctx, argv, true),
   }),
   command({
     name: 'move',
     arity: 3,
     flags: ['write', 'fast'],
-    keys: [1, 1, 1],
+    keySpecs: [keyAt(1, ['RW', 'ACCESS', 'UPDATE'])],
     group: 'generic',
-    summary: 'Moves a key to another database.',
+    acl: ['keyspace'],
+    summary: 'Move a key to another database',
     since: '1.0.0',
-    syntax: 'key db',
+    complexity: 'O(1)',
     handler: move,
   }),
   command({
     name: 'copy',
     arity: -3,
     flags: ['write', 'denyoom'],
-    keys: [1, 2, 1],
+    keySpecs: [keyAt(1, ['RO', 'ACCESS']), keyAt(2, ['OW', 'UPDATE'])],
     group: 'generic',
-    summary: 'Copies the value of a key to a new key.',
+    acl: ['keyspace'],
+    summary: 'Copy a key',
     since: '6.2.0',
     complexity: 'O(N) worst case for collections, where N is the number of nested items. O(1) for string values.',
-    syntax: 'source destination [DB destination-db] [REPLACE]',
     handler: copy,
   }),
   command({
     name: 'expire',
     arity: -3,
     flags: ['write', 'fast'],
-    keys: [1, 1, 1],
+    keySpecs: [keyAt(1, ['RW', 'UPDATE'])],
     group: 'generic',
-    summary: 'Sets the expiration time of a key in seconds.',
+    acl: ['keyspace'],
+    summary: "Set a key's time to live in seconds",
     since: '1.0.0',
-    syntax: `key seconds ${EXPIRE_OPTS}`,
+    complexity: 'O(1)',
+    history: [['7.0.0', 'Added options: `NX`, `XX`, `GT` and `LT`.']],
     handler: (ctx, argv) => expireGeneric(ctx, argv, 's', false),
   }),
   command({
     name: 'pexpire',
     arity: -3,
     flags: ['write', 'fast'],
-    keys: [1, 1, 1],
+    keySpecs: [keyAt(1, ['RW', 'UPDATE'])],
     group: 'generic',
-    summary: 'Sets the expiration time of a key in milliseconds.',
+    acl: ['keyspace'],
+    summary: "Set a key's time to live in milliseconds",
     since: '2.6.0',
-    syntax: `key milliseconds ${EXPIRE_OPTS}`,
+    complexity: 'O(1)',
+    history: [['7.0.0', 'Added options: `NX`, `XX`, `GT` and `LT`.']],
     handler: (ctx, argv) => expireGeneric(ctx, argv, 'ms', false),
   }),
   command({
     name: 'expireat',
     arity: -3,
     flags: ['write', 'fast'],
-    keys: [1, 1, 1],
+    keySpecs: [keyAt(1, ['RW', 'UPDATE'])],
     group: 'generic',
-    summary: 'Sets the expiration time of a key to a Unix timestamp.',
+    acl: ['keyspace'],
+    summary: 'Set the expiration for a key as a UNIX timestamp',
     since: '1.2.0',
-    syntax: `key unix-time-seconds ${EXPIRE_OPTS}`,
+    complexity: 'O(1)',
+    history: [['7.0.0', 'Added options: `NX`, `XX`, `GT` and `LT`.']],
     handler: (ctx, argv) => expireGeneric(ctx, argv, 's', true),
   }),
   command({
     name: 'pexpireat',
     arity: -3,
     flags: ['write', 'fast'],
-    keys: [1, 1, 1],
+    keySpecs: [keyAt(1, ['RW', 'UPDATE'])],
     group: 'generic',
-    summary: 'Sets the expiration time of a key to a Unix milliseconds timestamp.',
+    acl: ['keyspace'],
+    summary: 'Set the expiration for a key as a UNIX timestamp specified in milliseconds',
     since: '2.6.0',
-    syntax: `key unix-time-milliseconds ${EXPIRE_OPTS}`,
+    complexity: 'O(1)',
+    history: [['7.0.0', 'Added options: `NX`, `XX`, `GT` and `LT`.']],
     handler: (ctx, argv) => expireGeneric(ctx, argv, 'ms', true),
   }),
   command({
     name: 'persist',
     arity: 2,
     flags: ['write', 'fast'],
-    keys: [1, 1, 1],
+    keySpecs: [keyAt(1, ['RW', 'UPDATE'])],
     group: 'generic',
-    summary: 'Removes the expiration time of a key.',
+    acl: ['keyspace'],
+    summary: 'Remove the expiration from a key',
     since: '2.2.0',
-    syntax: 'key',
+    complexity: 'O(1)',
     handler: persist,
   }),
   command({
     name: 'ttl',
     arity: 2,
     flags: ['readonly', 'fast'],
-    keys: [1, 1, 1],
+    keySpecs: [keyAt(1, ['RO', 'ACCESS'])],
     group: 'generic',
-    summary: 'Returns the expiration time in seconds of a key.',
+    acl: ['keyspace'],
+    tips: ['nondeterministic_output'],
+    summary: 'Get the time to live for a key in seconds',
     since: '1.0.0',
-    syntax: 'key',
+    complexity: 'O(1)',
+    history: [['2.8.0', 'Added the -2 reply.']],
     handler: (ctx, argv) => ttlGeneric(ctx, argv, false, false),
   }),
   command({
     name: 'pttl',
     arity: 2,
     flags: ['readonly', 'fast'],
-    keys: [1, 1, 1],
+    keySpecs: [keyAt(1, ['RO', 'ACCESS'])],
     group: 'generic',
-    summary: 'Returns the expiration time in milliseconds of a key.',
+    acl: ['keyspace'],
+    tips: ['nondeterministic_output'],
+    summary: 'Get the time to live for a key in milliseconds',
     since: '2.6.0',
-    syntax: 'key',
+    complexity: 'O(1)',
+    history: [['2.8.0', 'Added the -2 reply.']],
     handler: (ctx, argv) => ttlGeneric(ctx, argv, true, false),
   }),
   command({
     name: 'expiretime',
     arity: 2,
     flags: ['readonly', 'fast'],
-    keys: [1, 1, 1],
+    keySpecs: [keyAt(1, ['RO', 'ACCESS'])],
     group: 'generic',
-    summary: 'Returns the expiration time of a key as a Unix timestamp.',
+    acl: ['keyspace'],
+    summary: 'Get the expiration Unix timestamp for a key',
     since: '7.0.0',
-    syntax: 'key',
+    complexity: 'O(1)',
     handler: (ctx, argv) => ttlGeneric(ctx, argv, false, true),
   }),
   command({
     name: 'pexpiretime',
     arity: 2,
     flags: ['readonly', 'fast'],
-    keys: [1, 1, 1],
+    keySpecs: [keyAt(1, ['RO', 'ACCESS'])],
     group: 'generic',
-    summary: 'Returns the expiration time of a key as a Unix milliseconds timestamp.',
+    acl: ['keyspace'],
+    summary: 'Get the expiration Unix timestamp for a key in milliseconds',
     since: '7.0.0',
-    syntax: 'key',
+    complexity: 'O(1)',
     handler: (ctx, argv) => ttlGeneric(ctx, argv, true, true),
   }),
-  command({
-    name: 'object',
-    arity: -2,
-    group: 'generic',
-    summary: 'A container for object introspection commands.',
-    since: '2.2.3',
-    complexity: 'Depends on subcommand.',
-    subcommands: [
-      objectSub('encoding', 'Returns the internal encoding of a Redis object.', '2.2.3', objectEncoding),
-      objectSub('freq', 'Returns the logarithmic access frequency counter of a Redis object.', '4.0.0', objectFreq),
-      objectSub('idletime', 'Returns the time since the last access to a Redis object.', '2.2.3', objectIdletime),
-      objectSub('refcount', 'Returns the reference count of a value of a key.', '2.2.3', objectRefcount),
-      command({
-        name: 'object|help',
-        arity: 2,
-        flags: ['loading', 'stale'],
-        group: 'generic',
-        summary: 'Returns helpful text about the different subcommands.',
-        since: '6.2.0',
-        handler: objectHelp,
-      }),
-    ],
-  }),
+  objectCommand,
   command({
     name: 'dbsize',
     arity: 1,
     flags: ['readonly', 'fast'],
     group: 'server',
-    summary: 'Returns the number of keys in the database.',
+    acl: ['keyspace'],
+    tips: ['request_policy:all_shards', 'response_policy:agg_sum'],
+    summary: 'Return the number of keys in the selected database',
     since: '1.0.0',
+    complexity: 'O(1)',
     handler: dbsize,
   }),
   command({
@@ -736,10 +654,15 @@ export const keyspaceCommands: CommandSpec[] = [
     arity: -1,
     flags: ['write'],
     group: 'server',
-    summary: 'Removes all keys from the current database.',
+    acl: ['keyspace', 'dangerous'],
+    tips: ['request_policy:all_shards', 'response_policy:all_succeeded'],
+    summary: 'Remove all keys from the current database',
     since: '1.0.0',
     complexity: 'O(N) where N is the number of keys in the selected database',
-    syntax: '[ASYNC | SYNC]',
+    history: [
+      ['4.0.0', 'Added the `ASYNC` flushing mode modifier.'],
+      ['6.2.0', 'Added the `SYNC` flushing mode modifier.'],
+    ],
     handler: flushdb,
   }),
   command({
@@ -747,10 +670,15 @@ export const keyspaceCommands: CommandSpec[] = [
     arity: -1,
     flags: ['write'],
     group: 'server',
-    summary: 'Removes all keys from all databases.',
+    acl: ['keyspace', 'dangerous'],
+    tips: ['request_policy:all_shards', 'response_policy:all_succeeded'],
+    summary: 'Remove all keys from all databases',
     since: '1.0.0',
     complexity: 'O(N) where N is the total number of keys in all databases',
-    syntax: '[ASYNC | SYNC]',
+    history: [
+      ['4.0.0', 'Added the `ASYNC` flushing mode modifier.'],
+      ['6.2.0', 'Added the `SYNC` flushing mode modifier.'],
+    ],
     handler: flushall,
   }),
   command({
@@ -758,9 +686,10 @@ export const keyspaceCommands: CommandSpec[] = [
     arity: 2,
     flags: ['loading', 'stale', 'fast'],
     group: 'connection',
-    summary: 'Changes the selected database.',
+    acl: ['connection'],
+    summary: 'Change the selected database for the current connection',
     since: '1.0.0',
-    syntax: 'index',
+    complexity: 'O(1)',
     handler: select,
   }),
   command({
@@ -768,10 +697,10 @@ export const keyspaceCommands: CommandSpec[] = [
     arity: 3,
     flags: ['write', 'fast'],
     group: 'server',
-    summary: 'Swaps two Redis databases.',
+    acl: ['keyspace', 'dangerous'],
+    summary: 'Swaps two Redis databases',
     since: '4.0.0',
     complexity: 'O(N) where N is the count of clients watching or blocking on keys from both databases.',
-    syntax: 'index1 index2',
     handler: swapdb,
   }),
 ];

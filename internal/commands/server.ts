@@ -10,7 +10,7 @@ import { command } from './spec.js';
 import { type CommandSpec } from '../contracts/command.js';
 import { array, bulk, bulks, int, map, OK, simple, type Reply } from '../resp/reply.js';
 import { info } from './info.js';
-import { redisEncoding } from './keyspace.js';
+import { redisEncoding } from './keyspace-object.js';
 
 const HELP = (lines: string[]): Reply => array(lines.map((l) => simple(l)));
 
