@@ -2,7 +2,7 @@
 import type { CommandContext } from '../contracts/command.js';
 import { CommandError, errors } from '../contracts/errors.js';
 import { intArg, isOpt } from './args.js';
-import { command } from './spec.js';
+import { command, keyAt } from './spec.js';
 import { type CommandSpec } from '../contracts/command.js';
 import { parseScore } from './args.js';
 import { array, bulk, int, NULL_BULK, type Reply } from '../resp/reply.js';
@@ -174,33 +174,31 @@ function sortKeys(argv: readonly string[]): number[] {
 /** SORT_RO's key is the sorted one; Redis still resolves it through a key-extraction function (movablekeys). */
 const sortRoKeys = (): number[] => [1];
 
-const SYNTAX = 'key [BY pattern] [LIMIT offset count] [GET pattern [GET pattern ...]] [ASC | DESC] [ALPHA] [STORE destination]';
-
 export const sortCommands: CommandSpec[] = [
   command({
     name: 'sort',
     arity: -2,
     flags: ['write', 'denyoom'],
-    keys: [1, 1, 1],
+    keySpecs: [keyAt(1, ['RO', 'ACCESS']), { notes: "For the optional BY/GET keyword. It is marked 'unknown' because the key names derive from the content of the key we sort", flags: ['RO', 'ACCESS'], begin: 'unknown', find: 'unknown' }, { notes: "For the optional STORE keyword. It is marked 'unknown' because the keyword can appear anywhere in the argument array", flags: ['OW', 'UPDATE'], begin: 'unknown', find: 'unknown' }],
     movableKeys: sortKeys,
     group: 'generic',
-    summary: 'Sorts the elements in a list, a set, or a sorted set, optionally storing the result.',
+    acl: ['set', 'sortedset', 'list', 'dangerous'],
+    summary: 'Sort the elements in a list, set or sorted set',
     since: '1.0.0',
     complexity: 'O(N+M*log(M)) where N is the number of elements in the list or set to sort, and M the number of returned elements. When the elements are not sorted, complexity is O(N).',
-    syntax: SYNTAX,
     handler: (ctx, argv) => sortGeneric(ctx, argv, false),
   }),
   command({
     name: 'sort_ro',
     arity: -2,
     flags: ['readonly'],
-    keys: [1, 1, 1],
+    keySpecs: [keyAt(1, ['RO', 'ACCESS']), { notes: "For the optional BY/GET keyword. It is marked 'unknown' because the key names derive from the content of the key we sort", flags: ['RO', 'ACCESS'], begin: 'unknown', find: 'unknown' }],
     movableKeys: sortRoKeys,
     group: 'generic',
-    summary: 'Returns the sorted elements of a list, a set, or a sorted set.',
+    acl: ['set', 'sortedset', 'list', 'dangerous'],
+    summary: 'Sort the elements in a list, set or sorted set. Read-only variant of SORT.',
     since: '7.0.0',
     complexity: 'O(N+M*log(M)) where N is the number of elements in the list or set to sort, and M the number of returned elements. When the elements are not sorted, complexity is O(N).',
-    syntax: 'key [BY pattern] [LIMIT offset count] [GET pattern [GET pattern ...]] [ASC | DESC] [ALPHA]',
     handler: (ctx, argv) => sortGeneric(ctx, argv, true),
   }),
 ];
