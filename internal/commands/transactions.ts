@@ -1,5 +1,5 @@
 // Transactions family: MULTI EXEC DISCARD WATCH UNWATCH (the queue itself lives in the executor).
-import { command } from './spec.js';
+import { command, keyAt } from './spec.js';
 import { type CommandSpec } from '../contracts/command.js';
 import { OK } from '../resp/reply.js';
 
@@ -9,8 +9,10 @@ export const transactionCommands: CommandSpec[] = [
     arity: 1,
     flags: ['noscript', 'loading', 'stale', 'fast', 'allow_busy'],
     group: 'transactions',
-    summary: 'Starts a transaction.',
+    acl: ['transaction'],
+    summary: 'Mark the start of a transaction block',
     since: '1.2.0',
+    complexity: 'O(1)',
     handler: (ctx) => {
       ctx.tx.multi();
       return OK;
@@ -21,7 +23,8 @@ export const transactionCommands: CommandSpec[] = [
     arity: 1,
     flags: ['noscript', 'loading', 'stale', 'skip_slowlog'],
     group: 'transactions',
-    summary: 'Executes all commands in a transaction.',
+    acl: ['transaction'],
+    summary: 'Execute all commands issued after MULTI',
     since: '1.2.0',
     complexity: 'Depends on commands in the transaction',
     handler: (ctx) => ctx.tx.exec(),
@@ -31,7 +34,8 @@ export const transactionCommands: CommandSpec[] = [
     arity: 1,
     flags: ['noscript', 'loading', 'stale', 'fast', 'allow_busy'],
     group: 'transactions',
-    summary: 'Discards a transaction.',
+    acl: ['transaction'],
+    summary: 'Discard all commands issued after MULTI',
     since: '2.0.0',
     complexity: 'O(N), when N is the number of queued commands',
     handler: (ctx) => {
@@ -43,12 +47,12 @@ export const transactionCommands: CommandSpec[] = [
     name: 'watch',
     arity: -2,
     flags: ['noscript', 'loading', 'stale', 'fast', 'allow_busy'],
-    keys: [1, -1, 1],
+    keySpecs: [keyAt(1, ['RO'], -1)],
     group: 'transactions',
-    summary: 'Monitors changes to keys to determine the execution of a transaction.',
+    acl: ['transaction'],
+    summary: 'Watch the given keys to determine execution of the MULTI/EXEC block',
     since: '2.2.0',
     complexity: 'O(1) for every key.',
-    syntax: 'key [key ...]',
     handler: (ctx, argv) => {
       ctx.tx.watch(argv.slice(1));
       return OK;
@@ -59,8 +63,10 @@ export const transactionCommands: CommandSpec[] = [
     arity: 1,
     flags: ['noscript', 'loading', 'stale', 'fast', 'allow_busy'],
     group: 'transactions',
-    summary: 'Forgets about watched keys of a transaction.',
+    acl: ['transaction'],
+    summary: 'Forget about all watched keys',
     since: '2.2.0',
+    complexity: 'O(1)',
     handler: (ctx) => {
       ctx.tx.unwatch();
       return OK;
