@@ -8,7 +8,7 @@ import { isLfuPolicy } from '../store/eviction.js';
 import type { Value } from '../store/types.js';
 import { isOpt, MAX_EXPIRE_MS, parseInt64 } from './args.js';
 import { migrate, migrateKeys } from './dump-migrate.js';
-import { command } from './spec.js';
+import { command, keyAt } from './spec.js';
 
 const badPayload = (): CommandError => errors.generic('DUMP payload version or checksum are wrong');
 const busyKey = (): CommandError => new CommandError('BUSYKEY', 'Target key name already exists.');
@@ -112,57 +112,73 @@ function restore(ctx: CommandContext, argv: string[]): Reply {
   return OK;
 }
 
-const RESTORE_SYNTAX = 'key ttl serialized-value [REPLACE] [ABSTTL] [IDLETIME seconds] [FREQ frequency]';
-const RESTORE_COMPLEXITY = 'O(1) to create the key, plus O(N) to rebuild a value of N elements (O(N log N) for sorted sets).';
-
 export const dumpCommands: readonly CommandSpec[] = [
   command({
     name: 'dump',
     arity: 2,
     flags: ['readonly'],
-    keys: [1, 1, 1],
+    keySpecs: [keyAt(1, ['RO', 'ACCESS'])],
     group: 'generic',
-    summary: 'Returns the value of a key in the serialized form RESTORE reads.',
+    acl: ['keyspace'],
+    tips: ['nondeterministic_output'],
+    summary: 'Return a serialized version of the value stored at the specified key.',
     since: '2.6.0',
-    complexity: 'O(1) to find the key, plus O(N) to serialize a value of N elements.',
-    syntax: 'key',
+    complexity: 'O(1) to access the key and additional O(N*M) to serialize it, where N is the number of Redis objects composing the value and M their average size. For small string values the time complexity is thus O(1)+O(1*M) where M is small, so simply O(1).',
     handler: dump,
   }),
   command({
     name: 'restore',
     arity: -4,
     flags: ['write', 'denyoom'],
-    keys: [1, 1, 1],
+    keySpecs: [keyAt(1, ['OW', 'UPDATE'])],
     group: 'generic',
-    summary: 'Creates a key from a value serialized by DUMP.',
+    acl: ['keyspace', 'dangerous'],
+    summary: 'Create a key using the provided serialized value, previously obtained using DUMP.',
     since: '2.6.0',
-    complexity: RESTORE_COMPLEXITY,
-    syntax: RESTORE_SYNTAX,
+    complexity: 'O(1) to create the new key and additional O(N*M) to reconstruct the serialized value, where N is the number of Redis objects composing the value and M their average size. For small string values the time complexity is thus O(1)+O(1*M) where M is small, so simply O(1). However for sorted set values the complexity is O(N*M*log(N)) because inserting values into sorted sets is O(log(N)).',
+    history: [
+      ['3.0.0', 'Added the `REPLACE` modifier.'],
+      ['5.0.0', 'Added the `ABSTTL` modifier.'],
+      ['5.0.0', 'Added the `IDLETIME` and `FREQ` options.'],
+    ],
     handler: restore,
   }),
   command({
     name: 'restore-asking',
     arity: -4,
-    flags: ['write', 'denyoom'],
-    keys: [1, 1, 1],
+    flags: ['write', 'denyoom', 'asking'],
+    keySpecs: [keyAt(1, ['OW', 'UPDATE'])],
     group: 'server',
-    summary: 'RESTORE as MIGRATE sends it to a cluster node (internal).',
+    acl: ['keyspace', 'dangerous'],
+    summary: 'An internal command for migrating keys in a cluster',
     since: '3.0.0',
-    complexity: RESTORE_COMPLEXITY,
-    syntax: RESTORE_SYNTAX,
+    complexity: 'O(1) to create the new key and additional O(N*M) to reconstruct the serialized value, where N is the number of Redis objects composing the value and M their average size. For small string values the time complexity is thus O(1)+O(1*M) where M is small, so simply O(1). However for sorted set values the complexity is O(N*M*log(N)) because inserting values into sorted sets is O(log(N)).',
+    history: [
+      ['3.0.0', 'Added the `REPLACE` modifier.'],
+      ['5.0.0', 'Added the `ABSTTL` modifier.'],
+      ['5.0.0', 'Added the `IDLETIME` and `FREQ` options.'],
+    ],
+    docFlags: ['syscmd'],
     handler: restore,
   }),
   command({
     name: 'migrate',
     arity: -6,
     flags: ['write'],
-    keys: [3, 3, 1],
+    keySpecs: [keyAt(3, ['RW', 'ACCESS', 'DELETE']), { flags: ['RW', 'ACCESS', 'DELETE', 'INCOMPLETE'], begin: { keyword: 'KEYS', startfrom: -2 }, find: { lastkey: -1, keystep: 1, limit: 0 } }],
     movableKeys: migrateKeys,
     group: 'generic',
-    summary: 'Moves keys to another Redis-compatible server: RESTORE there, then delete here.',
+    acl: ['keyspace', 'dangerous'],
+    tips: ['nondeterministic_output'],
+    summary: 'Atomically transfer a key from a Redis instance to another one.',
     since: '2.6.0',
-    complexity: 'O(N) in the size of the values moved, plus the transfer to the target.',
-    syntax: 'host port <key | ""> destination-db timeout [COPY] [REPLACE] [AUTH password | AUTH2 username password] [KEYS key [key ...]]',
+    complexity: 'This command actually executes a DUMP+DEL in the source instance, and a RESTORE in the target instance. See the pages of these commands for time complexity. Also an O(N) data transfer between the two instances is performed.',
+    history: [
+      ['3.0.0', 'Added the `COPY` and `REPLACE` options.'],
+      ['3.0.6', 'Added the `KEYS` option.'],
+      ['4.0.7', 'Added the `AUTH` option.'],
+      ['6.0.0', 'Added the `AUTH2` option.'],
+    ],
     handler: migrate,
   }),
 ];
