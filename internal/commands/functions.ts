@@ -54,13 +54,13 @@ export const functionCommands: readonly CommandSpec[] = [
     name: 'function',
     arity: -2,
     group: 'scripting',
-    summary: 'A container for function commands.',
+    summary: 'A container for function commands',
     since: '7.0.0',
     complexity: 'Depends on subcommand.',
     subcommands: [
-      command({ name: 'function|flush', arity: -2, flags: ['write', 'noscript'], group: 'scripting', summary: 'Deletes all libraries and functions.', since: '7.0.0', complexity: 'O(N) where N is the number of functions deleted', syntax: '[ASYNC | SYNC]', handler: flush }),
-      command({ name: 'function|list', arity: -2, flags: ['noscript'], group: 'scripting', summary: 'Returns information about all libraries.', since: '7.0.0', complexity: 'O(N) where N is the number of functions', syntax: '[LIBRARYNAME library-name-pattern] [WITHCODE]', handler: list }),
-      command({ name: 'function|help', arity: 2, flags: ['loading', 'stale'], group: 'scripting', summary: 'Returns helpful text about the different subcommands.', since: '7.0.0', handler: () => array(HELP.map(simple)) }),
+      command({ name: 'function|flush', arity: -2, flags: ['write', 'noscript'], group: 'scripting', acl: ['scripting'], tips: ['request_policy:all_shards', 'response_policy:all_succeeded'], summary: 'Deleting all functions', since: '7.0.0', complexity: 'O(N) where N is the number of functions deleted', handler: flush }),
+      command({ name: 'function|list', arity: -2, flags: ['noscript'], group: 'scripting', acl: ['scripting'], tips: ['nondeterministic_output_order'], summary: 'List information about all the functions', since: '7.0.0', complexity: 'O(N) where N is the number of functions', handler: list }),
+      command({ name: 'function|help', arity: 2, flags: ['loading', 'stale'], group: 'scripting', acl: ['scripting'], summary: 'Show helpful text about the different subcommands', since: '7.0.0', complexity: 'O(1)', handler: () => array(HELP.map(simple)) }),
     ],
   }),
 ];

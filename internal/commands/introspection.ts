@@ -61,15 +61,13 @@ const MODULE_HELP = [
   '    Prints this help.',
 ];
 
-const ADMIN = ['admin', 'noscript'] as const;
-
 export const introspectionCommands: CommandSpec[] = [
   command({
     name: 'monitor',
     arity: 1,
     flags: ['admin', 'noscript', 'loading', 'stale'],
     group: 'server',
-    summary: 'Listens for all requests received by the server in real-time.',
+    summary: 'Listen for all requests received by the server in real time',
     since: '1.0.0',
     handler: monitor,
   }),
@@ -78,33 +76,32 @@ export const introspectionCommands: CommandSpec[] = [
     arity: -1,
     flags: ['readonly', 'fast'],
     group: 'server',
-    summary: 'Displays computer art and the Redis version',
+    summary: 'Display some computer art and the Redis version',
     since: '5.0.0',
-    syntax: '[VERSION version]',
     handler: lolwut,
   }),
   command({
     name: 'module',
     arity: -2,
     group: 'server',
-    summary: 'A container for module commands.',
+    summary: 'A container for module commands',
     since: '4.0.0',
     complexity: 'Depends on subcommand.',
     subcommands: [
-      command({ name: 'module|list', arity: 2, flags: ADMIN, group: 'server', summary: 'Returns all loaded modules.', since: '4.0.0', complexity: 'O(N) where N is the number of loaded modules.', handler: () => EMPTY_ARRAY }),
-      command({ name: 'module|load', arity: -3, flags: ADMIN, group: 'server', summary: 'Loads a module (ringcache has no module support).', since: '4.0.0', syntax: 'path [arg [arg ...]]', handler: moduleNotAllowed }),
+      command({ name: 'module|list', arity: 2, flags: ['admin', 'noscript'], group: 'server', tips: ['nondeterministic_output_order'], summary: 'List all modules loaded by the server', since: '4.0.0', complexity: 'O(N) where N is the number of loaded modules.', handler: () => EMPTY_ARRAY }),
+      command({ name: 'module|load', arity: -3, flags: ['admin', 'noscript', 'no_async_loading'], group: 'server', summary: 'Load a module', since: '4.0.0', complexity: 'O(1)', handler: moduleNotAllowed }),
       command({
         name: 'module|loadex',
         arity: -3,
-        flags: ADMIN,
+        flags: ['admin', 'noscript', 'no_async_loading'],
         group: 'server',
-        summary: 'Loads a module using extended parameters (ringcache has no module support).',
+        summary: 'Load a module with extended parameters',
         since: '7.0.0',
-        syntax: 'path [CONFIG name value [CONFIG name value ...]] [ARGS args [args ...]]',
+        complexity: 'O(1)',
         handler: moduleNotAllowed,
       }),
-      command({ name: 'module|unload', arity: 3, flags: ADMIN, group: 'server', summary: 'Unloads a module.', since: '4.0.0', syntax: 'name', handler: moduleNotAllowed }),
-      command({ name: 'module|help', arity: 2, flags: ['loading', 'stale'], group: 'server', summary: 'Returns helpful text about the different subcommands.', since: '5.0.0', handler: () => array(MODULE_HELP.map((l) => simple(l))) }),
+      command({ name: 'module|unload', arity: 3, flags: ['admin', 'noscript', 'no_async_loading'], group: 'server', summary: 'Unload a module', since: '4.0.0', complexity: 'O(1)', handler: moduleNotAllowed }),
+      command({ name: 'module|help', arity: 2, flags: ['loading', 'stale'], group: 'server', summary: 'Show helpful text about the different subcommands', since: '5.0.0', complexity: 'O(1)', handler: () => array(MODULE_HELP.map((l) => simple(l))) }),
     ],
   }),
   command({
@@ -112,8 +109,10 @@ export const introspectionCommands: CommandSpec[] = [
     arity: 1,
     flags: ['noscript', 'loading', 'stale', 'fast'],
     group: 'server',
-    summary: 'Returns the replication role.',
+    acl: ['admin', 'dangerous'],
+    summary: 'Return the role of the instance in the context of replication',
     since: '2.8.12',
+    complexity: 'O(1)',
     // A standalone master with no replicas attached, offset 0: what redis-server answers alone.
     handler: () => array([bulk('master'), int(0), EMPTY_ARRAY]),
   }),

@@ -1,6 +1,6 @@
 // LATENCY: the latency monitor's events (LATEST, HISTORY, RESET, DOCTOR, GRAPH) and per-command latency histograms (HISTOGRAM), as redis-server 7.0 answers them.
 import { readFileSync } from 'node:fs';
-import type { CommandContext, CommandSpec } from '../contracts/command.js';
+import type { CommandContext, CommandSpec, CommandTip } from '../contracts/command.js';
 import { CommandError } from '../contracts/errors.js';
 import type { CommandStat } from '../contracts/figures.js';
 import type { BucketCounts } from '../observability/buckets.js';
@@ -455,8 +455,28 @@ function latencyHelp(): Reply {
 
 const ADMIN = ['admin', 'noscript', 'loading', 'stale'] as const;
 
-const sub = (name: string, arity: number, summary: string, handler: (ctx: CommandContext, argv: string[]) => Reply, extra: { syntax?: string; since?: string; complexity?: string } = {}): CommandSpec =>
-  command({ name: `latency|${name}`, arity, flags: [...ADMIN], group: 'server', summary, since: extra.since ?? '2.8.13', handler, ...(extra.syntax ? { syntax: extra.syntax } : {}), ...(extra.complexity ? { complexity: extra.complexity } : {}) });
+/** Redis routes the reports to every node and merges them its own way; RESET must succeed everywhere. */
+const REPORT_TIPS = ['nondeterministic_output', 'request_policy:all_nodes', 'response_policy:special'] as const;
+const RESET_TIPS = ['request_policy:all_nodes', 'response_policy:all_succeeded'] as const;
+
+const sub = (
+  name: string,
+  arity: number,
+  summary: string,
+  handler: (ctx: CommandContext, argv: string[]) => Reply,
+  extra: { since?: string; complexity?: string; tips?: readonly CommandTip[] } = {},
+): CommandSpec =>
+  command({
+    name: `latency|${name}`,
+    arity,
+    flags: [...ADMIN],
+    group: 'server',
+    tips: extra.tips ?? REPORT_TIPS,
+    summary,
+    since: extra.since ?? '2.8.13',
+    complexity: extra.complexity ?? 'O(1)',
+    handler,
+  });
 
 export const latencyCommands: CommandSpec[] = [
   command({
@@ -468,15 +488,14 @@ export const latencyCommands: CommandSpec[] = [
     complexity: 'Depends on subcommand.',
     subcommands: [
       sub('doctor', 2, 'Return a human readable latency analysis report.', latencyDoctorCommand),
-      sub('graph', 3, 'Return a latency graph for the event.', latencyGraphCommand, { syntax: 'event' }),
+      sub('graph', 3, 'Return a latency graph for the event.', latencyGraphCommand),
       sub('histogram', -2, 'Return the cumulative distribution of latencies of a subset of commands or all.', latencyHistogram, {
-        syntax: '[command [command ...]]',
         since: '7.0.0',
         complexity: 'O(N) where N is the number of commands with latency information being retrieved.',
       }),
-      sub('history', 3, 'Return timestamp-latency samples for the event.', latencyHistory, { syntax: 'event' }),
+      sub('history', 3, 'Return timestamp-latency samples for the event.', latencyHistory),
       sub('latest', 2, 'Return the latest latency samples for all events.', latencyLatest),
-      sub('reset', -2, 'Reset latency data for one or more events.', latencyReset, { syntax: '[event [event ...]]' }),
+      sub('reset', -2, 'Reset latency data for one or more events.', latencyReset, { tips: RESET_TIPS }),
       command({
         name: 'latency|help',
         arity: 2,
@@ -484,6 +503,7 @@ export const latencyCommands: CommandSpec[] = [
         group: 'server',
         summary: 'Show helpful text about the different subcommands.',
         since: '2.8.13',
+        complexity: 'O(1)',
         handler: latencyHelp,
       }),
     ],

@@ -1,12 +1,12 @@
 // MEMORY: USAGE from the store's own accounting, STATS and DOCTOR from the node's figures, MALLOC-STATS, PURGE and HELP, in redis-server 7.0's reply shapes and wording.
 import v8 from 'node:v8';
-import type { CommandContext, CommandSpec } from '../contracts/command.js';
+import type { CommandContext, CommandSpec, CommandTip } from '../contracts/command.js';
 import { errors } from '../contracts/errors.js';
 import type { NodeFigures } from '../contracts/figures.js';
 import { array, bulk, double, int, map, NULL_BULK, OK, simple, verbatim, type Reply } from '../resp/reply.js';
 import { ENTRY_OVERHEAD } from '../store/types.js';
 import { isOpt, parseInt64 } from './args.js';
-import { command } from './spec.js';
+import { command, keyAt } from './spec.js';
 
 // ---------------------------------------------------------------------------------------------
 // USAGE
@@ -245,8 +245,11 @@ const MEMORY_HELP = [
   '    Prints this help.',
 ];
 
-const sub = (name: string, summary: string, handler: (ctx: CommandContext, argv: string[]) => Reply, complexity?: string): CommandSpec =>
-  command({ name: `memory|${name}`, arity: 2, group: 'server', summary, since: '4.0.0', handler, ...(complexity ? { complexity } : {}) });
+/** Redis asks every shard for these reports and merges them its own way. */
+const REPORT_TIPS = ['nondeterministic_output', 'request_policy:all_shards', 'response_policy:special'] as const;
+
+const sub = (name: string, summary: string, handler: (ctx: CommandContext, argv: string[]) => Reply, tips: readonly CommandTip[], complexity = 'O(1)'): CommandSpec =>
+  command({ name: `memory|${name}`, arity: 2, group: 'server', tips, summary, since: '4.0.0', complexity, handler });
 
 export const memoryCommands: CommandSpec[] = [
   command({
@@ -257,7 +260,7 @@ export const memoryCommands: CommandSpec[] = [
     since: '4.0.0',
     complexity: 'Depends on subcommand.',
     subcommands: [
-      sub('doctor', 'Outputs memory problems report', memoryDoctorCommand),
+      sub('doctor', 'Outputs memory problems report', memoryDoctorCommand, REPORT_TIPS),
       command({
         name: 'memory|help',
         arity: 2,
@@ -265,23 +268,23 @@ export const memoryCommands: CommandSpec[] = [
         group: 'server',
         summary: 'Show helpful text about the different subcommands',
         since: '4.0.0',
+        complexity: 'O(1)',
         handler: () => array(MEMORY_HELP.map(simple)),
       }),
       // Redis built without jemalloc answers this; ringcache's allocator is V8's.
-      sub('malloc-stats', 'Show allocator internal stats', () => bulk('Stats not supported for the current allocator'), 'Depends on how much memory is allocated, could be slow'),
+      sub('malloc-stats', 'Show allocator internal stats', () => bulk('Stats not supported for the current allocator'), REPORT_TIPS, 'Depends on how much memory is allocated, could be slow'),
       // Nothing to ask V8 for: its heap returns pages on its own after garbage collection.
-      sub('purge', 'Ask the allocator to release memory', () => OK, 'Depends on how much memory is allocated, could be slow'),
-      sub('stats', 'Show memory usage details', memoryStats),
+      sub('purge', 'Ask the allocator to release memory', () => OK, ['request_policy:all_shards', 'response_policy:all_succeeded'], 'Depends on how much memory is allocated, could be slow'),
+      sub('stats', 'Show memory usage details', memoryStats, REPORT_TIPS),
       command({
         name: 'memory|usage',
         arity: -3,
         flags: ['readonly'],
-        keys: [2, 2, 1],
+        keySpecs: [keyAt(2, ['RO'])],
         group: 'server',
         summary: 'Estimate the memory usage of a key',
         since: '4.0.0',
         complexity: 'O(N) where N is the number of samples.',
-        syntax: 'key [SAMPLES count]',
         handler: memoryUsage,
       }),
     ],
