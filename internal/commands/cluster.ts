@@ -6,7 +6,7 @@
 // ringcache names stay visible in CLUSTER NODES' hostname field and in the HTTP API.
 import { createHash } from 'node:crypto';
 import { CommandError, errors } from '../contracts/errors.js';
-import { arityOk, command, hasFlag, keyIndexes, specForArgv } from './spec.js';
+import { arityOk, command, hasFlag, keyAt, keyIndexes, specForArgv } from './spec.js';
 import { type CommandSpec } from '../contracts/command.js';
 import type { CommandContext, ServerApi } from '../contracts/command.js';
 import type { ClusterApi, ClusterMember } from '../contracts/cluster.js';
@@ -261,44 +261,44 @@ export const clusterCommands: readonly CommandSpec[] = [
     name: 'cluster',
     arity: -2,
     group: 'cluster',
-    summary: 'A container for Redis Cluster commands.',
+    summary: 'A container for cluster commands',
     since: '3.0.0',
     complexity: 'Depends on subcommand.',
     subcommands: [
-      sub({ name: 'cluster|slots', arity: 2, flags: CLUSTER_FLAGS, group: 'cluster', summary: 'Returns the mapping of cluster slots to nodes.', since: '3.0.0', complexity: 'O(N) where N is the total number of Cluster nodes', handler: slots }),
-      sub({ name: 'cluster|shards', arity: 2, flags: CLUSTER_FLAGS, group: 'cluster', summary: 'Returns the mapping of cluster slots to shards.', since: '7.0.0', complexity: 'O(N) where N is the total number of cluster nodes', handler: shards }),
+      sub({ name: 'cluster|slots', arity: 2, flags: ['stale'], group: 'cluster', tips: ['nondeterministic_output'], summary: 'Get array of Cluster slot to node mappings', since: '3.0.0', complexity: 'O(N) where N is the total number of Cluster nodes', history: [['4.0.0', 'Added node IDs.'], ['7.0.0', 'Added additional networking metadata field.']], docFlags: ['deprecated'], deprecatedSince: '7.0.0', replacedBy: '`CLUSTER SHARDS`', handler: slots }),
+      sub({ name: 'cluster|shards', arity: 2, flags: ['stale'], group: 'cluster', tips: ['nondeterministic_output'], summary: 'Get array of cluster slots to node mappings', since: '7.0.0', complexity: 'O(N) where N is the total number of cluster nodes', handler: shards }),
       sub({
         name: 'cluster|nodes',
         arity: 2,
-        flags: CLUSTER_FLAGS,
+        flags: ['stale'],
         group: 'cluster',
-        summary: 'Returns the cluster configuration for a node.',
+        tips: ['nondeterministic_output'],
+        summary: 'Get Cluster config for the node',
         since: '3.0.0',
         complexity: 'O(N) where N is the total number of Cluster nodes',
         handler: (ctx) => verbatim(nodesText(api(ctx), ctx.now)),
       }),
-      sub({ name: 'cluster|info', arity: 2, flags: CLUSTER_FLAGS, group: 'cluster', summary: 'Returns information about the state of a node.', since: '3.0.0', handler: (ctx) => verbatim(info(ctx)) }),
+      sub({ name: 'cluster|info', arity: 2, flags: ['stale'], group: 'cluster', tips: ['nondeterministic_output'], summary: 'Provides info about Redis Cluster node state', since: '3.0.0', complexity: 'O(1)', handler: (ctx) => verbatim(info(ctx)) }),
       sub({
         name: 'cluster|keyslot',
         arity: 3,
-        flags: CLUSTER_FLAGS,
+        flags: ['stale'],
         group: 'cluster',
-        summary: 'Returns the hash slot for a key.',
+        summary: 'Returns the hash slot of the specified key',
         since: '3.0.0',
         complexity: 'O(N) where N is the number of bytes in the key',
-        syntax: 'key',
         handler: (_ctx, argv) => int(keyHashSlot(argv[2] as string)),
       }),
-      sub({ name: 'cluster|myid', arity: 2, flags: CLUSTER_FLAGS, group: 'cluster', summary: 'Returns the ID of a node.', since: '3.0.0', handler: (ctx) => bulk(clusterNodeId(api(ctx).selfId)) }),
+      sub({ name: 'cluster|myid', arity: 2, flags: ['stale'], group: 'cluster', summary: 'Return the node id', since: '3.0.0', complexity: 'O(1)', handler: (ctx) => bulk(clusterNodeId(api(ctx).selfId)) }),
       sub({
         name: 'cluster|countkeysinslot',
         arity: 3,
-        flags: CLUSTER_FLAGS,
+        flags: ['stale'],
         group: 'cluster',
-        summary: 'Returns the number of keys in a hash slot.',
+        summary: 'Return the number of local keys in the specified hash slot',
+        notes: 'keeps no per-slot index: O(N) in the number of keys of the selected database.',
         since: '3.0.0',
-        complexity: 'O(N) where N is the number of keys in the selected database (ringcache keeps no per-slot index)',
-        syntax: 'slot',
+        complexity: 'O(1)',
         handler: (ctx, argv) => {
           const slot = slotArg(argv[2] as string);
           let n = 0;
@@ -309,12 +309,13 @@ export const clusterCommands: readonly CommandSpec[] = [
       sub({
         name: 'cluster|getkeysinslot',
         arity: 4,
-        flags: CLUSTER_FLAGS,
+        flags: ['stale'],
         group: 'cluster',
-        summary: 'Returns the key names in a hash slot.',
+        tips: ['nondeterministic_output'],
+        summary: 'Return local key names in the specified hash slot',
+        notes: 'keeps no per-slot index: O(N) in the number of keys of the selected database.',
         since: '3.0.0',
-        complexity: 'O(N) where N is the number of keys in the selected database (ringcache keeps no per-slot index)',
-        syntax: 'slot count',
+        complexity: 'O(log(N)) where N is the number of requested keys',
         handler: (ctx, argv) => {
           const s = argv[2] as string;
           const c = argv[3] as string;
@@ -338,6 +339,7 @@ export const clusterCommands: readonly CommandSpec[] = [
         group: 'cluster',
         summary: 'ringcache: marks this connection as a peer node\'s forwarding link (commands on it are never forwarded again).',
         since: '0.1.0',
+        complexity: 'O(1)',
         syntax: 'node-id',
         handler: (ctx, argv) => {
           api(ctx).markPeer(ctx.client, argv[2] as string);
@@ -348,7 +350,7 @@ export const clusterCommands: readonly CommandSpec[] = [
         name: 'cluster|handoff',
         arity: -5,
         flags: ['write', 'denyoom', 'no_multi'],
-        keys: [2, 2, 1],
+        keySpecs: [keyAt(2, ['OW', 'UPDATE'])],
         group: 'cluster',
         summary: 'ringcache: applies a key handed off by its previous owner (sent on peer links only), unless a live copy of the key exists here.',
         since: '0.1.0',
@@ -359,10 +361,11 @@ export const clusterCommands: readonly CommandSpec[] = [
       sub({
         name: 'cluster|help',
         arity: 2,
-        flags: CLUSTER_FLAGS,
+        flags: ['loading', 'stale'],
         group: 'cluster',
-        summary: 'Returns helpful text about the different subcommands.',
+        summary: 'Show helpful text about the different subcommands',
         since: '5.0.0',
+        complexity: 'O(1)',
         handler: () =>
           array([
             'CLUSTER <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
@@ -394,7 +397,7 @@ export const clusterCommands: readonly CommandSpec[] = [
       }),
     ],
   }),
-  command({ name: 'asking', arity: 1, flags: ['fast'], group: 'cluster', summary: 'Signals that a cluster client is following an -ASK redirect.', since: '3.0.0', handler: () => OK }),
-  command({ name: 'readonly', arity: 1, flags: ['loading', 'stale', 'fast'], group: 'cluster', summary: 'Enables read-only queries for a connection to a Redis Cluster replica node.', since: '3.0.0', handler: () => OK }),
-  command({ name: 'readwrite', arity: 1, flags: ['loading', 'stale', 'fast'], group: 'cluster', summary: 'Enables read-write queries for a connection to a Redis Cluster replica node.', since: '3.0.0', handler: () => OK }),
+  command({ name: 'asking', arity: 1, flags: ['fast'], group: 'cluster', acl: ['connection'], summary: 'Sent by cluster clients after an -ASK redirect', since: '3.0.0', complexity: 'O(1)', handler: () => OK }),
+  command({ name: 'readonly', arity: 1, flags: ['loading', 'stale', 'fast'], group: 'cluster', acl: ['connection'], summary: 'Enables read queries for a connection to a cluster replica node', since: '3.0.0', complexity: 'O(1)', handler: () => OK }),
+  command({ name: 'readwrite', arity: 1, flags: ['loading', 'stale', 'fast'], group: 'cluster', acl: ['connection'], summary: 'Disables read queries for a connection to a cluster replica node', since: '3.0.0', complexity: 'O(1)', handler: () => OK }),
 ];
