@@ -152,6 +152,7 @@ const CASES: Record<string, Case> = {
   'CONFIG GET': { cmd: ['CONFIG', 'GET', 'maxmemory'] },
   'COMMAND COUNT': { cmd: ['COMMAND', 'COUNT'] },
   'COMMAND INFO': { cmd: ['COMMAND', 'INFO', 'get'] },
+  'COMMAND INFO container': { cmd: ['COMMAND', 'INFO', 'config'] },
   'COMMAND GETKEYS': { cmd: ['COMMAND', 'GETKEYS', 'MSET', 'a', '1', 'b', '2'] },
   'SLOWLOG GET': { cmd: ['SLOWLOG', 'GET', '0'] },
   'SLOWLOG LEN': { cmd: ['SLOWLOG', 'LEN'] },

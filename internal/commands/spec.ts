@@ -30,8 +30,6 @@ export interface CommandDef {
   flags?: readonly CommandFlag[];
   /** Redis 7's key specs; the legacy first/last/step positions are derived from them. */
   keySpecs?: readonly KeySpec[];
-  /** Transitional: legacy [first, last, step] positions for a definition without key specs yet. */
-  keys?: readonly [number, number, number];
   movableKeys?: (argv: readonly string[]) => number[];
   group: CommandGroup;
   /** The ACL categories Redis's command JSON declares; those the flags imply (@write, @fast...) are added. */
@@ -103,14 +101,6 @@ function aclCategories(declared: readonly AclCategory[], has: (f: CommandFlag) =
   return ACL_CATEGORIES.filter((c) => cats.has(c));
 }
 
-/** Transitional: the one key spec a legacy [first, last, step] definition stands for. */
-function legacyKeySpecs(def: CommandDef): KeySpec[] {
-  if (def.keys === undefined) return [];
-  const [first, last, step] = def.keys;
-  const flags: KeySpecFlag[] = def.flags?.includes('write') ? ['RW', 'ACCESS', 'UPDATE'] : ['RO', 'ACCESS'];
-  return [keyAt(first, flags, last < 0 ? last : last - first, step)];
-}
-
 function argumentsOf(def: CommandDef, name: string): readonly ArgDoc[] {
   if (def.syntax !== undefined) return parseSyntax(def.syntax);
   return REDIS_ARGUMENTS[name] ?? [];
@@ -122,7 +112,7 @@ export function command(def: CommandDef): CommandSpec {
   const declared = new Set<CommandFlag>(def.flags ?? []);
   if (movable(def)) declared.add('movablekeys');
   const flags = COMMAND_FLAGS.filter((f) => declared.has(f));
-  const keySpecs = def.keySpecs ?? legacyKeySpecs(def);
+  const keySpecs = def.keySpecs ?? [];
   const [firstKey, lastKey, step] = legacyRange(keySpecs);
   const args = argumentsOf(def, name);
   // Every spec has every field (undefined where absent): one object shape keeps the executor's

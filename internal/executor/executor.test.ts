@@ -2,16 +2,16 @@
 import { performance } from 'node:perf_hooks';
 import { describe, expect, it, vi } from 'vitest';
 import { CommandError } from '../contracts/errors.js';
-import { command } from '../commands/spec.js';
+import { command, keyAt } from '../commands/spec.js';
 import { createTestExecutor } from '../testing/exec.js';
 import { bulk, OK, type Reply } from '../resp/reply.js';
 
 const testCommands = [
-  command({ name: 'get', arity: 2, flags: ['readonly', 'fast'], keys: [1, 1, 1], group: 'string', summary: 's', since: '1.0.0', handler: (ctx, argv) => {
+  command({ name: 'get', arity: 2, flags: ['readonly', 'fast'], keySpecs: [keyAt(1, ['RO', 'ACCESS'])], group: 'string', summary: 's', since: '1.0.0', handler: (ctx, argv) => {
     const e = ctx.store.read(ctx.db, argv[1] as string);
     return e ? bulk(e.value as string) : { t: 'nullbulk' };
   } }),
-  command({ name: 'set', arity: -3, flags: ['write', 'denyoom'], keys: [1, 1, 1], group: 'string', summary: 's', since: '1.0.0', handler: (ctx, argv) => {
+  command({ name: 'set', arity: -3, flags: ['write', 'denyoom'], keySpecs: [keyAt(1, ['RW', 'ACCESS', 'UPDATE'])], group: 'string', summary: 's', since: '1.0.0', handler: (ctx, argv) => {
     ctx.db.set(argv[1] as string, argv[2] as string);
     ctx.propagate(['SET', argv[1] as string, argv[2] as string]);
     return OK;
