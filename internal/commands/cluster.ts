@@ -347,6 +347,20 @@ export const clusterCommands: readonly CommandSpec[] = [
         },
       }),
       sub({
+        name: 'cluster|track',
+        arity: 2,
+        flags: ['fast', ...CLUSTER_FLAGS],
+        group: 'cluster',
+        summary: "ringcache: remembers the keys the next command on this peer link reads for the peer's tracking clients; their invalidations are pushed on the link.",
+        since: '0.1.0',
+        complexity: 'O(1)',
+        handler: (ctx) => {
+          if (!ctx.client.peer) throw errors.generic('CLUSTER TRACK is only valid on a peer forwarding link (CLUSTER PEER)');
+          ctx.control.tracking.trackNext(ctx.client);
+          return OK;
+        },
+      }),
+      sub({
         name: 'cluster|handoff',
         arity: -5,
         flags: ['write', 'denyoom', 'no_multi'],
@@ -384,6 +398,8 @@ export const clusterCommands: readonly CommandSpec[] = [
             '    <id> <ip:port@bus-port[,hostname]> <flags> <master> <pings> <pongs> <epoch> <link> <slot> ...',
             'PEER <node-id>',
             '    ringcache: mark this connection as a peer forwarding link.',
+            'TRACK',
+            "    ringcache: track the keys the next command on this peer link reads (client-side caching across nodes).",
             'HANDOFF <key> <argc> <arg> ... [<argc> <arg> ...]',
             '    ringcache: create <key> from the commands that rebuild it, unless a live copy exists (slot handoff between peers).',
             'SHARDS',

@@ -1,8 +1,9 @@
-// CLIENT: identity (ID, SETNAME, GETNAME), introspection (LIST, INFO), KILL, UNBLOCK, REPLY, PAUSE/UNPAUSE, NO-EVICT, HELP, as redis-server 7.0 answers them.
+// CLIENT: identity (ID, SETNAME, GETNAME), introspection (LIST, INFO), KILL, UNBLOCK, REPLY, PAUSE/UNPAUSE, NO-EVICT, client-side caching (TRACKING, CACHING, GETREDIR, TRACKINGINFO), HELP, as redis-server 7.0 answers them.
 import type { CommandContext, CommandSpec, PauseMode } from '../contracts/command.js';
 import { CommandError, errors } from '../contracts/errors.js';
-import { array, int, multi, NULL_BULK, OK, simple, verbatim, bulk, type Reply } from '../resp/reply.js';
+import { array, int, multi, NULL_BULK, OK, record, set, simple, verbatim, bulk, type Reply } from '../resp/reply.js';
 import { type Client, type ClientType, clientTypeByName, REPLY_OFF, REPLY_SKIP, REPLY_SKIP_NEXT } from '../server/client.js';
+import { prefixOverlap, TRACK_BCAST, TRACK_BROKEN_REDIR, TRACK_CACHING, TRACK_NOLOOP, TRACK_OPTIN, TRACK_OPTOUT } from '../server/tracking.js';
 import { intArg, isOpt, parseInt64 } from './args.js';
 import { command } from './spec.js';
 
@@ -166,6 +167,110 @@ function clientUnblock(ctx: CommandContext, argv: string[]): Reply {
   return int(ctx.server.unblockClient(id, error) ? 1 : 0);
 }
 
+function trackingError(message: string): CommandError {
+  return new CommandError('ERR', message);
+}
+
+/** `REDIRECT id`: an integer naming a client connected now (it may go away later: the redirect then breaks). */
+function redirectTarget(ctx: CommandContext, arg: string): { id: number; client: Client } {
+  const id = parseInt64(arg);
+  if (id === null) throw errors.notInteger();
+  for (const c of ctx.server.clients()) if (c.id === id) return { id: c.id, client: c };
+  throw trackingError('The client ID you want redirect to does not exist');
+}
+
+/** Options of CLIENT TRACKING, parsed left to right as Redis does (the first bad one answers, before ON/OFF is looked at). */
+function parseTracking(ctx: CommandContext, argv: readonly string[]): { flags: number; redirect: number; redirectTo: Client | null; prefixes: string[] } {
+  const o = { flags: 0, redirect: 0, redirectTo: null as Client | null, prefixes: [] as string[] };
+  for (let j = 3; j < argv.length; j++) {
+    const a = argv[j] as string;
+    const more = j < argv.length - 1;
+    if (isOpt(a, 'REDIRECT') && more) {
+      j++;
+      if (o.redirect !== 0) throw trackingError('A client can only redirect to a single other client');
+      const r = redirectTarget(ctx, argv[j] as string);
+      o.redirect = r.id;
+      o.redirectTo = r.client;
+    } else if (isOpt(a, 'BCAST')) {
+      o.flags |= TRACK_BCAST;
+    } else if (isOpt(a, 'OPTIN')) {
+      o.flags |= TRACK_OPTIN;
+    } else if (isOpt(a, 'OPTOUT')) {
+      o.flags |= TRACK_OPTOUT;
+    } else if (isOpt(a, 'NOLOOP')) {
+      o.flags |= TRACK_NOLOOP;
+    } else if (isOpt(a, 'PREFIX') && more) {
+      o.prefixes.push(argv[++j] as string);
+    } else {
+      throw errors.syntax();
+    }
+  }
+  return o;
+}
+
+/** CLIENT TRACKING ON|OFF ...: ON checks the options against each other and the current mode, in Redis's order. */
+function clientTracking(ctx: CommandContext, argv: string[]): Reply {
+  const o = parseTracking(ctx, argv);
+  const c = ctx.client;
+  if (isOpt(argv[2], 'OFF')) {
+    ctx.control.tracking.disable(c);
+    return OK;
+  }
+  if (!isOpt(argv[2], 'ON')) throw errors.syntax();
+  const now = c.tracking?.flags ?? null;
+  const bcast = (o.flags & TRACK_BCAST) !== 0;
+  if (!bcast && o.prefixes.length > 0) throw trackingError('PREFIX option requires BCAST mode to be enabled');
+  if (now !== null && ((now & TRACK_BCAST) !== 0) !== bcast) {
+    throw trackingError("You can't switch BCAST mode on/off before disabling tracking for this client, and then re-enabling it with a different mode.");
+  }
+  if (bcast && (o.flags & (TRACK_OPTIN | TRACK_OPTOUT)) !== 0) throw trackingError('OPTIN and OPTOUT are not compatible with BCAST');
+  if ((o.flags & TRACK_OPTIN) !== 0 && (o.flags & TRACK_OPTOUT) !== 0) throw trackingError("You can't specify both OPTIN mode and OPTOUT mode");
+  if (now !== null && (((o.flags & TRACK_OPTIN) !== 0 && (now & TRACK_OPTOUT) !== 0) || ((o.flags & TRACK_OPTOUT) !== 0 && (now & TRACK_OPTIN) !== 0))) {
+    throw trackingError("You can't switch OPTIN/OPTOUT mode before disabling tracking for this client, and then re-enabling it with a different mode.");
+  }
+  if (bcast) {
+    // Redis 7.0 answers an overlap among the given prefixes after the first with this error and then
+    // +OK as well (two replies to one command); here the error is the only reply and nothing changes.
+    const overlap = prefixOverlap(c.tracking?.prefixes ?? [], o.prefixes);
+    if (overlap !== null) throw trackingError(overlap);
+  }
+  ctx.control.tracking.enable(c, o);
+  return OK;
+}
+
+/** CLIENT CACHING YES|NO: the next command's reads are (OPTIN) or are not (OPTOUT) remembered. */
+function clientCaching(ctx: CommandContext, argv: string[]): Reply {
+  const t = ctx.client.tracking;
+  if (t === null) throw trackingError('CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled');
+  if (isOpt(argv[2], 'YES')) {
+    if ((t.flags & TRACK_OPTIN) === 0) throw trackingError('CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode.');
+  } else if (isOpt(argv[2], 'NO')) {
+    if ((t.flags & TRACK_OPTOUT) === 0) throw trackingError('CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.');
+  } else {
+    throw errors.syntax();
+  }
+  t.flags |= TRACK_CACHING;
+  return OK;
+}
+
+/** CLIENT TRACKINGINFO: flags (a set in RESP3), redirect, prefixes (in byte order, as Redis lists them). */
+function clientTrackingInfo(ctx: CommandContext): Reply {
+  const t = ctx.client.tracking;
+  const flags: string[] = [t === null ? 'off' : 'on'];
+  const f = t?.flags ?? 0;
+  if ((f & TRACK_BCAST) !== 0) flags.push('bcast');
+  if ((f & TRACK_OPTIN) !== 0) flags.push('optin', ...((f & TRACK_CACHING) !== 0 ? ['caching-yes'] : []));
+  if ((f & TRACK_OPTOUT) !== 0) flags.push('optout', ...((f & TRACK_CACHING) !== 0 ? ['caching-no'] : []));
+  if ((f & TRACK_NOLOOP) !== 0) flags.push('noloop');
+  if ((f & TRACK_BROKEN_REDIR) !== 0) flags.push('broken_redirect');
+  const prefixes = [...(t?.prefixes ?? [])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return record([
+    ['flags', set(flags.map(bulk))],
+    ['redirect', int(t === null ? -1 : t.redirect)],
+    ['prefixes', array(prefixes.map(bulk))],
+  ]);
+}
+
 /** redis-server 7.0.15's CLIENT HELP, line for line. */
 const CLIENT_HELP = [
   'CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
@@ -223,7 +328,9 @@ const PLAIN = ['noscript', 'loading', 'stale'] as const;
 
 const sub = (def: Parameters<typeof command>[0]): CommandSpec => command({ ...def, group: 'connection' });
 
-/** The CLIENT container and its subcommands (CLIENT TRACKING and its kin are added by the tracking family). */
+const TRACKING_FLAGS = ['noscript', 'loading', 'stale'] as const;
+
+/** The CLIENT container and its subcommands. */
 export const clientSubcommands: CommandSpec[] = [
   sub({ name: 'client|id', arity: 2, flags: PLAIN, group: 'connection', summary: 'Returns the unique client ID of the connection.', since: '5.0.0', handler: (ctx) => int(ctx.client.id) }),
   sub({
@@ -321,6 +428,48 @@ export const clientSubcommands: CommandSpec[] = [
     complexity: 'O(log N) where N is the number of client connections',
     syntax: 'client-id [TIMEOUT | ERROR]',
     handler: clientUnblock,
+  }),
+  sub({
+    name: 'client|tracking',
+    arity: -3,
+    flags: TRACKING_FLAGS,
+    group: 'connection',
+    summary: 'Controls server-assisted client-side caching for the connection.',
+    since: '6.0.0',
+    complexity: 'O(1). Some options may introduce additional complexity.',
+    syntax: '<ON | OFF> [REDIRECT client-id] [PREFIX prefix [PREFIX prefix ...]] [BCAST] [OPTIN] [OPTOUT] [NOLOOP]',
+    handler: clientTracking,
+  }),
+  sub({
+    name: 'client|caching',
+    arity: 3,
+    flags: TRACKING_FLAGS,
+    group: 'connection',
+    summary: 'Instructs the server whether to track the keys in the next request.',
+    since: '6.0.0',
+    complexity: 'O(1)',
+    syntax: '<YES | NO>',
+    handler: clientCaching,
+  }),
+  sub({
+    name: 'client|getredir',
+    arity: 2,
+    flags: TRACKING_FLAGS,
+    group: 'connection',
+    summary: "Returns the client ID to which the connection's tracking notifications are redirected.",
+    since: '6.0.0',
+    complexity: 'O(1)',
+    handler: (ctx) => int(ctx.client.tracking === null ? -1 : ctx.client.tracking.redirect),
+  }),
+  sub({
+    name: 'client|trackinginfo',
+    arity: 2,
+    flags: TRACKING_FLAGS,
+    group: 'connection',
+    summary: 'Returns information about server-assisted client-side caching for the connection.',
+    since: '6.2.0',
+    complexity: 'O(1)',
+    handler: clientTrackingInfo,
   }),
   sub({
     name: 'client|help',

@@ -119,9 +119,10 @@ export const connectionCommands: CommandSpec[] = [
     since: '6.2.0',
     handler: (ctx) => {
       const c = ctx.client;
-      // Redis's clearClientConnectionState: out of MONITOR and MULTI, WATCHes and subscriptions
-      // dropped, db 0, RESP2, no name, default authentication, replies on again. NO-EVICT stays.
+      // Redis's clearClientConnectionState: out of MONITOR and MULTI, tracking off, WATCHes and
+      // subscriptions dropped, db 0, RESP2, no name, default authentication, replies on again. NO-EVICT stays.
       if (c.monitor) ctx.control.unmonitor(c);
+      ctx.control.tracking.disable(c);
       c.multi = null;
       ctx.tx.unwatch();
       ctx.server.pubsub.dropClient(c);

@@ -50,6 +50,7 @@ function clientsSection(f: NodeFigures): InfoFields {
     ['client_recent_max_input_buffer', c.maxInputBuffer],
     ['client_recent_max_output_buffer', c.maxOutputBuffer],
     ['blocked_clients', c.blocked],
+    ['tracking_clients', c.tracking],
   ];
 }
 
@@ -92,6 +93,9 @@ function statsSection(f: NodeFigures): InfoFields {
     ['pubsub_patterns', 0],
     // MIGRATE opens a connection per call and closes it when done: none is ever cached.
     ['migrate_cached_sockets', 0],
+    ['tracking_total_keys', s.trackingKeys],
+    ['tracking_total_items', s.trackingItems],
+    ['tracking_total_prefixes', s.trackingPrefixes],
     ['total_error_replies', s.errorReplies],
   ];
 }

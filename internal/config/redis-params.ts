@@ -210,7 +210,7 @@ export const REDIS_COMPAT_PARAMS = [
   mem('hll-sparse-max-bytes', 3000, 0, LONG_MAX, 'Largest sparse HyperLogLog representation.'),
   // Scripting, tracking, latency, shutdown
   int('busy-reply-threshold', 5000, 0, LONG_MAX, 'Milliseconds a script or function runs before other clients get BUSY.', { aliases: ['lua-time-limit'] }),
-  int('tracking-table-max-keys', 1000000, 0, LONG_MAX, 'Keys remembered for client-side caching invalidation.'),
+  int('tracking-table-max-keys', 1000000, 0, LONG_MAX, 'Client-side caching: keys the tracking table remembers (0 = no limit); over it, the oldest are forgotten and their readers told as if they changed.', { effective: true }),
   int('latency-monitor-threshold', 0, 0, LLONG_MAX, 'LATENCY monitor: a command, expiry cycle or eviction cycle that takes at least this many milliseconds is recorded as a latency event (0 = off).', { effective: true }),
   bool('latency-tracking', true, 'Per-command latency histograms (INFO latencystats).'),
   str('latency-tracking-info-percentiles', '50 99 99.9', 'Percentiles INFO latencystats reports.', { parse: parsePercentiles }),

@@ -9,6 +9,7 @@ import type { PubSub } from '../server/pubsub.js';
 import type { PersistenceApi, ShutdownOptions } from './persistence.js';
 import type { ClusterApi } from './cluster.js';
 import type { CommandStat, NodeFigures } from './figures.js';
+import type { TrackingControl } from './tracking.js';
 
 /**
  * Redis's command flags, in the order COMMAND INFO lists them (addReplyCommandFlags); the order
@@ -272,6 +273,8 @@ export interface ConnectionControl {
   monitor(client: Client): void;
   /** RESET of a monitor: it leaves monitor mode. */
   unmonitor(client: Client): void;
+  /** CLIENT TRACKING / CACHING and CLUSTER TRACK (server-assisted client-side caching). */
+  readonly tracking: TrackingControl;
 }
 
 export interface CommandContext {

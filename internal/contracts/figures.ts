@@ -54,6 +54,8 @@ export interface ClientFigures {
   readonly maxOutputBuffer: number;
   /** Clients parked in a blocking command. */
   readonly blocked: number;
+  /** Clients with CLIENT TRACKING on (peers' forwarding links tracking for their clients included). */
+  readonly tracking: number;
 }
 
 export interface MemoryFigures {
@@ -84,6 +86,10 @@ export interface StatFigures {
   readonly misses: number;
   readonly errorReplies: number;
   readonly slowlogLength: number;
+  /** Client-side caching: keys tracked, client ids over them, BCAST prefixes (INFO tracking_total_*). */
+  readonly trackingKeys: number;
+  readonly trackingItems: number;
+  readonly trackingPrefixes: number;
 }
 
 export interface NodeFigures {

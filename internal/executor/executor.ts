@@ -17,6 +17,7 @@ import type { PubSub } from '../server/pubsub.js';
 import { BucketCounts, COMMAND_LATENCY_BOUNDS_US } from '../observability/buckets.js';
 import { MonitorFeed } from './monitor.js';
 import { ClientPause } from './pause.js';
+import { Tracking } from './tracking.js';
 
 /** Receives every write as it must be replayed (AOF, replicas). */
 export interface Journal {
@@ -155,6 +156,8 @@ export interface ExecutorDeps {
   pubsub: PubSub;
   /** Parsed notify-keyspace-events (0 = off). */
   notifyMask: () => number;
+  /** tracking-table-max-keys (default: no limit). */
+  trackingMaxKeys?: () => number;
 }
 
 /** The longest run of fast commands timed by one clock read. */
@@ -195,6 +198,8 @@ export class Executor {
   private gated = false;
   readonly pause: ClientPause;
   readonly monitors = new MonitorFeed();
+  /** Server-assisted client-side caching (CLIENT TRACKING); its clients take the gated path. */
+  readonly tracking: Tracking;
   /** Handlers started so far; executeGated compares it to tell a command that ran from one refused or queued. */
   private handlerCalls = 0;
   readonly control: ConnectionControl;
@@ -210,6 +215,7 @@ export class Executor {
       rerun: (client, argv) => this.execute(client, argv),
     });
     this.blocking.countPostponed = () => this.pause.holding;
+    this.tracking = new Tracking({ maxKeys: deps.trackingMaxKeys ?? (() => 0), changed: () => this.updateGate() });
     // LATENCY's threshold is a config parameter; the store's monitor reads it through the server.
     deps.store.latency.threshold = () => deps.server().config.num('redis.latency_monitor_threshold');
     this.control = {
@@ -223,14 +229,17 @@ export class Executor {
         this.monitors.remove(client);
         this.updateGate();
       },
+      tracking: this.tracking,
     };
     // What the executor must hear from the keyspace: expirations to journal, and changes that
-    // wake blocked clients and invalidate WATCH.
+    // wake blocked clients, invalidate WATCH and tell client-side caches (one test when nobody tracks).
+    const tracking = this.tracking;
     deps.store.observe({
       expired: (db, key) => {
         this.journalExpired(db, key);
         this.touchWatched(db, key);
         this.notify(db, 'x', 'expired', key);
+        if (tracking.active) tracking.keyChanged(key, null);
       },
       evicted: (db, key) => this.notify(db, 'e', 'evicted', key),
       // Raised here rather than by each handler: every key creation goes through Keyspace.set
@@ -241,6 +250,15 @@ export class Executor {
       modified: (db, key) => {
         this.blocking.touched(db, key);
         this.touchWatched(db, key);
+        if (tracking.active) tracking.keyChanged(key, tracking.modifier());
+      },
+      // FLUSHDB / FLUSHALL: every key changed for WATCH and blocked clients; caches get one null invalidation.
+      flushed: (db, keys) => {
+        for (const key of keys) {
+          this.blocking.touched(db, key);
+          this.touchWatched(db, key);
+        }
+        if (tracking.active) tracking.flushed();
       },
     });
   }
@@ -310,7 +328,8 @@ export class Executor {
   serveAs(ctx: ExecContext, tryServe: (ctx: CommandContext) => Reply | null): Reply | null {
     ctx.now = this.deps.store.tick();
     if (this.beforeWrite !== null && ctx.spec !== null && hasFlag(ctx.spec, 'write')) this.beforeWrite(ctx.client.db, ctx.spec, ctx.argv);
-    const r = tryServe(ctx);
+    // The served client is the running one: invalidations of keys it tracks follow its reply.
+    const r = this.tracking.runningAs(ctx.client, () => tryServe(ctx));
     this.flushWrites(ctx);
     return r;
   }
@@ -325,10 +344,11 @@ export class Executor {
     this.router?.clientClosed(client);
     this.pause.drop(client);
     if (client.monitor) this.control.unmonitor(client);
+    this.tracking.clientClosed(client);
   }
 
   private updateGate(): void {
-    this.gated = this.pause.active || this.monitors.size > 0;
+    this.gated = this.pause.active || this.monitors.size > 0 || this.tracking.clients > 0;
   }
 
   // ------------------------------------------------------------------ transactions
@@ -549,8 +569,10 @@ export class Executor {
       client.lastCommand = 'NULL';
       // Inside MULTI an unknown command or bad arity dooms the transaction (EXECABORT at EXEC).
       if (client.multi !== null && this.execDepth === 0) client.multi.failed = true;
+      const meant = this.deps.registry.getAnyCase(argv[0] as string);
+      if (client.tracking !== null && this.execDepth === 0) this.tracking.commandRefused(client, meant, argv);
       // Arity errors count as rejected calls of the command they were meant for, as in Redis.
-      return this.fail(e, this.deps.registry.getAnyCase(argv[0] as string), true);
+      return this.fail(e, meant, true);
     }
     client.lastCommand = spec.name;
     if (!client.authenticated && !hasFlag(spec, 'no_auth') && this.deps.requirepass() !== '') {
@@ -569,9 +591,10 @@ export class Executor {
   }
 
   /**
-   * The per-command path while a pause is in effect or a monitor listens: a monitor may not touch
-   * the keyspace, a paused command waits (before it is routed or queued, as Redis postpones it in
-   * processCommand), and a command whose handler ran here is shown to the monitors afterwards.
+   * The per-command path while a pause is in effect, a monitor listens or a client tracks keys: a
+   * monitor may not touch the keyspace, a paused command waits (before it is routed or queued, as
+   * Redis postpones it in processCommand), a command whose handler ran here is shown to the
+   * monitors afterwards, and a tracking client's read remembers its keys.
    */
   private executeGated(client: Client, spec: CommandSpec, argv: string[], now: number, t0: number): Reply | Promise<Reply> {
     if (client.monitor && touchesKeyspace(spec, client, this.deps.registry)) {
@@ -583,11 +606,17 @@ export class Executor {
       if (this.pause.mode === 'all' || mayWrite(spec, client, this.deps.registry)) return this.pause.hold(client, argv);
     }
     const calls = this.handlerCalls;
+    const tracking = this.tracking;
+    const prev = tracking.begin(client);
     const out = this.dispatch(client, spec, argv, now, t0);
+    tracking.current = prev;
+    const ran = this.handlerCalls !== calls;
     // Redis feeds monitors from call(): commands refused before it, queued or routed elsewhere are not shown.
-    if (this.handlerCalls !== calls && this.monitors.size > 0 && (spec.flagBits & NOT_MONITORED) === 0) {
+    if (ran && this.monitors.size > 0 && (spec.flagBits & NOT_MONITORED) === 0) {
       this.monitors.feed(now, performance.now(), client, argv);
     }
+    // A routed read is remembered by the router when its owner answers (routing/remote-tracking.ts).
+    if (client.tracking !== null) tracking.afterCommand(client, spec, argv, ran, this.execDepth === 0);
     return out;
   }
 
@@ -614,7 +643,7 @@ export class Executor {
       client.multi.queue.push({ argv });
       return QUEUED;
     }
-    if (store.memoryPolicy.maxmemory > 0 && hasFlag(spec, 'denyoom') && !store.evictIfNeeded()) {
+    if (store.memoryPolicy.maxmemory > 0 && hasFlag(spec, 'denyoom') && !this.tracking.evicting(() => store.evictIfNeeded())) {
       return this.fail(errors.oom(), spec, true);
     }
     if (this.denyWrites !== null && hasFlag(spec, 'write')) {

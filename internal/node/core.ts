@@ -121,7 +121,9 @@ export function createCore(config: Config, opts: CoreOptions, host: CoreHost): C
     slowlogMaxLen: () => runtime.num('slowlog_max_len'),
     pubsub,
     notifyMask: () => notifyMask,
+    trackingMaxKeys: () => runtime.num('redis.tracking_table_max_keys'),
   });
+  subscriptions.add({ part: 'tracking', params: ['redis.tracking_table_max_keys'], apply: () => executor.tracking.limitChanged() });
   const figures = (): NodeFigures => collectFigures({ config: runtime, clock, store, stats, executor, host, nodeId: config.nodeId, version: opts.version, startedAt });
   const server: ServerApi = {
     nodeId: config.nodeId,

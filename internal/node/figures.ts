@@ -58,7 +58,7 @@ function clientFigures(p: FigureParts): ClientFigures {
     if (c.qbuf > maxInputBuffer) maxInputBuffer = c.qbuf;
     if (c.omem > maxOutputBuffer) maxOutputBuffer = c.omem;
   }
-  return { connected, maxclients: p.config.num('maxclients'), maxInputBuffer, maxOutputBuffer, blocked: p.executor.blocking.blockedClients };
+  return { connected, maxclients: p.config.num('maxclients'), maxInputBuffer, maxOutputBuffer, blocked: p.executor.blocking.blockedClients, tracking: p.executor.tracking.clients };
 }
 
 /** used_memory is V8's heap in use plus external (Buffers): the closest match to what Redis's allocator reports. */
@@ -78,6 +78,7 @@ function memoryFigures(p: FigureParts): MemoryFigures {
 function statFigures(p: FigureParts): StatFigures {
   const st = p.store.stats;
   const s = p.stats;
+  const tr = p.executor.tracking.figures();
   return {
     connectionsReceived: s.connectionsReceived,
     commandsProcessed: s.commandsProcessed,
@@ -92,6 +93,9 @@ function statFigures(p: FigureParts): StatFigures {
     misses: st.misses,
     errorReplies: s.errorReplies,
     slowlogLength: p.executor.slowlog().length,
+    trackingKeys: tr.keys,
+    trackingItems: tr.items,
+    trackingPrefixes: tr.prefixes,
   };
 }
 

@@ -1,6 +1,7 @@
 // Per-connection state: identity, selected db, protocol, auth, and what CLIENT LIST reports.
 import type { Protocol } from '../resp/encoder.js';
 import type { Reply } from '../resp/reply.js';
+import { TRACK_BCAST, TRACK_BROKEN_REDIR } from './tracking.js';
 
 /** A command queued between MULTI and EXEC. */
 export interface QueuedCommand {
@@ -24,6 +25,18 @@ export const REPLY_SKIP = 4;
 
 /** Replies that reach a client whatever CLIENT REPLY says (Redis sends them as pushes). */
 const SUBSCRIPTION_REPLIES = new Set(['subscribe', 'psubscribe', 'ssubscribe', 'unsubscribe', 'punsubscribe', 'sunsubscribe']);
+
+/** CLIENT TRACKING state of a client that has tracking on (Client.tracking). */
+export interface ClientTracking {
+  /** TRACK_* bits (server/tracking.ts). */
+  flags: number;
+  /** REDIRECT client id; 0 for none (CLIENT GETREDIR, `redir=` of CLIENT LIST). */
+  redirect: number;
+  /** The client `redirect` named when tracking was enabled; once it closed (alive false) the redirect is broken. */
+  redirectTo: Client | null;
+  /** BCAST prefixes followed; null until the first. */
+  prefixes: Set<string> | null;
+}
 
 /** Redis's client types (CLIENT LIST TYPE, CLIENT KILL TYPE); `slave` is an alias of `replica`. */
 export type ClientType = 'normal' | 'master' | 'replica' | 'pubsub';
@@ -65,12 +78,23 @@ export class Client {
   /** Watched `db\0key` entries (WATCH); `watchDirty` once any of them changed. */
   readonly watched = new Set<string>();
   watchDirty = false;
+  /**
+   * Server-assisted client-side caching (CLIENT TRACKING); null while off, the common case the
+   * executor's tracking path tests for.
+   */
+  tracking: ClientTracking | null = null;
   /** Pub/Sub subscriptions. */
   readonly channels = new Set<string>();
   readonly patterns = new Set<string>();
   readonly shardChannels = new Set<string>();
   /** Sends a server-initiated reply (pub/sub message) on this connection, in its protocol. */
   deliver: (r: Reply) => void = () => undefined;
+  /**
+   * Sends a push caused by this client's own running command after that command's reply, as Redis
+   * sends the invalidations of keys a client changed itself (tracking_pending_keys); set by the
+   * connection. Outside a command it is `deliver`.
+   */
+  deliverAfterReply: (r: Reply) => void = (r) => this.deliver(r);
   /** Sends one MONITOR line (without the leading `+` and the CRLF); set by the connection. */
   feed: (line: string) => void = () => undefined;
   /** Query-buffer and output-buffer sizes, refreshed by the connection for CLIENT LIST / INFO. */
@@ -126,7 +150,7 @@ export class Client {
       `flags=${this.flags()} db=${this.db} sub=${this.channels.size} psub=${this.patterns.size} ssub=${this.shardChannels.size} ` +
       `multi=${this.multi ? this.multi.queue.length : -1} qbuf=${this.qbuf} qbuf-free=0 argv-mem=0 multi-mem=${multiMem} ` +
       `rbs=16384 rbp=0 obl=0 oll=0 omem=${this.omem} tot-mem=${this.qbuf + this.omem + multiMem} events=${this.omem > 0 ? 'rw' : 'r'} ` +
-      `cmd=${this.lastCommand} user=default redir=-1 resp=${this.proto}`
+      `cmd=${this.lastCommand} user=default redir=${this.tracking === null ? -1 : this.tracking.redirect} resp=${this.proto}`
     );
   }
 
@@ -137,6 +161,12 @@ export class Client {
     if (this.subscriptions > 0) f += 'P';
     if (this.multi !== null) f += 'x';
     if (this.blocked) f += 'b';
+    const t = this.tracking;
+    if (t !== null) {
+      f += 't';
+      if ((t.flags & TRACK_BROKEN_REDIR) !== 0) f += 'R';
+      if ((t.flags & TRACK_BCAST) !== 0) f += 'B';
+    }
     if (this.watchDirty) f += 'd';
     if (this.closeAfterReply) f += 'c';
     if (this.noEvict) f += 'e';

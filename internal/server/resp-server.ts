@@ -6,7 +6,7 @@ import type { Executor } from '../executor/executor.js';
 import { RequestDecoder, ProtocolError } from '../resp/decoder.js';
 import { encode, ReplyWriter } from '../resp/encoder.js';
 import { UNAUTH_MAX_BULK, UNAUTH_MAX_MULTIBULK, type ProtocolLimits } from '../resp/limits.js';
-import { multi, type Reply } from '../resp/reply.js';
+import { multi, simple, type Reply } from '../resp/reply.js';
 import { Client, REPLY_OFF, REPLY_SKIP } from './client.js';
 import { checkOutputLimit, type OutputLimit } from './output-limit.js';
 
@@ -62,10 +62,11 @@ class Connection {
   /** QUIT arrived behind forwarded commands. */
   private closeWhenDrained = false;
   /**
-   * MONITOR lines of this connection's own command, written after its reply as Redis does (the
-   * reply is added before the command is fed to monitors). Null when none wait.
+   * Output of this connection's own command that Redis writes after its reply: MONITOR lines (the
+   * reply is added before the command is fed to monitors) and the tracking invalidations of keys
+   * the command changed (Redis's tracking_pending_keys). Null when none wait.
    */
-  private heldLines: string[] | null = null;
+  private held: (string | Reply)[] | null = null;
 
   constructor(
     private readonly socket: net.Socket,
@@ -76,6 +77,10 @@ class Connection {
     this.decoder = new RequestDecoder(deps.limits);
     this.updateStrict();
     client.deliver = (r) => this.send(r);
+    client.deliverAfterReply = (r) => {
+      if (this.inBatch || this.busy) (this.held ??= []).push(r);
+      else this.send(r);
+    };
     client.feed = (line) => this.feedLine(line);
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
@@ -182,8 +187,12 @@ class Connection {
         return;
       }
       const r = this.client.replyFlags !== 0 && this.client.replyDropped() ? DROPPED : out;
-      if (this.ordered.length > 0) this.ordered.push({ r, proto: this.client.proto });
-      else this.reply(r);
+      if (this.ordered.length > 0) {
+        this.ordered.push({ r, proto: this.client.proto });
+        if (this.held !== null) this.queueHeld();
+      } else {
+        this.reply(r);
+      }
       if (this.client.closeAfterReply) {
         if (this.ordered.length > 0) {
           // QUIT behind forwarded commands: close once their replies are out.
@@ -242,7 +251,7 @@ class Connection {
   private reply(r: Reply): void {
     encode(this.writer, r, this.client.proto);
     if (this.decoder.strict !== null) this.updateStrict();
-    if (this.heldLines !== null) this.releaseLines();
+    if (this.held !== null) this.releaseHeld();
   }
 
   /**
@@ -256,7 +265,7 @@ class Connection {
     if ((this.client.replyFlags & (REPLY_OFF | REPLY_SKIP)) !== 0) return;
     if (this.inBatch || this.busy) {
       // Our own command (one that waited, too): its line follows its reply.
-      (this.heldLines ??= []).push(line);
+      (this.held ??= []).push(line);
       return;
     }
     this.writer.latin1(`+${line}\r\n`);
@@ -264,18 +273,35 @@ class Connection {
     this.checkOutputLimit('closing monitor over its output buffer limit');
   }
 
-  private releaseLines(): void {
-    const lines = this.heldLines as string[];
-    this.heldLines = null;
-    for (const l of lines) this.writer.latin1(`+${l}\r\n`);
+  private releaseHeld(): void {
+    const held = this.held as (string | Reply)[];
+    this.held = null;
+    for (const h of held) {
+      if (typeof h === 'string') this.writer.latin1(`+${h}\r\n`);
+      else encode(this.writer, h, this.client.proto);
+    }
+  }
+
+  /** The reply went behind forwarded replies still owed: what follows it queues behind it too. */
+  private queueHeld(): void {
+    const held = this.held as (string | Reply)[];
+    this.held = null;
+    for (const h of held) this.ordered.push({ r: typeof h === 'string' ? simple(h) : h, proto: this.client.proto });
   }
 
   /**
-   * Sends a server-initiated message (pub/sub) in the client's protocol. A subscriber that does
-   * not read is closed at its output-buffer limit instead of growing the node's memory.
+   * Sends a server-initiated message (pub/sub, tracking invalidation) in the client's protocol,
+   * behind the replies still owed for forwarded commands (an invalidation never overtakes the
+   * reply of the read it is about). A subscriber that does not read is closed at its
+   * output-buffer limit instead of growing the node's memory.
    */
   send(r: Reply): void {
     if (this.closed) return;
+    if (this.ordered.length > 0) {
+      // The head is still unanswered (answered ones drain at once): this leaves right behind it.
+      this.ordered.push({ r, proto: this.client.proto });
+      return;
+    }
     encode(this.writer, r, this.client.proto);
     if (!this.busy && !this.inBatch) this.flush();
     this.checkOutputLimit('closing subscriber over its output buffer limit');
@@ -293,7 +319,7 @@ class Connection {
   }
 
   private flush(): void {
-    if (this.heldLines !== null) this.releaseLines();
+    if (this.held !== null) this.releaseHeld();
     if (this.writer.length === 0 || this.closed) return;
     // appendfsync always: nothing leaves before the fsync covering this batch (null otherwise).
     const gate = this.deps.executor.whenDurable();

@@ -8,6 +8,12 @@ export interface KeyspaceObserver {
   expired(db: number, key: string): void;
   /** A key's value or existence changed by a command (for WATCH). */
   modified(db: number, key: string): void;
+  /**
+   * The whole database was emptied (FLUSHDB, and each database of FLUSHALL), even when it held
+   * nothing: one event for all of `keys` (what it held), raised instead of a `modified` per key.
+   * An observer without it gets those `modified` calls (the Store's fanout does that).
+   */
+  flushed?(db: number, keys: Iterable<string>): void;
   /** A key was evicted by the maxmemory policy (after `modified` fired for its removal). */
   evicted?(db: number, key: string): void;
   /**
@@ -279,7 +285,7 @@ export class Keyspace {
     this.observer.expired(this.index, key);
   }
 
-  /** Removes every key; each live key counts as modified for WATCH. */
+  /** Removes every key; each one counts as modified for WATCH (see KeyspaceObserver.flushed). */
   flush(): number {
     const n = this.map.size;
     const old = this.map;
@@ -289,7 +295,8 @@ export class Keyspace {
     this.holes = 0;
     this.volatile = [];
     this.bytes = 0;
-    for (const k of old.keys()) this.observer.modified(this.index, k);
+    if (this.observer.flushed !== undefined) this.observer.flushed(this.index, { [Symbol.iterator]: () => old.keys() });
+    else for (const k of old.keys()) this.observer.modified(this.index, k);
     return n;
   }
 

@@ -67,6 +67,12 @@ export class Store {
       modified: (db, key) => {
         for (const o of this.observers) o.modified(db, key);
       },
+      flushed: (db, keys) => {
+        for (const o of this.observers) {
+          if (o.flushed !== undefined) o.flushed(db, keys);
+          else for (const k of keys) o.modified(db, k);
+        }
+      },
       created: (db, key) => {
         for (const o of this.observers) o.created?.(db, key);
       },

@@ -52,7 +52,7 @@ export function testFigures(over: FigureOverrides = {}): NodeFigures {
     persistenceInfo: [],
     clusterInfo: [['cluster_enabled', 0]],
     ...over.top,
-    clients: { connected: 0, maxclients: 10000, maxInputBuffer: 0, maxOutputBuffer: 0, blocked: 0, ...over.clients },
+    clients: { connected: 0, maxclients: 10000, maxInputBuffer: 0, maxOutputBuffer: 0, blocked: 0, tracking: 0, ...over.clients },
     memory: { used: 0, rss: 0, peak: 0, dataset: 0, totalSystem: 0, maxmemory: 0, policy: 'noeviction', ...over.memory },
     stats: {
       connectionsReceived: 0,
@@ -68,6 +68,9 @@ export function testFigures(over: FigureOverrides = {}): NodeFigures {
       misses: 0,
       errorReplies: 0,
       slowlogLength: 0,
+      trackingKeys: 0,
+      trackingItems: 0,
+      trackingPrefixes: 0,
       ...over.stats,
     },
   };
