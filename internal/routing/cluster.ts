@@ -11,6 +11,7 @@ import type { Executor } from '../executor/executor.js';
 import type { Store } from '../store/store.js';
 import { Handoff } from './handoff.js';
 import { RingKeyRouting } from './key-routing.js';
+import { RemoteTracking } from './remote-tracking.js';
 
 /**
  * The host a node announces (CLUSTER SLOTS, -MOVED, gossip metadata). Never empty and never a
@@ -61,6 +62,8 @@ export class ClusterParts {
   readonly api: ClusterApi;
   /** Command lists for a key, run where the key lives (the HTTP API's path; the same ring and links as the router). */
   readonly keys: KeyRouting;
+  /** Client-side caching of keys other members own (routing/remote-tracking.ts). */
+  readonly tracking: RemoteTracking;
   private readonly clock: Clock;
   /** When this node first served (the join grace counts from there, not from construction: loading data may take long). */
   private servingSince = -1;
@@ -69,6 +72,7 @@ export class ClusterParts {
     const clock = o.clock ?? systemClock;
     this.clock = clock;
     this.state = new ClusterState(o.membership, o.tokens, o.log.child({ component: 'ring' }));
+    this.tracking = new RemoteTracking(o.executor.tracking, this.state, o.log.child({ component: 'tracking' }));
     this.pool = new LinkPool({
       selfId: o.selfId,
       password: o.password,
@@ -76,6 +80,8 @@ export class ClusterParts {
       log: o.log.child({ component: 'routing' }),
       clock,
       ...(o.observeForward ? { observe: o.observeForward } : {}),
+      onPush: (peer, frame) => this.tracking.onPush(peer, frame),
+      onTrackingLost: (peer) => this.tracking.onTrackingLost(peer),
     });
     this.router = new Router({
       state: this.state,
@@ -87,6 +93,7 @@ export class ClusterParts {
       timeoutMs: o.forwardTimeoutMs,
       seeded: o.seeded,
       log: o.log.child({ component: 'routing' }),
+      tracking: this.tracking,
     });
     this.handoff = new Handoff({
       state: this.state,
@@ -102,6 +109,7 @@ export class ClusterParts {
     this.state.onRingChange((ring) => {
       this.pool.retain(new Set(ring.members));
       if (ring.members.length > 1) this.metPeer = true;
+      this.tracking.onRingChange();
       this.handoff.kick();
     });
     this.api = this.buildApi();

@@ -11,6 +11,9 @@
 // deadline, or the socket fails, every request in flight is rejected with a LinkError and the
 // socket is dropped; the next request reconnects (after a backoff that doubles per failed
 // attempt, capped), and requests made during the backoff fail at once.
+//
+// Out of band: a RESP3 push (`>`) from the owner is never a reply (no forwarded command answers
+// with one); it is handed to `onPush` (client-side caching invalidations, routing/remote-tracking.ts).
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
@@ -49,6 +52,10 @@ export interface LinkOptions {
   readonly observe?: (outcome: string, seconds: number) => void;
   /** Reads for reply deadlines and reconnect backoff (default systemClock). */
   readonly clock?: Clock;
+  /** A push frame from the owner (a view of the read buffer, valid during the call). */
+  readonly onPush?: (frame: Buffer) => void;
+  /** The connection dropped after it carried requests marked `tracked` (the owner forgot what it tracked for it). */
+  readonly onTrackingLost?: () => void;
 }
 
 interface Pending {
@@ -86,6 +93,8 @@ export class PeerLink {
   private closedForGood = false;
   /** Requests answered (stats). */
   served = 0;
+  /** This connection carried a CLUSTER TRACK: its loss must invalidate what the owner tracked on it. */
+  tracked = false;
   private readonly clock: Clock;
 
   constructor(readonly opts: LinkOptions) {
@@ -225,6 +234,11 @@ export class PeerLink {
       while (pos < buf.length) {
         const end = frameEnd(buf, pos);
         if (end < 0) break;
+        if (buf[pos] === 62) {
+          this.opts.onPush?.(buf.subarray(pos, end));
+          pos = end;
+          continue;
+        }
         const p = this.pending[this.head];
         if (p === undefined) throw new ReplyProtocolError('reply without a request');
         if (p.skip > 0) {
@@ -278,6 +292,10 @@ export class PeerLink {
     if (s !== null) {
       s.removeAllListeners('data');
       s.destroy();
+    }
+    if (this.tracked && this.connected) {
+      this.tracked = false;
+      this.opts.onTrackingLost?.();
     }
     if (!this.connected || e.kind === 'timeout') {
       this.failures++;

@@ -15,6 +15,10 @@ export interface PoolOptions {
   observe?: (outcome: string, seconds: number) => void;
   /** The links' clock: reply deadlines, reconnect backoff (default systemClock). */
   clock?: Clock;
+  /** A push frame on a shared link to `peer` (client-side caching invalidations). */
+  onPush?: (peer: string, frame: Buffer) => void;
+  /** A shared link to `peer` that carried tracked reads dropped. */
+  onTrackingLost?: (peer: string) => void;
 }
 
 /**
@@ -53,6 +57,9 @@ export class LinkPool {
       log: this.opts.log,
       clock: this.opts.clock ?? systemClock,
       ...(this.opts.observe ? { observe: this.opts.observe } : {}),
+      // Tracked reads use shared links only (a session link's reads are invalidated at once instead).
+      ...(!session && this.opts.onPush ? { onPush: (frame: Buffer) => this.opts.onPush?.(m.id, frame) } : {}),
+      ...(!session && this.opts.onTrackingLost ? { onTrackingLost: () => this.opts.onTrackingLost?.(m.id) } : {}),
     });
   }
 

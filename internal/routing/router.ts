@@ -15,6 +15,7 @@
 // - Commands arriving over a peer link (CLUSTER PEER) are never forwarded again; a key this node
 //   does not own (the rings disagree for a moment) answers -TRYAGAIN instead of being served.
 // - PUBLISH is delivered here and sent once to every other ring member over the links.
+// - A tracking client's forwarded read is tracked on its owner for this node (remote-tracking.ts).
 import type { Logger } from 'pino';
 import { CommandError } from '../contracts/errors.js';
 import { hasFlag, keyIndexes } from '../commands/spec.js';
@@ -28,6 +29,7 @@ import { LinkError, type PeerLink } from './link.js';
 import { ownerGroups } from './key-routing.js';
 import type { LinkPool } from './pool.js';
 import type { ClusterState } from './state.js';
+import { trackedKeys, type RemoteTracking } from './remote-tracking.js';
 
 const NO_KEYS = -1;
 const CROSS = -2;
@@ -56,6 +58,8 @@ export interface RouterDeps {
   /** Cluster rules apply even when alone: the node was given seeds. */
   seeded: boolean;
   log: Logger;
+  /** Client-side caching across members (absent: forwarded reads are not tracked). */
+  tracking?: RemoteTracking;
 }
 
 export class Router {
@@ -115,12 +119,34 @@ export class Router {
       return null;
     }
     if (slot === CROSS) {
-      if (this.deps.mode() === 'proxy' && SPLIT.has(name)) return this.split(client, name, argv);
+      if (this.deps.mode() === 'proxy' && SPLIT.has(name)) return this.split(client, spec, argv);
       return this.crossSlot();
     }
     if (state.isLocal(slot)) return null;
     if (this.deps.mode() === 'redirect') this.moved(slot);
+    if (client.tracking !== null) return this.forwardTracked(client, spec, state.owner(slot), argv);
     return this.forward(client, state.owner(slot), argv, hasFlag(spec, 'blocking'));
+  }
+
+  /** A tracking client's command: a read is tracked on its owner (see remote-tracking.ts). */
+  private forwardTracked(client: Client, spec: CommandSpec, owner: MemberInfo, argv: string[]): Promise<Reply> {
+    const rt = this.deps.tracking;
+    const keys = trackedKeys(rt?.hooks, client, spec, argv);
+    const blocking = hasFlag(spec, 'blocking');
+    if (rt === undefined || keys === null) return this.forward(client, owner, argv, blocking);
+    if (blocking) {
+      return this.forward(client, owner, argv, true).then((r) => {
+        if (r.t !== 'error') rt.untracked(client, owner.id, keys);
+        return r;
+      });
+    }
+    this.stats.forwarded++;
+    const p = rt.request(this.deps.pool.link(owner, client.proto, client.id), client, owner.id, [argv], client.db, keys).then(
+      (frames): Reply => ({ t: 'raw', v: frames[0] as Buffer }),
+      (e: unknown) => this.failure(e, owner),
+    );
+    this.pipelined = p;
+    return p;
   }
 
   /** The slot all keys of argv hash to; NO_KEYS, or CROSS when they differ. */
@@ -166,7 +192,8 @@ export class Router {
   }
 
   /** Proxy mode: one sub-command per owner, run in parallel, replies merged in key order. */
-  private split(client: Client, name: string, argv: string[]): Reply | Promise<Reply> | null {
+  private split(client: Client, spec: CommandSpec, argv: string[]): Reply | Promise<Reply> | null {
+    const name = spec.name;
     const state = this.deps.state;
     const step = name === 'mset' ? 2 : 1;
     const keys: string[] = [];
@@ -185,7 +212,8 @@ export class Router {
     const selfIdx = state.ring.members.indexOf(state.selfId);
     if (groups.size === 1) {
       const only = groups.keys().next().value as number;
-      return only === selfIdx ? null : this.forward(client, state.info(only), argv, false);
+      if (only === selfIdx) return null;
+      return client.tracking !== null ? this.forwardTracked(client, spec, state.info(only), argv) : this.forward(client, state.info(only), argv, false);
     }
     this.stats.split++;
     const parts: Promise<Reply>[] = [];
@@ -194,10 +222,11 @@ export class Router {
         parts.push(Promise.resolve(this.deps.executeHere(client, g.args)));
       } else {
         const owner = state.info(idx);
+        const link = this.deps.pool.link(owner, client.proto, client.id);
+        const rt = this.deps.tracking;
+        const keys = client.tracking !== null ? trackedKeys(rt?.hooks, client, spec, g.args) : null;
         parts.push(
-          this.deps.pool
-            .link(owner, client.proto, client.id)
-            .request([g.args], client.db)
+          (rt !== undefined && keys !== null ? rt.request(link, client, owner.id, [g.args], client.db, keys) : link.request([g.args], client.db))
             .then(
               (frames) => parseReply(frames[0] as Buffer).reply,
               (e: unknown) => this.failure(e, owner),
@@ -314,7 +343,7 @@ export class Router {
       watchedAt !== undefined ? (this.deps.pool.existingSession(client, watchedAt) ?? this.deps.pool.session(client, owner, client.proto)) : this.deps.pool.link(owner, client.proto, client.id);
     const commands = [['MULTI'], ...m.queue.map((q) => q.argv), ['EXEC']];
     this.stats.forwarded++;
-    const p = link.request(commands, client.db, this.timeoutMs()).then(
+    const p = this.requestTx(client, owner.id, link, watchedAt === undefined, m.queue, commands).then(
       (frames): Reply => {
         // MULTI's +OK and the QUEUED lines stay on the owner; the client already saw its own.
         const exec = frames[frames.length - 1] as Buffer;
@@ -325,6 +354,21 @@ export class Router {
       (e: unknown) => this.failure(e, owner),
     );
     return p;
+  }
+
+  /** MULTI ... EXEC on the owner; a tracking client's queued reads are tracked there (or invalidated at once over a session link). */
+  private requestTx(client: Client, owner: string, link: PeerLink, shared: boolean, queue: readonly { argv: string[] }[], commands: string[][]): Promise<Buffer[]> {
+    const rt = this.deps.tracking;
+    const keys: string[] = [];
+    if (client.tracking !== null && rt !== undefined) {
+      for (const q of queue) for (const k of trackedKeys(rt.hooks, client, this.deps.resolve(q.argv), q.argv) ?? []) keys.push(k);
+    }
+    if (rt === undefined || keys.length === 0) return link.request(commands, client.db, this.timeoutMs());
+    if (shared) return rt.request(link, client, owner, commands, client.db, keys, this.timeoutMs());
+    return link.request(commands, client.db, this.timeoutMs()).then((frames) => {
+      rt.untracked(client, owner, keys);
+      return frames;
+    });
   }
 
   /** From a peer: run here if every key is ours; never forwarded again. */
