@@ -123,6 +123,21 @@ describe('a client on n1 caching keys owned by n2', { timeout: 20_000 }, () => {
     expect(c.pending()).toEqual([]);
   });
 
+  it('is told about a write that came in over another node\'s HTTP API', async () => {
+    const k = keyOwnedBy('n2');
+    const c = await tracker(0);
+    await c.cmd(['GET', k]);
+    const http = cluster.addresses[2]?.http;
+    if (!http) throw new Error('n3 has no HTTP listener');
+    const res = await fetch(`http://127.0.0.1:${http.port}/api/cache/${encodeURIComponent(k)}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ value: 'from-http' }),
+    });
+    expect(res.status).toBe(200);
+    expect(await c.next(1)).toEqual([inv(k)]);
+  });
+
   it('hears about its own forwarded writes after their reply, and about expiry on the owner', async () => {
     const k = keyOwnedBy('n2');
     const c = await tracker(0);
