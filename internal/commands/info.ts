@@ -130,7 +130,7 @@ const SECTIONS: ReadonlyMap<string, (f: NodeFigures) => InfoFields> = new Map(Ob
     ['used_cpu_user', f.cpu.user.toFixed(6)],
   ],
   modules: () => [],
-  errorstats: () => [],
+  errorstats: (f) => [...f.errorStats].map(([code, n]) => [`errorstat_${code}`, `count=${n}`] as const),
   cluster: (f) => f.clusterInfo,
   keyspace: keyspaceSection,
   commandstats: commandstatsSection,

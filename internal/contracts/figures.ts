@@ -117,6 +117,8 @@ export interface NodeFigures {
   readonly keyspace: readonly DbFigures[];
   /** INFO commandstats (lower-case names, subcommands as `config|get`). */
   readonly commandStats: ReadonlyMap<string, CommandStat>;
+  /** INFO errorstats: error replies by code (the error line's first word). */
+  readonly errorStats: ReadonlyMap<string, number>;
   /** Null when the node runs without a persistence manager (unit-test servers). */
   readonly persistence: PersistenceFigures | null;
   /** INFO persistence, as the persistence part words it. */

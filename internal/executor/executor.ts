@@ -3,6 +3,8 @@ import { performance } from 'node:perf_hooks';
 import type { CommandContext, ConnectionControl, PauseMode, ServerApi, SlowlogEntry, TransactionControl } from '../contracts/command.js';
 import type { CommandStat } from '../contracts/figures.js';
 import { CommandError, errors, truncate } from '../contracts/errors.js';
+import { ErrorStats } from './error-stats.js';
+import { Slowlog } from './slowlog.js';
 import type { CommandRegistry } from '../commands/registry.js';
 import { arityOk, flagBit, hasFlag } from '../commands/spec.js';
 import { type CommandSpec } from '../contracts/command.js';
@@ -84,9 +86,6 @@ function touchesKeyspace(spec: CommandSpec, client: Client, registry: CommandReg
 function newCommandStat(): CommandStat {
   return { calls: 0, usec: 0, rejectedCalls: 0, failedCalls: 0, latency: new BucketCounts(COMMAND_LATENCY_BOUNDS_US) };
 }
-
-const SLOWLOG_MAX_ARGS = 32;
-const SLOWLOG_MAX_ARG_LEN = 128;
 
 /** The context object handed to handlers; one per client, re-stamped for every command. */
 class ExecContext implements CommandContext {
@@ -189,8 +188,9 @@ export class Executor {
   private readonly runNow: number[] = [];
   private readonly journals: Journal[] = [];
   readonly commandStats = new Map<string, CommandStat>();
-  private slow: SlowlogEntry[] = [];
-  private slowId = 0;
+  /** INFO errorstats: error replies by code (ERR, WRONGTYPE, NOGROUP...). */
+  readonly errorStats = new ErrorStats();
+  private readonly slow = new Slowlog();
   /**
    * True while a CLIENT PAUSE is in effect or a MONITOR listens: the one test the per-command
    * path makes for both (see executeGated).
@@ -447,10 +447,10 @@ export class Executor {
   }
 
   slowlog(): readonly SlowlogEntry[] {
-    return this.slow;
+    return this.slow.entries();
   }
   slowlogReset(): void {
-    this.slow = [];
+    this.slow.reset();
   }
 
   private context(client: Client): ExecContext {
@@ -675,7 +675,7 @@ export class Executor {
       return out.then(
         (r) => {
           this.finish(ctx, spec, argv, t0);
-          return r;
+          return this.settled(r, spec);
         },
         (e: unknown) => {
           this.finish(ctx, spec, argv, t0);
@@ -684,7 +684,7 @@ export class Executor {
       );
     }
     this.finish(ctx, spec, argv, t0);
-    return out;
+    return out.t === 'error' ? this.settled(out, spec) : out;
   }
 
   private finish(ctx: ExecContext, spec: CommandSpec, argv: readonly string[], t0: number): void {
@@ -756,33 +756,37 @@ export class Executor {
   }
 
   private recordSlow(client: Client, argv: readonly string[], us: number, now: number): void {
-    const max = this.deps.slowlogMaxLen();
-    if (max <= 0) return;
-    const shown = argv.slice(0, argv.length > SLOWLOG_MAX_ARGS ? SLOWLOG_MAX_ARGS - 1 : SLOWLOG_MAX_ARGS).map((a) =>
-      a.length > SLOWLOG_MAX_ARG_LEN ? `${a.slice(0, SLOWLOG_MAX_ARG_LEN)}... (${a.length - SLOWLOG_MAX_ARG_LEN} more bytes)` : a,
-    );
-    if (argv.length > SLOWLOG_MAX_ARGS) shown.push(`... (${argv.length - SLOWLOG_MAX_ARGS + 1} more arguments)`);
-    // AUTH and friends must never be recorded with their arguments.
-    const cmd = (argv[0] ?? '').toLowerCase();
-    const redacted = cmd === 'auth' || cmd === 'hello' ? [shown[0] ?? cmd, '(redacted)'] : shown;
-    this.slow.unshift({ id: this.slowId++, time: Math.floor(now / 1000), durationUs: Math.round(us), argv: redacted, addr: client.addr, name: client.name });
-    if (this.slow.length > max) this.slow.length = max;
+    this.slow.record(client, argv, us, now, this.deps.slowlogMaxLen());
   }
 
   private fail(e: unknown, spec: CommandSpec | undefined, rejected: boolean): Reply {
-    const server = this.deps.server();
-    server.stats.errorReplies++;
-    if (spec) {
-      let st = this.commandStats.get(spec.name);
-      if (st === undefined) {
-        st = newCommandStat();
-        this.commandStats.set(spec.name, st);
-      }
-      if (rejected) st.rejectedCalls++;
-      else st.failedCalls++;
+    let line: string;
+    if (e instanceof CommandError) line = e.line;
+    else {
+      this.deps.log.error({ err: e, command: spec?.name }, 'command handler failed');
+      line = `ERR internal error while running '${spec?.name ?? '?'}'`;
     }
-    if (e instanceof CommandError) return errorReply(e.line);
-    this.deps.log.error({ err: e, command: spec?.name }, 'command handler failed');
-    return errorReply(`ERR internal error while running '${spec?.name ?? '?'}'`);
+    this.countError(line, spec, rejected);
+    return errorReply(line);
+  }
+
+  /** One error reply in INFO stats, INFO errorstats and commandstats (rejected before running, or failed while running). */
+  private countError(line: string, spec: CommandSpec | undefined, rejected: boolean): void {
+    this.deps.server().stats.errorReplies++;
+    this.errorStats.count(line);
+    if (spec === undefined) return;
+    let st = this.commandStats.get(spec.name);
+    if (st === undefined) {
+      st = newCommandStat();
+      this.commandStats.set(spec.name, st);
+    }
+    if (rejected) st.rejectedCalls++;
+    else st.failedCalls++;
+  }
+
+  /** A handler's own error reply (not thrown: e.g. a blocked client released with -NOGROUP) counts as a failed call. */
+  private settled(r: Reply, spec: CommandSpec): Reply {
+    if (r.t === 'error') this.countError(r.v, spec, false);
+    return r;
   }
 }

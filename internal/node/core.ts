@@ -94,6 +94,7 @@ function subscribeStore(subs: ConfigSubscriptions, store: Store, runtime: Config
  */
 function resetStats(store: Store, stats: ServerStats, executor: Executor): void {
   executor.commandStats.clear();
+  executor.errorStats.clear();
   Object.assign(store.stats, { hits: 0, misses: 0, expiredKeys: 0, evictedKeys: 0, expiredStaleRatio: 0, expireCycleMs: 0 });
   Object.assign(stats, { ...zeroStats(), dirty: stats.dirty });
 }

@@ -131,6 +131,7 @@ export function collectFigures(p: FigureParts): NodeFigures {
     cpu: { user: cpu.user / 1e6, system: cpu.system / 1e6 },
     keyspace: keyspaceFigures(p.store),
     commandStats: p.executor.commandStats,
+    errorStats: p.executor.errorStats,
     persistence: persistence?.figures() ?? null,
     persistenceInfo: persistence?.info(now) ?? noPersistence(p.stats, p.startedAt),
     clusterInfo: infoClusterFields({ cluster }),

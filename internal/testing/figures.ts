@@ -48,6 +48,7 @@ export function testFigures(over: FigureOverrides = {}): NodeFigures {
     cpu: { user: 0, system: 0 },
     keyspace: [{ db: 0, keys: 0, expires: 0 }],
     commandStats: new Map(),
+    errorStats: new Map(),
     persistence: null,
     persistenceInfo: [],
     clusterInfo: [['cluster_enabled', 0]],
