@@ -76,11 +76,13 @@ export const connectionCommands: CommandSpec[] = [
   command({
     name: 'ping',
     arity: -1,
-    flags: ['fast', 'stale', 'loading'],
+    flags: ['fast'],
     group: 'connection',
-    summary: 'Returns the server\'s liveliness response.',
+    acl: ['connection'],
+    tips: ['request_policy:all_shards', 'response_policy:all_succeeded'],
+    summary: 'Ping the server',
     since: '1.0.0',
-    syntax: '[message]',
+    complexity: 'O(1)',
     handler: (ctx, argv) => {
       if (argv.length > 2) throw errors.wrongArity('ping');
       // A RESP2 subscriber gets PING answered in the shape of a message, as Redis does.
@@ -91,20 +93,23 @@ export const connectionCommands: CommandSpec[] = [
   command({
     name: 'echo',
     arity: 2,
-    flags: ['fast', 'stale', 'loading'],
+    flags: ['loading', 'stale', 'fast'],
     group: 'connection',
-    summary: 'Returns the given string.',
+    acl: ['connection'],
+    summary: 'Echo the given string',
     since: '1.0.0',
-    syntax: 'message',
+    complexity: 'O(1)',
     handler: (_ctx, argv) => bulk(argv[1] as string),
   }),
   command({
     name: 'quit',
     arity: -1,
-    flags: ['no_auth', 'fast', 'stale', 'loading', 'allow_busy'],
+    flags: ['noscript', 'loading', 'stale', 'fast', 'no_auth', 'allow_busy'],
     group: 'connection',
-    summary: 'Closes the connection.',
+    acl: ['connection'],
+    summary: 'Close the connection',
     since: '1.0.0',
+    complexity: 'O(1)',
     handler: (ctx) => {
       ctx.client.closeAfterReply = true;
       return OK;
@@ -113,10 +118,12 @@ export const connectionCommands: CommandSpec[] = [
   command({
     name: 'reset',
     arity: 1,
-    flags: ['no_auth', 'fast', 'stale', 'loading', 'noscript'],
+    flags: ['noscript', 'loading', 'stale', 'fast', 'no_auth', 'allow_busy'],
     group: 'connection',
-    summary: 'Resets the connection.',
+    acl: ['connection'],
+    summary: 'Reset the connection',
     since: '6.2.0',
+    complexity: 'O(1)',
     handler: (ctx) => {
       const c = ctx.client;
       // Redis's clearClientConnectionState: out of MONITOR and MULTI, tracking off, WATCHes and
@@ -137,21 +144,27 @@ export const connectionCommands: CommandSpec[] = [
   command({
     name: 'hello',
     arity: -1,
-    flags: ['no_auth', 'fast', 'stale', 'loading', 'noscript'],
+    flags: ['noscript', 'loading', 'stale', 'fast', 'no_auth', 'allow_busy'],
     group: 'connection',
-    summary: 'Handshakes with the Redis server.',
+    acl: ['connection'],
+    summary: 'Handshake with Redis',
     since: '6.0.0',
-    syntax: '[protover [AUTH username password] [SETNAME clientname]]',
+    complexity: 'O(1)',
+    history: [
+      ['6.2.0', "`protover` made optional; when called without arguments the command reports the current connection's context."],
+    ],
     handler: hello,
   }),
   command({
     name: 'auth',
     arity: -2,
-    flags: ['no_auth', 'fast', 'stale', 'loading', 'noscript'],
+    flags: ['noscript', 'loading', 'stale', 'fast', 'no_auth', 'allow_busy'],
     group: 'connection',
-    summary: 'Authenticates the connection.',
+    acl: ['connection'],
+    summary: 'Authenticate to the server',
     since: '1.0.0',
-    syntax: '[username] password',
+    complexity: 'O(N) where N is the number of passwords defined for the user',
+    history: [['6.0.0', 'Added ACL style (username and password).']],
     handler: (ctx, argv) => {
       if (argv.length > 3) throw errors.syntax();
       if (ctx.server.config.str('requirepass') === '' && argv.length === 2) {

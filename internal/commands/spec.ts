@@ -133,7 +133,7 @@ export function command(def: CommandDef): CommandSpec {
     group: def.group,
     summary: def.summary,
     since: def.since,
-    complexity: def.complexity ?? 'O(1)',
+    complexity: def.complexity,
     history: def.history ?? [],
     docFlags: def.docFlags ?? [],
     deprecatedSince: def.deprecatedSince,
