@@ -153,6 +153,7 @@ const CASES: Record<string, Case> = {
   'COMMAND COUNT': { cmd: ['COMMAND', 'COUNT'] },
   'COMMAND INFO': { cmd: ['COMMAND', 'INFO', 'get'] },
   'COMMAND INFO container': { cmd: ['COMMAND', 'INFO', 'config'] },
+  'COMMAND INFO client container': { cmd: ['COMMAND', 'INFO', 'client'] },
   'COMMAND GETKEYS': { cmd: ['COMMAND', 'GETKEYS', 'MSET', 'a', '1', 'b', '2'] },
   'SLOWLOG GET': { cmd: ['SLOWLOG', 'GET', '0'] },
   'SLOWLOG LEN': { cmd: ['SLOWLOG', 'LEN'] },
