@@ -169,7 +169,8 @@ function renderArg(a: ArgDoc): string {
   const flags = a.flags ?? [];
   const parts = a.arguments ?? [];
   let unit: string;
-  if (a.type === 'pure-token') unit = a.token ?? a.name;
+  // MIGRATE's empty-string token (its key argument may be "") is written as "".
+  if (a.type === 'pure-token') unit = a.token === '' ? '""' : (a.token ?? a.name);
   else if (a.type === 'oneof') unit = `<${parts.map(renderArg).join(' | ')}>`;
   else if (a.type === 'block') unit = parts.map(renderArg).join(' ');
   else unit = a.name;
