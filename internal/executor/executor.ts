@@ -216,8 +216,6 @@ export class Executor {
     });
     this.blocking.countPostponed = () => this.pause.holding;
     this.tracking = new Tracking({ maxKeys: deps.trackingMaxKeys ?? (() => 0), changed: () => this.updateGate() });
-    // LATENCY's threshold is a config parameter; the store's monitor reads it through the server.
-    deps.store.latency.threshold = () => deps.server().config.num('redis.latency_monitor_threshold');
     this.control = {
       pause: (mode: PauseMode, endMs: number) => this.pause.pause(mode, endMs, deps.store.time.now),
       unpause: () => this.pause.unpause(),

@@ -105,6 +105,8 @@ export function createCore(config: Config, opts: CoreOptions, host: CoreHost): C
   const subscriptions = new ConfigSubscriptions(runtime);
   const store = createStore(config, clock, opts.rand);
   subscribeStore(subscriptions, store, runtime);
+  // LATENCY's monitor (commands, expiry and eviction cycles) reads its threshold when it samples.
+  store.latency.threshold = () => runtime.num('redis.latency_monitor_threshold');
   const registry = new CommandRegistry(opts.families ?? COMMAND_FAMILIES);
   const stats = zeroStats();
   const pubsub = new PubSub();
