@@ -4,8 +4,8 @@
 // must become equal (polled: invalidations of other clients, BCAST batches and expiry arrive on
 // their own). Client ids differ between the servers, so CLIENT ID replies are captured by name,
 // substituted into later arguments (`${rd}`) and shown as that name wherever an id is reported.
-import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nodeRedisCache } from '../testing/node-redis-cache.js';
 import { frameEnd } from '../resp/reply-reader.js';
 import { closeAll, connectRaw, type RawConnection } from '../testing/clients.js';
 import { spawnNode, waitUntil, type SpawnedNode } from '../testing/harness.js';
@@ -140,32 +140,6 @@ async function sideBySide(steps: readonly Step[]): Promise<void> {
     const label = `${step.on}: ${step.cmd.join(' ')}`;
     await waitUntil(() => JSON.stringify(a.transcript()) === JSON.stringify(b.transcript()), 3000, label).catch(() => undefined);
     expect(b.transcript(), `after ${label}`).toEqual(a.transcript());
-  }
-}
-
-/**
- * node-redis with its client-side cache (RESP3, CLIENT TRACKING ON): a GET served from the cache
- * until another client's SET through `writePort` invalidates it, then the new value.
- */
-async function nodeRedisCache(readPort: number, writePort: number, key: string): Promise<void> {
-  const reader = createClient({ socket: { host: '127.0.0.1', port: readPort }, RESP: 3, clientSideCache: { ttl: 0, maxEntries: 0 } });
-  const writer = createClient({ socket: { host: '127.0.0.1', port: writePort } });
-  await Promise.all([reader.connect(), writer.connect()]);
-  try {
-    const cache = reader.clientSideCache;
-    if (cache === undefined) throw new Error('node-redis built no client-side cache');
-    await writer.set(key, 'v1');
-    expect(await reader.get(key)).toBe('v1');
-    expect(await reader.get(key)).toBe('v1');
-    expect(cache.stats().hitCount).toBe(1);
-    await writer.set(key, 'v2');
-    // The invalidation arrives on its own; until then the cache may still answer v1.
-    await waitUntil(async () => (await reader.get(key)) === 'v2', 5000, 'the cached GET to see the new value');
-    const hits = cache.stats().hitCount;
-    expect(await reader.get(key)).toBe('v2');
-    expect(cache.stats().hitCount).toBe(hits + 1);
-  } finally {
-    await Promise.all([reader.quit(), writer.quit()]);
   }
 }
 

@@ -1,6 +1,6 @@
 // Client-side caching across an in-process 3-node cluster: a client on one node is told when keys it read through that node change on their owner (writes from any node, expiry, FLUSHALL), when the link to the owner drops, and when the ring moves the key.
-import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nodeRedisCache } from '../testing/node-redis-cache.js';
 import { frameEnd } from '../resp/reply-reader.js';
 import { keyHashSlot } from '../ring/slot.js';
 import { closeAll, connectRaw, type RawConnection } from '../testing/clients.js';
@@ -65,32 +65,6 @@ class Conn {
   /** Frames that arrived and were not taken yet. */
   pending(): string[] {
     return this.frames().slice(this.taken);
-  }
-}
-
-/**
- * node-redis with its client-side cache (RESP3, CLIENT TRACKING ON): a GET served from the cache
- * until another client's SET through `writePort` invalidates it, then the new value.
- */
-async function nodeRedisCache(readPort: number, writePort: number, key: string): Promise<void> {
-  const reader = createClient({ socket: { host: '127.0.0.1', port: readPort }, RESP: 3, clientSideCache: { ttl: 0, maxEntries: 0 } });
-  const writer = createClient({ socket: { host: '127.0.0.1', port: writePort } });
-  await Promise.all([reader.connect(), writer.connect()]);
-  try {
-    const cache = reader.clientSideCache;
-    if (cache === undefined) throw new Error('node-redis built no client-side cache');
-    await writer.set(key, 'v1');
-    expect(await reader.get(key)).toBe('v1');
-    expect(await reader.get(key)).toBe('v1');
-    expect(cache.stats().hitCount).toBe(1);
-    await writer.set(key, 'v2');
-    // The invalidation arrives on its own; until then the cache may still answer v1.
-    await waitUntil(async () => (await reader.get(key)) === 'v2', 5000, 'the cached GET to see the new value');
-    const hits = cache.stats().hitCount;
-    expect(await reader.get(key)).toBe('v2');
-    expect(cache.stats().hitCount).toBe(hits + 1);
-  } finally {
-    await Promise.all([reader.quit(), writer.quit()]);
   }
 }
 
