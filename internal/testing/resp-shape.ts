@@ -43,9 +43,9 @@ function frame(buf: Buffer, pos: number): { shape: string; next: number } | null
       if (type === '%') {
         const pairs: string[] = [];
         for (let i = 0; i < parts.length; i += 2) pairs.push(`${parts[i]}:${parts[i + 1]}`);
-        return { shape: `%{${[...new Set(pairs)].join(',')}}`, next: p };
+        return { shape: `%{${[...new Set(pairs)].sort().join(',')}}`, next: p };
       }
-      return { shape: `${type}[${[...new Set(parts)].join('|')}]`, next: p };
+      return { shape: `${type}[${[...new Set(parts)].sort().join('|')}]`, next: p };
     }
     default:
       throw new Error(`not a RESP frame: ${JSON.stringify(buf.toString('latin1', pos, Math.min(buf.length, pos + 40)))}`);
@@ -54,7 +54,9 @@ function frame(buf: Buffer, pos: number): { shape: string; next: number } | null
 
 /**
  * The shape of the first whole frame in `buf`, or null if it is incomplete. Arrays list the
- * distinct shapes of their elements (`*[$|:]`), maps their distinct key:value shapes, nulls are
+ * distinct shapes of their elements, sorted (`*[$|:]`: element order is not part of a shape, and
+ * Redis itself lists some things, such as subcommands, in no stable order), maps their distinct
+ * key:value shapes, nulls are
  * `nil$` / `nil*` (RESP2) or `_` (RESP3), errors `-CODE`.
  */
 export function replyShape(buf: Buffer): { shape: string; next: number } | null {
