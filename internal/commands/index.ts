@@ -19,6 +19,12 @@ import { streamCommands } from './streams.js';
 import { stringCommands } from './strings.js';
 import { transactionCommands } from './transactions.js';
 import { zsetCommands } from './zsets.js';
+import { scriptingCommands } from './scripting.js';
+import { hyperloglogCommands } from './hyperloglog.js';
+import { hashFieldExpiryCommands } from './hashes-ttl.js';
+import { geoCommands } from './geo.js';
+import { filterCommands } from './filters.js';
+import { bitmapCommands } from './bitmaps.js';
 
 export const COMMAND_FAMILIES: readonly (readonly CommandSpec[])[] = [
   connectionCommands,
@@ -40,4 +46,10 @@ export const COMMAND_FAMILIES: readonly (readonly CommandSpec[])[] = [
   functionCommands,
   latencyCommands,
   memoryCommands,
+  bitmapCommands,
+  hyperloglogCommands,
+  geoCommands,
+  hashFieldExpiryCommands,
+  filterCommands,
+  scriptingCommands,
 ];
