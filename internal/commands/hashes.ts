@@ -35,29 +35,77 @@ export function randomSource(_ctx: CommandContext): () => number {
 // ---------------------------------------------------------------------------------------------
 
 /** The hash at `key` for a read (counts keyspace hits/misses); undefined when missing. */
-function readHash(ctx: CommandContext, key: string): HashValue | undefined {
+export function readHash(ctx: CommandContext, key: string): HashValue | undefined {
   const e = ctx.store.read(ctx.db, key);
   if (e === undefined) return undefined;
   if (!(e.value instanceof HashValue)) throw errors.wrongType();
   return e.value;
 }
 
+/**
+ * Like readHash, then lazily expires the fields `argv[from], argv[from + step] ...` that passed
+ * their deadline (HGET, HMGET, HEXISTS ... touch only those, as Redis's hashTypeGetValue does).
+ * Undefined when that emptied the hash and the key went.
+ */
+export function readHashFields(ctx: CommandContext, key: string, fields: FieldArgs): HashValue | undefined {
+  const e = ctx.store.read(ctx.db, key);
+  if (e === undefined) return undefined;
+  if (!(e.value instanceof HashValue)) throw errors.wrongType();
+  const h = e.value;
+  return h.hasFieldTtls() ? reclaimFields(ctx, key, e, h, fields) : h;
+}
+
+/**
+ * readHash, then the fields `argv[from .. end)` that passed their deadline are reclaimed (deleted,
+ * journaled as HDEL), as Redis's lazy field expiry on HGET and friends. Plain hashes skip it all.
+ */
+function readLive(ctx: CommandContext, key: string, argv: readonly string[], from: number, end: number): HashValue | undefined {
+  const h = readHash(ctx, key);
+  if (h === undefined || !h.hasFieldTtls()) return h;
+  return reclaimFields(ctx, key, ctx.db.raw(key) as Entry, h, { argv, from, end });
+}
+
 /** The entry at `key` for a write (no hit/miss stats, as Redis's lookupKeyWrite); undefined when missing. */
-function writeEntry(ctx: CommandContext, key: string): { e: Entry; h: HashValue } | undefined {
+export function writeEntry(ctx: CommandContext, key: string): { e: Entry; h: HashValue } | undefined {
   const e = ctx.db.get(key);
   if (e === undefined) return undefined;
   if (!(e.value instanceof HashValue)) throw errors.wrongType();
   return { e, h: e.value };
 }
 
+/** The field names a command touches: argv[from], argv[from + step] ... before argv[end]. */
+export interface FieldArgs {
+  readonly argv: readonly string[];
+  readonly from: number;
+  readonly step?: number;
+  readonly end?: number;
+}
+
+/**
+ * Deletes those of the fields named by `fields` of `h` (at `key`) whose deadline passed, through
+ * the keyspace (journaled as HDEL, `hexpired`, `del` if the key goes). Returns the hash, or
+ * undefined when it emptied and the key was deleted.
+ */
+export function reclaimFields(ctx: CommandContext, key: string, e: Entry, h: HashValue, fields: FieldArgs): HashValue | undefined {
+  const { argv, from, step = 1, end = argv.length } = fields;
+  let dead: string[] | undefined;
+  for (let i = from; i < end; i += step) {
+    const f = argv[i] as string;
+    if (h.isExpired(f, ctx.now) && h.has(f)) (dead ??= []).push(f);
+  }
+  if (dead === undefined) return h;
+  return ctx.db.expireFields(key, e, h, dead) ? undefined : h;
+}
+
 /**
  * Runs `mutate` on the hash at `key`, creating it when missing, then tells the keyspace: a new
  * hash is stored with `db.set`, an existing one re-measured with `db.changed`. `mutate` may
  * throw before changing anything (the key is then left untouched and nothing is created).
+ * The `fields` it touches that are past their deadline are reclaimed first.
  */
-function updateHash<T>(ctx: CommandContext, key: string, mutate: (h: HashValue) => T): T {
+function updateHash<T>(ctx: CommandContext, key: string, fields: FieldArgs, mutate: (h: HashValue) => T): T {
   const found = writeEntry(ctx, key);
-  if (found !== undefined) {
+  if (found !== undefined && (!found.h.hasFieldTtls() || reclaimFields(ctx, key, found.e, found.h, fields) !== undefined)) {
     const out = mutate(found.h);
     ctx.db.changed(key, found.e);
     return out;
@@ -79,7 +127,7 @@ function updateHash<T>(ctx: CommandContext, key: string, mutate: (h: HashValue) 
 function hsetGeneric(ctx: CommandContext, argv: string[], name: string, reply: (created: number) => Reply): Reply {
   if (argv.length % 2 !== 0) throw errors.wrongArity(name);
   const key = argv[1] as string;
-  const created = updateHash(ctx, key, (h) => {
+  const created = updateHash(ctx, key, { argv, from: 2, step: 2 }, (h) => {
     let n = 0;
     for (let i = 2; i < argv.length; i += 2) if (h.set(argv[i] as string, argv[i + 1] as string)) n++;
     return n;
@@ -93,7 +141,9 @@ function hsetnxCmd(ctx: CommandContext, argv: string[]): Reply {
   const key = argv[1] as string;
   const field = argv[2] as string;
   const value = argv[3] as string;
-  const found = writeEntry(ctx, key);
+  let found = writeEntry(ctx, key);
+  // A field past its deadline is reclaimed first, so it counts as absent (the hash may go with it).
+  if (found !== undefined && found.h.hasFieldTtls() && reclaimFields(ctx, key, found.e, found.h, { argv, from: 2, end: 3 }) === undefined) found = undefined;
   if (found === undefined) {
     const h = new HashValue();
     h.set(field, value);
@@ -135,7 +185,7 @@ function hincrbyCmd(ctx: CommandContext, argv: string[]): Reply {
   const field = argv[2] as string;
   const by = parseInt64(argv[3] as string);
   if (by === null) throw errors.notInteger();
-  const next = updateHash(ctx, key, (h) => {
+  const next = updateHash(ctx, key, { argv, from: 2, end: 3 }, (h) => {
     const raw = h.get(field);
     let cur: number | bigint = 0;
     if (raw !== undefined) {
@@ -144,7 +194,8 @@ function hincrbyCmd(ctx: CommandContext, argv: string[]): Reply {
       cur = v;
     }
     const sum = addInt64(cur, by);
-    h.set(field, String(sum));
+    // The field keeps its deadline, as Redis's HASH_SET_KEEP_TTL.
+    h.set(field, String(sum), true);
     return sum;
   });
   ctx.notify('h', 'hincrby', key);
@@ -166,7 +217,8 @@ function addInt64(a: number | bigint, b: number | bigint): number | bigint {
 
 /**
  * HINCRBYFLOAT in emulated 80-bit long double, formatted like Redis's %.17Lf human mode, and
- * journaled as `HSET key field <result>` so replay never redoes float arithmetic.
+ * journaled as `HSET key field <result>` so replay never redoes float arithmetic; a field with a
+ * deadline keeps it and is journaled as `HSETEX key KEEPTTL FIELDS 1 field <result>` (Redis 8's form).
  */
 function hincrbyfloatCmd(ctx: CommandContext, argv: string[]): Reply {
   const key = argv[1] as string;
@@ -175,18 +227,20 @@ function hincrbyfloatCmd(ctx: CommandContext, argv: string[]): Reply {
   if (by === null) throw errors.notFloat();
   // An infinite increment is refused before the key is looked at (and so before it is created).
   if ('inf' in by) throw errors.generic('value is NaN or Infinity');
-  const out = updateHash(ctx, key, (h) => {
+  let keptTtl = false;
+  const out = updateHash(ctx, key, { argv, from: 2, end: 3 }, (h) => {
     const raw = h.get(field);
     const cur = raw === undefined ? LD_ZERO : parseLongDouble(raw);
     if (cur === null) throw errors.generic('hash value is not a float');
     const sum = addLongDouble(cur, by);
     if (sum === null) throw errors.generic('increment would produce NaN or Infinity');
     const s = formatLongDouble(sum);
-    h.set(field, s);
+    h.set(field, s, true);
+    keptTtl = h.ttlOf(field) !== 0;
     return s;
   });
   ctx.notify('h', 'hincrbyfloat', key);
-  ctx.propagate(['HSET', key, field, out]);
+  ctx.propagate(keptTtl ? ['HSETEX', key, 'KEEPTTL', 'FIELDS', '1', field, out] : ['HSET', key, field, out]);
   return bulk(out);
 }
 
@@ -195,13 +249,13 @@ function hincrbyfloatCmd(ctx: CommandContext, argv: string[]): Reply {
 // ---------------------------------------------------------------------------------------------
 
 function hgetCmd(ctx: CommandContext, argv: string[]): Reply {
-  return bulkOrNull(readHash(ctx, argv[1] as string)?.get(argv[2] as string));
+  return bulkOrNull(readLive(ctx, argv[1] as string, argv, 2, 3)?.getLive(argv[2] as string, ctx.now));
 }
 
 function hmgetCmd(ctx: CommandContext, argv: string[]): Reply {
-  const h = readHash(ctx, argv[1] as string);
+  const h = readLive(ctx, argv[1] as string, argv, 2, argv.length);
   const out = new Array<Reply>(argv.length - 2);
-  for (let i = 2; i < argv.length; i++) out[i - 2] = bulkOrNull(h?.get(argv[i] as string));
+  for (let i = 2; i < argv.length; i++) out[i - 2] = bulkOrNull(h?.getLive(argv[i] as string, ctx.now));
   return array(out);
 }
 
@@ -210,7 +264,9 @@ function hgetallCmd(ctx: CommandContext, argv: string[]): Reply {
   const h = readHash(ctx, argv[1] as string);
   if (h === undefined) return map([]);
   const out: (readonly [Reply, Reply])[] = [];
-  for (const [f, s] of h.entries()) out.push([bulk(f), bulk(s.v)]);
+  // Fields past their deadline are skipped, not reclaimed, as Redis's HGETALL does.
+  const ttl = h.hasFieldTtls();
+  for (const [f, s] of h.entries()) if (!ttl || !h.isExpired(f, ctx.now)) out.push([bulk(f), bulk(s.v)]);
   return map(out);
 }
 
@@ -218,7 +274,8 @@ function hkeysCmd(ctx: CommandContext, argv: string[]): Reply {
   const h = readHash(ctx, argv[1] as string);
   if (h === undefined) return EMPTY_ARRAY;
   const out: Reply[] = [];
-  for (const f of h.keys()) out.push(bulk(f));
+  const ttl = h.hasFieldTtls();
+  for (const f of h.keys()) if (!ttl || !h.isExpired(f, ctx.now)) out.push(bulk(f));
   return array(out);
 }
 
@@ -226,20 +283,32 @@ function hvalsCmd(ctx: CommandContext, argv: string[]): Reply {
   const h = readHash(ctx, argv[1] as string);
   if (h === undefined) return EMPTY_ARRAY;
   const out: Reply[] = [];
-  for (const [, s] of h.entries()) out.push(bulk(s.v));
+  const ttl = h.hasFieldTtls();
+  for (const [f, s] of h.entries()) if (!ttl || !h.isExpired(f, ctx.now)) out.push(bulk(s.v));
   return array(out);
 }
 
+/** HLEN counts fields past their deadline that are not reclaimed yet, as Redis's does. */
 function hlenCmd(ctx: CommandContext, argv: string[]): Reply {
   return int(readHash(ctx, argv[1] as string)?.size ?? 0);
 }
 
 function hstrlenCmd(ctx: CommandContext, argv: string[]): Reply {
-  return int(readHash(ctx, argv[1] as string)?.get(argv[2] as string)?.length ?? 0);
+  return int(readLive(ctx, argv[1] as string, argv, 2, 3)?.getLive(argv[2] as string, ctx.now)?.length ?? 0);
 }
 
 function hexistsCmd(ctx: CommandContext, argv: string[]): Reply {
-  return int(readHash(ctx, argv[1] as string)?.has(argv[2] as string) === true ? 1 : 0);
+  return int(readLive(ctx, argv[1] as string, argv, 2, 3)?.getLive(argv[2] as string, ctx.now) !== undefined ? 1 : 0);
+}
+
+/**
+ * HRANDFIELD's lookup: every field past its deadline is reclaimed first (Redis's
+ * hashTypeExpireIfNeeded), so the draw only meets live fields; undefined when the hash went.
+ */
+function readForRandom(ctx: CommandContext, key: string): HashValue | undefined {
+  const h = readHash(ctx, key);
+  if (h === undefined || !h.hasFieldTtls()) return h;
+  return ctx.db.expireDueFields(key, ctx.db.raw(key) as Entry, h) ? undefined : h;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -256,7 +325,7 @@ function hexistsCmd(ctx: CommandContext, argv: string[]): Reply {
 function hrandfieldCmd(ctx: CommandContext, argv: string[]): Reply {
   const key = argv[1] as string;
   if (argv.length === 2) {
-    const h = readHash(ctx, key);
+    const h = readForRandom(ctx, key);
     if (h === undefined) return NULL_BULK;
     return bulk(h.fieldAt(h.randomIndex(randomSource(ctx))));
   }
@@ -269,7 +338,7 @@ function hrandfieldCmd(ctx: CommandContext, argv: string[]): Reply {
     if (b > WITHVALUES_MAX || b < -WITHVALUES_MAX) throw errors.generic('value is out of range');
   }
   const count = Number(raw);
-  const h = readHash(ctx, key);
+  const h = readForRandom(ctx, key);
   if (h === undefined || count === 0) return EMPTY_ARRAY;
   const rand = randomSource(ctx);
   const resp3 = ctx.client.proto === 3;
@@ -308,7 +377,13 @@ function hscanCmd(ctx: CommandContext, argv: string[]): Reply {
   if (h === undefined) return array([bulk('0'), EMPTY_ARRAY]);
   const { count, pattern } = scanOptions(argv, 3);
   const g = pattern === undefined || pattern === '*' ? undefined : compileGlob(pattern);
-  const r = h.scan(cursor, count, g === undefined ? undefined : (f) => matchCompiled(g, f));
+  let accept = g === undefined ? undefined : (f: string): boolean => matchCompiled(g, f);
+  // Fields past their deadline are skipped, not reclaimed.
+  if (h.hasFieldTtls()) {
+    const match = accept;
+    accept = (f) => !h.isExpired(f, ctx.now) && (match === undefined || match(f));
+  }
+  const r = h.scan(cursor, count, accept);
   return array([bulk(String(r.cursor)), array(r.items.map(bulk))]);
 }
 

@@ -67,7 +67,8 @@ function lookupByPattern(ctx: CommandContext, pattern: string, elem: string): st
   const e = ctx.store.read(ctx.db, key);
   if (e === undefined) return null;
   if (hasField) {
-    return e.value instanceof HashValue ? (e.value.get(pattern.slice(arrow + 2)) ?? null) : null;
+    // A field past its deadline reads as missing (SORT is a read: it does not reclaim it).
+    return e.value instanceof HashValue ? (e.value.getLive(pattern.slice(arrow + 2), ctx.now) ?? null) : null;
   }
   return typeof e.value === 'string' ? e.value : null;
 }

@@ -240,6 +240,12 @@ export class Executor {
         if (tracking.active) tracking.keyChanged(key, null);
       },
       evicted: (db, key) => this.notify(db, 'e', 'evicted', key),
+      // Hash fields past their deadline: HDEL in the journal, `hexpired` (and `del` when the key went), as Redis.
+      fieldsExpired: (db, key, fields, keyDeleted) => {
+        for (const j of this.journals) j.append(db, ['HDEL', key, ...fields]);
+        this.notify(db, 'h', 'hexpired', key);
+        if (keyDeleted) this.notify(db, 'g', 'del', key);
+      },
       // Raised here rather than by each handler: every key creation goes through Keyspace.set
       // and every read lookup through Store.read/peekRead, as Redis raises them in dbAdd and
       // lookupKey. Both come before the command's own event, in Redis's order.

@@ -1,5 +1,6 @@
 // Hash values: field -> slot map (insertion order, like a listpack) over a dense field array, for O(1) random picks and a stable HSCAN cursor.
 import { DEFAULT_ENCODING_LIMITS, type EncodingAware, type EncodingLimits } from './encodings.js';
+import { FieldTtls } from './hash-ttl.js';
 import type { Collection } from './types.js';
 
 /**
@@ -13,6 +14,8 @@ export const HASH_MAX_LISTPACK_VALUE = DEFAULT_ENCODING_LIMITS.hashMaxListpackVa
 /** Bytes charged per field on top of field and value lengths: map entry, slot object, dense slot. */
 const FIELD_OVERHEAD = 64;
 const HASH_OVERHEAD = 64;
+/** Bytes charged per field deadline: map entry plus its heap pair. */
+const TTL_OVERHEAD = 32;
 
 interface Slot {
   v: string;
@@ -41,6 +44,13 @@ export class HashValue implements Collection, EncodingAware {
   private limits: Readonly<EncodingLimits> = DEFAULT_ENCODING_LIMITS;
   /** Sum of field and value lengths. */
   private dataBytes = 0;
+  /**
+   * Field deadlines (Redis 7.4 hash-field expiration); undefined while no field has one, so a
+   * plain hash pays one field and one `undefined` test per write and nothing per read. An expired
+   * field stays here and in the map until the keyspace reclaims it (lazily or actively): `size`
+   * counts it, as Redis's HLEN does; readers ask `isExpired`.
+   */
+  private ttl: FieldTtls | undefined = undefined;
 
   get size(): number {
     return this.dense.length;
@@ -51,7 +61,8 @@ export class HashValue implements Collection, EncodingAware {
   }
 
   byteSize(): number {
-    return HASH_OVERHEAD + this.dataBytes + this.dense.length * FIELD_OVERHEAD;
+    const ttls = this.ttl === undefined ? 0 : this.ttl.size * TTL_OVERHEAD;
+    return HASH_OVERHEAD + this.dataBytes + this.dense.length * FIELD_OVERHEAD + ttls;
   }
 
   clone(): HashValue {
@@ -61,6 +72,7 @@ export class HashValue implements Collection, EncodingAware {
     c.listpack = this.listpack;
     c.limits = this.limits;
     c.dataBytes = this.dataBytes;
+    if (this.ttl !== undefined) c.ttl = this.ttl.clone();
     return c;
   }
 
@@ -85,8 +97,18 @@ export class HashValue implements Collection, EncodingAware {
     return this.map.has(field);
   }
 
-  /** Sets a field; true when it is new. Converts to hashtable as Redis does, never back. */
-  set(field: string, value: string): boolean {
+  /** `get` for readers: a field past its deadline (not reclaimed yet) reads as missing. */
+  getLive(field: string, now: number): string | undefined {
+    if (this.ttl !== undefined && this.isExpired(field, now)) return undefined;
+    return this.map.get(field)?.v;
+  }
+
+  /**
+   * Sets a field; true when it is new. Converts to hashtable as Redis does, never back. The
+   * field's deadline goes, as HSET's does in Redis, unless `keepTtl` (HINCRBY, HSETEX KEEPTTL).
+   */
+  set(field: string, value: string, keepTtl = false): boolean {
+    if (this.ttl !== undefined && !keepTtl) this.persist(field);
     const max = this.limits.hashMaxListpackValue;
     if (this.listpack && (field.length > max || value.length > max)) {
       this.listpack = false;
@@ -108,6 +130,7 @@ export class HashValue implements Collection, EncodingAware {
   delete(field: string): boolean {
     const s = this.map.get(field);
     if (s === undefined) return false;
+    if (this.ttl !== undefined) this.persist(field);
     const last = this.dense.pop() as string;
     if (s.i < this.dense.length) {
       this.dense[s.i] = last;
@@ -116,6 +139,59 @@ export class HashValue implements Collection, EncodingAware {
     this.map.delete(field);
     this.dataBytes -= field.length + s.v.length;
     return true;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Field deadlines
+
+  /** Whether any field has a deadline (the hash needs expiry checks and is in the keyspace's index). */
+  hasFieldTtls(): boolean {
+    return this.ttl !== undefined;
+  }
+
+  /** The deadline bookkeeping, for the keyspace's index and serializers; undefined when none. */
+  get fieldTtls(): FieldTtls | undefined {
+    return this.ttl;
+  }
+
+  /** A field's deadline in unix ms, 0 when it has none (or is missing). */
+  ttlOf(field: string): number {
+    return this.ttl?.get(field) ?? 0;
+  }
+
+  /** Gives a present field a deadline (unix ms > 0). */
+  setTtl(field: string, at: number): void {
+    if (this.ttl === undefined) this.ttl = new FieldTtls();
+    this.ttl.set(field, at);
+  }
+
+  /** Removes a field's deadline; true when it had one. The bookkeeping goes with the last one. */
+  persist(field: string): boolean {
+    const t = this.ttl;
+    if (t === undefined || !t.delete(field)) return false;
+    if (t.size === 0) this.ttl = undefined;
+    return true;
+  }
+
+  /** True when the field has a deadline at or before `now` (present but logically gone). */
+  isExpired(field: string, now: number): boolean {
+    if (this.ttl === undefined) return false;
+    const at = this.ttl.get(field);
+    return at !== undefined && at <= now;
+  }
+
+  /** The earliest field deadline, 0 when none. */
+  nextFieldExpiry(): number {
+    return this.ttl === undefined ? 0 : this.ttl.next();
+  }
+
+  /** Deletes up to `max` fields whose deadline is at or before `now`, earliest first; returns them. */
+  deleteDue(now: number, max: number): string[] {
+    if (this.ttl === undefined) return [];
+    const due = this.ttl.popDue(now, max);
+    if (this.ttl.size === 0) this.ttl = undefined;
+    for (const f of due) this.delete(f);
+    return due;
   }
 
   /** Fields and their values in iteration order (insertion order); `.v` is the value. */

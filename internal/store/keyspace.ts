@@ -1,6 +1,8 @@
 // One logical database: key -> Entry map, expiry index, SCAN order, lazy expiry and memory accounting.
 import { DEFAULT_ENCODING_LIMITS, type EncodingLimits, isEncodingAware } from './encodings.js';
 import { Entry, ENTRY_OVERHEAD, type Value, valueBytes } from './types.js';
+import { HashValue } from './hash.js';
+import { DeadlineHeap } from './hash-ttl.js';
 
 /** What the keyspace tells the rest of the node; WATCH and keyspace notifications hang off this. */
 export interface KeyspaceObserver {
@@ -27,6 +29,12 @@ export interface KeyspaceObserver {
    * lookupKeyWrite does.
    */
   missed?(db: number, key: string): void;
+  /**
+   * Fields of the hash at `key` passed their deadline and were deleted (lazily by a command that
+   * touched them, or by the active cycle); `keyDeleted` when that emptied the hash and the key
+   * went with it. Raised before `modified`. Journaled as HDEL, notified as `hexpired` (and `del`).
+   */
+  fieldsExpired?(db: number, key: string, fields: readonly string[], keyDeleted: boolean): void;
 }
 
 /** Shared time source: the executor stamps the command time once per command, as Redis does. */
@@ -53,6 +61,12 @@ export class Keyspace {
   private nextSeq = 1;
   /** Keys that carry an expiry, for O(1) random sampling by the active expiry cycle. */
   private volatile: string[] = [];
+  /**
+   * Hashes with field deadlines, as (deadline, key) pairs filed by indexFieldTtls: a lazy
+   * min-heap, so the active cycle visits hashes in the order their fields come due. A pair is live
+   * when its key holds a hash whose FieldTtls.indexedAt is that deadline; anything else is skipped.
+   */
+  private fieldIndex = new DeadlineHeap<string>();
   /** Bytes charged for keys and values held here. */
   bytes = 0;
 
@@ -129,6 +143,9 @@ export class Keyspace {
       e.access = this.time.now;
     }
     if (expireAt !== 'keep') this.setExpireOn(key, e, expireAt);
+    // A hash with field deadlines arriving under this key (RESTORE, RENAME, MOVE, COPY, load)
+    // is filed here, whatever index it was filed in before.
+    if (typeof value !== 'string' && value instanceof HashValue && value.hasFieldTtls()) this.indexFieldTtls(key, value, true);
     this.recharge(key, e);
     // Every write goes through set, changed or setExpire: the key is live now, no longer the copy
     // this node loaded from disk (Entry.fromDisk), at the cost of one field store.
@@ -285,6 +302,86 @@ export class Keyspace {
     this.observer.expired(this.index, key);
   }
 
+  // -------------------------------------------------------------------------------------------
+  // Hash-field expiration
+
+  /**
+   * Files the hash at `key` under its earliest field deadline when that is earlier than where it
+   * is filed (or `force`). Commands call it after giving fields deadlines; a later deadline needs
+   * no call, the earlier pair simply finds nothing due and refiles the hash.
+   */
+  indexFieldTtls(key: string, h: HashValue, force = false): void {
+    const t = h.fieldTtls;
+    if (t === undefined) return;
+    const next = t.next();
+    if (next === 0) return;
+    if (force || t.indexedAt === 0 || next < t.indexedAt) {
+      t.indexedAt = next;
+      this.fieldIndex.push(next, key);
+    }
+  }
+
+  /**
+   * Lazy field expiry: deletes `fields` of the hash at `key`, which the caller found expired, and
+   * reports them; the key goes when the hash empties. Returns true when the key was deleted.
+   * While CLIENT PAUSE holds expiry nothing is deleted (the caller still treats them as missing).
+   */
+  expireFields(key: string, e: Entry, h: HashValue, fields: readonly string[]): boolean {
+    if (fields.length === 0 || this.time.expiryPaused === true) return false;
+    for (const f of fields) h.delete(f);
+    return this.fieldsGone(key, e, h, fields);
+  }
+
+  /** Deletes every field of the hash whose deadline passed (HRANDFIELD's lazy expiry); true when the key went. */
+  expireDueFields(key: string, e: Entry, h: HashValue): boolean {
+    if (this.time.expiryPaused === true) return false;
+    const due = h.deleteDue(this.time.now, Number.MAX_SAFE_INTEGER);
+    return due.length > 0 && this.fieldsGone(key, e, h, due);
+  }
+
+  private fieldsGone(key: string, e: Entry, h: HashValue, fields: readonly string[]): boolean {
+    const gone = h.size === 0;
+    if (gone) this.removeEntry(key, e);
+    else this.recharge(key, e);
+    e.fromDisk = false;
+    this.observer.fieldsExpired?.(this.index, key, fields, gone);
+    this.observer.modified(this.index, key);
+    return gone;
+  }
+
+  /**
+   * Active field expiry: deletes up to `max` due fields, visiting hashes earliest deadline first.
+   * Bounded: stops after `max` fields or 4 * `max` index pairs (stale ones included). Returns
+   * the number of fields deleted.
+   */
+  activeExpireFields(max: number): number {
+    if (this.time.expiryPaused === true) return 0;
+    const now = this.time.now;
+    const idx = this.fieldIndex;
+    let done = 0;
+    for (let visits = 0; done < max && visits < 4 * max && idx.size > 0 && idx.topAt() <= now; visits++) {
+      const at = idx.topAt();
+      const key = idx.top();
+      idx.pop();
+      const e = this.map.get(key);
+      if (e === undefined || !(e.value instanceof HashValue)) continue;
+      const h = e.value;
+      const t = h.fieldTtls;
+      if (t === undefined || t.indexedAt !== at) continue;
+      t.indexedAt = 0;
+      const due = h.deleteDue(now, max - done);
+      done += due.length;
+      if (due.length > 0 && this.fieldsGone(key, e, h, due)) continue;
+      this.indexFieldTtls(key, h);
+    }
+    return done;
+  }
+
+  /** Pairs in the field-expiry index (stale ones included): for tests and introspection. */
+  get fieldIndexSize(): number {
+    return this.fieldIndex.size;
+  }
+
   /** Removes every key; each one counts as modified for WATCH (see KeyspaceObserver.flushed). */
   flush(): number {
     const n = this.map.size;
@@ -294,6 +391,7 @@ export class Keyspace {
     this.seqs = [];
     this.holes = 0;
     this.volatile = [];
+    this.fieldIndex = new DeadlineHeap<string>();
     this.bytes = 0;
     if (this.observer.flushed !== undefined) this.observer.flushed(this.index, { [Symbol.iterator]: () => old.keys() });
     else for (const k of old.keys()) this.observer.modified(this.index, k);
@@ -308,6 +406,7 @@ export class Keyspace {
     [this.holes, other.holes] = [other.holes, this.holes];
     [this.nextSeq, other.nextSeq] = [other.nextSeq, this.nextSeq];
     [this.volatile, other.volatile] = [other.volatile, this.volatile];
+    [this.fieldIndex, other.fieldIndex] = [other.fieldIndex, this.fieldIndex];
     [this.bytes, other.bytes] = [other.bytes, this.bytes];
     // A key present on either side changed in both databases (it appeared, vanished or was
     // replaced), so WATCHers and blocked clients of both hear about every one of them, and none

@@ -6,6 +6,12 @@ import { DEFAULT_ENCODING_LIMITS, type EncodingLimits } from './encodings.js';
 import type { Entry } from './types.js';
 import { LatencyMonitor } from '../observability/latency-monitor.js';
 
+/**
+ * Hash fields one active cycle may expire per database: Redis's HFE_DB_BASE_ACTIVE_EXPIRE_FIELDS_PER_SEC
+ * (10000) at its default hz of 10.
+ */
+export const FIELDS_PER_CYCLE = 1000;
+
 export interface StoreStats {
   hits: number;
   misses: number;
@@ -75,6 +81,9 @@ export class Store {
       },
       created: (db, key) => {
         for (const o of this.observers) o.created?.(db, key);
+      },
+      fieldsExpired: (db, key, fields, keyDeleted) => {
+        for (const o of this.observers) o.fieldsExpired?.(db, key, fields, keyDeleted);
       },
     };
     this.dbList = Array.from({ length: databases }, (_, i) => new Keyspace(i, this.time, fanout, this.encodings));
@@ -241,6 +250,8 @@ export class Store {
     const n = this.dbList.length;
     for (let d = 0; d < n; d++) {
       const ks = this.dbList[(this.expireDbCursor + d) % n] as Keyspace;
+      // Hash fields first, with their own bounded quota, as Redis's activeExpireHashFieldCycle.
+      ks.activeExpireFields(FIELDS_PER_CYCLE);
       let iterations = 0;
       while (ks.volatileCount > 0) {
         const sample = Math.min(KEYS_PER_LOOP, ks.volatileCount);

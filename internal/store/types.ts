@@ -1,8 +1,10 @@
-// Value types held by the keyspace: strings are latin1 JS strings, collections are objects with a type tag.
+// Value types held by the keyspace: strings are latin1 JS strings (bitmaps changed in place as bytes), collections are objects with a type tag.
+import { constants as bufferConstants } from 'node:buffer';
 
-export type ValueType = 'string' | 'list' | 'hash' | 'set' | 'zset' | 'stream';
+/** RedisBloom's module type names are what TYPE answers for its filters, so they are the type tags here too. */
+export type ValueType = 'string' | 'list' | 'hash' | 'set' | 'zset' | 'stream' | 'MBbloom--' | 'MBbloomCF';
 
-/** A collection value (list, hash, set, zset, stream). Families added later implement this. */
+/** A collection value (list, hash, set, zset, stream, Bloom and Cuckoo filters). Families added later implement this. */
 export interface Collection {
   readonly type: Exclude<ValueType, 'string'>;
   /** OBJECT ENCODING answer. */
