@@ -133,7 +133,7 @@ function scan(ctx: CommandContext, argv: string[]): Reply {
     } else if (isOpt(opt, 'MATCH')) {
       pattern = val;
     } else if (isOpt(opt, 'TYPE')) {
-      // Redis 7 compares type names case-insensitively and answers nothing for unknown ones.
+      // Redis 7 compares type names case-insensitively (module types too: MBbloom--) and answers nothing for unknown ones.
       typeName = val.toLowerCase();
     } else {
       throw errors.syntax();
@@ -143,7 +143,7 @@ function scan(ctx: CommandContext, argv: string[]): Reply {
   const r = ctx.db.scan(
     cursor,
     count,
-    (k, e) => (g === undefined || matchCompiled(g, k)) && (typeName === undefined || typeOf(e.value) === typeName),
+    (k, e) => (g === undefined || matchCompiled(g, k)) && (typeName === undefined || typeOf(e.value).toLowerCase() === typeName),
   );
   return array([bulk(String(r.cursor)), bulks(r.keys)]);
 }

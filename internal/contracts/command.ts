@@ -57,7 +57,10 @@ export type CommandGroup =
   | 'scripting'
   | 'bitmap'
   | 'hyperloglog'
-  | 'geo';
+  | 'geo'
+  /** RedisBloom's command groups (Bloom and Cuckoo filters). */
+  | 'bf'
+  | 'cf';
 
 /** Redis's ACL categories, in the order COMMAND INFO lists them (ACLCommandCategories). */
 export const ACL_CATEGORIES = [
