@@ -207,7 +207,8 @@ export const REDIS_COMPAT_PARAMS = [
   bool('dynamic-hz', true, 'Raise hz with the number of clients.'),
   // Data structures without a ringcache threshold
   int('list-compress-depth', 0, 0, INT_MAX, 'List nodes at each end kept uncompressed (0 = no compression).'),
-  mem('hll-sparse-max-bytes', 3000, 0, LONG_MAX, 'Largest sparse HyperLogLog representation.'),
+  // HyperLogLog (commands/hyperloglog.ts)
+  mem('hll-sparse-max-bytes', 3000, 0, LONG_MAX, 'Largest sparse HyperLogLog value in bytes (header included); a PFADD or PFMERGE that would grow one past it converts it to the dense 12 KB form.', { effective: true }),
   // Scripting, tracking, latency, shutdown
   int('busy-reply-threshold', 5000, 0, LONG_MAX, 'Milliseconds a script or function runs before other clients get BUSY.', { aliases: ['lua-time-limit'] }),
   int('tracking-table-max-keys', 1000000, 0, LONG_MAX, 'Client-side caching: keys the tracking table remembers (0 = no limit); over it, the oldest are forgotten and their readers told as if they changed.', { effective: true }),

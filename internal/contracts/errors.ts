@@ -18,7 +18,8 @@ export type ErrorCode =
   | 'TRYAGAIN'
   | 'CLUSTERDOWN'
   | 'NOPERM'
-  | 'UNBLOCKED';
+  | 'UNBLOCKED'
+  | 'INVALIDOBJ';
 
 interface ErrorKind {
   /** The first word of the RESP error line (`-WRONGTYPE ...`). */
@@ -46,6 +47,8 @@ export const ERROR_KINDS: Readonly<Record<ErrorCode, ErrorKind>> = {
   CLUSTERDOWN: { prefix: 'CLUSTERDOWN', http: 503 },
   NOPERM: { prefix: 'NOPERM', http: 403 },
   UNBLOCKED: { prefix: 'UNBLOCKED', http: 409 },
+  // A HyperLogLog whose sparse opcodes do not cover its 16384 registers (Redis's invalid_hll_err).
+  INVALIDOBJ: { prefix: 'INVALIDOBJ', http: 409 },
 };
 
 /** An error a command answers with. `message` excludes the prefix; `line` is what goes on the wire. */

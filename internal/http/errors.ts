@@ -67,6 +67,7 @@ const CODE_BY_RESP: Readonly<Record<ErrorCode, HttpErrorCode>> = {
   CLUSTERDOWN: 'NOT_READY',
   NOPERM: 'FORBIDDEN',
   UNBLOCKED: 'CONDITION_FAILED',
+  INVALIDOBJ: 'WRONG_TYPE',
 };
 
 const isErrorCode = (s: string): s is ErrorCode => Object.hasOwn(ERROR_KINDS, s);
