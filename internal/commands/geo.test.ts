@@ -198,10 +198,14 @@ describe('GEORADIUS / GEOSEARCH', () => {
 
 describe('key positions', () => {
   const spec = (name: string) => geoCommands.find((c) => c.name === name);
-  it('GEORADIUS finds its STORE/STOREDIST key from argv[5] on; GEOSEARCHSTORE has two keys', () => {
+  it('GEORADIUS finds its STORE/STOREDIST keys as its key specs do; GEOSEARCHSTORE has two keys', () => {
     const gr = spec('georadius');
     expect(gr && keyIndexes(gr, ['georadius', 'k', '0', '0', '1', 'km'])).toEqual([1]);
-    expect(gr && keyIndexes(gr, ['georadius', 'k', '0', '0', '1', 'km', 'store', 'a', 'storedist', 'b'])).toEqual([1, 9]);
+    expect(gr && keyIndexes(gr, ['georadius', 'k', '0', '0', '1', 'km', 'store', 'a', 'storedist', 'b'])).toEqual([1, 7, 9]);
+    expect(gr && keyIndexes(gr, ['georadius', 'k', '0', '0', '1', 'km', 'storedist', 'a', 'store', 'b', 'store', 'c'])).toEqual([1, 9, 7]);
+    expect(gr && keyIndexes(gr, ['georadius', 'k', '0', '0', '1', 'store'])).toEqual([1]);
+    const gm = spec('georadiusbymember');
+    expect(gm && keyIndexes(gm, ['georadiusbymember', 'k', 'm', '1', 'km', 'STORE', 'd'])).toEqual([1, 6]);
     expect(gr?.flags).toContain('movablekeys');
     const gs = spec('geosearchstore');
     expect(gs && keyIndexes(gs, ['geosearchstore', 'd', 's', 'fromlonlat', '0', '0', 'byradius', '1', 'km'])).toEqual([1, 2]);

@@ -99,18 +99,23 @@ function geohash(ctx: CommandContext, argv: string[]): Reply {
 }
 
 /**
- * Redis's georadiusGetKeys: the searched key and the last STORE/STOREDIST destination, looked
- * for from argv[5] on (for GEORADIUS too, whose argv[5] is the unit).
+ * GEORADIUS(BYMEMBER)'s keys as Redis 7.0 finds them (its key specs take precedence over
+ * georadiusGetKeys): the searched key, then the argument after the first STORE and after the
+ * first STOREDIST, each keyword looked for from `startfrom` up to the next-to-last argument.
  */
-function georadiusKeys(argv: readonly string[]): number[] {
-  let stored = -1;
-  for (let i = 5; i < argv.length; i++) {
-    if ((isOpt(argv[i], 'STORE') || isOpt(argv[i], 'STOREDIST')) && i + 1 < argv.length) {
-      stored = i + 1;
-      i++;
+function georadiusKeys(startfrom: number): (argv: readonly string[]) => number[] {
+  return (argv) => {
+    const out = [1];
+    for (const keyword of ['STORE', 'STOREDIST']) {
+      for (let i = startfrom; i < argv.length - 1; i++) {
+        if (isOpt(argv[i], keyword)) {
+          out.push(i + 1);
+          break;
+        }
+      }
     }
-  }
-  return stored === -1 ? [1] : [1, stored];
+    return out;
+  };
 }
 
 const storeSpec = (keyword: string, startfrom: number): KeySpec => ({
@@ -180,7 +185,7 @@ export const geoCommands: CommandSpec[] = [
     arity: -6,
     flags: ['write', 'denyoom'],
     keySpecs: [keyAt(1, READ), storeSpec('STORE', 6), storeSpec('STOREDIST', 6)],
-    movableKeys: georadiusKeys,
+    movableKeys: georadiusKeys(6),
     group: 'geo',
     acl: ['geo'],
     summary: 'Query a sorted set representing a geospatial index to fetch members matching a given maximum distance from a point',
@@ -216,7 +221,7 @@ export const geoCommands: CommandSpec[] = [
     arity: -5,
     flags: ['write', 'denyoom'],
     keySpecs: [keyAt(1, READ), storeSpec('STORE', 5), storeSpec('STOREDIST', 5)],
-    movableKeys: georadiusKeys,
+    movableKeys: georadiusKeys(5),
     group: 'geo',
     acl: ['geo'],
     summary: 'Query a sorted set representing a geospatial index to fetch members matching a given maximum distance from a member',
