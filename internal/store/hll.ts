@@ -34,17 +34,22 @@ let hLo = 0;
 let rHi = 0;
 let rLo = 0;
 
-/** (aHi:aLo) * (bHi:bLo) mod 2^64 into rHi:rLo. Every intermediate stays below 2^53, so doubles are exact. */
+/**
+ * (aHi:aLo) * (bHi:bLo) mod 2^64 into rHi:rLo: the 32x32 low product from 16-bit limbs (every
+ * partial below 2^32, so the shifts are exact), the cross terms with Math.imul (only their low
+ * 32 bits reach the result).
+ */
 function mul64(aHi: number, aLo: number, bHi: number, bLo: number): void {
   const a0 = aLo & 0xffff;
   const a1 = aLo >>> 16;
   const b0 = bLo & 0xffff;
   const b1 = bLo >>> 16;
-  const mid = a1 * b0 + a0 * b1;
-  const lo = a0 * b0 + (mid % 65536) * 65536;
-  const hi = a1 * b1 + Math.floor(mid / 65536) + Math.floor(lo / 4294967296) + Math.imul(aHi, bLo) + Math.imul(aLo, bHi);
-  rLo = lo >>> 0;
-  rHi = hi >>> 0;
+  const p00 = a0 * b0;
+  const p01 = a0 * b1;
+  const p10 = a1 * b0;
+  const mid = (p00 >>> 16) + (p01 & 0xffff) + (p10 & 0xffff);
+  rLo = (((mid & 0xffff) << 16) | (p00 & 0xffff)) >>> 0;
+  rHi = (a1 * b1 + (p01 >>> 16) + (p10 >>> 16) + (mid >>> 16) + Math.imul(aHi, bLo) + Math.imul(aLo, bHi)) >>> 0;
 }
 
 function hashStart(len: number): void {
