@@ -1,4 +1,6 @@
 // Turns a key's value into the commands that recreate it: the payload of snapshots and of AOF rewrite bases.
+import { BloomFilter, bloomChunk, encodeBloomHeader } from '../store/bloom.js';
+import { CuckooFilter, cuckooChunk, encodeCuckooHeader } from '../store/cuckoo.js';
 import { HashValue } from '../store/hash.js';
 import { ListValue } from '../store/list.js';
 import { SetValue } from '../store/set.js';
@@ -40,6 +42,7 @@ export function rewriteValue(key: string, value: Value, emit: Emit): void {
         }
       }
       if (argv.length > 2) emit(argv);
+      rewriteFieldTtls(key, h, emit);
       return;
     }
     case 'set': {
@@ -69,8 +72,34 @@ export function rewriteValue(key: string, value: Value, emit: Emit): void {
     case 'stream':
       rewriteStream(key, expect(value, StreamValue, key), emit);
       return;
+    case 'MBbloom--':
+    case 'MBbloomCF':
+      rewriteFilter(key, value, emit);
+      return;
     default:
       throw new RewriteError(`cannot serialize key '${key}': no rewrite for values of type '${value.type}'`);
+  }
+}
+
+/**
+ * Field deadlines as absolute `HPEXPIREAT key <ms> FIELDS n field...`, one command per deadline
+ * (at most ITEMS_PER_CMD fields each), after the HSETs that recreate the fields. A deadline that
+ * has passed by replay time deletes its field then, as it would have expired anyway.
+ */
+function rewriteFieldTtls(key: string, h: HashValue, emit: Emit): void {
+  const ttls = h.fieldTtls;
+  if (ttls === undefined) return;
+  const byAt = new Map<number, string[]>();
+  for (const [f, at] of ttls.entries()) {
+    const fields = byAt.get(at);
+    if (fields === undefined) byAt.set(at, [f]);
+    else fields.push(f);
+  }
+  for (const [at, fields] of byAt) {
+    for (let i = 0; i < fields.length; i += ITEMS_PER_CMD) {
+      const chunk = fields.slice(i, i + ITEMS_PER_CMD);
+      emit(['HPEXPIREAT', key, String(at), 'FIELDS', String(chunk.length), ...chunk]);
+    }
   }
 }
 
@@ -94,6 +123,27 @@ function rewriteStream(key: string, s: StreamValue, emit: Emit): void {
     }
     for (const c of g.consumers.values()) if (c.pel.size === 0) emit(['XGROUP', 'CREATECONSUMER', key, g.name, c.name]);
   }
+}
+
+/** Bytes per LOADCHUNK a rewrite emits: bounds one replayed command (RedisBloom's own rewrite uses 16 MB). */
+export const FILTER_CHUNK = 1024 * 1024;
+
+const latin1 = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('latin1');
+
+/**
+ * A Bloom or Cuckoo filter as RedisBloom's aof_rewrite writes one: LOADCHUNK of the header at
+ * iterator 1, then LOADCHUNK of every chunk at the iterator SCANDUMP would give it (an empty
+ * Cuckoo filter too, which SCANDUMP itself refuses to dump).
+ */
+function rewriteFilter(key: string, value: Value, emit: Emit): void {
+  if (value instanceof BloomFilter) {
+    emit(['BF.LOADCHUNK', key, '1', latin1(encodeBloomHeader(value))]);
+    for (let c = bloomChunk(value, 1, FILTER_CHUNK); c !== null; c = bloomChunk(value, c.next, FILTER_CHUNK)) emit(['BF.LOADCHUNK', key, String(c.next), latin1(c.data)]);
+    return;
+  }
+  const cf = expect(value, CuckooFilter, key);
+  emit(['CF.LOADCHUNK', key, '1', latin1(encodeCuckooHeader(cf))]);
+  for (let c = cuckooChunk(cf, 1, FILTER_CHUNK); c !== null; c = cuckooChunk(cf, c.next, FILTER_CHUNK)) emit(['CF.LOADCHUNK', key, String(c.next), latin1(c.data)]);
 }
 
 /** The value's commands, then its absolute expiry: replay never depends on when it happens. */

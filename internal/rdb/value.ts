@@ -1,4 +1,6 @@
 // The RDB value codec behind DUMP and RESTORE: one value as a type byte plus its RDB encoding, wrapped in the payload footer (RDB version, CRC64).
+import { BloomFilter } from '../store/bloom.js';
+import { CuckooFilter } from '../store/cuckoo.js';
 import { HashValue } from '../store/hash.js';
 import { ListValue } from '../store/list.js';
 import { SetValue } from '../store/set.js';
@@ -10,12 +12,21 @@ import { crc64Bytes } from './crc64.js';
 import { decodeIntset, encodeIntset } from './intset.js';
 import { decodeListpack, ListpackWriter } from './listpack.js';
 import { RdbReader } from './reader.js';
+import { decodeModuleValue, encodeFilter } from './filters.js';
 import { decodeStream, encodeStream } from './stream.js';
 import { RdbWriter } from './writer.js';
 import { decodeZiplist } from './ziplist.js';
 
-/** The RDB version whose value encodings DUMP writes and RESTORE accepts (up to). */
+/** The RDB version whose value encodings DUMP writes (Redis 7.0's). */
 export const RDB_VERSION = 10;
+/**
+ * The version DUMP writes for a hash with field deadlines (Redis 7.4's, whose RDB_TYPE_HASH_METADATA
+ * it uses), and the newest RESTORE accepts: Redis 7.0 refuses such a payload by its version
+ * instead of misreading it; Redis 7.4+ restores it with its deadlines.
+ */
+export const RDB_VERSION_HFE = 12;
+/** Largest field deadline an RDB hash may carry (Redis's EB_EXPIRE_TIME_MAX, 2^48 - 1 ms). */
+const EB_EXPIRE_TIME_MAX = 2 ** 48 - 1;
 
 export const RDB_TYPE = {
   STRING: 0,
@@ -37,6 +48,11 @@ export const RDB_TYPE = {
   ZSET_LISTPACK: 17,
   LIST_QUICKLIST_2: 18,
   STREAM_LISTPACKS_2: 19,
+  /** Redis 7.4 hashes with field deadlines: pre-GA forms with absolute deadlines, GA ones relative to a leading minimum. */
+  HASH_METADATA_PRE_GA: 22,
+  HASH_LISTPACK_EX_PRE_GA: 23,
+  HASH_METADATA: 24,
+  HASH_LISTPACK_EX: 25,
 } as const;
 
 /** Quicklist node containers (RDB_TYPE_LIST_QUICKLIST_2). */
@@ -105,7 +121,29 @@ function encodeSet(w: RdbWriter, s: SetValue): void {
   for (const m of s.members()) w.string(m);
 }
 
+/**
+ * A hash with field deadlines as Redis 7.4's RDB_TYPE_HASH_METADATA: the earliest deadline (ms),
+ * the field count, then per field its deadline relative to that minimum plus one (0: none), the
+ * field and the value. Redis writes its listpack-encoded ones as type 25, but reads either.
+ */
+function encodeHashWithTtls(w: RdbWriter, h: HashValue): void {
+  const min = h.nextFieldExpiry();
+  w.byte(RDB_TYPE.HASH_METADATA);
+  w.millis(min);
+  w.len(h.size);
+  for (const [f, s] of h.entries()) {
+    const at = h.ttlOf(f);
+    w.len(at === 0 ? 0 : at - min + 1);
+    w.string(f);
+    w.string(s.v);
+  }
+}
+
 function encodeHash(w: RdbWriter, h: HashValue): void {
+  if (h.hasFieldTtls()) {
+    encodeHashWithTtls(w, h);
+    return;
+  }
   if (h.encoding() === 'listpack') {
     const lp = new ListpackWriter(256);
     for (const [f, s] of h.entries()) {
@@ -161,6 +199,9 @@ export function encodeValue(v: Value): Buffer {
   } else if (v instanceof StreamValue) {
     w.byte(RDB_TYPE.STREAM_LISTPACKS_2);
     encodeStream(w, v);
+  } else if (v instanceof BloomFilter || v instanceof CuckooFilter) {
+    w.byte(RDB_TYPE.MODULE_2);
+    encodeFilter(w, v);
   } else {
     throw new Error(`no RDB encoding for ${v.type}`);
   }
@@ -205,6 +246,45 @@ function hashFromPairs(elems: readonly string[]): HashValue {
   const h = new HashValue();
   for (let i = 0; i < elems.length; i += 2) {
     if (!h.set(elems[i] as string, elems[i + 1] as string)) bad('duplicate hash field');
+  }
+  return h;
+}
+
+/** A field deadline read from an RDB hash: 0 (none) or a time Redis could hold. */
+function fieldDeadline(at: number): number {
+  if (!Number.isSafeInteger(at) || at < 0 || at > EB_EXPIRE_TIME_MAX) bad('invalid hash field expire time');
+  return at;
+}
+
+/** RDB_TYPE_HASH_METADATA (24) and its pre-GA form (22, absolute deadlines, no leading minimum). */
+function decodeHashMetadata(r: RdbReader, ga: boolean): HashValue {
+  const min = ga ? r.millis() : 0;
+  const n = r.count();
+  if (n === 0) bad('empty hash');
+  const h = new HashValue();
+  for (let i = 0; i < n; i++) {
+    const ttl = Number(r.lenBig());
+    const at = ttl === 0 ? 0 : fieldDeadline(ga ? ttl + min - 1 : ttl);
+    const f = r.string();
+    if (!h.set(f, r.string())) bad('duplicate hash field');
+    if (at !== 0) h.setTtl(f, at);
+  }
+  return h;
+}
+
+/** RDB_TYPE_HASH_LISTPACK_EX (25) and its pre-GA form (23): a listpack of field, value, absolute deadline (0: none). */
+function decodeHashListpackEx(r: RdbReader, ga: boolean): HashValue {
+  if (ga) r.millis();
+  const elems = decodeListpack(r.blob());
+  if (elems.length === 0 || elems.length % 3 !== 0) bad('bad hash triplets');
+  const h = new HashValue();
+  for (let i = 0; i < elems.length; i += 3) {
+    const f = elems[i] as string;
+    if (!h.set(f, elems[i + 1] as string)) bad('duplicate hash field');
+    const raw = elems[i + 2] as string;
+    if (!/^\d+$/.test(raw)) bad('bad hash field expire time');
+    const at = fieldDeadline(Number(raw));
+    if (at !== 0) h.setTtl(f, at);
   }
   return h;
 }
@@ -277,11 +357,20 @@ function decodeObject(r: RdbReader, type: number): Value {
       return zsetFromPairs(decodeZiplist(r.blob()));
     case RDB_TYPE.ZSET_LISTPACK:
       return zsetFromPairs(decodeListpack(r.blob()));
+    case RDB_TYPE.HASH_METADATA:
+    case RDB_TYPE.HASH_METADATA_PRE_GA:
+      return decodeHashMetadata(r, type === RDB_TYPE.HASH_METADATA);
+    case RDB_TYPE.HASH_LISTPACK_EX:
+    case RDB_TYPE.HASH_LISTPACK_EX_PRE_GA:
+      return decodeHashListpackEx(r, type === RDB_TYPE.HASH_LISTPACK_EX);
     case RDB_TYPE.STREAM_LISTPACKS:
     case RDB_TYPE.STREAM_LISTPACKS_2:
       return decodeStream(r, type === RDB_TYPE.STREAM_LISTPACKS_2);
+    case RDB_TYPE.MODULE_2:
+      // RedisBloom's Bloom and Cuckoo filters; other modules' values are refused.
+      return decodeModuleValue(r);
     default:
-      // Modules, zipmaps (Redis 2.4) and unknown types.
+      // Other modules, zipmaps (Redis 2.4) and unknown types.
       return bad(`unsupported RDB type ${type}`);
   }
 }
@@ -304,16 +393,19 @@ export function dumpPayload(v: Value): Buffer {
   const body = encodeValue(v);
   const out = Buffer.allocUnsafe(body.length + FOOTER);
   body.copy(out, 0);
-  out.writeUInt16LE(RDB_VERSION, body.length);
+  out.writeUInt16LE(v instanceof HashValue && v.hasFieldTtls() ? RDB_VERSION_HFE : RDB_VERSION, body.length);
   crc64Bytes(out, 0, body.length + 2).copy(out, body.length + 2);
   return out;
 }
 
-/** Redis's verifyDumpPayload: a footer is present, its version is not newer than ours, its CRC matches. */
+/**
+ * Redis's verifyDumpPayload: a footer is present, its version is not newer than the newest we read
+ * (Redis 7.4's: a value of a type this build lacks is then refused as a bad payload), its CRC matches.
+ */
 export function verifyPayload(p: Buffer): boolean {
   if (p.length < FOOTER) return false;
   const ver = p.readUInt16LE(p.length - FOOTER);
-  if (ver > RDB_VERSION) return false;
+  if (ver > RDB_VERSION_HFE) return false;
   return crc64Bytes(p, 0, p.length - 8).equals(p.subarray(p.length - 8));
 }
 
