@@ -184,7 +184,7 @@ describe('geo keys across a cluster', () => {
     for (let i = 0; i < 10; i++) await c.geoadd(`{g${i}}src`, '13.361389', '38.115556', 'Palermo', '15.087269', '37.502669', 'Catania');
     for (let i = 0; i < 10; i++) {
       expect(await c.call('GEORADIUS', `{g${i}}src`, '15', '37', '200', 'km', 'STORE', `{g${i}}dst`)).toBe(2);
-      expect(await c.zrange(`{g${i}}dst`, 0, -1)).toEqual(['Palermo', 'Catania']);
+      expect(await c.zrange(`{g${i}}dst`, '0', '-1')).toEqual(['Palermo', 'Catania']);
       expect(await c.call('GEOSEARCHSTORE', `{g${i}}dst2`, `{g${i}}src`, 'FROMMEMBER', 'Palermo', 'BYRADIUS', '200', 'km', 'STOREDIST')).toBe(2);
     }
     await expect(c.call('GEORADIUS', '{g1}src', '15', '37', '200', 'km', 'STORE', '{g2}dst')).rejects.toThrow(/^CROSSSLOT/);
