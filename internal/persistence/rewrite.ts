@@ -104,28 +104,6 @@ function rewriteFieldTtls(key: string, h: HashValue, emit: Emit): void {
 }
 
 /**
- * Field deadlines as absolute `HPEXPIREAT key <ms> FIELDS n field...`, one command per deadline
- * (at most ITEMS_PER_CMD fields each), after the HSETs that recreate the fields. A deadline that
- * has passed by replay time deletes its field then, as it would have expired anyway.
- */
-function rewriteFieldTtls(key: string, h: HashValue, emit: Emit): void {
-  const ttls = h.fieldTtls;
-  if (ttls === undefined) return;
-  const byAt = new Map<number, string[]>();
-  for (const [f, at] of ttls.entries()) {
-    const fields = byAt.get(at);
-    if (fields === undefined) byAt.set(at, [f]);
-    else fields.push(f);
-  }
-  for (const [at, fields] of byAt) {
-    for (let i = 0; i < fields.length; i += ITEMS_PER_CMD) {
-      const chunk = fields.slice(i, i + ITEMS_PER_CMD);
-      emit(['HPEXPIREAT', key, String(at), 'FIELDS', String(chunk.length), ...chunk]);
-    }
-  }
-}
-
-/**
  * A stream as Redis's AOF rewrite writes one: XADD per entry with its explicit ID (an empty stream
  * is created by `XADD MAXLEN 0 0-1` and emptied at once), XSETID for the last ID and counters,
  * then per group XGROUP CREATE with its last delivered ID and read counter, XCLAIM ... FORCE
