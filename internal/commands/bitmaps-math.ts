@@ -1,26 +1,26 @@
-// Bitmap and bitfield arithmetic on latin1 byte strings, pure: popcount, bit search, BITOP, bitfield get/set and Redis's overflow rules.
+// Bitmap and bitfield arithmetic on byte arrays, pure: popcount, bit search, BITOP, bitfield get/set and Redis's overflow rules.
 
 /** Set bits in each byte value. */
 const POPCOUNT = new Uint8Array(256);
 for (let i = 1; i < 256; i++) POPCOUNT[i] = (POPCOUNT[i >> 1] as number) + (i & 1);
 
-/** Set bits of s's bytes [from, to] (inclusive, both within the string). */
-export function popcount(s: string, from: number, to: number): number {
+/** Set bits of s's bytes [from, to] (inclusive, both within s). */
+export function popcount(s: Uint8Array, from: number, to: number): number {
   let n = 0;
-  for (let i = from; i <= to; i++) n += POPCOUNT[s.charCodeAt(i)] as number;
+  for (let i = from; i <= to; i++) n += POPCOUNT[s[i] as number] as number;
   return n;
 }
 
 /** Set bits of s's bits [fromBit, toBit] (inclusive, within the string; bit 0 is the first byte's most significant). */
-export function popcountBits(s: string, fromBit: number, toBit: number): number {
+export function popcountBits(s: Uint8Array, fromBit: number, toBit: number): number {
   const first = Math.floor(fromBit / 8);
   const last = Math.floor(toBit / 8);
   let n = popcount(s, first, last);
   // Bits of the edge bytes outside the range are counted above and taken back here.
   const headMask = (0xff00 >> (fromBit & 7)) & 0xff;
   const tailMask = (1 << (7 - (toBit & 7))) - 1;
-  n -= POPCOUNT[s.charCodeAt(first) & headMask] as number;
-  n -= POPCOUNT[s.charCodeAt(last) & tailMask] as number;
+  n -= POPCOUNT[(s[first] as number) & headMask] as number;
+  n -= POPCOUNT[(s[last] as number) & tailMask] as number;
   return n;
 }
 
@@ -28,11 +28,11 @@ export function popcountBits(s: string, fromBit: number, toBit: number): number 
  * The first bit equal to `bit` in s's bits [fromBit, toBit] (inclusive, within the string), or -1.
  * Whole bytes that cannot hold it are skipped.
  */
-export function findBit(s: string, fromBit: number, toBit: number, bit: 0 | 1): number {
+export function findBit(s: Uint8Array, fromBit: number, toBit: number, bit: 0 | 1): number {
   const skip = bit === 1 ? 0 : 0xff;
   let pos = fromBit;
   while (pos <= toBit) {
-    const byte = s.charCodeAt(Math.floor(pos / 8));
+    const byte = s[Math.floor(pos / 8)] as number;
     if ((pos & 7) === 0 && pos + 7 <= toBit && byte === skip) {
       pos += 8;
       continue;
@@ -45,26 +45,31 @@ export function findBit(s: string, fromBit: number, toBit: number, bit: 0 | 1): 
 
 export type BitOp = 'and' | 'or' | 'xor' | 'not';
 
-/** BITOP over the sources (missing keys as empty strings): the result, as long as the longest source, zero-padded. */
-export function bitop(op: BitOp, sources: readonly string[]): string {
+/** BITOP over the sources (missing keys as empty): the result, as long as the longest source, zero-padded. */
+export function bitop(op: BitOp, sources: readonly Uint8Array[]): Buffer {
   let maxlen = 0;
   for (const s of sources) if (s.length > maxlen) maxlen = s.length;
-  if (maxlen === 0) return '';
   const out = Buffer.alloc(maxlen);
-  const first = sources[0] ?? '';
-  for (let j = 0; j < maxlen; j++) {
-    let v = j < first.length ? first.charCodeAt(j) : 0;
-    if (op === 'not') v = ~v & 0xff;
-    for (let i = 1; i < sources.length; i++) {
-      const s = sources[i] as string;
-      const b = j < s.length ? s.charCodeAt(j) : 0;
-      if (op === 'and') v &= b;
-      else if (op === 'or') v |= b;
-      else v ^= b;
-    }
-    out[j] = v;
+  const first = sources[0];
+  if (first !== undefined) out.set(first);
+  if (op === 'not') {
+    for (let j = 0; j < maxlen; j++) out[j] = ~(out[j] as number) & 0xff;
+    return out;
   }
-  return out.toString('latin1');
+  for (let i = 1; i < sources.length; i++) {
+    const s = sources[i] as Uint8Array;
+    const n = s.length;
+    // Past a source's end its bytes are zeros: AND clears the rest, OR and XOR leave it.
+    if (op === 'and') {
+      for (let j = 0; j < n; j++) out[j] = (out[j] as number) & (s[j] as number);
+      out.fill(0, n);
+    } else if (op === 'or') {
+      for (let j = 0; j < n; j++) out[j] = (out[j] as number) | (s[j] as number);
+    } else {
+      for (let j = 0; j < n; j++) out[j] = (out[j] as number) ^ (s[j] as number);
+    }
+  }
+  return out;
 }
 
 /** A bitfield type: i1..i64 or u1..u63. */
@@ -85,7 +90,7 @@ export function parseFieldType(s: string): FieldType | null {
   return { signed, bits };
 }
 
-/** Byte i of a byte source (a latin1 string or a Buffer); 0 past its end. */
+/** Byte i of a value; 0 past its end. */
 type ByteAt = (i: number) => number;
 
 /** The unsigned value of `bits` bits at bit `offset` (big-endian, most significant bit first). */

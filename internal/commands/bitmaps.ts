@@ -3,7 +3,8 @@ import { constants as bufferConstants } from 'node:buffer';
 import type { CommandContext, CommandSpec, KeySpecFlag } from '../contracts/command.js';
 import { errors } from '../contracts/errors.js';
 import { array, int, NULL_BULK, type Reply } from '../resp/reply.js';
-import { asString, int64Arg, intArg, isOpt, parseInt64 } from './args.js';
+import type { Entry } from '../store/types.js';
+import { int64Arg, intArg, isOpt, parseInt64 } from './args.js';
 import { bitop, fieldResult, findBit, getField, parseFieldType, popcount, popcountBits, setBits, type BitOp, type FieldType, type Overflow } from './bitmaps-math.js';
 import { command, keyAt } from './spec.js';
 
@@ -32,41 +33,52 @@ function bitOffsetArg(ctx: CommandContext, raw: string, bits = 0): number {
   return offset;
 }
 
-/** The string at key for a read (keyspace hits and misses counted); undefined when missing, WRONGTYPE for collections. */
-function readBits(ctx: CommandContext, key: string): string | undefined {
+/** The string entry at key for a read (keyspace hits and misses counted); undefined when missing, WRONGTYPE for collections. */
+function readEntry(ctx: CommandContext, key: string): Entry | undefined {
   const e = ctx.store.read(ctx.db, key);
-  return e === undefined ? undefined : asString(e.value);
+  if (e !== undefined && !e.isString()) throw errors.wrongType();
+  return e;
 }
 
-/**
- * Stores a bit command's new value. Existing keys keep their TTL (the string is changed in place in
- * Redis); new keys are created without one.
- */
-function storeBits(ctx: CommandContext, key: string, value: string, existed: boolean): void {
-  ctx.db.set(key, value, existed ? 'keep' : 0);
+/** The bytes of the string at key, for a read now; undefined when missing. */
+function readBits(ctx: CommandContext, key: string): Uint8Array | undefined {
+  return readEntry(ctx, key)?.readBytes();
+}
+
+/** The string entry at key for a write (lookupKeyWrite); undefined when missing, WRONGTYPE for collections. */
+function writeEntry(ctx: CommandContext, key: string): Entry | undefined {
+  const e = ctx.db.get(key);
+  if (e !== undefined && !e.isString()) throw errors.wrongType();
+  return e;
 }
 
 // ---------------------------------------------------------------------------------------------
 // SETBIT / GETBIT
 // ---------------------------------------------------------------------------------------------
 
-/** SETBIT: the old bit. Nothing is written, journaled or notified when the value would not change. */
+/**
+ * SETBIT: the old bit. An existing string is changed in place (its TTL kept); a new key is
+ * created zero-padded. Nothing is written, journaled or notified when the value would not change.
+ */
 function setbitCmd(ctx: CommandContext, argv: string[]): Reply {
   const key = argv[1] as string;
   const offset = bitOffsetArg(ctx, argv[2] as string);
   const on = intArg(argv[3] as string, () => errors.generic(BIT_VALUE_ERR));
   if (on !== 0 && on !== 1) throw errors.generic(BIT_VALUE_ERR);
-  const e = ctx.db.get(key);
-  const cur = e === undefined ? '' : asString(e.value);
+  const e = writeEntry(ctx, key);
   const byte = Math.floor(offset / 8);
   const mask = 0x80 >> (offset & 7);
-  const grows = byte >= cur.length;
-  const old = grows ? 0 : cur.charCodeAt(byte);
+  const old = e === undefined ? 0 : e.byteAt(byte);
   const oldBit = (old & mask) !== 0 ? 1 : 0;
-  if (!grows && oldBit === on) return int(oldBit);
   const next = on === 1 ? old | mask : old & ~mask;
-  const value = grows ? cur + '\0'.repeat(byte - cur.length) + String.fromCharCode(next) : cur.slice(0, byte) + String.fromCharCode(next) + cur.slice(byte + 1);
-  storeBits(ctx, key, value, e !== undefined);
+  if (e === undefined) {
+    ctx.db.set(key, '\0'.repeat(byte) + String.fromCharCode(next), 0);
+  } else {
+    if (byte < e.valueBytes() && oldBit === on) return int(oldBit);
+    const bytes = e.mutableBytes(byte + 1);
+    bytes[byte] = next;
+    ctx.db.changed(key, e);
+  }
   ctx.propagate(argv);
   ctx.notify('$', 'setbit', key);
   return int(oldBit);
@@ -74,11 +86,9 @@ function setbitCmd(ctx: CommandContext, argv: string[]): Reply {
 
 function getbitCmd(ctx: CommandContext, argv: string[]): Reply {
   const offset = bitOffsetArg(ctx, argv[2] as string);
-  const s = readBits(ctx, argv[1] as string);
-  if (s === undefined) return int(0);
-  const byte = Math.floor(offset / 8);
-  if (byte >= s.length) return int(0);
-  return int((s.charCodeAt(byte) >> (7 - (offset & 7))) & 1);
+  const e = readEntry(ctx, argv[1] as string);
+  if (e === undefined) return int(0);
+  return int((e.byteAt(Math.floor(offset / 8)) >> (7 - (offset & 7))) & 1);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -156,6 +166,7 @@ function bitposCmd(ctx: CommandContext, argv: string[]): Reply {
 // ---------------------------------------------------------------------------------------------
 
 const BIT_OPS: readonly BitOp[] = ['and', 'or', 'xor', 'not'];
+const EMPTY = new Uint8Array(0);
 
 /**
  * BITOP op dest src...: the destination gets the result (its TTL dropped, `set`), or is deleted
@@ -166,12 +177,11 @@ function bitopCmd(ctx: CommandContext, argv: string[]): Reply {
   if (op === undefined) throw errors.syntax();
   if (op === 'not' && argv.length !== 4) throw errors.generic('BITOP NOT must be called with a single source key.');
   const dest = argv[2] as string;
-  const sources: string[] = [];
-  for (let j = 3; j < argv.length; j++) sources.push(readBits(ctx, argv[j] as string) ?? '');
-  const total = sources.reduce((n, s) => n + s.length, 0);
-  const result = total === 0 ? '' : bitop(op, sources);
+  const sources: Uint8Array[] = [];
+  for (let j = 3; j < argv.length; j++) sources.push(readBits(ctx, argv[j] as string) ?? EMPTY);
+  const result = bitop(op, sources);
   if (result.length > 0) {
-    ctx.db.set(dest, result, 0);
+    ctx.db.set(dest, result.toString('latin1'), 0);
     ctx.propagate(argv);
     ctx.notify('$', 'set', dest);
   } else if (ctx.db.delete(dest)) {
@@ -224,8 +234,8 @@ function parseFieldOps(ctx: CommandContext, argv: readonly string[]): FieldOp[] 
 
 /** Only GETs: a read of the key (missing is all zeros), nothing journaled. */
 function fieldReads(ctx: CommandContext, key: string, ops: readonly FieldOp[]): Reply {
-  const s = readBits(ctx, key) ?? '';
-  const byteAt = (i: number): number => (i < s.length ? s.charCodeAt(i) : 0);
+  const e = readEntry(ctx, key);
+  const byteAt = (i: number): number => (e === undefined ? 0 : e.byteAt(i));
   return array(ops.map((op) => int(getField(byteAt, op.offset, op.type))));
 }
 
@@ -236,15 +246,14 @@ function fieldReads(ctx: CommandContext, key: string, ops: readonly FieldOp[]): 
  */
 function fieldWrites(ctx: CommandContext, argv: readonly string[], ops: readonly FieldOp[]): Reply {
   const key = argv[1] as string;
-  const e = ctx.db.get(key);
-  const cur = e === undefined ? '' : asString(e.value);
+  const e = writeEntry(ctx, key);
   let highest = 0;
   for (const op of ops) if (op.kind !== 'get') highest = Math.max(highest, op.offset + op.type.bits - 1);
   const need = Math.floor(highest / 8) + 1;
   if (need > bufferConstants.MAX_STRING_LENGTH) throw errors.stringTooLong();
-  const buf = Buffer.alloc(Math.max(need, cur.length));
-  buf.write(cur, 'latin1');
-  const grown = e === undefined || need > cur.length;
+  const grown = e === undefined || need > e.valueBytes();
+  // An existing string is changed in place; a new key is built, then stored.
+  const buf = e === undefined ? Buffer.alloc(need) : e.mutableBytes(need);
   const byteAt = (i: number): number => (i < buf.length ? (buf[i] as number) : 0);
   let changes = 0;
   const replies: Reply[] = [];
@@ -264,7 +273,8 @@ function fieldWrites(ctx: CommandContext, argv: readonly string[], ops: readonly
     if (grown || next !== old) changes++;
   }
   if (grown || changes > 0) {
-    storeBits(ctx, key, buf.toString('latin1'), e !== undefined);
+    if (e === undefined) ctx.db.set(key, buf.toString('latin1'), 0);
+    else ctx.db.changed(key, e);
     ctx.propagate(argv);
   }
   if (changes > 0) ctx.notify('$', 'setbit', key);

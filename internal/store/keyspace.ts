@@ -1,6 +1,6 @@
 // One logical database: key -> Entry map, expiry index, SCAN order, lazy expiry and memory accounting.
 import { DEFAULT_ENCODING_LIMITS, type EncodingLimits, isEncodingAware } from './encodings.js';
-import { Entry, ENTRY_OVERHEAD, type Value, valueBytes } from './types.js';
+import { Entry, ENTRY_OVERHEAD, type Value } from './types.js';
 import { HashValue } from './hash.js';
 import { DeadlineHeap } from './hash-ttl.js';
 
@@ -158,7 +158,7 @@ export class Keyspace {
 
   /** Re-measures an entry after its collection value was changed in place. */
   recharge(key: string, e: Entry): void {
-    const c = key.length + valueBytes(e.value) + ENTRY_OVERHEAD;
+    const c = key.length + e.valueBytes() + ENTRY_OVERHEAD;
     this.bytes += c - e.charged;
     e.charged = c;
   }

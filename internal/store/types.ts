@@ -41,13 +41,88 @@ export class Entry {
    * replace such an entry: the peer's copy is live, so newer than what this node read from disk.
    */
   fromDisk = false;
+  private v: Value;
+  /**
+   * A string value that bit commands change in place (SETBIT, BITFIELD) is held here as bytes:
+   * `len` of them, zero-padded capacity beyond, so that a SETBIT on a large bitmap costs O(1)
+   * instead of a copy of the string. Every other reader still sees a latin1 string: `value`
+   * rebuilds it from the bytes once after they changed (`stale`) and keeps it until the next change.
+   */
+  private buf: Buffer | undefined = undefined;
+  private len = 0;
+  private stale = false;
   constructor(
-    public value: Value,
+    value: Value,
     /** Insertion sequence: position in the SCAN order, stable while the key lives. */
     public readonly seq: number,
     now: number,
   ) {
+    this.v = value;
     this.access = now;
+  }
+
+  get value(): Value {
+    if (this.stale) {
+      this.v = (this.buf as Buffer).toString('latin1', 0, this.len);
+      this.stale = false;
+    }
+    return this.v;
+  }
+
+  /** Replacing the value drops the bytes of a bitmap. */
+  set value(value: Value) {
+    this.v = value;
+    this.buf = undefined;
+    this.stale = false;
+  }
+
+  /** True when the value is a string (held as a latin1 string or as bytes), without rebuilding it. */
+  isString(): boolean {
+    return this.buf !== undefined || typeof this.v === 'string';
+  }
+
+  /** Bytes charged for the value (Redis's length for a string), without rebuilding a string held as bytes. */
+  valueBytes(): number {
+    return this.buf !== undefined ? this.len : valueBytes(this.v);
+  }
+
+  /** Byte i of a string value (0 past its end), without rebuilding or copying it. Only for string values (isString). */
+  byteAt(i: number): number {
+    if (this.buf !== undefined) return i < this.len ? (this.buf[i] as number) : 0;
+    const s = this.v as string;
+    return i < s.length ? s.charCodeAt(i) : 0;
+  }
+
+  /**
+   * A string value's bytes to read now, without copying a value held as bytes (the view is live:
+   * read it before anything else runs). Only for string values (isString).
+   */
+  readBytes(): Uint8Array {
+    if (this.buf !== undefined) return this.buf.subarray(0, this.len);
+    return Buffer.from(this.v as string, 'latin1');
+  }
+
+  /**
+   * A string value's bytes to change in place, grown zero-padded to at least `minLen`; from now on
+   * the value is held as bytes, and the next read of `value` sees the changes. The caller tells
+   * the keyspace (Keyspace.changed) once it has changed them. Only for string values (isString).
+   */
+  mutableBytes(minLen: number): Buffer {
+    if (this.buf === undefined) {
+      const s = this.v as string;
+      this.buf = Buffer.alloc(Math.max(s.length, minLen));
+      this.buf.write(s, 'latin1');
+      this.len = s.length;
+    }
+    if (minLen > this.buf.length) {
+      // Doubling (within V8's string limit): SETBITs at growing offsets stay amortized O(1).
+      const grown = Buffer.alloc(Math.min(Math.max(minLen, this.buf.length * 2), bufferConstants.MAX_STRING_LENGTH));
+      this.buf.copy(grown, 0, 0, this.len);
+      this.buf = grown;
+    }
+    if (minLen > this.len) this.len = minLen;
+    this.stale = true;
+    return this.buf.subarray(0, this.len);
   }
 }
 
