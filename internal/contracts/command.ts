@@ -10,6 +10,7 @@ import type { PersistenceApi, ShutdownOptions } from './persistence.js';
 import type { ClusterApi } from './cluster.js';
 import type { CommandStat, NodeFigures } from './figures.js';
 import type { TrackingControl } from './tracking.js';
+import type { ScriptingApi } from './scripting.js';
 
 /**
  * Redis's command flags, in the order COMMAND INFO lists them (addReplyCommandFlags); the order
@@ -244,6 +245,8 @@ export interface ServerApi {
    * unit-test servers, which answer as a standalone redis-server.
    */
   readonly cluster?: ClusterApi;
+  /** The Lua engine, the script cache and the function libraries (EVAL, SCRIPT, FUNCTION, FCALL). */
+  readonly scripting: ScriptingApi;
   /** Blocks the event loop, as Redis's DEBUG SLEEP blocks the server. */
   blockFor(ms: number): void;
 }
@@ -280,6 +283,26 @@ export interface ConnectionControl {
   readonly tracking: TrackingControl;
 }
 
+/**
+ * How a script (EVAL, FCALL) runs commands: implemented by the executor, the one place that
+ * resolves, checks and journals them.
+ */
+export interface ScriptControl {
+  /**
+   * Runs `fn` as a script of the client: commands it issues with `call` run here in order,
+   * unrouted and unqueued, and their writes are journaled with the caller's, inside MULTI ... EXEC
+   * (Redis propagates a script by its effects). The client's db, last command and protocol are
+   * restored afterwards (SELECT in a script does not move its caller).
+   */
+  run<T>(fn: () => T): T;
+  /**
+   * One redis.call: the command's reply, or `{ refused }` with the script-level error (unknown
+   * command, wrong arity, or what `check` says of the resolved spec). `propagate` false keeps
+   * the command's writes out of the journal (redis.set_repl).
+   */
+  call(argv: string[], check: (spec: CommandSpec) => string | null, propagate: boolean): Reply | { readonly refused: string };
+}
+
 export interface CommandContext {
   readonly client: Client;
   /** CLIENT PAUSE / UNPAUSE and MONITOR. */
@@ -293,6 +316,7 @@ export interface CommandContext {
   /** True while the command runs inside EXEC: blocking commands must answer at once, not block. */
   readonly inMulti: boolean;
   readonly tx: TransactionControl;
+  readonly script: ScriptControl;
   /**
    * Journal a write as it must be replayed (AOF, replicas): relative TTLs already made absolute,
    * random choices already made. A write handler calls this once per effect.

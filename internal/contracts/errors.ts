@@ -19,6 +19,10 @@ export type ErrorCode =
   | 'CLUSTERDOWN'
   | 'NOPERM'
   | 'UNBLOCKED'
+  | 'NOSCRIPT'
+  | 'BUSY'
+  | 'NOTBUSY'
+  | 'UNKILLABLE'
   | 'INVALIDOBJ';
 
 interface ErrorKind {
@@ -47,6 +51,10 @@ export const ERROR_KINDS: Readonly<Record<ErrorCode, ErrorKind>> = {
   CLUSTERDOWN: { prefix: 'CLUSTERDOWN', http: 503 },
   NOPERM: { prefix: 'NOPERM', http: 403 },
   UNBLOCKED: { prefix: 'UNBLOCKED', http: 409 },
+  NOSCRIPT: { prefix: 'NOSCRIPT', http: 404 },
+  BUSY: { prefix: 'BUSY', http: 503 },
+  NOTBUSY: { prefix: 'NOTBUSY', http: 409 },
+  UNKILLABLE: { prefix: 'UNKILLABLE', http: 409 },
   // A HyperLogLog whose sparse opcodes do not cover its 16384 registers (Redis's invalid_hll_err).
   INVALIDOBJ: { prefix: 'INVALIDOBJ', http: 409 },
 };

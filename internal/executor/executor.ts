@@ -1,6 +1,6 @@
 // Dispatch: lookup -> arity -> auth -> pause/monitor gate -> route -> memory -> handler -> journal -> stats/slowlog.
 import { performance } from 'node:perf_hooks';
-import type { CommandContext, ConnectionControl, PauseMode, ServerApi, SlowlogEntry, TransactionControl } from '../contracts/command.js';
+import type { CommandContext, ConnectionControl, PauseMode, ScriptControl, ServerApi, SlowlogEntry, TransactionControl } from '../contracts/command.js';
 import type { CommandStat } from '../contracts/figures.js';
 import { CommandError, errors, truncate } from '../contracts/errors.js';
 import { ErrorStats } from './error-stats.js';
@@ -19,6 +19,8 @@ import type { PubSub } from '../server/pubsub.js';
 import { BucketCounts, COMMAND_LATENCY_BOUNDS_US } from '../observability/buckets.js';
 import { MonitorFeed } from './monitor.js';
 import { ClientPause } from './pause.js';
+import { mayWrite, touchesKeyspace } from './command-bits.js';
+import { WatchTable } from './watch.js';
 import { Tracking } from './tracking.js';
 
 /** Receives every write as it must be replayed (AOF, replicas). */
@@ -55,33 +57,6 @@ const SUBSCRIBED_MODE = new Set(['ping', 'subscribe', 'ssubscribe', 'unsubscribe
 
 /** Admin commands are too dangerous to show to monitors (Redis), skip_monitor ones are never shown. */
 const NOT_MONITORED = flagBit('admin') | flagBit('skip_monitor');
-const WRITE_BITS = flagBit('write') | flagBit('may_replicate');
-const KEYSPACE_BITS = WRITE_BITS | flagBit('readonly');
-
-/** Flags of the commands an EXEC would run (its own flags say nothing about its queue). */
-function queuedBits(client: Client, registry: CommandRegistry): number {
-  let bits = 0;
-  if (client.multi === null) return 0;
-  for (const q of client.multi.queue) {
-    const spec = registry.getAnyCase(q.argv[0] as string);
-    if (spec === undefined) continue;
-    const sub = spec.subcommands !== undefined && q.argv.length > 1 ? registry.sub(spec.name, (q.argv[1] as string).toLowerCase()) : undefined;
-    bits |= (sub ?? spec).flagBits;
-  }
-  return bits;
-}
-
-/** Whether CLIENT PAUSE WRITE holds the command: Redis 7.0's is_may_replicate_command (write, may_replicate, or an EXEC of such). */
-function mayWrite(spec: CommandSpec, client: Client, registry: CommandRegistry): boolean {
-  if ((spec.flagBits & WRITE_BITS) !== 0) return true;
-  return spec.name === 'exec' && (queuedBits(client, registry) & WRITE_BITS) !== 0;
-}
-
-/** Whether a command reads or writes keys: what a client in MONITOR mode is refused, as a replica is in Redis. */
-function touchesKeyspace(spec: CommandSpec, client: Client, registry: CommandRegistry): boolean {
-  if ((spec.flagBits & KEYSPACE_BITS) !== 0) return true;
-  return spec.name === 'exec' && (queuedBits(client, registry) & KEYSPACE_BITS) !== 0;
-}
 
 function newCommandStat(): CommandStat {
   return { calls: 0, usec: 0, rejectedCalls: 0, failedCalls: 0, latency: new BucketCounts(COMMAND_LATENCY_BOUNDS_US) };
@@ -92,6 +67,7 @@ class ExecContext implements CommandContext {
   now = 0;
   inMulti = false;
   readonly tx: TransactionControl;
+  readonly script: ScriptControl;
   /** Writes of the current command, kept only while some journal listens. */
   writes: (readonly string[])[] = [];
   /** Number of writes of the current command (rdb_changes_since_last_save counts them). */
@@ -117,6 +93,10 @@ class ExecContext implements CommandContext {
       discard: () => executor.discard(client),
       watch: (keys) => executor.watch(client, keys),
       unwatch: () => executor.unwatch(client),
+    };
+    this.script = {
+      run: (fn) => executor.asScript(this, fn),
+      call: (argv, check, propagate) => executor.scriptCall(this, argv, check, propagate),
     };
   }
   get db(): Keyspace {
@@ -165,8 +145,7 @@ const RUN_MAX = 64;
 export class Executor {
   private readonly contexts = new WeakMap<Client, ExecContext>();
   readonly blocking = new BlockingManager();
-  /** `db\0key` -> clients watching it. */
-  private readonly watchers = new Map<string, Set<Client>>();
+  private readonly watchers = new WatchTable();
   /** > 0 while EXEC runs its queue. */
   private execDepth = 0;
   private inBatch = false;
@@ -408,30 +387,54 @@ export class Executor {
     return array(replies);
   }
 
-  watch(client: Client, keys: readonly string[]): void {
-    if (client.multi !== null) throw new CommandError('ERR', 'WATCH inside MULTI is not allowed');
-    for (const key of keys) {
-      const k = `${client.db}\0${key}`;
-      if (client.watched.has(k)) continue;
-      client.watched.add(k);
-      let set = this.watchers.get(k);
-      if (set === undefined) {
-        set = new Set();
-        this.watchers.set(k, set);
-      }
-      set.add(client);
+  /** See ScriptControl.run: EXEC's nesting, with the caller's connection state kept. */
+  asScript<T>(ctx: ExecContext, fn: () => T): T {
+    const client = ctx.client;
+    if (this.execDepth === 0) {
+      ctx.writesDb = client.db;
+      ctx.txDb = client.db;
+      ctx.wrapWrites = true;
+    }
+    const { spec, argv, now } = ctx;
+    const db = client.db;
+    const last = client.lastCommand;
+    this.execDepth++;
+    try {
+      return fn();
+    } finally {
+      this.execDepth--;
+      ctx.spec = spec;
+      ctx.argv = argv;
+      ctx.now = now;
+      client.db = db;
+      client.lastCommand = last;
     }
   }
 
-  unwatch(client: Client): void {
-    for (const k of client.watched) {
-      const set = this.watchers.get(k);
-      if (set === undefined) continue;
-      set.delete(client);
-      if (set.size === 0) this.watchers.delete(k);
+  /** See ScriptControl.call. */
+  scriptCall(ctx: ExecContext, argv: string[], check: (spec: CommandSpec) => string | null, propagate: boolean): Reply | { readonly refused: string } {
+    let spec: CommandSpec;
+    try {
+      spec = this.resolve(argv);
+    } catch {
+      const known = this.deps.registry.getAnyCase(argv[0] as string) !== undefined;
+      return { refused: known ? 'Wrong number of args calling Redis command from script' : 'Unknown Redis command called from script' };
     }
-    client.watched.clear();
-    client.watchDirty = false;
+    const refused = check(spec);
+    if (refused !== null) return { refused };
+    const mark = ctx.writes.length;
+    const r = this.execute(ctx.client, argv);
+    if (!propagate) ctx.writes.length = mark;
+    return r instanceof Promise ? errorReply('ERR command cannot run inside a script') : r;
+  }
+
+  watch(client: Client, keys: readonly string[]): void {
+    if (client.multi !== null) throw new CommandError('ERR', 'WATCH inside MULTI is not allowed');
+    this.watchers.watch(client, keys);
+  }
+
+  unwatch(client: Client): void {
+    this.watchers.unwatch(client);
   }
 
   /** Publishes a keyspace notification if its class is enabled (Redis's notifyKeyspaceEvent). */
@@ -444,10 +447,7 @@ export class Executor {
 
   /** A key changed or expired: every client watching it will see its EXEC fail. */
   touchWatched(db: number, key: string): void {
-    if (this.watchers.size === 0) return;
-    const set = this.watchers.get(`${db}\0${key}`);
-    if (set === undefined) return;
-    for (const c of set) c.watchDirty = true;
+    this.watchers.touched(db, key);
   }
 
   slowlog(): readonly SlowlogEntry[] {
@@ -790,7 +790,7 @@ export class Executor {
 
   /** A handler's own error reply (not thrown: e.g. a blocked client released with -NOGROUP) counts as a failed call. */
   private settled(r: Reply, spec: CommandSpec): Reply {
-    if (r.t === 'error') this.countError(r.v, spec, false);
+    if (r.t === 'error' && r.counted !== true) this.countError(r.v, spec, false);
     return r;
   }
 }

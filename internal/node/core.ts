@@ -6,6 +6,7 @@ import { CommandRegistry } from '../commands/registry.js';
 import type { Config } from '../config/load.js';
 import { ConfigRuntime } from '../config/runtime.js';
 import type { CommandSpec, ServerApi, ServerStats } from '../contracts/command.js';
+import { Scripting } from '../scripting/scripts.js';
 import type { NodeFigures } from '../contracts/figures.js';
 import type { ShutdownOptions } from '../contracts/persistence.js';
 import { Executor } from '../executor/executor.js';
@@ -127,6 +128,13 @@ export function createCore(config: Config, opts: CoreOptions, host: CoreHost): C
     trackingMaxKeys: () => runtime.num('redis.tracking_table_max_keys'),
   });
   subscriptions.add({ part: 'tracking', params: ['redis.tracking_table_max_keys'], apply: () => executor.tracking.limitChanged() });
+  const scriptLog = log.child({ component: 'script' });
+  const scripting = new Scripting({
+    denyWrites: () => executor.denyWrites?.() ?? null,
+    // redis.log levels 0..3 (debug, verbose, notice, warning) onto pino's.
+    log: (level, message) => scriptLog[(['debug', 'debug', 'info', 'warn'] as const)[level] ?? 'info']({ level }, message),
+    busyThresholdMs: () => runtime.num('redis.busy_reply_threshold'),
+  });
   const figures = (): NodeFigures => collectFigures({ config: runtime, clock, store, stats, executor, host, nodeId: config.nodeId, version: opts.version, startedAt });
   const server: ServerApi = {
     nodeId: config.nodeId,
@@ -159,6 +167,7 @@ export function createCore(config: Config, opts: CoreOptions, host: CoreHost): C
     slowlogReset: () => executor.slowlogReset(),
     resetStats: () => resetStats(store, stats, executor),
     figures,
+    scripting,
     shutdown: (o) => host.shutdown(o),
     blockFor: (ms) => host.blockFor(ms),
   };

@@ -6,7 +6,8 @@
 
 export type Reply =
   | { readonly t: 'simple'; readonly v: string }
-  | { readonly t: 'error'; readonly v: string }
+  /** `counted`: the error stats already hold it (a script passing on an error a command of its own raised). */
+  | { readonly t: 'error'; readonly v: string; readonly counted?: true }
   | { readonly t: 'int'; readonly v: number | bigint }
   | { readonly t: 'bulk'; readonly v: string }
   | { readonly t: 'nullbulk' }

@@ -1,0 +1,34 @@
+// Which commands an EXEC would run may write or touch keys: CLIENT PAUSE WRITE and MONITOR decide by them.
+import type { CommandRegistry } from '../commands/registry.js';
+import { flagBit } from '../commands/spec.js';
+import type { CommandSpec } from '../contracts/command.js';
+import type { Client } from '../server/client.js';
+
+const WRITE_BITS = flagBit('write') | flagBit('may_replicate');
+const KEYSPACE_BITS = WRITE_BITS | flagBit('readonly');
+
+/** Flags of the commands an EXEC would run (its own flags say nothing about its queue). */
+function queuedBits(client: Client, registry: CommandRegistry): number {
+  let bits = 0;
+  if (client.multi === null) return 0;
+  for (const q of client.multi.queue) {
+    const spec = registry.getAnyCase(q.argv[0] as string);
+    if (spec === undefined) continue;
+    const sub = spec.subcommands !== undefined && q.argv.length > 1 ? registry.sub(spec.name, (q.argv[1] as string).toLowerCase()) : undefined;
+    bits |= (sub ?? spec).flagBits;
+  }
+  return bits;
+}
+
+/** Whether CLIENT PAUSE WRITE holds the command: Redis 7.0's is_may_replicate_command (write, may_replicate, or an EXEC of such). */
+export function mayWrite(spec: CommandSpec, client: Client, registry: CommandRegistry): boolean {
+  if ((spec.flagBits & WRITE_BITS) !== 0) return true;
+  return spec.name === 'exec' && (queuedBits(client, registry) & WRITE_BITS) !== 0;
+}
+
+/** Whether a command reads or writes keys: what a client in MONITOR mode is refused, as a replica is in Redis. */
+export function touchesKeyspace(spec: CommandSpec, client: Client, registry: CommandRegistry): boolean {
+  if ((spec.flagBits & KEYSPACE_BITS) !== 0) return true;
+  return spec.name === 'exec' && (queuedBits(client, registry) & KEYSPACE_BITS) !== 0;
+}
+

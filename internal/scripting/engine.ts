@@ -1,0 +1,441 @@
+// One Lua 5.1 state per node: the sandbox, the redis.* API, compiled chunks by reference, and running a script or function with Redis's error reporting.
+import { createHash } from 'node:crypto';
+import { formatDouble } from '../resp/encoder.js';
+import { errorReply, type Reply } from '../resp/reply.js';
+import { pushErrorTable, pushReply, popReply } from './convert.js';
+import { Lrand48 } from './lrand48.js';
+import {
+  cfunction,
+  cname,
+  cstring,
+  lua,
+  LUA_GCCOUNT,
+  LUA_GCSTEP,
+  LUA_GLOBALSINDEX,
+  LUA_MASKCOUNT,
+  LUA_MASKLINE,
+  LUA_REGISTRYINDEX,
+  LUA_TNUMBER,
+  LUA_TSTRING,
+  LUA_TTABLE,
+  pushString,
+  toString,
+  type LuaState,
+} from './lua.js';
+import { PRELUDE } from './prelude.js';
+
+/** What a running script asks of the node. */
+export interface ScriptHooks {
+  /** redis.call / redis.pcall: the command's reply, or `{ refused }` with the script-level error message. */
+  call(argv: string[]): Reply | { readonly refused: string };
+  /** redis.set_repl: which journals (bit 1 AOF, bit 2 replicas) get the writes from now on. */
+  setRepl(flags: number): void;
+  /** redis.log at a Redis level (0 debug .. 3 warning). */
+  log(level: number, message: string): void;
+  /** redis.acl_check_cmd: whether argv names a command (null: no such command). */
+  aclCheck(argv: string[]): boolean | null;
+}
+
+/** State of the script running now. */
+interface ActiveRun {
+  readonly hooks: ScriptHooks;
+  resp: 2 | 3;
+  killed: boolean;
+}
+
+export const sha1hex = (s: string): string => createHash('sha1').update(s, 'latin1').digest('hex');
+
+/** Redis runs a GC step every this many scripts, so no single script pays for a full cycle. */
+const GC_PERIOD = 50;
+
+/** JS functions registered once per process (wasm function table slots are never freed). */
+interface CFunctions {
+  call: number;
+  pcall: number;
+  sha1hex: number;
+  errorReply: number;
+  statusReply: number;
+  log: number;
+  setresp: number;
+  setRepl: number;
+  replicateCommands: number;
+  noop: number;
+  aclCheck: number;
+  random: number;
+  randomseed: number;
+}
+
+/** The engine whose state is `L` (the C functions are shared; they find their engine here). */
+const engines = new Map<LuaState, LuaEngine>();
+let cfuncs: CFunctions | null = null;
+
+function engineOf(L: LuaState): LuaEngine {
+  // A coroutine has its own lua_State; fall back to the only engine that is running.
+  return engines.get(L) ?? (LuaEngine.running as LuaEngine);
+}
+
+/** Raises the error at the top of the stack (never returns: lua_error unwinds the wasm stack). */
+function raise(L: LuaState): number {
+  lua._lua_error(L);
+  return 0;
+}
+
+function raiseMessage(L: LuaState, message: string): number {
+  pushErrorTable(L, message, false, false);
+  return raise(L);
+}
+
+/** Arguments of redis.call and friends as strings: numbers in %.17g, as Redis formats them. */
+function argStrings(L: LuaState): string[] | null {
+  const n = lua._lua_gettop(L);
+  const argv = new Array<string>(n);
+  for (let i = 1; i <= n; i++) {
+    const t = lua._lua_type(L, i);
+    if (t === LUA_TNUMBER) argv[i - 1] = formatDouble(lua._lua_tonumber(L, i));
+    else if (t === LUA_TSTRING) argv[i - 1] = toString(L, i) as string;
+    else return null;
+  }
+  return argv;
+}
+
+function redisCommand(L: LuaState, raiseError: boolean): number {
+  const run = engineOf(L).active;
+  if (run === null) return raiseMessage(L, 'redis.call/pcall can only be called inside a script invocation');
+  if (lua._lua_gettop(L) === 0) {
+    pushErrorTable(L, 'Please specify at least one argument for this redis lib call', false, false);
+    return raiseError ? raise(L) : 1;
+  }
+  const argv = argStrings(L);
+  lua._lua_settop(L, 0);
+  if (argv === null) {
+    pushErrorTable(L, 'Lua redis lib command arguments must be strings or integers', false, false);
+    return raiseError ? raise(L) : 1;
+  }
+  const r = run.hooks.call(argv);
+  if ('refused' in r) {
+    pushErrorTable(L, r.refused, false, true);
+    return raiseError ? raise(L) : 1;
+  }
+  pushReply(L, r, run.resp);
+  return raiseError && r.t === 'error' ? raise(L) : 1;
+}
+
+function registerCFunctions(): CFunctions {
+  const rand = (L: LuaState): number => {
+    const e = engineOf(L);
+    if (e.active === null) return raiseMessage(L, 'math.random can only be called inside a script invocation');
+    const r = e.random.next() / 2147483647;
+    const n = lua._lua_gettop(L);
+    if (n === 0) {
+      lua._lua_pushnumber(L, r);
+      return 1;
+    }
+    const lo = n === 2 ? Math.trunc(lua._lua_tonumber(L, 1)) : 1;
+    const hi = Math.trunc(lua._lua_tonumber(L, n));
+    if (n > 2) return raiseMessage(L, 'wrong number of arguments');
+    if (lo > hi) return raiseMessage(L, `bad argument #${n} to 'random' (interval is empty)`);
+    lua._lua_pushnumber(L, Math.floor(r * (hi - lo + 1)) + lo);
+    return 1;
+  };
+  return {
+    call: cfunction((L) => redisCommand(L, true)),
+    pcall: cfunction((L) => redisCommand(L, false)),
+    sha1hex: cfunction((L) => {
+      if (lua._lua_gettop(L) !== 1) return raiseMessage(L, 'wrong number of arguments');
+      pushString(L, sha1hex(toString(L, 1) ?? ''));
+      return 1;
+    }),
+    errorReply: cfunction((L) => {
+      if (lua._lua_gettop(L) !== 1 || lua._lua_type(L, -1) !== LUA_TSTRING) {
+        pushErrorTable(L, 'wrong number or type of arguments', false, false);
+        return 1;
+      }
+      const s = toString(L, -1) as string;
+      pushErrorTable(L, s.startsWith('-') ? s : `-${s}`, true, false);
+      return 1;
+    }),
+    statusReply: cfunction((L) => {
+      if (lua._lua_gettop(L) !== 1 || lua._lua_type(L, -1) !== LUA_TSTRING) {
+        pushErrorTable(L, 'wrong number or type of arguments', false, false);
+        return 1;
+      }
+      lua._lua_createtable(L, 0, 1);
+      lua._lua_pushvalue(L, -2);
+      lua._lua_setfield(L, -2, cname('ok'));
+      return 1;
+    }),
+    log: cfunction((L) => {
+      const n = lua._lua_gettop(L);
+      if (n < 2) return raiseMessage(L, 'redis.log() requires two arguments or more.');
+      if (lua._lua_type(L, 1) !== LUA_TNUMBER && Number.isNaN(Number(toString(L, 1)))) return raiseMessage(L, 'First argument must be a number (log level).');
+      const level = Math.trunc(lua._lua_tonumber(L, 1));
+      if (level < 0 || level > 3) return raiseMessage(L, 'Invalid debug level.');
+      const parts: string[] = [];
+      for (let i = 2; i <= n; i++) {
+        const s = toString(L, i);
+        if (s !== null) parts.push(s);
+      }
+      engineOf(L).active?.hooks.log(level, parts.join(' '));
+      return 0;
+    }),
+    setresp: cfunction((L) => {
+      const run = engineOf(L).active;
+      if (run === null) return raiseMessage(L, 'redis.setresp can only be called inside a script invocation');
+      if (lua._lua_gettop(L) !== 1) return raiseMessage(L, 'redis.setresp() requires one argument.');
+      const v = lua._lua_tonumber(L, 1);
+      if (v !== 2 && v !== 3) return raiseMessage(L, 'RESP version must be 2 or 3.');
+      run.resp = v;
+      return 0;
+    }),
+    setRepl: cfunction((L) => {
+      const run = engineOf(L).active;
+      if (run === null) return raiseMessage(L, 'redis.set_repl can only be called inside a script invocation');
+      if (lua._lua_gettop(L) !== 1) return raiseMessage(L, 'redis.set_repl() requires two arguments.');
+      const flags = Math.trunc(lua._lua_tonumber(L, 1));
+      if ((flags & ~3) !== 0) return raiseMessage(L, 'Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.');
+      run.hooks.setRepl(flags);
+      return 0;
+    }),
+    // Redis 7 always replicates scripts by effect: the call is accepted and answers true.
+    replicateCommands: cfunction((L) => {
+      lua._lua_pushboolean(L, 1);
+      return 1;
+    }),
+    // redis.breakpoint / redis.debug: the debugger (SCRIPT DEBUG) is not offered; outside it Redis ignores them.
+    noop: cfunction((L) => {
+      lua._lua_pushboolean(L, 0);
+      return 1;
+    }),
+    aclCheck: cfunction((L) => {
+      const run = engineOf(L).active;
+      if (run === null) return raiseMessage(L, 'redis.acl_check_cmd can only be called inside a script invocation');
+      const argv = lua._lua_gettop(L) === 0 ? null : argStrings(L);
+      if (argv === null) return raiseMessage(L, 'Please specify at least one argument for this redis lib call');
+      const ok = run.hooks.aclCheck(argv);
+      if (ok === null) return raiseMessage(L, 'Invalid command passed to redis.acl_check_cmd()');
+      lua._lua_pushboolean(L, ok ? 1 : 0);
+      return 1;
+    }),
+    random: cfunction(rand),
+    randomseed: cfunction((L) => {
+      const e = engineOf(L);
+      if (e.active === null) return raiseMessage(L, 'math.randomseed can only be called inside a script invocation');
+      e.random.seed(Math.trunc(lua._lua_tonumber(L, 1)));
+      return 0;
+    }),
+  };
+}
+
+/** Extra libraries (cjson, cmsgpack, bit, struct): each pushes its table onto the stack. */
+export type LibraryOpener = (L: LuaState) => void;
+const libraries = new Map<string, LibraryOpener>();
+/** Registers a library every new engine gets as a global (call before creating engines). */
+export function registerLibrary(name: string, open: LibraryOpener): void {
+  libraries.set(name, open);
+}
+
+export class LuaEngine {
+  /** The engine running a script now (coroutines run on their own lua_State). */
+  static running: LuaEngine | null = null;
+  L: LuaState;
+  active: ActiveRun | null = null;
+  readonly random = new Lrand48();
+  /** Registry reference of the hidden globals table (KEYS and ARGV are set there). */
+  private hidden = 0;
+  private handler = 0;
+  private runs = 0;
+  /** The hook checks the clock every this many VM instructions (Redis: 100,000). */
+  private readonly hookFn: number;
+  /** Called from the instruction hook while a script runs: true kills the script. */
+  onTick: (() => boolean) | null = null;
+
+  constructor() {
+    cfuncs ??= registerCFunctions();
+    this.hookFn = lua.addFunction((L: number) => this.tick(L), 'vii');
+    this.L = this.open();
+  }
+
+  private open(): LuaState {
+    const L = lua._luaL_newstate();
+    engines.set(L, this);
+    lua._luaL_openlibs(L);
+    const f = cfuncs as CFunctions;
+    lua._lua_createtable(L, 0, 16);
+    const set = (name: string, fn: number): void => {
+      lua._lua_pushcclosure(L, fn, 0);
+      lua._lua_setfield(L, -2, cname(name));
+    };
+    set('call', f.call);
+    set('pcall', f.pcall);
+    set('sha1hex', f.sha1hex);
+    set('error_reply', f.errorReply);
+    set('status_reply', f.statusReply);
+    set('log', f.log);
+    set('setresp', f.setresp);
+    set('set_repl', f.setRepl);
+    set('replicate_commands', f.replicateCommands);
+    set('breakpoint', f.noop);
+    set('debug', f.noop);
+    set('acl_check_cmd', f.aclCheck);
+    set('random', f.random);
+    set('randomseed', f.randomseed);
+    pushString(L, '7.0.15');
+    lua._lua_setfield(L, -2, cname('REDIS_VERSION'));
+    lua._lua_pushnumber(L, 0x07000f);
+    lua._lua_setfield(L, -2, cname('REDIS_VERSION_NUM'));
+    lua._lua_createtable(L, 0, 4);
+    for (const [name, open] of libraries) {
+      open(L);
+      lua._lua_setfield(L, -2, cname(name));
+    }
+    lua._lua_setfield(L, -2, cname('libs'));
+    lua._lua_setfield(L, LUA_GLOBALSINDEX, cname('__rc'));
+    if (lua._luaL_loadbuffer(L, cstring(PRELUDE), PRELUDE.length, cname('@prelude')) !== 0 || lua._lua_pcall(L, 0, 1, 0) !== 0) {
+      throw new Error(`Lua sandbox failed to load: ${toString(L, -1) ?? '?'}`);
+    }
+    lua._lua_getfield(L, -1, cname('hidden'));
+    this.hidden = lua._luaL_ref(L, LUA_REGISTRYINDEX);
+    lua._lua_settop(L, 0);
+    lua._lua_rawgeti(L, LUA_REGISTRYINDEX, this.hidden);
+    lua._lua_getfield(L, -1, cname('__redis__err__handler'));
+    this.handler = lua._luaL_ref(L, LUA_REGISTRYINDEX);
+    lua._lua_settop(L, 0);
+    return L;
+  }
+
+  /** Drops every compiled chunk and starts a fresh state (SCRIPT FLUSH). */
+  reset(): void {
+    engines.delete(this.L);
+    lua._lua_close(this.L);
+    this.L = this.open();
+  }
+
+  /** Bytes the Lua heap holds (INFO used_memory_lua). */
+  memory(): number {
+    return lua._lua_gc(this.L, LUA_GCCOUNT, 0) * 1024;
+  }
+
+  /**
+   * Compiles `code` as a chunk named `chunkname` (`@user_script` for EVAL): a registry reference
+   * to the function, or Lua's error message.
+   */
+  compile(code: string, chunkname: string): { ref: number } | { error: string } {
+    const L = this.L;
+    const name = cname(chunkname);
+    const p = lua._malloc(code.length + 1);
+    try {
+      const heap = lua.HEAPU8;
+      Buffer.from(heap.buffer, p, code.length).write(code, 'latin1');
+      if (lua._luaL_loadbuffer(L, p, code.length, name) !== 0) {
+        const msg = toString(L, -1) ?? 'unknown error';
+        lua._lua_settop(L, 0);
+        return { error: msg };
+      }
+    } finally {
+      lua._free(p);
+    }
+    return { ref: lua._luaL_ref(L, LUA_REGISTRYINDEX) };
+  }
+
+  release(ref: number): void {
+    lua._luaL_unref(this.L, LUA_REGISTRYINDEX, ref);
+  }
+
+  /** Sets a global for scripts (KEYS, ARGV): on the hidden table, past the read-only guard. */
+  private setGlobalArray(name: string, items: readonly string[]): void {
+    const L = this.L;
+    lua._lua_rawgeti(L, LUA_REGISTRYINDEX, this.hidden);
+    this.pushArray(items);
+    lua._lua_setfield(L, -2, cname(name));
+    lua._lua_settop(L, -2);
+  }
+
+  private pushArray(items: readonly string[]): void {
+    const L = this.L;
+    lua._lua_createtable(L, items.length, 0);
+    for (let i = 0; i < items.length; i++) {
+      pushString(L, items[i] as string);
+      lua._lua_rawseti(L, -2, i + 1);
+    }
+  }
+
+  /**
+   * Runs a compiled chunk (EVAL: KEYS and ARGV as globals, no arguments) or a registered
+   * function (FCALL: keys and args as its two arguments) and converts its result to a reply.
+   * `funcname` names it in error messages (`script: <name>, on @user_script:1.`).
+   */
+  run(ref: number, mode: 'eval' | 'function', keys: readonly string[], args: readonly string[], hooks: ScriptHooks, funcname: string): Reply {
+    const L = this.L;
+    if (this.active !== null) return errorReply('ERR a script is already running');
+    const run: ActiveRun = { hooks, resp: 2, killed: false };
+    this.active = run;
+    const prev = LuaEngine.running;
+    LuaEngine.running = this;
+    lua._lua_settop(L, 0);
+    try {
+      lua._lua_rawgeti(L, LUA_REGISTRYINDEX, this.handler);
+      lua._lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
+      let nargs = 0;
+      if (mode === 'eval') {
+        this.setGlobalArray('KEYS', keys);
+        this.setGlobalArray('ARGV', args);
+      } else {
+        this.pushArray(keys);
+        this.pushArray(args);
+        nargs = 2;
+      }
+      lua._lua_sethook(L, this.hookFn, LUA_MASKCOUNT, 100000);
+      const status = lua._lua_pcall(L, nargs, 1, 1);
+      lua._lua_sethook(L, 0, 0, 0);
+      if (++this.runs === GC_PERIOD) {
+        this.runs = 0;
+        lua._lua_gc(L, LUA_GCSTEP, GC_PERIOD);
+      }
+      if (status !== 0) return this.errorResult(funcname);
+      return popReply(L, run.resp);
+    } finally {
+      lua._lua_settop(L, 0);
+      this.active = null;
+      LuaEngine.running = prev;
+    }
+  }
+
+  /** The error at the top after a failed pcall, as Redis reports it. */
+  private errorResult(funcname: string): Reply {
+    const L = this.L;
+    if (lua._lua_type(L, -1) !== LUA_TTABLE) {
+      const msg = toString(L, -1) ?? 'execution failure';
+      return errorReply(`ERR Error running script ${funcname}, ${msg.slice(0, 100)}`);
+    }
+    const field = (name: string): string | null => {
+      lua._lua_getfield(L, -1, cname(name));
+      const s = lua._lua_type(L, -1) === LUA_TSTRING || lua._lua_type(L, -1) === LUA_TNUMBER ? toString(L, -1) : null;
+      lua._lua_settop(L, -2);
+      return s;
+    };
+    const err = field('err') ?? 'ERR unknown error';
+    const source = field('source');
+    const line = field('line');
+    lua._lua_getfield(L, -1, cname('ignore_error_stats_update'));
+    const counted = lua._lua_toboolean(L, -1) !== 0;
+    lua._lua_settop(L, -2);
+    const text = source !== null && line !== null ? `${err} script: ${funcname}, on ${source}:${line}.` : err;
+    return counted ? ({ t: 'error', v: text, counted: true } as Reply) : errorReply(text);
+  }
+
+  /** SCRIPT KILL / FUNCTION KILL: the running script stops at its next hook with Redis's error. */
+  kill(): void {
+    if (this.active !== null) this.active.killed = true;
+  }
+
+  private tick(L: LuaState): void {
+    const run = this.active;
+    if (run === null) return;
+    if (!run.killed && this.onTick !== null && this.onTick()) run.killed = true;
+    if (!run.killed) return;
+    // Hook every line from now on, so a pcall in the script cannot swallow the kill for long.
+    lua._lua_sethook(L, this.hookFn, LUA_MASKLINE, 0);
+    pushErrorTable(L, 'Script killed by user with SCRIPT KILL...', false, false);
+    lua._lua_error(L);
+  }
+}

@@ -1,0 +1,149 @@
+// The Lua 5.1 C API of the WebAssembly build (wasmoon-lua5.1), typed, with byte-exact string transfer in both directions.
+//
+// Redis runs Lua 5.1, so ringcache does too: `unpack`, `table.getn`, `setfenv`, `loadstring` and
+// 5.1's string/number coercions behave as scripts written for Redis expect. Only the raw C API is
+// used (not the package's JS wrapper): Redis strings are bytes, and the wrapper's strings go
+// through UTF-8, which would corrupt binary values. Our strings are latin1 (one char per byte), so
+// they are copied into and out of the wasm heap byte for byte.
+import { LuaApi } from 'wasmoon-lua5.1';
+
+/** A lua_State pointer. */
+export type LuaState = number;
+
+export const LUA_REGISTRYINDEX = -10000;
+export const LUA_GLOBALSINDEX = -10002;
+export const LUA_MULTRET = -1;
+
+export const LUA_TNIL = 0;
+export const LUA_TBOOLEAN = 1;
+export const LUA_TNUMBER = 3;
+export const LUA_TSTRING = 4;
+export const LUA_TTABLE = 5;
+export const LUA_TFUNCTION = 6;
+
+export const LUA_MASKCOUNT = 8;
+export const LUA_MASKLINE = 4;
+export const LUA_GCCOUNT = 3;
+export const LUA_GCSTEP = 5;
+export const LUA_GCCOLLECT = 2;
+
+/** The emscripten module's exports ringcache calls (names as the C API, with emscripten's underscore). */
+export interface LuaModule {
+  HEAPU8: Uint8Array;
+  HEAPU32: Uint32Array;
+  HEAPF64: Float64Array;
+  _malloc(n: number): number;
+  _free(p: number): void;
+  addFunction(fn: (...args: number[]) => number | void, sig: string): number;
+  _luaL_newstate(): LuaState;
+  _luaL_openlibs(L: LuaState): void;
+  _lua_close(L: LuaState): void;
+  _luaL_loadbuffer(L: LuaState, buf: number, len: number, name: number): number;
+  _lua_pcall(L: LuaState, nargs: number, nresults: number, errfunc: number): number;
+  _lua_error(L: LuaState): number;
+  _lua_gettop(L: LuaState): number;
+  _lua_settop(L: LuaState, idx: number): void;
+  _lua_type(L: LuaState, idx: number): number;
+  _lua_tolstring(L: LuaState, idx: number, lenPtr: number): number;
+  _lua_tonumber(L: LuaState, idx: number): number;
+  _lua_toboolean(L: LuaState, idx: number): number;
+  _lua_pushlstring(L: LuaState, s: number, len: number): void;
+  _lua_pushnumber(L: LuaState, n: number): void;
+  _lua_pushboolean(L: LuaState, b: number): void;
+  _lua_pushnil(L: LuaState): void;
+  _lua_pushvalue(L: LuaState, idx: number): void;
+  _lua_pushcclosure(L: LuaState, fn: number, n: number): void;
+  _lua_createtable(L: LuaState, narr: number, nrec: number): void;
+  _lua_rawseti(L: LuaState, idx: number, n: number): void;
+  _lua_rawgeti(L: LuaState, idx: number, n: number): void;
+  _lua_rawget(L: LuaState, idx: number): void;
+  _lua_rawset(L: LuaState, idx: number): void;
+  _lua_getfield(L: LuaState, idx: number, k: number): void;
+  _lua_setfield(L: LuaState, idx: number, k: number): void;
+  _lua_settable(L: LuaState, idx: number): void;
+  _lua_next(L: LuaState, idx: number): number;
+  _lua_objlen(L: LuaState, idx: number): number;
+  _lua_insert(L: LuaState, idx: number): void;
+  _lua_remove(L: LuaState, idx: number): void;
+  _lua_checkstack(L: LuaState, n: number): number;
+  _lua_sethook(L: LuaState, fn: number, mask: number, count: number): void;
+  _lua_gc(L: LuaState, what: number, data: number): number;
+  _luaL_ref(L: LuaState, t: number): number;
+  _luaL_unref(L: LuaState, t: number, ref: number): void;
+}
+
+/** Loaded once per process; every node's Lua state lives in this one module's heap. */
+const api = await LuaApi.initialize();
+export const lua = api.module as unknown as LuaModule;
+
+/** Scratch memory for string transfer, grown on demand. */
+let scratch = lua._malloc(4096);
+let scratchSize = 4096;
+const lenPtr = lua._malloc(8);
+
+function ensureScratch(n: number): number {
+  if (n > scratchSize) {
+    lua._free(scratch);
+    scratchSize = Math.max(n, scratchSize * 2);
+    scratch = lua._malloc(scratchSize);
+  }
+  return scratch;
+}
+
+/** Copies a latin1 string into scratch memory and returns its address (valid until the next call). */
+export function cstring(s: string): number {
+  const n = s.length;
+  const p = ensureScratch(n + 1);
+  const heap = lua.HEAPU8;
+  for (let i = 0; i < n; i++) heap[p + i] = s.charCodeAt(i) & 0xff;
+  heap[p + n] = 0;
+  return p;
+}
+
+/** Pushes a latin1 string (bytes) onto the Lua stack. */
+export function pushString(L: LuaState, s: string): void {
+  const n = s.length;
+  if (n > 64) {
+    const p = ensureScratch(n);
+    Buffer.from(lua.HEAPU8.buffer, p, n).write(s, 'latin1');
+    lua._lua_pushlstring(L, p, n);
+    return;
+  }
+  lua._lua_pushlstring(L, cstring(s), n);
+}
+
+/**
+ * The string at `idx` (a number is converted in place, as lua_tolstring does), or null for other
+ * types. Bytes become latin1 chars.
+ */
+export function toString(L: LuaState, idx: number): string | null {
+  const p = lua._lua_tolstring(L, idx, lenPtr);
+  if (p === 0) return null;
+  const n = (lua.HEAPU32[lenPtr >> 2] as number) >>> 0;
+  if (n < 48) {
+    const heap = lua.HEAPU8;
+    let s = '';
+    for (let i = 0; i < n; i++) s += String.fromCharCode(heap[p + i] as number);
+    return s;
+  }
+  return Buffer.from(lua.HEAPU8.buffer, p, n).toString('latin1');
+}
+
+/** Field names and other constant C strings, allocated once and kept for the process's life. */
+const constants = new Map<string, number>();
+export function cname(s: string): number {
+  let p = constants.get(s);
+  if (p === undefined) {
+    p = lua._malloc(s.length + 1);
+    const heap = lua.HEAPU8;
+    for (let i = 0; i < s.length; i++) heap[p + i] = s.charCodeAt(i);
+    heap[p + s.length] = 0;
+    constants.set(s, p);
+  }
+  return p;
+}
+
+/** A JS function callable from Lua (lua_CFunction): returns the number of results it pushed. */
+export function cfunction(fn: (L: LuaState) => number): number {
+  return lua.addFunction(fn, 'ii');
+}

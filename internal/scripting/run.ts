@@ -1,0 +1,91 @@
+// One script run as Redis's scriptPrepareForRun and scriptCall check it: up-front refusals, then per-command checks (noscript, read-only, OOM, MISCONF, cluster locality).
+import type { CommandContext, CommandSpec } from '../contracts/command.js';
+import { CommandError, errors } from '../contracts/errors.js';
+import { flagBit, keyIndexes } from '../commands/spec.js';
+import { keyHashSlot } from '../ring/slot.js';
+import type { Reply } from '../resp/reply.js';
+import type { ScriptHooks } from './engine.js';
+import type { EvalScriptFlags } from './shebang.js';
+
+const WRITE = flagBit('write');
+const MAY_REPLICATE = flagBit('may_replicate');
+const NOSCRIPT = flagBit('noscript');
+const DENYOOM = flagBit('denyoom');
+
+/** Redis's writeCommandsDeniedByDiskError and OOM answers before a flagged script starts. */
+export function refuseBeforeRun(ctx: CommandContext, flags: EvalScriptFlags, ro: boolean, denyWrites: () => string | null): void {
+  if (flags.compat) return;
+  if (flags.noCluster && ctx.server.cluster !== undefined) throw new CommandError('ERR', "Can not run script on cluster, 'no-cluster' flag is set.");
+  if (!flags.noWrites) {
+    const reason = denyWrites();
+    if (reason !== null) {
+      throw new CommandError(
+        'MISCONF',
+        "Redis is configured to persist data to AOF, but it's currently unable to persist to disk. Writable scripts are blocked. Use 'no-writes' flag for read only scripts. AOF error: " + reason,
+      );
+    }
+    if (ro) throw new CommandError('ERR', 'Can not execute a script with write flag using *_ro command.');
+  }
+  const store = ctx.store;
+  if (store.memoryPolicy.maxmemory > 0 && !flags.allowOom && !flags.noWrites && !store.evictIfNeeded()) {
+    throw new CommandError('OOM', "allow-oom flag is not set on the script, can not run it when used memory > 'maxmemory'");
+  }
+}
+
+export interface RunOptions {
+  readonly flags: EvalScriptFlags;
+  /** EVAL_RO / EVALSHA_RO / FCALL_RO. */
+  readonly ro: boolean;
+  /** The executor's MISCONF check (null while persistence is healthy). */
+  readonly denyWrites: () => string | null;
+  readonly log: (level: number, message: string) => void;
+}
+
+/** The hooks a script's redis.call goes through, bound to one run of one client. */
+export function scriptHooks(ctx: CommandContext, opts: RunOptions): ScriptHooks {
+  const { flags } = opts;
+  const readOnly = opts.ro || (!flags.compat && flags.noWrites);
+  const allowOom = !flags.compat && flags.allowOom;
+  const allowCrossSlot = flags.compat || flags.allowCrossSlot;
+  const store = ctx.store;
+  const oomAtStart = store.memoryPolicy.maxmemory > 0 && !store.evictIfNeeded();
+  const cluster = ctx.server.cluster;
+  let dirty = false;
+  let propagate = true;
+  let slot = -1;
+
+  const check = (spec: CommandSpec, argv: readonly string[]): string | null => {
+    const bits = spec.flagBits;
+    if ((bits & NOSCRIPT) !== 0) return 'This Redis command is not allowed from script';
+    if (readOnly && (bits & (WRITE | MAY_REPLICATE)) !== 0) return 'Write commands are not allowed from read-only scripts.';
+    if ((bits & WRITE) !== 0 && !dirty) {
+      const reason = opts.denyWrites();
+      if (reason !== null) return `-MISCONF ${reason}`;
+    }
+    if (!allowOom && !dirty && oomAtStart && (bits & DENYOOM) !== 0) return `-${errors.oom().line}`;
+    if ((bits & WRITE) !== 0) dirty = true;
+    if (cluster !== undefined) {
+      const ranges = cluster.ranges();
+      for (const i of keyIndexes(spec, argv)) {
+        const s = keyHashSlot(argv[i] as string);
+        const range = ranges.find((r) => r.start <= s && s <= r.end);
+        if (range !== undefined && range.owner !== cluster.selfId) return 'Script attempted to access a non local key in a cluster node';
+        if (!allowCrossSlot) {
+          if (slot === -1) slot = s;
+          else if (slot !== s) return 'Script attempted to access keys that do not hash to the same slot';
+        }
+      }
+    }
+    return null;
+  };
+
+  return {
+    call: (argv: string[]): Reply | { readonly refused: string } => ctx.script.call(argv, (spec) => check(spec, argv), propagate),
+    setRepl: (f) => {
+      // ringcache journals to the AOF and replicas from one stream: either both get the writes or neither.
+      propagate = f !== 0;
+    },
+    log: opts.log,
+    aclCheck: (argv) => (ctx.server.lookupCommand((argv[0] as string).toLowerCase()) === undefined ? null : true),
+  };
+}
