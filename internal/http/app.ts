@@ -17,6 +17,7 @@ import { HttpError, toHttpError } from './errors.js';
 import { DEFAULT_HTTP_SETTINGS, type HttpContext, type HttpDeps, type HttpSettings } from './context.js';
 import { registerCacheRoutes } from './routes/cache.js';
 import { registerClusterRoutes } from './routes/cluster.js';
+import { registerFilterRoutes } from './routes/filters.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerStatsRoutes } from './routes/stats.js';
 import { SHARED_SCHEMAS } from './schemas.js';
@@ -173,6 +174,7 @@ function registerOpenApi(app: FastifyInstance, deps: HttpDeps): void {
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'http.auth_token, when set' } } },
       tags: [
         { name: 'cache', description: 'Keys and values' },
+        { name: 'filters', description: 'Bloom and Cuckoo filters (RedisBloom-compatible BF.* / CF.*)' },
         { name: 'cluster', description: 'Members, ring and key owners' },
         { name: 'node', description: 'Health, readiness, stats and metrics' },
       ],
@@ -219,6 +221,7 @@ function registerScopes(app: FastifyInstance, ctx: HttpContext, settings: HttpSe
     registerClusterRoutes(api, ctx);
     // Its own scope: the cache routes' readiness hook must not reach /stats or /api/cluster.
     await api.register(async (cache) => registerCacheRoutes(cache, ctx));
+    await api.register(async (filters) => registerFilterRoutes(filters, ctx));
   });
 }
 
