@@ -1,8 +1,13 @@
-// Bitmaps and bitfields side by side with redis-server 7.0.15: a table of commands (errors, ranges, overflow) run on both, replies and bytes compared.
+// Bitmaps and bitfields side by side with redis-server 7.0.15 (a table of commands, replies and bytes compared), across restarts (AOF, snapshot), DUMP to redis-server, and CROSSSLOT in a cluster.
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeAll, connectIoredis } from '../testing/clients.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { keyHashSlot } from '../ring/slot.js';
+import { closeAll, connectIoredis, openIoredis } from '../testing/clients.js';
 import { spawnNode, type SpawnedNode } from '../testing/harness.js';
+import { startInProcessCluster, type InProcessCluster } from '../testing/inproc-cluster.js';
 import { startRedisServer, type RedisServer } from '../testing/redis-server.js';
 
 type Cmd = readonly (string | Buffer)[];
@@ -298,6 +303,112 @@ describe('bitmaps and bitfields, side by side with redis-server 7.0.15', () => {
     for (const k of ['r0', 'r1', 'r2']) {
       const [a, b] = await Promise.all([rc.getBuffer(k), rs.getBuffer(k)]);
       expect(a?.toString('hex')).toBe(b?.toString('hex'));
+    }
+  });
+});
+
+/** Bit writes on a string made by SET and on new keys, the same on both servers. */
+async function writeBits(c: Redis): Promise<void> {
+  await c.set('made', 'hello world');
+  for (let i = 0; i < 200; i += 3) await c.setbit('made', i * 7, i % 2);
+  for (let i = 0; i < 300; i++) await c.setbit('grown', i * 13, 1);
+  await c.call('BITFIELD', 'grown', 'SET', 'i17', '#9', '-4242', 'INCRBY', 'u31', '1000', '123456789');
+  await c.call('BITOP', 'XOR', 'x', 'made', 'grown');
+  await c.set('ttl', 'abc', 'EX', '1000');
+  await c.setbit('ttl', 100, 1);
+}
+
+describe('bitmaps held as bytes: every string reader sees Redis\'s bytes', () => {
+  let redis: RedisServer;
+  let rs: Redis;
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ringcache-bitmaps-'));
+
+  beforeAll(async () => {
+    redis = await startRedisServer();
+    rs = await connectIoredis(redis.port, { protocol: 2 });
+    await writeBits(rs);
+  });
+
+  afterAll(async () => {
+    closeAll();
+    await redis?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const KEYS = ['made', 'grown', 'x', 'ttl'];
+  async function sameAsRedis(c: Redis): Promise<void> {
+    for (const k of KEYS) {
+      const [a, b] = await Promise.all([c.getBuffer(k), rs.getBuffer(k)]);
+      expect({ k, v: a?.toString('hex') }).toEqual({ k, v: b?.toString('hex') });
+      expect(await c.strlen(k)).toBe(await rs.strlen(k));
+      expect((await c.getrangeBuffer(k, 3, 40)).toString('hex')).toBe((await rs.getrangeBuffer(k, 3, 40)).toString('hex'));
+      expect(await c.bitcount(k)).toBe(await rs.bitcount(k));
+    }
+    expect(await c.ttl('ttl')).toBeGreaterThan(900);
+  }
+
+  it('GET/GETRANGE/STRLEN, DUMP into redis-server, APPEND/SETRANGE after SETBIT, AOF replay and snapshot load', async () => {
+    const args = ['--appendonly', 'yes', '--appendfsync', 'always', '--save', ''];
+    let node = await spawnNode({ dir, keepDir: true, args });
+    let c = await connectIoredis(node.port, { protocol: 2 });
+    await writeBits(c);
+    await sameAsRedis(c);
+    // DUMP of a bitmap held as bytes restores in redis-server as the same string.
+    for (const k of KEYS) {
+      const dump = await c.dumpBuffer(k);
+      await rs.restore(`copy:${k}`, 0, dump);
+      expect((await rs.getBuffer(`copy:${k}`))?.toString('hex')).toBe((await c.getBuffer(k))?.toString('hex'));
+    }
+    expect(await c.object('ENCODING', 'grown')).toBe(await rs.object('ENCODING', 'grown'));
+    expect(await c.type('grown')).toBe('string');
+    // The AOF replays SETBIT/BITFIELD/BITOP to the same bytes.
+    await node.stop();
+    node = await spawnNode({ dir, keepDir: true, args, port: node.port });
+    c = await connectIoredis(node.port, { protocol: 2 });
+    await sameAsRedis(c);
+    // A snapshot written while values are held as bytes loads back the same.
+    for (const cl of [c, rs]) {
+      await cl.setbit('grown', 5000, 1);
+      await cl.append('made', 'tail');
+      await cl.setrange('x', 2, 'zz');
+      await cl.setbit('made', 3, 1);
+    }
+    expect(await c.bgrewriteaof()).toMatch(/rewriting/);
+    await node.stop();
+    node = await spawnNode({ dir, keepDir: true, args, port: node.port });
+    c = await connectIoredis(node.port, { protocol: 2 });
+    await sameAsRedis(c);
+    c.disconnect();
+    await node.stop();
+  });
+});
+
+describe('bitmaps in a 3-node cluster', () => {
+  let cluster: InProcessCluster;
+
+  beforeAll(async () => {
+    cluster = await startInProcessCluster(3);
+  });
+
+  afterAll(async () => {
+    closeAll();
+    await cluster?.stop();
+  });
+
+  it('BITOP across slots is CROSSSLOT; hash-tagged keys work through any node', async () => {
+    const c = openIoredis(cluster.port(0));
+    expect(keyHashSlot('a')).not.toBe(keyHashSlot('b'));
+    await expect(c.bitop('AND', 'a', 'b')).rejects.toThrow("CROSSSLOT Keys in request don't hash to the same slot");
+    await expect(c.bitop('OR', '{t}d', '{t}a', 'b')).rejects.toThrow(/^CROSSSLOT/);
+    for (let i = 0; i < 3; i++) {
+      const n = openIoredis(cluster.port(i));
+      expect(await n.setbit(`{b${i}}x`, 7, 1)).toBe(0);
+      expect(await n.call('BITFIELD', `{b${i}}y`, 'SET', 'u8', '0', '255')).toEqual([0]);
+      expect(await n.bitop('AND', `{b${i}}z`, `{b${i}}x`, `{b${i}}y`)).toBe(1);
+      const other = openIoredis(cluster.port((i + 1) % 3));
+      expect(await other.bitcount(`{b${i}}z`)).toBe(1);
+      expect(await other.bitpos(`{b${i}}z`, 1)).toBe(7);
+      expect(await other.call('BITFIELD_RO', `{b${i}}y`, 'GET', 'u4', '0')).toEqual([15]);
     }
   });
 });
