@@ -330,3 +330,86 @@ describe('command table', () => {
     expect(t.run('COMMAND', 'GETKEYS', 'BITCOUNT', 'k', '0', '1')).toEqual(['k']);
   });
 });
+
+describe('strings held as bytes after SETBIT / BITFIELD', () => {
+  const entry = (key: string) => {
+    const e = t.store.db(0).get(key);
+    if (e === undefined) throw new Error(`no ${key}`);
+    return e;
+  };
+
+  it('every string command sees the changed bytes; assigning a value drops them', () => {
+    t.run('SET', 'k', 'abc');
+    t.run('SETBIT', 'k', '7', '0');
+    expect(t.run('GET', 'k')).toBe('`bc');
+    t.run('SETBIT', 'k', '39', '1');
+    expect(t.run('STRLEN', 'k')).toBe(5);
+    expect(t.run('GETRANGE', 'k', '2', '-1')).toBe('c\0\x01');
+    expect(t.run('APPEND', 'k', 'Z')).toBe(6);
+    t.run('SETBIT', 'k', '0', '1');
+    expect(t.run('SETRANGE', 'k', '1', 'yy')).toBe(6);
+    expect(t.run('GET', 'k')).toBe('\xe0yy\0\x01Z');
+    t.run('BITFIELD', 'k', 'SET', 'u8', '#5', '66');
+    expect(t.run('GET', 'k')).toBe('\xe0yy\0\x01B');
+    t.run('SET', 'k', 'new');
+    expect(t.run('GETBIT', 'k', '1')).toBe(1);
+    expect(t.run('GET', 'k')).toBe('new');
+    t.run('SETBIT', 'k', '0', '0');
+    expect(t.run('INCRBY', 'k', '1')).toBe('-ERR value is not an integer or out of range');
+    t.run('SET', 'n', '12');
+    t.run('SETBIT', 'n', '15', '1');
+    expect(t.run('INCR', 'n')).toBe(14);
+  });
+
+  it('TYPE, OBJECT ENCODING, COPY, RENAME, SORT BY and DUMP/RESTORE of a bitmap', () => {
+    t.run('SETBIT', 'b', '6', '1');
+    t.run('SETBIT', 'b', '15', '1');
+    expect(t.run('TYPE', 'b')).toBe('+string');
+    expect(t.run('OBJECT', 'ENCODING', 'b')).toBe('embstr');
+    t.run('SET', 'w', '5');
+    t.run('SETBIT', 'w', '7', '0');
+    expect(t.run('OBJECT', 'ENCODING', 'w')).toBe('int');
+    expect(t.run('COPY', 'b', 'c')).toBe(1);
+    t.run('SETBIT', 'c', '0', '1');
+    expect(t.run('GET', 'b')).toBe('\x02\x01');
+    expect(t.run('GET', 'c')).toBe('\x82\x01');
+    t.run('RENAME', 'c', 'd');
+    t.run('SETBIT', 'd', '1', '1');
+    expect(t.run('GET', 'd')).toBe('\xc2\x01');
+    t.run('RPUSH', 'l', 'x', 'y');
+    t.run('SET', 'wx', '2');
+    t.run('SET', 'wy', '1');
+    t.run('SETBIT', 'wx', '6', '0');
+    t.run('SETBIT', 'wx', '7', '1');
+    expect(t.run('SORT', 'l', 'BY', 'w*')).toEqual(['x', 'y']);
+    const dump = t.run('DUMP', 'b') as string;
+    t.run('SETBIT', 'b', '0', '1');
+    expect(t.run('RESTORE', 'r', '0', dump)).toBe('+OK');
+    expect(t.run('GET', 'r')).toBe('\x02\x01');
+  });
+
+  it('memory accounting charges the string length, growing with the bitmap', () => {
+    const db = t.store.db(0);
+    const before = db.bytes;
+    t.run('SETBIT', 'm', '7', '1');
+    const one = db.bytes - before;
+    t.run('SETBIT', 'm', String(8 * 999 + 7), '1');
+    expect(db.bytes - before - one).toBe(999);
+    expect(entry('m').valueBytes()).toBe(1000);
+    t.run('BITFIELD', 'm', 'SET', 'u8', '#1999', '1');
+    expect(db.bytes - before - one).toBe(1999);
+    t.run('DEL', 'm');
+    expect(db.bytes).toBe(before);
+  });
+
+  it('SETBITs at growing offsets grow the bytes without copying the value each time', () => {
+    t.run('SET', 'g', '');
+    const e = entry('g');
+    for (let i = 0; i < 8 * 4096; i += 8) t.run('SETBIT', 'g', String(i), '1');
+    expect(e.valueBytes()).toBe(4096);
+    expect(t.run('BITCOUNT', 'g')).toBe(4096);
+    expect(e.value).toBe('\x80'.repeat(4096));
+    // The value read above is kept until the bytes change again.
+    expect(e.value).toBe(e.value);
+  });
+});
