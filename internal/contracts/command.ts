@@ -10,7 +10,7 @@ import type { PersistenceApi, ShutdownOptions } from './persistence.js';
 import type { ClusterApi } from './cluster.js';
 import type { CommandStat, NodeFigures } from './figures.js';
 import type { TrackingControl } from './tracking.js';
-import type { ScriptingApi } from './scripting.js';
+import type { FunctionsApi } from './functions.js';
 
 /**
  * Redis's command flags, in the order COMMAND INFO lists them (addReplyCommandFlags); the order
@@ -208,6 +208,25 @@ export interface ServerStats {
   /** Writes since the last successful save (rdb_changes_since_last_save). */
   dirty: number;
   errorReplies: number;
+}
+
+/** The scripting service handlers reach through ServerApi: EVAL and the script cache (FCALL and the function libraries join it). */
+export interface ScriptingApi {
+  /** EVAL / EVALSHA (`sha`) and their _RO forms (`ro`); `argv` is the whole command. */
+  eval(ctx: CommandContext, argv: readonly string[], sha: boolean, ro: boolean): Reply;
+  /** SCRIPT LOAD: compiles and caches the body; its SHA1. Throws Redis's compile error. */
+  load(body: string): { readonly sha: string };
+  /** SCRIPT EXISTS for one SHA1. */
+  exists(sha: string): boolean;
+  /** SCRIPT FLUSH. */
+  flush(): void;
+  /** SCRIPT KILL (`evalKind`) / FUNCTION KILL: throws NOTBUSY, BUSY or UNKILLABLE as Redis does. */
+  kill(evalKind: boolean): void;
+  readonly scriptCount: number;
+  /** used_memory_scripts_eval. */
+  readonly scriptsMemory: number;
+  /** The function libraries and FCALL (FUNCTION ...). */
+  readonly functions: FunctionsApi;
 }
 
 /** Node-level services the server, connection and keyspace families use. */
