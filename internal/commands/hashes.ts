@@ -101,11 +101,13 @@ export function reclaimFields(ctx: CommandContext, key: string, e: Entry, h: Has
  * Runs `mutate` on the hash at `key`, creating it when missing, then tells the keyspace: a new
  * hash is stored with `db.set`, an existing one re-measured with `db.changed`. `mutate` may
  * throw before changing anything (the key is then left untouched and nothing is created).
- * The `fields` it touches that are past their deadline are reclaimed first.
+ * The fields it touches (argv[from], argv[from + step] ... before argv[end]) that are past their
+ * deadline are reclaimed first.
  */
-function updateHash<T>(ctx: CommandContext, key: string, fields: FieldArgs, mutate: (h: HashValue) => T): T {
+function updateHash<T>(ctx: CommandContext, key: string, argv: readonly string[], from: number, step: number, end: number, mutate: (h: HashValue) => T): T {
   const found = writeEntry(ctx, key);
-  if (found !== undefined && (!found.h.hasFieldTtls() || reclaimFields(ctx, key, found.e, found.h, fields) !== undefined)) {
+  // The field range travels as plain arguments: the common path (no deadlines) allocates nothing for it.
+  if (found !== undefined && (!found.h.hasFieldTtls() || reclaimFields(ctx, key, found.e, found.h, { argv, from, step, end }) !== undefined)) {
     const out = mutate(found.h);
     ctx.db.changed(key, found.e);
     return out;
@@ -127,7 +129,7 @@ function updateHash<T>(ctx: CommandContext, key: string, fields: FieldArgs, muta
 function hsetGeneric(ctx: CommandContext, argv: string[], name: string, reply: (created: number) => Reply): Reply {
   if (argv.length % 2 !== 0) throw errors.wrongArity(name);
   const key = argv[1] as string;
-  const created = updateHash(ctx, key, { argv, from: 2, step: 2 }, (h) => {
+  const created = updateHash(ctx, key, argv, 2, 2, argv.length, (h) => {
     let n = 0;
     for (let i = 2; i < argv.length; i += 2) if (h.set(argv[i] as string, argv[i + 1] as string)) n++;
     return n;
@@ -185,7 +187,7 @@ function hincrbyCmd(ctx: CommandContext, argv: string[]): Reply {
   const field = argv[2] as string;
   const by = parseInt64(argv[3] as string);
   if (by === null) throw errors.notInteger();
-  const next = updateHash(ctx, key, { argv, from: 2, end: 3 }, (h) => {
+  const next = updateHash(ctx, key, argv, 2, 1, 3, (h) => {
     const raw = h.get(field);
     let cur: number | bigint = 0;
     if (raw !== undefined) {
@@ -228,7 +230,7 @@ function hincrbyfloatCmd(ctx: CommandContext, argv: string[]): Reply {
   // An infinite increment is refused before the key is looked at (and so before it is created).
   if ('inf' in by) throw errors.generic('value is NaN or Infinity');
   let keptTtl = false;
-  const out = updateHash(ctx, key, { argv, from: 2, end: 3 }, (h) => {
+  const out = updateHash(ctx, key, argv, 2, 1, 3, (h) => {
     const raw = h.get(field);
     const cur = raw === undefined ? LD_ZERO : parseLongDouble(raw);
     if (cur === null) throw errors.generic('hash value is not a float');

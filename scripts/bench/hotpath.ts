@@ -27,6 +27,8 @@ const TESTS: Record<string, (i: number) => string[]> = {
   lpop: () => ['LPOP', 'mylist'],
   sadd: () => ['SADD', 'myset', 'element:__rand_int__'],
   hset: () => ['HSET', 'myhash', 'element:__rand_int__', 'xxx'],
+  // After hset: reads the field hset wrote.
+  hget: () => ['HGET', 'myhash', 'element:__rand_int__'],
   zadd: () => ['ZADD', 'myzset', '0', 'element:__rand_int__'],
   // As bench.ts runs it: ten members of a 100-member sorted set (seeded below).
   zrange: () => ['ZRANGE', 'bench:zset', '0', '9'],
