@@ -65,7 +65,13 @@ function pfaddCmd(ctx: CommandContext, argv: string[]): Reply {
     } else {
       const h = HllBytes.of(s);
       const r = hllAddAll(h, argv, 2, sparseMaxBytes(ctx));
-      if (r < 0) throw invalidObj();
+      if (r < 0) {
+        // Redis changes the value in place element by element, so what the elements before the
+        // failing one did stays (unjournaled, as Redis does not propagate a failed PFADD).
+        const partial = h.toLatin1();
+        if (partial !== s) db.set(key, partial, 'keep');
+        throw invalidObj();
+      }
       next = r === 0 ? null : h.toLatin1();
     }
   }

@@ -250,12 +250,12 @@ describe('sparse encoding', () => {
       expect(mergeInto(new Uint8Array(HLL_REGISTERS), s)).toBe(false);
       expect(sparseToDense(HllBytes.of(s))).toBe(false);
     }
-    // As in Redis, a VAL past the last register stops a merge or conversion without failing it;
-    // only the count (hllSparseRegHisto) calls that value corrupt.
+    // A VAL past the last register fails merge and conversion too, as in redis-server 7.0.15 with
+    // the CVE-2025-32023 fix (plain 7.0.15 stopped there and accepted the value).
     const tail = hdr(HLL_SPARSE) + encodeOps('Z:16384 v:1,1');
     expect(histogram(tail)).toBeNull();
-    expect(mergeInto(new Uint8Array(HLL_REGISTERS), tail)).toBe(true);
-    expect(sparseToDense(HllBytes.of(tail))).toBe(true);
+    expect(mergeInto(new Uint8Array(HLL_REGISTERS), tail)).toBe(false);
+    expect(sparseToDense(HllBytes.of(tail))).toBe(false);
     // Registers past the end (a covering opcode never found) make a set fail.
     expect(setReg(HllBytes.of(hdr(HLL_SPARSE) + encodeOps('Z:100')), 200, 1)).toBe(-1);
   });

@@ -267,7 +267,12 @@ const valValue = (op: number): number => ((op >> 2) & 0x1f) + 1;
 const valLen = (op: number): number => (op & 3) + 1;
 const valOp = (value: number, len: number): number => 0x80 | ((value - 1) << 2) | (len - 1);
 
-/** Redis's hllSparseToDense: false (nothing changed) when the opcodes do not cover exactly 16384 registers. */
+/**
+ * Redis's hllSparseToDense: false (nothing changed) when the opcodes do not cover exactly 16384
+ * registers. A VAL past the last register fails it even when the registers before it add up to
+ * 16384: 7.0.15 stopped there and accepted the value, but the CVE-2025-32023 fix that Debian's
+ * 7.0.15 (and 7.2.10+) carries rejects it, and that is the redis-server values are checked against.
+ */
 export function sparseToDense(h: HllBytes): boolean {
   if (h.encoding === HLL_DENSE) return true;
   const src = h.bytes;
@@ -287,7 +292,7 @@ export function sparseToDense(h: HllBytes): boolean {
     } else {
       let run = valLen(op);
       const v = valValue(op);
-      if (run + idx > HLL_REGISTERS) break;
+      if (run + idx > HLL_REGISTERS) return false;
       while (run-- > 0) denseSet(d, idx++, v);
       p++;
     }
@@ -552,7 +557,7 @@ export function estimate(histo: Float64Array): number {
   return e < 2 ** 63 ? e : CARD_OVERFLOW;
 }
 
-/** Redis's hllMerge: max[i] = max(max[i], register i) over a stored value; false for a corrupt sparse value. */
+/** Redis's hllMerge: max[i] = max(max[i], register i) over a stored value; false for a corrupt sparse value (strict as sparseToDense). */
 export function mergeInto(max: Uint8Array, s: string): boolean {
   if (s.charCodeAt(4) === HLL_DENSE) {
     for (let i = 0; i < HLL_REGISTERS; i++) {
@@ -572,7 +577,7 @@ export function mergeInto(max: Uint8Array, s: string): boolean {
     } else {
       let run = valLen(op);
       const v = valValue(op);
-      if (run + i > HLL_REGISTERS) break;
+      if (run + i > HLL_REGISTERS) return false;
       for (; run > 0; run--, i++) if (v > (max[i] as number)) max[i] = v;
     }
   }
