@@ -7,7 +7,22 @@ for (let i = 1; i < 256; i++) POPCOUNT[i] = (POPCOUNT[i >> 1] as number) + (i & 
 /** Set bits of s's bytes [from, to] (inclusive, both within s). */
 export function popcount(s: Uint8Array, from: number, to: number): number {
   let n = 0;
-  for (let i = from; i <= to; i++) n += POPCOUNT[s[i] as number] as number;
+  let i = from;
+  const end = to + 1;
+  // Byte by byte up to a 4-byte boundary, then 32-bit words (SWAR popcount), then the tail.
+  while (i < end && ((s.byteOffset + i) & 3) !== 0) n += POPCOUNT[s[i++] as number] as number;
+  const words = (end - i) >> 2;
+  if (words > 0) {
+    const w = new Uint32Array(s.buffer, s.byteOffset + i, words);
+    for (let j = 0; j < words; j++) {
+      let v = w[j] as number;
+      v = v - ((v >>> 1) & 0x55555555);
+      v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+      n += (Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) as number;
+    }
+    i += words * 4;
+  }
+  while (i < end) n += POPCOUNT[s[i++] as number] as number;
   return n;
 }
 

@@ -4,7 +4,7 @@ import type { CommandContext } from '../contracts/command.js';
 import { asString, intArg, isOpt } from './args.js';
 import { errors } from '../contracts/errors.js';
 import { array, bulk, int, record, type Reply } from '../resp/reply.js';
-import { readString } from './strings-common.js';
+import type { Entry } from '../store/types.js';
 
 // ---------------------------------------------------------------------------------------------
 // The size limit
@@ -49,30 +49,42 @@ export function appendCmd(ctx: CommandContext, argv: string[]): Reply {
   return int(len);
 }
 
-export function strlenCmd(ctx: CommandContext, argv: string[]): Reply {
-  return int(readString(ctx, argv[1] as string)?.length ?? 0);
+/** STRLEN and GETRANGE read a value held as bytes (a bitmap) in place, without rebuilding the whole string. */
+function readEntry(ctx: CommandContext, key: string): Entry | undefined {
+  const e = ctx.store.read(ctx.db, key);
+  if (e !== undefined && !e.isString()) throw errors.wrongType();
+  return e;
 }
 
-/** Redis's GETRANGE index arithmetic (both ends inclusive, negatives from the end, clamped). */
-export function substringRange(s: string, start: number, end: number): string {
-  const n = s.length;
-  if (start < 0 && end < 0 && start > end) return '';
+export function strlenCmd(ctx: CommandContext, argv: string[]): Reply {
+  return int(readEntry(ctx, argv[1] as string)?.valueBytes() ?? 0);
+}
+
+/** Redis's GETRANGE index arithmetic over n bytes (both ends inclusive, negatives from the end, clamped): [start, end], or null when empty. */
+function byteRange(n: number, start: number, end: number): [number, number] | null {
+  if (start < 0 && end < 0 && start > end) return null;
   if (start < 0) start = n + start;
   if (end < 0) end = n + end;
   if (start < 0) start = 0;
   if (end < 0) end = 0;
   if (end >= n) end = n - 1;
-  if (start > end || n === 0) return '';
-  return s.slice(start, end + 1);
+  if (start > end || n === 0) return null;
+  return [start, end];
+}
+
+export function substringRange(s: string, start: number, end: number): string {
+  const r = byteRange(s.length, start, end);
+  return r === null ? '' : s.slice(r[0], r[1] + 1);
 }
 
 export function getrangeCmd(ctx: CommandContext, argv: string[]): Reply {
   // Both indexes are validated before the key is looked at, as Redis does.
   const start = intArg(argv[2] as string);
   const end = intArg(argv[3] as string);
-  const s = readString(ctx, argv[1] as string);
-  if (s === undefined) return bulk('');
-  return bulk(substringRange(s, start, end));
+  const e = readEntry(ctx, argv[1] as string);
+  if (e === undefined) return bulk('');
+  const r = byteRange(e.valueBytes(), start, end);
+  return bulk(r === null ? '' : e.substring(r[0], r[1] + 1));
 }
 
 /** SETRANGE zero-pads past the end; an empty value changes nothing (and creates nothing). */

@@ -43,10 +43,11 @@ export class Entry {
   fromDisk = false;
   private v: Value;
   /**
-   * A string value that bit commands change in place (SETBIT, BITFIELD) is held here as bytes:
+   * A string value that bit commands use (SETBIT, BITFIELD, BITCOUNT...) is held here as bytes:
    * `len` of them, zero-padded capacity beyond, so that a SETBIT on a large bitmap costs O(1)
    * instead of a copy of the string. Every other reader still sees a latin1 string: `value`
-   * rebuilds it from the bytes once after they changed (`stale`) and keeps it until the next change.
+   * rebuilds it from the bytes once after they changed (`stale`) and keeps it, beside the bytes,
+   * until the next change.
    */
   private buf: Buffer | undefined = undefined;
   private len = 0;
@@ -94,12 +95,19 @@ export class Entry {
   }
 
   /**
-   * A string value's bytes to read now, without copying a value held as bytes (the view is live:
-   * read it before anything else runs). Only for string values (isString).
+   * A string value's bytes to read now (a live view: read it before anything else runs). A value
+   * held as a string is turned into bytes first, as bit commands read it again and again (a
+   * BITCOUNT then costs the count, not a copy too). Only for string values (isString).
    */
   readBytes(): Uint8Array {
-    if (this.buf !== undefined) return this.buf.subarray(0, this.len);
-    return Buffer.from(this.v as string, 'latin1');
+    if (this.buf === undefined) this.toBytes(0);
+    return (this.buf as Buffer).subarray(0, this.len);
+  }
+
+  /** Bytes [from, to) of a string value as a latin1 string, without rebuilding the whole of a value held as bytes. */
+  substring(from: number, to: number): string {
+    if (this.buf !== undefined) return this.buf.toString('latin1', from, Math.min(to, this.len));
+    return (this.v as string).slice(from, to);
   }
 
   /**
@@ -108,21 +116,31 @@ export class Entry {
    * the keyspace (Keyspace.changed) once it has changed them. Only for string values (isString).
    */
   mutableBytes(minLen: number): Buffer {
-    if (this.buf === undefined) {
-      const s = this.v as string;
-      this.buf = Buffer.alloc(Math.max(s.length, minLen));
-      this.buf.write(s, 'latin1');
-      this.len = s.length;
-    }
-    if (minLen > this.buf.length) {
-      // Doubling (within V8's string limit): SETBITs at growing offsets stay amortized O(1).
-      const grown = Buffer.alloc(Math.min(Math.max(minLen, this.buf.length * 2), bufferConstants.MAX_STRING_LENGTH));
-      this.buf.copy(grown, 0, 0, this.len);
-      this.buf = grown;
+    if (this.buf === undefined) this.toBytes(minLen);
+    let buf = this.buf as Buffer;
+    if (minLen > buf.length) {
+      // Redis's sdsMakeRoomFor growth: double up to 1 MB, then 1 MB more, so SETBITs at growing
+      // offsets stay amortized O(1) with bounded slack.
+      const room = Math.min(Math.max(minLen, minLen < 1 << 20 ? minLen * 2 : minLen + (1 << 20)), bufferConstants.MAX_STRING_LENGTH);
+      const grown = Buffer.alloc(room);
+      buf.copy(grown, 0, 0, this.len);
+      buf = this.buf = grown;
     }
     if (minLen > this.len) this.len = minLen;
+    // The string is rebuilt on the next read; until then only the bytes are held.
+    this.v = '';
     this.stale = true;
-    return this.buf.subarray(0, this.len);
+    return buf.subarray(0, this.len);
+  }
+
+  /** Moves a value held as a string into bytes (capacity at least `minLen`); the string is rebuilt when next read. */
+  private toBytes(minLen: number): void {
+    const s = this.v as string;
+    this.buf = Buffer.alloc(Math.max(s.length, minLen));
+    this.buf.write(s, 'latin1');
+    this.len = s.length;
+    this.v = '';
+    this.stale = true;
   }
 }
 
