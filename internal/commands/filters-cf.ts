@@ -1,7 +1,7 @@
 // Cuckoo filter commands (CF.*) with RedisBloom 2.6's replies, errors and defaults.
 import type { CommandContext, CommandSpec } from '../contracts/command.js';
 import { errors } from '../contracts/errors.js';
-import { array, errorReply, int, NULL_BULK, OK, type Reply } from '../resp/reply.js';
+import { array, bulk, errorReply, int, NULL_BULK, OK, type Reply } from '../resp/reply.js';
 import {
   CF_DEFAULT_BUCKETSIZE,
   CF_DEFAULT_CAPACITY,
@@ -185,6 +185,30 @@ function cfInfo(ctx: CommandContext, argv: string[]): Reply {
   ]);
 }
 
+/** CF.DEBUG key: RedisBloom's one-line summary. */
+function cfDebug(ctx: CommandContext, argv: string[]): Reply {
+  const cf = mustRead(ctx, argv[1] as string, CuckooFilter);
+  if (!(cf instanceof CuckooFilter)) return cf;
+  return bulk(
+    `bktsize:${cf.bucketSize} buckets:${cf.numBuckets} items:${cf.numItems} deletes:${cf.numDeletes} filters:${cf.filters.length} max_iterations:${cf.maxIterations} expansion:${cf.expansion}`,
+  );
+}
+
+/**
+ * CF.COMPACT key: moves fingerprints into older sub-filters and drops emptied newest ones.
+ * RedisBloom flags it readonly; here it is a write (journaled), so replicas and a replayed AOF
+ * keep the same sub-filters.
+ */
+function cfCompact(ctx: CommandContext, argv: string[]): Reply {
+  const key = argv[1] as string;
+  const e = ctx.db.get(key);
+  if (e === undefined || !(e.value instanceof CuckooFilter)) return errorReply('Cuckoo filter was not found');
+  e.value.compact(true);
+  ctx.db.changed(key, e);
+  ctx.propagate(argv);
+  return OK;
+}
+
 /** CF.SCANDUMP key pos: pos 0 answers [1, header]; then [next, chunk] until [0, nil]; an empty filter answers [0, nil] at once. */
 function cfScandump(ctx: CommandContext, argv: string[]): Reply {
   const pos = longArg(argv[2]);
@@ -248,6 +272,8 @@ export const cuckooFilterCommands: CommandSpec[] = [
   cf('cf.mexists', -3, 'read', 'Checks whether one or more items exist in a Cuckoo Filter', 'O(k * n), where k is the number of sub-filters and n is the number of items', 'key item [item ...]', cfCheck(true, false)),
   cf('cf.count', 3, 'read', 'Return the number of times an item might be in a Cuckoo Filter', 'O(k), where k is the number of sub-filters', 'key item', cfCheck(false, true)),
   cf('cf.del', 3, 'writefast', 'Deletes an item from a Cuckoo Filter', 'O(k), where k is the number of sub-filters', 'key item', cfDel),
+  cf('cf.compact', 2, 'writefast', 'Moves items into older sub-filters and frees emptied ones', 'O(n), where n is the number of buckets', 'key', cfCompact),
+  cf('cf.debug', 2, 'read', 'Returns debug information about a Cuckoo filter', 'O(1)', 'key', cfDebug),
   cf('cf.info', 2, 'read', 'Returns information about a Cuckoo Filter', 'O(1)', 'key', cfInfo),
   cf('cf.scandump', 3, 'read', 'Begins an incremental save of the bloom filter', 'O(n), where n is the capacity', 'key iterator', cfScandump),
   cf('cf.loadchunk', 4, 'write', 'Restores a filter previously saved using SCANDUMP', 'O(n), where n is the capacity', 'key iterator data', cfLoadchunk),

@@ -64,3 +64,17 @@ export function mustRead<T>(ctx: CommandContext, key: string, cls: abstract new 
   if (r.status !== 'ok') return errorReply(NOT_FOUND);
   return r.value;
 }
+
+/** C's printf %g (6 significant digits, exponent form below 1e-4 or from 1e6, no trailing zeros), for the DEBUG lines. */
+export function formatG(v: number): string {
+  if (v === 0) return '0';
+  const exp = Math.floor(Math.log10(Math.abs(v)));
+  if (exp < -4 || exp >= 6) {
+    const [m = '', e = '0'] = v.toExponential(5).split('e');
+    const mant = m.includes('.') ? m.replace(/0+$/, '').replace(/\.$/, '') : m;
+    const n = Number(e);
+    return `${mant}e${n < 0 ? '-' : '+'}${String(Math.abs(n)).padStart(2, '0')}`;
+  }
+  const fixed = v.toFixed(Math.max(0, 5 - exp));
+  return fixed.includes('.') ? fixed.replace(/0+$/, '').replace(/\.$/, '') : fixed;
+}

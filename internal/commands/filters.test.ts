@@ -4,6 +4,7 @@ import { createTestExecutor, type Plain, type TestExecutor } from '../testing/ex
 import { BloomFilter } from '../store/bloom.js';
 import { CuckooFilter } from '../store/cuckoo.js';
 import { filterCommands } from './filters.js';
+import { formatG } from './filters-common.js';
 import { keyspaceCommands } from './keyspace.js';
 import { stringCommands } from './strings.js';
 import { transactionCommands } from './transactions.js';
@@ -406,5 +407,37 @@ describe('filters as keys', () => {
     run('BF.ADD', 'b', 'a');
     run('BF.EXISTS', 'b', 'a');
     expect(run('EXEC')).toEqual([1, 1]);
+  });
+});
+
+describe('BF.DEBUG / CF.DEBUG / CF.COMPACT', () => {
+  it('describe the links and buckets as RedisBloom prints them', () => {
+    run('BF.RESERVE', 'b', '0.01', '100');
+    expect(run('BF.DEBUG', 'b')).toEqual(['size:0', 'bytes:144 bits:1152 hashes:8 hashwidth:64 capacity:100 size:0 ratio:0.005']);
+    run('BF.RESERVE', 'g', '0.01', '2');
+    run('BF.MADD', 'g', 'a', 'b', 'c');
+    expect((run('BF.DEBUG', 'g') as string[])[2]).toMatch(/capacity:4 size:1 ratio:0.0025$/);
+    expect(run('BF.DEBUG', 'none')).toBe('-ERR not found');
+    run('CF.RESERVE', 'c', '1000');
+    run('CF.ADD', 'c', 'x');
+    expect(run('CF.DEBUG', 'c')).toBe('bktsize:2 buckets:512 items:1 deletes:0 filters:1 max_iterations:20 expansion:1');
+    expect(run('CF.DEBUG', 'none')).toBe('-ERR not found');
+  });
+
+  it('CF.COMPACT moves items down and is journaled', () => {
+    run('CF.RESERVE', 'c', '4', 'EXPANSION', '2', 'BUCKETSIZE', '1');
+    for (let i = 0; i < 20; i++) run('CF.ADD', 'c', `x${i}`);
+    const grown = info('CF', 'c')['Number of filters'] as number;
+    expect(grown).toBeGreaterThan(1);
+    t.journal.length = 0;
+    expect(run('CF.COMPACT', 'c')).toBe('+OK');
+    expect(info('CF', 'c')['Number of filters'] as number).toBeLessThanOrEqual(grown);
+    for (let i = 0; i < 20; i++) expect(run('CF.EXISTS', 'c', `x${i}`)).toBe(1);
+    expect(journal()).toEqual([['CF.COMPACT', 'c']]);
+    expect(run('CF.COMPACT', 'none')).toBe('-Cuckoo filter was not found');
+  });
+
+  it('formatG is printf %g', () => {
+    expect([0.005, 0.0025, 6.25e-5, 0.01, 1234567, 0.1, 1, 0.000123456789].map(formatG)).toEqual(['0.005', '0.0025', '6.25e-05', '0.01', '1.23457e+06', '0.1', '1', '0.000123457']);
   });
 });

@@ -8,7 +8,7 @@ import { errors } from '../contracts/errors.js';
 import { array, bulk, errorReply, int, NULL_BULK, OK, type Reply } from '../resp/reply.js';
 import { BloomFilter, bloomChunk, decodeBloomHeader, encodeBloomHeader, loadBloomChunk, type BloomAddResult } from '../store/bloom.js';
 import { cuckooFilterCommands } from './filters-cf.js';
-import { argIndex, charAt, chunkReply, doubleArg, flag, infoMap, ITEM_EXISTS, longArg, mustRead, NOT_FOUND, readFilter, writeFilter } from './filters-common.js';
+import { argIndex, charAt, chunkReply, doubleArg, flag, formatG, infoMap, ITEM_EXISTS, longArg, mustRead, NOT_FOUND, readFilter, writeFilter } from './filters-common.js';
 import { command, keyAt } from './spec.js';
 
 /** RedisBloom 2.6's defaults for a Bloom filter created by BF.ADD / BF.MADD / BF.INSERT. */
@@ -230,6 +230,18 @@ function bfLoadchunk(ctx: CommandContext, argv: string[]): Reply {
   return OK;
 }
 
+/** BF.DEBUG key: RedisBloom's "size:N" line, then one line per link. */
+function bfDebug(ctx: CommandContext, argv: string[]): Reply {
+  const f = mustRead(ctx, argv[1] as string, BloomFilter);
+  if (!(f instanceof BloomFilter)) return f;
+  const lines = [`size:${f.items}`];
+  for (const l of f.links) {
+    const bits = l.bits !== 0 ? l.bits : 2 ** l.n2;
+    lines.push(`bytes:${l.bytes} bits:${bits} hashes:${l.hashes} hashwidth:64 capacity:${l.entries} size:${l.size} ratio:${formatG(l.error)}`);
+  }
+  return array(lines.map(bulk));
+}
+
 const bf = (name: string, arity: number, write: boolean, summary: string, complexity: string, syntax: string, handler: (ctx: CommandContext, argv: string[]) => Reply): CommandSpec =>
   command({
     name,
@@ -262,6 +274,7 @@ const bloomFilterCommands: CommandSpec[] = [
   bf('bf.mexists', -3, false, 'Checks whether one or more items exist in a Bloom Filter', 'O(k * n), where k is the number of hash functions and n is the number of items', 'key item [item ...]', bfCheck(true)),
   bf('bf.info', -2, false, 'Returns information about a Bloom Filter', 'O(1)', 'key [CAPACITY | SIZE | FILTERS | ITEMS | EXPANSION]', bfInfo),
   bf('bf.card', 2, false, 'Returns the cardinality of a Bloom filter', 'O(1)', 'key', bfCard),
+  bf('bf.debug', 2, false, 'Returns debug information about a Bloom filter (its links)', 'O(n), where n is the number of sub-filters', 'key', bfDebug),
   bf('bf.scandump', 3, false, 'Begins an incremental save of the bloom filter', 'O(n), where n is the capacity', 'key iterator', bfScandump),
   bf('bf.loadchunk', 4, true, 'Restores a filter previously saved using SCANDUMP', 'O(n), where n is the capacity', 'key iterator data', bfLoadchunk),
 ];
