@@ -5,6 +5,7 @@ import { parseInt64 } from '../commands/args.js';
 import type { Reply } from '../resp/reply.js';
 import { LuaEngine, sha1hex } from './engine.js';
 import { refuseBeforeRun, scriptHooks } from './run.js';
+import { FunctionLibraries } from './functions.js';
 import { evalShebang, type EvalScriptFlags } from './shebang.js';
 
 interface CachedScript {
@@ -26,6 +27,8 @@ interface Running {
   readonly startedAt: number;
   readonly eval: boolean;
   readonly name: string;
+  /** The command that started it (FUNCTION STATS shows it). */
+  readonly argv?: readonly string[];
 }
 
 export class Scripting {
@@ -34,9 +37,17 @@ export class Scripting {
   private bodyBytes = 0;
   private running: Running | null = null;
   private killRequested = false;
+  readonly functions: FunctionLibraries;
 
   constructor(private readonly deps: ScriptingDeps) {
     this.engine.onTick = () => this.killRequested;
+    this.functions = new FunctionLibraries({
+      denyWrites: () => deps.denyWrites(),
+      log: (level, message) => deps.log(level, message),
+      runGuarded: (r, fn) => this.runGuarded(r, fn),
+      running: () => (this.running === null ? null : { ...this.running, argv: this.running.argv ?? [] }),
+    });
+    this.functions.engine.onTick = () => this.killRequested;
   }
 
   get scriptCount(): number {
