@@ -287,7 +287,10 @@ async function benchmark(opts: BenchOptions, server: Server, tests: readonly str
   const rows: BenchRow[] = [];
   if (standard.length > 0) rows.push(...parseBenchmarkCsv(await run(opts.redisBenchmark, [...base, '-t', standard.join(',')], timeoutMs)));
   // redis-benchmark ignores -t when given a command, so each custom test is its own run.
-  for (const t of custom) rows.push(...parseBenchmarkCsv(await run(opts.redisBenchmark, [...base, ...(KNOWN_TESTS[t]?.command ?? [])], timeoutMs)));
+  for (const t of custom) {
+    const known = KNOWN_TESTS[t];
+    rows.push(...parseBenchmarkCsv(await run(opts.redisBenchmark, [...base, ...(known?.options ?? []), ...(known?.command ?? [])], timeoutMs)));
+  }
   if (rows.length === 0) throw new Error(`no CSV rows from redis-benchmark against ${server.target}`);
   return rows;
 }

@@ -1,8 +1,11 @@
 // Unit tests for the benchmark's pure helpers: options, CSV parsing, medians and table formatting.
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   type BenchRow,
   type Comparison,
+  EVALSHA_SCRIPT,
+  EVALSHA_SHA,
   KNOWN_TESTS,
   OptionsError,
   combineRuns,
@@ -219,5 +222,17 @@ describe('parseOptions', () => {
 
   it('knows a probe for every test it accepts', () => {
     for (const [name, t] of Object.entries(KNOWN_TESTS)) expect(t.probe.length, name).toBeGreaterThan(0);
+  });
+});
+
+describe('the EVALSHA benchmark', () => {
+  it('runs the script SCRIPT LOAD seeded, by its SHA1, on random keys', () => {
+    const t = KNOWN_TESTS.evalsha;
+    expect(EVALSHA_SHA).toBe(createHash('sha1').update(EVALSHA_SCRIPT).digest('hex'));
+    expect(t?.seed).toEqual([['SCRIPT', 'LOAD', EVALSHA_SCRIPT]]);
+    expect(t?.command?.slice(0, 3)).toEqual(['EVALSHA', EVALSHA_SHA, '1']);
+    expect(t?.command?.[3]).toContain('__rand_int__');
+    expect(t?.options).toEqual(['-r', '100000']);
+    expect(parseOptions(['--tests', 'evalsha'], {}).tests).toEqual(['evalsha']);
   });
 });

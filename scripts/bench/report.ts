@@ -1,4 +1,5 @@
 // Pure helpers for the benchmark: options, redis-benchmark CSV parsing, redis-vs-ringcache comparison and table formatting.
+import { createHash } from 'node:crypto';
 
 /**
  * Benchmarks the harness knows, by redis-benchmark `-t` name. `probe` is one command sent to ringcache
@@ -15,7 +16,17 @@ export interface KnownTest {
   readonly probe: readonly string[];
   readonly command?: readonly string[];
   readonly seed?: readonly (readonly string[])[];
+  /** redis-benchmark options for this test's runs only (e.g. -r for __rand_int__ keys). */
+  readonly options?: readonly string[];
 }
+
+/**
+ * The scripting benchmark: a small script of the shape rate limiters and counters use (GET + INCR +
+ * EXPIRE on the key in KEYS), run by EVALSHA after SCRIPT LOAD on both servers (the SHA1 of the
+ * body is what SCRIPT LOAD answers), on 100,000 random keys.
+ */
+export const EVALSHA_SCRIPT = "local v = redis.call('GET', KEYS[1]) redis.call('INCR', KEYS[1]) redis.call('EXPIRE', KEYS[1], 3600) return v";
+export const EVALSHA_SHA = createHash('sha1').update(EVALSHA_SCRIPT).digest('hex');
 
 const ZRANGE_SEED = ['ZADD', 'bench:zset', ...Array.from({ length: 100 }, (_, i) => [String(i), `member:${i}`]).flat()];
 
@@ -36,6 +47,12 @@ export const KNOWN_TESTS: Readonly<Record<string, KnownTest>> = {
   zadd: { probe: ['ZADD', 'bench:probe:zset', '1', 'x'] },
   zpopmin: { probe: ['ZPOPMIN', 'bench:probe:zset'] },
   zrange: { probe: ['ZRANGE', 'bench:probe:zset', '0', '9'], command: ['ZRANGE', 'bench:zset', '0', '9'], seed: [ZRANGE_SEED] },
+  evalsha: {
+    probe: ['EVAL', 'return 1', '0'],
+    command: ['EVALSHA', EVALSHA_SHA, '1', 'bench:script:__rand_int__'],
+    seed: [['SCRIPT', 'LOAD', EVALSHA_SCRIPT]],
+    options: ['-r', '100000'],
+  },
 };
 
 export interface BenchOptions {
