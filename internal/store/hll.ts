@@ -450,22 +450,30 @@ export function hllAddAll(h: HllBytes, elements: readonly string[], from: number
   return updated;
 }
 
-/** PFADD into a dense value held as a string: read without copying, copy only once a register grows. Null when nothing changed. */
+/** The bytes a dense PFADD edits before they become the new string: one buffer for the process, as every use is synchronous. */
+const DENSE_SCRATCH = Buffer.alloc(HLL_DENSE_SIZE + 1);
+
+/**
+ * PFADD into a dense value held as a string: registers are read from the string, and only once
+ * one grows is it copied (into DENSE_SCRATCH), so the one allocation is the new string itself.
+ * Null when nothing changed.
+ */
 export function denseAddAll(s: string, elements: readonly string[], from: number): string | null {
-  let h: HllBytes | null = null;
+  let copied = false;
   for (let j = from; j < elements.length; j++) {
     const pat = patLen(elements[j] as string);
     const index = pat & (HLL_REGISTERS - 1);
     const count = pat >>> HLL_P;
-    if (h === null) {
+    if (!copied) {
       if (count <= denseGetStr(s, index)) continue;
-      h = HllBytes.of(s, 0);
+      DENSE_SCRATCH.write(s, 0, 'latin1');
+      copied = true;
     }
-    denseRaise(h.bytes, index, count);
+    denseRaise(DENSE_SCRATCH, index, count);
   }
-  if (h === null) return null;
-  h.invalidateCache();
-  return h.toLatin1();
+  if (!copied) return null;
+  DENSE_SCRATCH[15] = (DENSE_SCRATCH[15] as number) | 0x80;
+  return DENSE_SCRATCH.toString('latin1', 0, HLL_DENSE_SIZE);
 }
 
 // ---------------------------------------------------------------------------------------------
