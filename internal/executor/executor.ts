@@ -387,6 +387,8 @@ export class Executor {
     return array(replies);
   }
 
+  /** redis.call in progress: the script decided OOM by its flags already (Redis's scriptCall), so execute skips it. */
+  private scriptCalls = 0;
   /** See ScriptControl.run: EXEC's nesting, with the caller's connection state kept. */
   asScript<T>(ctx: ExecContext, fn: () => T): T {
     const client = ctx.client;
@@ -423,7 +425,9 @@ export class Executor {
     const refused = check(spec);
     if (refused !== null) return { refused };
     const mark = ctx.writes.length;
+    this.scriptCalls++;
     const r = this.execute(ctx.client, argv);
+    this.scriptCalls--;
     if (!propagate) ctx.writes.length = mark;
     return r instanceof Promise ? errorReply('ERR command cannot run inside a script') : r;
   }
@@ -647,7 +651,7 @@ export class Executor {
       client.multi.queue.push({ argv });
       return QUEUED;
     }
-    if (store.memoryPolicy.maxmemory > 0 && hasFlag(spec, 'denyoom') && !this.tracking.evicting(() => store.evictIfNeeded())) {
+    if (store.memoryPolicy.maxmemory > 0 && this.scriptCalls === 0 && hasFlag(spec, 'denyoom') && !this.tracking.evicting(() => store.evictIfNeeded())) {
       return this.fail(errors.oom(), spec, true);
     }
     if (this.denyWrites !== null && hasFlag(spec, 'write')) {
