@@ -71,6 +71,11 @@ function memorySection(f: NodeFigures): InfoFields {
     ['maxmemory_policy', m.policy],
     ['mem_fragmentation_ratio', m.used > 0 ? (m.rss / m.used).toFixed(2) : '0'],
     ['mem_allocator', 'v8'],
+    ['used_memory_lua', m.lua],
+    ['used_memory_vm_eval', m.lua],
+    ['used_memory_lua_human', humanBytes(m.lua)],
+    ['used_memory_scripts_eval', m.scriptsEval],
+    ['number_of_cached_scripts', m.cachedScripts],
   ];
 }
 

@@ -223,6 +223,8 @@ export interface ScriptingApi {
   /** SCRIPT KILL (`evalKind`) / FUNCTION KILL: throws NOTBUSY, BUSY or UNKILLABLE as Redis does. */
   kill(evalKind: boolean): void;
   readonly scriptCount: number;
+  /** Bytes the Lua heap holds. */
+  luaMemory(): number;
   /** used_memory_scripts_eval. */
   readonly scriptsMemory: number;
   /** The function libraries and FCALL (FUNCTION ...). */

@@ -69,6 +69,11 @@ export interface MemoryFigures {
   /** 0 = no limit. */
   readonly maxmemory: number;
   readonly policy: string;
+  /** The Lua heap (used_memory_lua / used_memory_vm_eval). */
+  readonly lua: number;
+  /** Cached EVAL scripts and their bytes (number_of_cached_scripts, used_memory_scripts_eval). */
+  readonly cachedScripts: number;
+  readonly scriptsEval: number;
 }
 
 export interface StatFigures {

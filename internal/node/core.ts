@@ -135,7 +135,7 @@ export function createCore(config: Config, opts: CoreOptions, host: CoreHost): C
     log: (level, message) => scriptLog[(['debug', 'debug', 'info', 'warn'] as const)[level] ?? 'info']({ level }, message),
     busyThresholdMs: () => runtime.num('redis.busy_reply_threshold'),
   });
-  const figures = (): NodeFigures => collectFigures({ config: runtime, clock, store, stats, executor, host, nodeId: config.nodeId, version: opts.version, startedAt });
+  const figures = (): NodeFigures => collectFigures({ config: runtime, clock, store, stats, executor, host, nodeId: config.nodeId, version: opts.version, startedAt, scripting });
   const server: ServerApi = {
     nodeId: config.nodeId,
     version: opts.version,

@@ -3,7 +3,7 @@ import os from 'node:os';
 import type { Clock } from '../clock/clock.js';
 import { clusterMode, infoClusterFields } from '../commands/cluster.js';
 import type { ConfigRuntime } from '../config/runtime.js';
-import type { ServerStats } from '../contracts/command.js';
+import type { ServerStats, ScriptingApi } from '../contracts/command.js';
 import type { ClientFigures, DbFigures, InfoFields, MemoryFigures, NodeFigures, StatFigures } from '../contracts/figures.js';
 import type { Executor } from '../executor/executor.js';
 import type { Store } from '../store/store.js';
@@ -31,6 +31,7 @@ export interface FigureParts {
   readonly nodeId: string;
   readonly version: string;
   readonly startedAt: number;
+  readonly scripting: ScriptingApi;
 }
 
 /** INFO persistence of a server without a persistence manager (unit-test servers): nothing saved, nothing journaled. */
@@ -72,6 +73,9 @@ function memoryFigures(p: FigureParts): MemoryFigures {
     totalSystem: os.totalmem(),
     maxmemory: p.config.num('maxmemory'),
     policy: p.config.str('maxmemory_policy'),
+    lua: p.scripting.luaMemory(),
+    cachedScripts: p.scripting.scriptCount,
+    scriptsEval: p.scripting.scriptsMemory,
   };
 }
 

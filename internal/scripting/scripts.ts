@@ -50,6 +50,10 @@ export class Scripting {
     this.functions.engine.onTick = () => this.killRequested;
   }
 
+  luaMemory(): number {
+    return this.engine.memory();
+  }
+
   get scriptCount(): number {
     return this.cache.size;
   }
