@@ -380,7 +380,7 @@ export const bitmapCommands: CommandSpec[] = [
     keySpecs: [
       {
         notes: 'This command allows both access and modification of the key',
-        flags: ['RW', 'UPDATE', 'ACCESS', 'VARIABLE_FLAGS'],
+        flags: ['RW', 'ACCESS', 'UPDATE', 'VARIABLE_FLAGS'],
         begin: { index: 1 },
         find: { lastkey: 0, keystep: 1, limit: 0 },
         flagsFor: bitfieldKeyFlags,
