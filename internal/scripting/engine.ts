@@ -22,6 +22,7 @@ import {
   toString,
   type LuaState,
 } from './lua.js';
+import { BUNDLED_LIBRARIES } from './libs/index.js';
 import { PRELUDE } from './prelude.js';
 
 /** What a running script asks of the node. */
@@ -228,7 +229,7 @@ function registerCFunctions(): CFunctions {
 
 /** Extra libraries (cjson, cmsgpack, bit, struct): each pushes its table onto the stack. */
 export type LibraryOpener = (L: LuaState) => void;
-const libraries = new Map<string, LibraryOpener>();
+const libraries = new Map<string, LibraryOpener>(BUNDLED_LIBRARIES);
 /** Registers a library every new engine gets as a global (call before creating engines). */
 export function registerLibrary(name: string, open: LibraryOpener): void {
   libraries.set(name, open);

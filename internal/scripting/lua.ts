@@ -16,10 +16,14 @@ export const LUA_MULTRET = -1;
 
 export const LUA_TNIL = 0;
 export const LUA_TBOOLEAN = 1;
+export const LUA_TLIGHTUSERDATA = 2;
 export const LUA_TNUMBER = 3;
 export const LUA_TSTRING = 4;
 export const LUA_TTABLE = 5;
 export const LUA_TFUNCTION = 6;
+export const LUA_TUSERDATA = 7;
+/** lua_upvalueindex(1): a C closure's first upvalue. */
+export const LUA_UPVALUE1 = LUA_GLOBALSINDEX - 1;
 
 export const LUA_MASKCOUNT = 8;
 export const LUA_MASKLINE = 4;
@@ -31,6 +35,7 @@ export const LUA_GCCOLLECT = 2;
 export interface LuaModule {
   HEAPU8: Uint8Array;
   HEAPU32: Uint32Array;
+  HEAP32: Int32Array;
   HEAPF64: Float64Array;
   _malloc(n: number): number;
   _free(p: number): void;
@@ -69,6 +74,19 @@ export interface LuaModule {
   _lua_sethook(L: LuaState, fn: number, mask: number, count: number): void;
   _lua_gc(L: LuaState, what: number, data: number): number;
   _luaL_ref(L: LuaState, t: number): number;
+  _lua_pushlightuserdata(L: LuaState, p: number): void;
+  _lua_touserdata(L: LuaState, idx: number): number;
+  _lua_newuserdata(L: LuaState, size: number): number;
+  _lua_isnumber(L: LuaState, idx: number): number;
+  _lua_gettable(L: LuaState, idx: number): void;
+  _lua_concat(L: LuaState, n: number): void;
+  _lua_typename(L: LuaState, t: number): number;
+  _luaL_where(L: LuaState, level: number): void;
+  _luaL_argerror(L: LuaState, narg: number, msg: number): number;
+  _luaL_typerror(L: LuaState, narg: number, tname: number): number;
+  _luaL_checknumber(L: LuaState, narg: number): number;
+  _luaL_checkstack(L: LuaState, n: number, msg: number): void;
+  _luaL_checkoption(L: LuaState, narg: number, def: number, lst: number): number;
   _luaL_unref(L: LuaState, t: number, ref: number): void;
 }
 
