@@ -201,6 +201,7 @@ export function createNode(config: Config, deps: NodeDeps = {}): RingcacheNode {
     stats: core.stats,
     log: log.child({ component: 'persistence' }),
     now: () => clock.now(),
+    preamble: () => core.server.scripting.functions.rewriteCommands(),
     ...(deps.persistenceIo ? { io: deps.persistenceIo } : {}),
   });
   subscriptions.add({ part: 'persistence', params: ['appendonly', 'appendfsync', 'save', 'stop_writes_on_bgsave_error'], apply: (p, v) => persistence.configChanged(p, v) });

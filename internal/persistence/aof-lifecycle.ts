@@ -61,10 +61,11 @@ function writeBaseSync(ctx: PersistenceCtx, basePath: string): number {
   const fd = ctx.io.openSync(tmp, 'w');
   let bytes = 0;
   try {
-    dumpSync(ctx.deps.store, ctx.deps.now(), (chunk) => {
+    const flush = (chunk: Buffer): void => {
       writeAllSync(ctx.io, fd, chunk);
       bytes += chunk.length;
-    });
+    };
+    dumpSync(ctx.deps.store, ctx.deps.now(), flush, undefined, ctx.deps.preamble?.() ?? []);
     ctx.io.fsyncSync(fd);
   } finally {
     ctx.io.closeSync(fd);

@@ -17,7 +17,7 @@ export function startJob(ctx: PersistenceCtx, kind: Job['kind'], run: (job: Job)
  * the same synchronous step, so no write can slip between the capture and the hook.
  */
 export function beginWalk(ctx: PersistenceCtx, job: Job): DatasetWalker {
-  const walker = new DatasetWalker(ctx.deps.store);
+  const walker = new DatasetWalker(ctx.deps.store, { preamble: ctx.deps.preamble?.() ?? [] });
   job.walker = walker;
   ctx.deps.executor.beforeWrite = (db, spec, argv) => walker.beforeWrite(db, spec, argv);
   return walker;

@@ -63,7 +63,7 @@ export function saveSync(ctx: PersistenceCtx): void {
   const t0 = performance.now();
   try {
     w.open();
-    dumpSync(ctx.deps.store, ctx.deps.now(), (chunk) => w.write(chunk));
+    dumpSync(ctx.deps.store, ctx.deps.now(), (chunk) => w.write(chunk), undefined, ctx.deps.preamble?.() ?? []);
     w.commit();
   } catch (e) {
     w.abort();

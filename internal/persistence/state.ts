@@ -18,6 +18,8 @@ export interface PersistenceDeps {
   log: Logger;
   now: () => number;
   io?: PersistenceFs;
+  /** Commands that recreate node state outside the keyspace (function libraries), written first in snapshots and AOF bases. */
+  preamble?: () => string[][];
 }
 
 /** The one background job (BGSAVE or AOF rewrite): like Redis's single child, never two at once. */

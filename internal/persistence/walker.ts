@@ -35,6 +35,8 @@ export interface WalkOptions {
   chunkBytes?: number;
   /** Keys per Keyspace.scan call; the slice deadline is checked between calls. */
   scanBatch?: number;
+  /** Commands written before any key: node state outside the keyspace (function libraries), taken at the start. */
+  preamble?: readonly string[][];
 }
 
 export interface WalkStats {
@@ -72,6 +74,7 @@ export class DatasetWalker {
   private readonly sliceMs: number;
   private readonly chunkBytes: number;
   private readonly scanBatch: number;
+  private readonly preamble: readonly string[][];
 
   /** Captures the start point; must run in the same synchronous step as whatever marks it (AOF switch). */
   constructor(
@@ -81,6 +84,7 @@ export class DatasetWalker {
     this.sliceMs = opts.sliceMs ?? 4;
     this.chunkBytes = opts.chunkBytes ?? 1024 * 1024;
     this.scanBatch = opts.scanBatch ?? 128;
+    this.preamble = opts.preamble ?? [];
     this.dbs = Array.from({ length: store.databases }, (_, i) => ({
       startSeq: store.db(i).sequence,
       cursor: 0,
@@ -163,6 +167,7 @@ export class DatasetWalker {
       }
       if (this.aborted) throw new WalkAborted();
     };
+    for (const argv of this.preamble) out.pushCommand(argv);
     for (let i = 0; i < this.dbs.length; i++) {
       current = i;
       const st = this.dbs[i] as DbState;
@@ -221,7 +226,7 @@ function dbArg(s: string | undefined): number {
  * runs meanwhile, so no copy-on-write is needed. `flush` receives ~4 MB chunks, valid only
  * during the call.
  */
-export function dumpSync(store: Store, now: number, flush: (chunk: Buffer) => void, chunkBytes = 4 * 1024 * 1024): number {
+export function dumpSync(store: Store, now: number, flush: (chunk: Buffer) => void, chunkBytes = 4 * 1024 * 1024, preamble: readonly string[][] = []): number {
   const out = new OutBuffer(chunkBytes + (chunkBytes >> 2));
   let keys = 0;
   const emit = (argv: string[]): void => {
@@ -232,6 +237,7 @@ export function dumpSync(store: Store, now: number, flush: (chunk: Buffer) => vo
     flush(out.view());
     out.reset();
   };
+  for (const argv of preamble) emit(argv);
   for (let i = 0; i < store.databases; i++) {
     let selected = false;
     for (const [key, e] of store.db(i).entries()) {
