@@ -1,4 +1,4 @@
-// Redis 7 functions side by side with redis-server 7.0.15 (LOAD/LIST/STATS shapes, FCALL results, errors), DUMP/RESTORE between the two, and libraries surviving restarts (AOF, AOF rewrite, snapshot).
+// Redis 7 functions side by side with redis-server 7.0.15 (LOAD/LIST/STATS shapes, FCALL results, errors), DUMP/RESTORE between the two, libraries surviving restarts (AOF, AOF rewrite, snapshot) and reaching every member of a cluster.
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,6 +6,7 @@ import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeAll, connectIoredis } from '../testing/clients.js';
 import { spawnNode, waitUntil, type SpawnedNode } from '../testing/harness.js';
+import { startInProcessCluster, type InProcessCluster } from '../testing/inproc-cluster.js';
 import { startRedisServer, type RedisServer } from '../testing/redis-server.js';
 
 type Cmd = string[];
@@ -197,5 +198,44 @@ describe('functions persist', () => {
     expect(await c.call('FCALL', 'f1', '0', '5')).toBe(6);
     c.disconnect();
     await node.stop();
+  });
+});
+
+describe('functions in a 3-node cluster', () => {
+  let cluster: InProcessCluster;
+
+  beforeAll(async () => {
+    cluster = await startInProcessCluster(3);
+  });
+
+  afterAll(async () => {
+    closeAll();
+    await cluster?.stop();
+  });
+
+  it('LOAD, DELETE, RESTORE and FLUSH on one member reach every member; FCALL runs where its keys live', async () => {
+    const cs = await Promise.all([0, 1, 2].map((i) => connectIoredis(cluster.port(i), { protocol: 2 })));
+    const [c0, c1, c2] = cs as [Redis, Redis, Redis];
+    const everywhere = async (what: string, expected: number): Promise<void> => {
+      await waitUntil(async () => {
+        const counts = await Promise.all(cs.map(async (c) => ((await c.call('FUNCTION', 'LIST')) as unknown[]).length));
+        return counts.every((n) => n === expected);
+      }, 10_000, what);
+    };
+    expect(await c0.call('FUNCTION', 'LOAD', LIB1)).toBe('lib1');
+    await everywhere('lib1 on every member', 1);
+    // Keys in many slots, so most FCALLs are forwarded to another owner, which has the function too.
+    for (let i = 0; i < 30; i++) expect(await cs[i % 3]?.call('FCALL', 'f2', '1', `key:${i}`, String(i))).toBe('OK');
+    for (let i = 0; i < 30; i++) expect(await c2.get(`key:${i}`)).toBe(String(i));
+    expect(await c1.call('FCALL', 'f1', '0', '9')).toBe(10);
+    // A refused change is not sent on.
+    expect(await exec(c1, ['FUNCTION', 'LOAD', LIB1])).toBe("ERR:ERR Library 'lib1' already exists");
+    const payload = await c0.callBuffer('FUNCTION', 'DUMP');
+    expect(await c1.call('FUNCTION', 'DELETE', 'lib1')).toBe('OK');
+    await everywhere('lib1 deleted everywhere', 0);
+    expect(await c2.call('FUNCTION', 'RESTORE', payload as Buffer)).toBe('OK');
+    await everywhere('lib1 restored everywhere', 1);
+    expect(await c0.call('FUNCTION', 'FLUSH')).toBe('OK');
+    await everywhere('flushed everywhere', 0);
   });
 });

@@ -36,6 +36,8 @@ const CROSS = -2;
 
 /** Multi-key commands proxy mode splits per owner and merges. */
 const SPLIT = new Set(['mget', 'mset', 'del', 'exists', 'unlink', 'touch']);
+/** Function library changes every member applies: run here, then sent once to each other member (issue 15). */
+const EVERY_MEMBER = new Set(['function|load', 'function|delete', 'function|flush', 'function|restore']);
 /** Transaction commands that act on the queue itself (never queued, never checked per key). */
 const TX_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'unwatch', 'quit', 'reset']);
 
@@ -105,6 +107,7 @@ export class Router {
       if (!state.alone) this.broadcast(argv);
       return null;
     }
+    if (EVERY_MEMBER.has(name) && client.multi === null && !state.alone) return this.everyMember(client, argv);
     const slot = this.slotOf(spec, argv);
     if (name === 'ssubscribe' || name === 'sunsubscribe') {
       // Subscriptions stay on this connection (a forwarded one would subscribe the shared link);
@@ -401,6 +404,32 @@ export class Router {
         .request([argv], 0)
         .catch(() => undefined);
     }
+  }
+
+  /**
+   * Runs a function-library change here and, once it succeeded, on every other member, so FCALL
+   * finds the function on whichever member owns its keys (Redis Cluster leaves this to clients).
+   * The caller gets this node's reply; a member that refuses (or is unreachable) is logged.
+   */
+  private everyMember(client: Client, argv: string[]): Reply | Promise<Reply> {
+    const sendOn = (r: Reply): Reply => {
+      if (r.t === 'error') return r;
+      const state = this.deps.state;
+      for (const m of state.ringInfos()) {
+        if (m.id === state.selfId || m.meta.respPort === 0) continue;
+        this.deps.pool
+          .link(m, 2)
+          .request([argv], 0)
+          .then((frames) => {
+            const reply = frames[0] === undefined ? null : parseReply(frames[0]).reply;
+            if (reply !== null && reply.t === 'error') this.deps.log.warn({ peer: m.id, command: argv[1], reply: reply.v }, 'a member refused a function library change');
+          })
+          .catch((e: unknown) => this.deps.log.warn({ peer: m.id, command: argv[1], err: String(e) }, 'function library change not delivered'));
+      }
+      return r;
+    };
+    const r = this.deps.executeHere(client, argv);
+    return r instanceof Promise ? r.then(sendOn) : sendOn(r);
   }
 
   /** The client went away: its session links (WATCH, blocking commands) close. */
