@@ -18,9 +18,9 @@ afterAll(async () => {
 });
 
 /** A tracked ioredis Cluster client seeded with every node; BullMQ needs maxRetriesPerRequest null. */
-function openCluster(): Cluster {
+function openCluster(protocol?: 2 | 3): Cluster {
   const seeds = (cluster?.nodes ?? []).map((n) => ({ host: '127.0.0.1', port: n.port }));
-  const c = new Cluster(seeds, { redisOptions: { maxRetriesPerRequest: null } });
+  const c = new Cluster(seeds, { redisOptions: { maxRetriesPerRequest: null, ...(protocol === undefined ? {} : { protocol }) } });
   c.on('error', () => undefined);
   clients.push(c);
   return c;
@@ -34,6 +34,10 @@ interface Scripted {
 describe('libraries on a 3-node cluster', () => {
   it('BullMQ with prefix {bull}: queue, worker, delayed and retried jobs, events, counts', async () => {
     await bullmqScenario(openCluster(), 'cjobs', '{bull}');
+  });
+
+  it('BullMQ with prefix {bull} over RESP2 connections', async () => {
+    await bullmqScenario(openCluster(2), 'cjobs2', '{bull}');
   });
 
   it('rate-limiter-flexible on an ioredis Cluster client', async () => {
