@@ -320,7 +320,6 @@ export const bitmapCommands: CommandSpec[] = [
     summary: 'Sets or clears the bit at offset in the string value stored at key',
     since: '2.2.0',
     complexity: 'O(1)',
-    notes: 'Strings are immutable latin1 strings here: a SETBIT copies the value (O(N) in its length).',
     handler: setbitCmd,
   }),
   command({
