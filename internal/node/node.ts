@@ -209,6 +209,8 @@ export function createNode(config: Config, deps: NodeDeps = {}): RingcacheNode {
   // A Registry per node (never prom-client's global one): several nodes may share a process.
   const metrics = new NodeMetrics({ nodeId: config.nodeId, figures: core.figures });
   const cluster = createNodeCluster({ clock, config, runtime, executor, store, metrics, log, selfMeta, serving: () => state.serving, ...(deps.membership ? { membership: deps.membership } : {}) });
+  // A member joining the ring gets this node's function libraries (routing/router.ts).
+  cluster.parts.router.libraries = () => (core.server.scripting.functions.libraryCount > 0 ? core.server.scripting.functions.dump() : null);
   const http = createHttp(core, config, state, metrics, cluster.parts, selfHost);
   const cron = new Cron({ runtime, clock, store, persistence, clients: () => resp.server.clients() });
   subscriptions.add({ part: 'cron', params: ['hz'], apply: () => cron.reschedule() });

@@ -76,7 +76,40 @@ export class Router {
   /** Counters for INFO / metrics. */
   readonly stats = { forwarded: 0, moved: 0, crossslot: 0, split: 0, failed: 0 };
 
-  constructor(private readonly deps: RouterDeps) {}
+  /**
+   * The node's function libraries as a FUNCTION DUMP payload (null when it has none): sent to
+   * members that join the ring, so a new member can run every function (set by the node).
+   */
+  libraries: (() => string | null) | null = null;
+  private knownMembers = new Set<string>();
+
+  constructor(private readonly deps: RouterDeps) {
+    deps.state.onRingChange(() => this.sendLibrariesToJoined());
+  }
+
+  /** FUNCTION RESTORE ... REPLACE on each member new to the ring (every member sends: the same libraries). */
+  private sendLibrariesToJoined(): void {
+    const state = this.deps.state;
+    const infos = state.ringInfos();
+    // This node's own first ring: it is the one joining (perhaps with stale libraries): it receives, not sends.
+    const first = this.knownMembers.size === 0;
+    const joined = infos.filter((m) => !first && !this.knownMembers.has(m.id) && m.id !== state.selfId && m.meta.respPort !== 0);
+    this.knownMembers = new Set(infos.map((m) => m.id));
+    const payload = joined.length > 0 ? (this.libraries?.() ?? null) : null;
+    if (payload === null) return;
+    for (const m of joined) this.sendTo(m, ['FUNCTION', 'RESTORE', payload, 'REPLACE']);
+  }
+
+  private sendTo(m: MemberInfo, argv: readonly string[]): void {
+    this.deps.pool
+      .link(m, 2)
+      .request([argv], 0)
+      .then((frames) => {
+        const reply = frames[0] === undefined ? null : parseReply(frames[0]).reply;
+        if (reply !== null && reply.t === 'error') this.deps.log.warn({ peer: m.id, command: argv[1], reply: reply.v }, 'a member refused a function library change');
+      })
+      .catch((e: unknown) => this.deps.log.warn({ peer: m.id, command: argv[1], err: String(e) }, 'function library change not delivered'));
+  }
 
   mayPipeline(p: Promise<Reply>): boolean {
     return p === this.pipelined;
@@ -415,17 +448,7 @@ export class Router {
     const sendOn = (r: Reply): Reply => {
       if (r.t === 'error') return r;
       const state = this.deps.state;
-      for (const m of state.ringInfos()) {
-        if (m.id === state.selfId || m.meta.respPort === 0) continue;
-        this.deps.pool
-          .link(m, 2)
-          .request([argv], 0)
-          .then((frames) => {
-            const reply = frames[0] === undefined ? null : parseReply(frames[0]).reply;
-            if (reply !== null && reply.t === 'error') this.deps.log.warn({ peer: m.id, command: argv[1], reply: reply.v }, 'a member refused a function library change');
-          })
-          .catch((e: unknown) => this.deps.log.warn({ peer: m.id, command: argv[1], err: String(e) }, 'function library change not delivered'));
-      }
+      for (const m of state.ringInfos()) if (m.id !== state.selfId && m.meta.respPort !== 0) this.sendTo(m, argv);
       return r;
     };
     const r = this.deps.executeHere(client, argv);
