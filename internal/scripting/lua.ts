@@ -90,9 +90,38 @@ export interface LuaModule {
   _luaL_unref(L: LuaState, t: number, ref: number): void;
 }
 
+/**
+ * The wasm instance's own exports, caught as the module instantiates. The package's build wraps
+ * every export in a checking closure that spreads its arguments, which costs more than the C
+ * function itself for the small API calls scripts and libraries make by the thousand; calling
+ * the exports directly skips that (the heap views and addFunction still come from the module).
+ */
+async function initialize(): Promise<LuaModule> {
+  // (the compiler's lib has no WebAssembly types here: the little used is typed locally)
+  type Instantiate = (...args: unknown[]) => Promise<{ instance?: { exports: Record<string, unknown> }; exports?: Record<string, unknown> }>;
+  const wasm = (globalThis as unknown as { WebAssembly: { instantiate: Instantiate } }).WebAssembly;
+  let exports: Record<string, unknown> | undefined;
+  const instantiate = wasm.instantiate;
+  wasm.instantiate = async (...args) => {
+    const r = await instantiate.apply(wasm, args);
+    exports = r.instance?.exports ?? r.exports;
+    return r;
+  };
+  let api: Awaited<ReturnType<typeof LuaApi.initialize>>;
+  try {
+    api = await LuaApi.initialize();
+  } finally {
+    wasm.instantiate = instantiate;
+  }
+  const direct = Object.create(api.module) as Record<string, unknown>;
+  for (const [name, fn] of Object.entries(exports ?? {})) {
+    if (typeof fn === 'function' && (name.startsWith('lua') || name === 'malloc' || name === 'free')) direct[`_${name}`] = fn;
+  }
+  return direct as unknown as LuaModule;
+}
+
 /** Loaded once per process; every node's Lua state lives in this one module's heap. */
-const api = await LuaApi.initialize();
-export const lua = api.module as unknown as LuaModule;
+export const lua = await initialize();
 
 /** Scratch memory for string transfer, grown on demand. */
 let scratch = lua._malloc(4096);
