@@ -319,9 +319,10 @@ export interface ScriptControl {
   /**
    * One redis.call: the command's reply, or `{ refused }` with the script-level error (unknown
    * command, wrong arity, or what `check` says of the resolved spec). `propagate` false keeps
-   * the command's writes out of the journal (redis.set_repl).
+   * the command's writes out of the journal (redis.set_repl). The command runs in protocol `proto`
+   * (the script's, RESP2 unless redis.setresp(3)), not the caller's, as Redis's Lua client does.
    */
-  call(argv: string[], check: (spec: CommandSpec) => string | null, propagate: boolean): Reply | { readonly refused: string };
+  call(argv: string[], check: (spec: CommandSpec) => string | null, propagate: boolean, proto: 2 | 3): Reply | { readonly refused: string };
 }
 
 export interface CommandContext {

@@ -96,7 +96,7 @@ class ExecContext implements CommandContext {
     };
     this.script = {
       run: (fn) => executor.asScript(this, fn),
-      call: (argv, check, propagate) => executor.scriptCall(this, argv, check, propagate),
+      call: (argv, check, propagate, proto) => executor.scriptCall(this, argv, check, propagate, proto),
     };
   }
   get db(): Keyspace {
@@ -398,23 +398,19 @@ export class Executor {
       ctx.wrapWrites = true;
     }
     const { spec, argv, now } = ctx;
-    const db = client.db;
-    const last = client.lastCommand;
+    const { db, lastCommand: last } = client;
     this.execDepth++;
     try {
       return fn();
     } finally {
       this.execDepth--;
-      ctx.spec = spec;
-      ctx.argv = argv;
-      ctx.now = now;
-      client.db = db;
-      client.lastCommand = last;
+      Object.assign(ctx, { spec, argv, now });
+      Object.assign(client, { db, lastCommand: last });
     }
   }
 
   /** See ScriptControl.call. */
-  scriptCall(ctx: ExecContext, argv: string[], check: (spec: CommandSpec) => string | null, propagate: boolean): Reply | { readonly refused: string } {
+  scriptCall(ctx: ExecContext, argv: string[], check: (spec: CommandSpec) => string | null, propagate: boolean, proto: 2 | 3): Reply | { readonly refused: string } {
     let spec: CommandSpec;
     try {
       spec = this.resolve(argv);
@@ -424,10 +420,14 @@ export class Executor {
     }
     const refused = check(spec);
     if (refused !== null) return { refused };
+    const { client } = ctx;
     const mark = ctx.writes.length;
+    const callerProto = client.proto;
+    client.proto = proto;
     this.scriptCalls++;
-    const r = this.execute(ctx.client, argv);
+    const r = this.execute(client, argv);
     this.scriptCalls--;
+    client.proto = callerProto;
     if (!propagate) ctx.writes.length = mark;
     return r instanceof Promise ? errorReply('ERR command cannot run inside a script') : r;
   }

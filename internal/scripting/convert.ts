@@ -162,8 +162,8 @@ function fieldOfType(L: LuaState, name: string, type: number): boolean {
 function luaNumberToInt(n: number): Reply {
   if (Number.isNaN(n)) return int(-9223372036854775808n);
   const t = Math.trunc(n);
-  if (t >= 9223372036854775807) return int(9223372036854775807n);
-  if (t <= -9223372036854775808) return int(-9223372036854775808n);
+  if (t >= 2 ** 63) return int(9223372036854775807n);
+  if (t <= -(2 ** 63)) return int(-9223372036854775808n);
   return Number.isSafeInteger(t) ? int(t) : int(BigInt(t));
 }
 

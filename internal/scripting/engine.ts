@@ -28,7 +28,7 @@ import { PRELUDE } from './prelude.js';
 /** What a running script asks of the node. */
 export interface ScriptHooks {
   /** redis.call / redis.pcall: the command's reply, or `{ refused }` with the script-level error message. */
-  call(argv: string[]): Reply | { readonly refused: string };
+  call(argv: string[], resp: 2 | 3): Reply | { readonly refused: string };
   /** redis.set_repl: which journals (bit 1 AOF, bit 2 replicas) get the writes from now on. */
   setRepl(flags: number): void;
   /** redis.log at a Redis level (0 debug .. 3 warning). */
@@ -112,7 +112,7 @@ function redisCommand(L: LuaState, raiseError: boolean): number {
     pushErrorTable(L, 'Lua redis lib command arguments must be strings or integers', false, false);
     return raiseError ? raise(L) : 1;
   }
-  const r = run.hooks.call(argv);
+  const r = run.hooks.call(argv, run.resp);
   if ('refused' in r) {
     pushErrorTable(L, r.refused, false, true);
     return raiseError ? raise(L) : 1;

@@ -80,7 +80,7 @@ export function scriptHooks(ctx: CommandContext, opts: RunOptions): ScriptHooks 
   };
 
   return {
-    call: (argv: string[]): Reply | { readonly refused: string } => ctx.script.call(argv, (spec) => check(spec, argv), propagate),
+    call: (argv: string[], resp: 2 | 3): Reply | { readonly refused: string } => ctx.script.call(argv, (spec) => check(spec, argv), propagate, resp),
     setRepl: (f) => {
       // ringcache journals to the AOF and replicas from one stream: either both get the writes or neither.
       propagate = f !== 0;
