@@ -1,7 +1,7 @@
 // Redis 7 functions: the FUNCTION container (LOAD, DELETE, FLUSH, LIST, DUMP, RESTORE, STATS, KILL, HELP) and FCALL / FCALL_RO, with redis-server 7.0's replies and errors.
 import type { CommandContext, CommandSpec, CommandTip, KeySpec } from '../contracts/command.js';
 import { errors } from '../contracts/errors.js';
-import type { FunctionLibrary, RestorePolicy } from '../contracts/functions.js';
+import type { FunctionLibrary, RestorePolicy } from '../contracts/command.js';
 import { array, bulk, bulks, int, map, NULL_BULK, OK, record, set, simple, type Reply } from '../resp/reply.js';
 import { LOAD_TIMEOUT_MS } from '../scripting/functions.js';
 import { mpopKeys } from './lists-blocking.js';

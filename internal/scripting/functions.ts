@@ -1,7 +1,7 @@
 // The node's function libraries (Redis 7 functions): load, delete, flush, list, stats, DUMP/RESTORE payloads and FCALL, in a Lua state of their own as Redis keeps them apart from EVAL.
 import type { CommandContext } from '../contracts/command.js';
 import { CommandError, errors } from '../contracts/errors.js';
-import type { FunctionLibrary, FunctionsApi, FunctionStats, RestorePolicy } from '../contracts/functions.js';
+import type { FunctionLibrary, FunctionsApi, FunctionStats, RestorePolicy } from '../contracts/command.js';
 import { parseInt64 } from '../commands/args.js';
 import { globMatch } from '../glob/glob.js';
 import { RdbError } from '../rdb/bytes.js';
