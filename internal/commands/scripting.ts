@@ -35,7 +35,7 @@ const SCRIPT_HELP = [
 ];
 
 function evalCommand(sha: boolean, ro: boolean) {
-  return (ctx: CommandContext, argv: string[]): Reply => ctx.server.scripting.eval(ctx, argv, sha, ro);
+  return (ctx: CommandContext, argv: string[]): Reply | Promise<Reply> => ctx.server.scripting.eval(ctx, argv, sha, ro);
 }
 
 function scriptFlush(ctx: CommandContext, argv: string[]): Reply {

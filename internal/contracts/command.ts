@@ -212,7 +212,7 @@ export interface ServerStats {
 /** The scripting service handlers reach through ServerApi: EVAL and the script cache (FCALL and the function libraries join it). */
 export interface ScriptingApi {
   /** EVAL / EVALSHA (`sha`) and their _RO forms (`ro`); `argv` is the whole command. */
-  eval(ctx: CommandContext, argv: readonly string[], sha: boolean, ro: boolean): Reply;
+  eval(ctx: CommandContext, argv: readonly string[], sha: boolean, ro: boolean): Reply | Promise<Reply>;
   /** SCRIPT LOAD: compiles and caches the body; its SHA1. Throws Redis's compile error. */
   load(body: string): { readonly sha: string };
   /** SCRIPT EXISTS for one SHA1. */
@@ -391,7 +391,7 @@ export interface FunctionsApi {
   dump(): string;
   restore(payload: string, policy: RestorePolicy): void;
   /** FCALL / FCALL_RO; `argv` is the whole command. */
-  fcall(ctx: CommandContext, argv: readonly string[], ro: boolean): Reply;
+  fcall(ctx: CommandContext, argv: readonly string[], ro: boolean): Reply | Promise<Reply>;
   /** Commands that recreate every library on replay (AOF rewrite base, snapshots). */
   rewriteCommands(): string[][];
   readonly libraryCount: number;

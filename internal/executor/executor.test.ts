@@ -125,18 +125,18 @@ describe('Executor', () => {
     run('set', 'k', 'v'.repeat(300));
     run('get', 'k');
     run('get', 'z');
-    const log = executor.slowlog();
+    const log = executor.slow.entries();
     expect(log.length).toBe(2);
     expect(log[0]?.argv).toEqual(['get', 'z']);
     expect(log[1]?.argv).toEqual(['get', 'k']);
-    executor.slowlogReset();
+    executor.slow.reset();
     run('set', 'k', 'v'.repeat(300));
-    expect(executor.slowlog()[0]?.argv[2]).toBe('v'.repeat(128) + '... (172 more bytes)');
+    expect(executor.slow.entries()[0]?.argv[2]).toBe('v'.repeat(128) + '... (172 more bytes)');
   });
   it('times a pipelined run of fast commands with one clock read: counts, totals and slowlog stay whole', () => {
     const { run, executor } = setup({ slowlog_log_slower_than: 0, slowlog_max_len: 100 });
     run('set', 'k', 'v');
-    executor.slowlogReset();
+    executor.slow.reset();
     let clockReads = 0;
     const now = performance.now.bind(performance);
     const clock = vi.spyOn(performance, 'now').mockImplementation(() => {
@@ -158,7 +158,7 @@ describe('Executor', () => {
     expect(get?.usec).toBeGreaterThanOrEqual(0);
     expect(Number.isFinite(get?.usec)).toBe(true);
     // Every command reached the slowlog (threshold 0), newest first, in execution order.
-    const log = executor.slowlog();
+    const log = executor.slow.entries();
     expect(log.length).toBe(76);
     expect(log[0]?.argv).toEqual(['get', 'k69']);
     expect(log[70]?.argv).toEqual(['set', 'k', 'w']);
@@ -175,6 +175,6 @@ describe('Executor', () => {
     run('get', 'a');
     run('get', 'b');
     expect(executor.commandStats.get('get')?.latency.count).toBe(2);
-    expect(executor.slowlog().map((e) => e.argv[1])).toEqual(['b', 'a']);
+    expect(executor.slow.entries().map((e) => e.argv[1])).toEqual(['b', 'a']);
   });
 });

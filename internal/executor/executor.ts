@@ -1,6 +1,6 @@
 // Dispatch: lookup -> arity -> auth -> pause/monitor gate -> route -> memory -> handler -> journal -> stats/slowlog.
 import { performance } from 'node:perf_hooks';
-import type { CommandContext, ConnectionControl, PauseMode, ScriptControl, ServerApi, SlowlogEntry, TransactionControl } from '../contracts/command.js';
+import type { CommandContext, ConnectionControl, PauseMode, ScriptControl, ServerApi, TransactionControl } from '../contracts/command.js';
 import type { CommandStat } from '../contracts/figures.js';
 import { CommandError, errors, truncate } from '../contracts/errors.js';
 import { ErrorStats } from './error-stats.js';
@@ -169,7 +169,8 @@ export class Executor {
   readonly commandStats = new Map<string, CommandStat>();
   /** INFO errorstats: error replies by code (ERR, WRONGTYPE, NOGROUP...). */
   readonly errorStats = new ErrorStats();
-  private readonly slow = new Slowlog();
+  /** SLOWLOG's entries (entries(), reset()). */
+  readonly slow = new Slowlog();
   /**
    * True while a CLIENT PAUSE is in effect or a MONITOR listens: the one test the per-command
    * path makes for both (see executeGated).
@@ -255,6 +256,8 @@ export class Executor {
    * reason (persistence failing); reads keep working. Null (no check at all) while healthy.
    */
   denyWrites: (() => string | null) | null = null;
+  /** While a script runs past busy-reply-threshold: the -BUSY every command but allow_busy ones gets. */
+  busyReason: string | null = null;
   /** Cluster routing; null for a node that is not part of a cluster (every key is local). */
   router: CommandRouter | null = null;
   /** Set while running a command the router already routed here (the local part of a split). */
@@ -454,13 +457,6 @@ export class Executor {
     this.watchers.touched(db, key);
   }
 
-  slowlog(): readonly SlowlogEntry[] {
-    return this.slow.entries();
-  }
-  slowlogReset(): void {
-    this.slow.reset();
-  }
-
   private context(client: Client): ExecContext {
     let ctx = this.contexts.get(client);
     if (ctx === undefined) {
@@ -587,6 +583,7 @@ export class Executor {
       if (client.multi) client.multi.failed = true;
       return this.fail(errors.noAuth(), spec, true);
     }
+    if (this.busyReason !== null && this.execDepth === 0 && !hasFlag(spec, 'allow_busy')) return this.fail(new CommandError('BUSY', this.busyReason), spec, true);
     if (client.proto === 2 && client.subscriptions > 0 && !SUBSCRIBED_MODE.has(spec.name)) {
       return this.fail(
         new CommandError('ERR', `Can't execute '${spec.name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`),

@@ -134,6 +134,7 @@ export function createCore(config: Config, opts: CoreOptions, host: CoreHost): C
     // redis.log levels 0..3 (debug, verbose, notice, warning) onto pino's.
     log: (level, message) => scriptLog[(['debug', 'debug', 'info', 'warn'] as const)[level] ?? 'info']({ level }, message),
     busyThresholdMs: () => runtime.num('redis.busy_reply_threshold'),
+    setBusy: (reason) => (executor.busyReason = reason),
   });
   const figures = (): NodeFigures => collectFigures({ config: runtime, clock, store, stats, executor, host, nodeId: config.nodeId, version: opts.version, startedAt, scripting });
   const server: ServerApi = {
@@ -163,8 +164,8 @@ export function createCore(config: Config, opts: CoreOptions, host: CoreHost): C
       }
       return false;
     },
-    slowlog: () => executor.slowlog(),
-    slowlogReset: () => executor.slowlogReset(),
+    slowlog: () => executor.slow.entries(),
+    slowlogReset: () => executor.slow.reset(),
     resetStats: () => resetStats(store, stats, executor),
     figures,
     scripting,

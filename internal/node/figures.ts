@@ -96,7 +96,7 @@ function statFigures(p: FigureParts): StatFigures {
     hits: st.hits,
     misses: st.misses,
     errorReplies: s.errorReplies,
-    slowlogLength: p.executor.slowlog().length,
+    slowlogLength: p.executor.slow.entries().length,
     trackingKeys: tr.keys,
     trackingItems: tr.items,
     trackingPrefixes: tr.prefixes,

@@ -1,7 +1,8 @@
 // One Lua 5.1 state per node: the sandbox, the redis.* API, compiled chunks by reference, and running a script or function with Redis's error reporting.
 import { createHash } from 'node:crypto';
 import { formatDouble } from '../resp/encoder.js';
-import { errorReply, type Reply } from '../resp/reply.js';
+import { errorReply, NULL_BULK, type Reply } from '../resp/reply.js';
+import { performance } from 'node:perf_hooks';
 import { pushErrorTable, pushReply, popReply } from './convert.js';
 import { Lrand48 } from './lrand48.js';
 import {
@@ -35,6 +36,8 @@ export interface ScriptHooks {
   log(level: number, message: string): void;
   /** redis.acl_check_cmd: whether argv names a command (null: no such command). */
   aclCheck(argv: string[]): boolean | null;
+  /** Whether a command the script ran wrote (SCRIPT KILL refuses to stop it then). */
+  dirty(): boolean;
 }
 
 /** State of the script running now. */
@@ -42,6 +45,17 @@ interface ActiveRun {
   readonly hooks: ScriptHooks;
   resp: 2 | 3;
   killed: boolean;
+  /** The coroutine the script runs in (a suspended script is a yielded coroutine). */
+  readonly co: LuaState;
+  readonly funcname: string;
+  readonly startedAt: number;
+  /** Past this many ms the script yields at its next safe hook (null: never, e.g. inside EXEC). */
+  readonly yieldAfterMs: number | null;
+}
+
+/** A script that yielded past busy-reply-threshold: resume() runs it on, null while it yields again. */
+export interface ScriptTask {
+  resume(): Reply | null;
 }
 
 export const sha1hex = (s: string): string => createHash('sha1').update(s, 'latin1').digest('hex');
@@ -227,6 +241,27 @@ function registerCFunctions(): CFunctions {
   };
 }
 
+const LUA_YIELD = 1;
+
+function pushArray(L: LuaState, items: readonly string[]): void {
+  lua._lua_createtable(L, items.length, 0);
+  for (let i = 0; i < items.length; i++) {
+    pushString(L, items[i] as string);
+    lua._lua_rawseti(L, -2, i + 1);
+  }
+}
+
+/**
+ * Whether lua_yield may be called now: lua_State's nCcalls equals its baseCcalls (Lua 5.1's own
+ * test, which otherwise raises "attempt to yield across metamethod/C-call boundary"). They are the
+ * two u16 at offsets 52 and 54 of the wasm32 lua_State (checked by a test that yields in plain
+ * code and refuses inside pcall and a metamethod).
+ */
+export function canYield(L: LuaState): boolean {
+  const h = new Uint16Array(lua.HEAPU8.buffer, L + 52, 2);
+  return h[0] === h[1];
+}
+
 /** Extra libraries (cjson, cmsgpack, bit, struct): each pushes its table onto the stack. */
 export type LibraryOpener = (L: LuaState) => void;
 const libraries = new Map<string, LibraryOpener>(BUNDLED_LIBRARIES);
@@ -243,7 +278,11 @@ export class LuaEngine {
   readonly random = new Lrand48();
   /** Registry reference of the hidden globals table (KEYS and ARGV are set there). */
   private hidden = 0;
-  private handler = 0;
+  /** Registry reference of the prelude's `locate` (error table of a dead coroutine). */
+  private locate = 0;
+  /** The coroutine scripts run in, reused while runs end normally (a finished 5.1 coroutine can start again). */
+  private co: LuaState = 0;
+  private coRef = 0;
   private runs = 0;
   /** The hook checks the clock every this many VM instructions (Redis: 100,000). */
   private readonly hookFn: number;
@@ -294,18 +333,18 @@ export class LuaEngine {
     if (lua._luaL_loadbuffer(L, cstring(PRELUDE), PRELUDE.length, cname('@prelude')) !== 0 || lua._lua_pcall(L, 0, 1, 0) !== 0) {
       throw new Error(`Lua sandbox failed to load: ${toString(L, -1) ?? '?'}`);
     }
+    lua._lua_getfield(L, -1, cname('locate'));
+    this.locate = lua._luaL_ref(L, LUA_REGISTRYINDEX);
     lua._lua_getfield(L, -1, cname('hidden'));
     this.hidden = lua._luaL_ref(L, LUA_REGISTRYINDEX);
     lua._lua_settop(L, 0);
-    lua._lua_rawgeti(L, LUA_REGISTRYINDEX, this.hidden);
-    lua._lua_getfield(L, -1, cname('__redis__err__handler'));
-    this.handler = lua._luaL_ref(L, LUA_REGISTRYINDEX);
     lua._lua_settop(L, 0);
     return L;
   }
 
   /** Drops every compiled chunk and starts a fresh state (SCRIPT FLUSH). */
   reset(): void {
+    this.co = 0;
     engines.delete(this.L);
     lua._lua_close(this.L);
     this.L = this.open();
@@ -346,59 +385,93 @@ export class LuaEngine {
   private setGlobalArray(name: string, items: readonly string[]): void {
     const L = this.L;
     lua._lua_rawgeti(L, LUA_REGISTRYINDEX, this.hidden);
-    this.pushArray(items);
+    pushArray(L, items);
     lua._lua_setfield(L, -2, cname(name));
     lua._lua_settop(L, -2);
   }
 
-  private pushArray(items: readonly string[]): void {
-    const L = this.L;
-    lua._lua_createtable(L, items.length, 0);
-    for (let i = 0; i < items.length; i++) {
-      pushString(L, items[i] as string);
-      lua._lua_rawseti(L, -2, i + 1);
+  private thread(): LuaState {
+    if (this.co === 0) {
+      this.co = lua._lua_newthread(this.L);
+      this.coRef = lua._luaL_ref(this.L, LUA_REGISTRYINDEX);
     }
+    return this.co;
   }
 
   /**
    * Runs a compiled chunk (EVAL: KEYS and ARGV as globals, no arguments) or a registered
    * function (FCALL: keys and args as its two arguments) and converts its result to a reply.
-   * `funcname` names it in error messages (`script: <name>, on @user_script:1.`).
+   * `funcname` names it in error messages (`script: <name>, on @user_script:1.`). With
+   * `yieldAfterMs`, a script still running after that long yields at its next safe hook and the
+   * caller gets a ScriptTask to resume it (Redis serves other clients from the hook instead).
    */
-  run(ref: number, mode: 'eval' | 'function', keys: readonly string[], args: readonly string[], hooks: ScriptHooks, funcname: string): Reply {
-    const L = this.L;
+  run(ref: number, mode: 'eval' | 'function', keys: readonly string[], args: readonly string[], hooks: ScriptHooks, funcname: string, yieldAfterMs: number | null = null): Reply | ScriptTask {
     if (this.active !== null) return errorReply('ERR a script is already running');
-    const run: ActiveRun = { hooks, resp: 2, killed: false };
+    const co = this.thread();
+    lua._lua_settop(co, 0);
+    lua._lua_rawgeti(co, LUA_REGISTRYINDEX, ref);
+    let nargs = 0;
+    if (mode === 'eval') {
+      this.setGlobalArray('KEYS', keys);
+      this.setGlobalArray('ARGV', args);
+    } else {
+      pushArray(co, keys);
+      pushArray(co, args);
+      nargs = 2;
+    }
+    const run: ActiveRun = { hooks, resp: 2, killed: false, co, funcname, startedAt: performance.now(), yieldAfterMs };
     this.active = run;
+    lua._lua_sethook(co, this.hookFn, LUA_MASKCOUNT, 100000);
+    const out = this.step(run, nargs);
+    return out ?? { resume: () => this.step(run, 0) };
+  }
+
+  /** Resumes the script's coroutine: its reply once it ends, null when it yielded again. */
+  private step(run: ActiveRun, nargs: number): Reply | null {
     const prev = LuaEngine.running;
     LuaEngine.running = this;
-    lua._lua_settop(L, 0);
+    let status: number;
     try {
-      lua._lua_rawgeti(L, LUA_REGISTRYINDEX, this.handler);
-      lua._lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
-      let nargs = 0;
-      if (mode === 'eval') {
-        this.setGlobalArray('KEYS', keys);
-        this.setGlobalArray('ARGV', args);
-      } else {
-        this.pushArray(keys);
-        this.pushArray(args);
-        nargs = 2;
-      }
-      lua._lua_sethook(L, this.hookFn, LUA_MASKCOUNT, 100000);
-      const status = lua._lua_pcall(L, nargs, 1, 1);
-      lua._lua_sethook(L, 0, 0, 0);
+      status = lua._lua_resume(run.co, nargs);
+    } finally {
+      LuaEngine.running = prev;
+    }
+    return status === LUA_YIELD ? null : this.finish(run, status);
+  }
+
+  private finish(run: ActiveRun, status: number): Reply {
+    const { co } = run;
+    const L = this.L;
+    try {
+      lua._lua_sethook(co, 0, 0, 0);
       if (++this.runs === GC_PERIOD) {
         this.runs = 0;
         lua._lua_gc(L, LUA_GCSTEP, GC_PERIOD);
       }
-      if (status !== 0) return this.errorResult(funcname);
-      return popReply(L, run.resp);
+      if (status !== 0) {
+        // The coroutine died; its frames still say where: locate(co, err) builds Redis's error table.
+        lua._lua_settop(L, 0);
+        lua._lua_rawgeti(L, LUA_REGISTRYINDEX, this.locate);
+        lua._lua_rawgeti(L, LUA_REGISTRYINDEX, this.coRef);
+        lua._lua_xmove(co, L, 1);
+        this.dropThread();
+        if (lua._lua_pcall(L, 2, 1, 0) !== 0) return errorReply(`ERR Error running script ${run.funcname}, ${(toString(L, -1) ?? '').slice(0, 100)}`);
+        return this.errorResult(run.funcname);
+      }
+      // A script returns its first value (Redis calls it for one result).
+      if (lua._lua_gettop(co) === 0) return NULL_BULK;
+      lua._lua_settop(co, 1);
+      return popReply(co, run.resp);
     } finally {
       lua._lua_settop(L, 0);
+      if (this.co !== 0) lua._lua_settop(this.co, 0);
       this.active = null;
-      LuaEngine.running = prev;
     }
+  }
+
+  private dropThread(): void {
+    lua._luaL_unref(this.L, LUA_REGISTRYINDEX, this.coRef);
+    this.co = 0;
   }
 
   /** The error at the top after a failed pcall, as Redis reports it. */
@@ -433,7 +506,13 @@ export class LuaEngine {
     const run = this.active;
     if (run === null) return;
     if (!run.killed && this.onTick !== null && this.onTick()) run.killed = true;
-    if (!run.killed) return;
+    if (!run.killed) {
+      // Past the threshold, hand the event loop a turn (other clients get -BUSY meanwhile). Only
+      // the script's own coroutine yields, and only where Lua 5.1 can: with no C call (pcall, a
+      // metamethod, table.sort's comparator) between the hook and the coroutine's base.
+      if (run.yieldAfterMs !== null && L === run.co && performance.now() - run.startedAt >= run.yieldAfterMs && canYield(L)) lua._lua_yield(L, 0);
+      return;
+    }
     // Hook every line from now on, so a pcall in the script cannot swallow the kill for long.
     lua._lua_sethook(L, this.hookFn, LUA_MASKLINE, 0);
     pushErrorTable(L, 'Script killed by user with SCRIPT KILL...', false, false);

@@ -10,7 +10,7 @@ import { RdbReader } from '../rdb/reader.js';
 import { RdbWriter } from '../rdb/writer.js';
 import { splitArgs } from '../resp/decoder.js';
 import type { Reply } from '../resp/reply.js';
-import { LuaEngine } from './engine.js';
+import { LuaEngine, type ScriptTask } from './engine.js';
 import { NAME_RULE, runLibrary, validName, type RegisteredFunction } from './function-load.js';
 import { refuseBeforeRun, scriptHooks } from './run.js';
 import type { ScriptFlags } from './shebang.js';
@@ -88,7 +88,11 @@ export interface FunctionsDeps {
   denyWrites(): string | null;
   log(level: number, message: string): void;
   /** Runs an FCALL with the bookkeeping SCRIPT/FUNCTION KILL and FUNCTION STATS read. */
-  runGuarded(r: { startedAt: number; eval: boolean; name: string; argv: readonly string[] }, fn: () => Reply): Reply;
+  runGuarded(
+    ctx: CommandContext,
+    r: { startedAt: number; eval: boolean; name: string; argv: readonly string[]; dirty: () => boolean },
+    start: (yieldAfterMs: number | null) => Reply | ScriptTask,
+  ): Reply | Promise<Reply>;
   /** The run in progress, if any (FUNCTION STATS). */
   running(): { startedAt: number; eval: boolean; name: string; argv: readonly string[] } | null;
 }
@@ -257,7 +261,7 @@ export class FunctionLibraries implements FunctionsApi {
   }
 
   /** FCALL / FCALL_RO: `argv` is the whole command. */
-  fcall(ctx: CommandContext, argv: readonly string[], ro: boolean): Reply {
+  fcall(ctx: CommandContext, argv: readonly string[], ro: boolean): Reply | Promise<Reply> {
     const found = this.current.functions.get((argv[1] as string).toLowerCase());
     if (found === undefined) throw errors.generic('Function not found');
     const numkeys = parseInt64(argv[2] as string);
@@ -269,8 +273,8 @@ export class FunctionLibraries implements FunctionsApi {
     const flags = { ...fn.flags, compat: false };
     refuseBeforeRun(ctx, flags, ro, () => this.deps.denyWrites());
     const hooks = scriptHooks(ctx, { flags, ro, denyWrites: () => this.deps.denyWrites(), log: (l, m) => this.deps.log(l, m) });
-    return this.deps.runGuarded({ startedAt: Date.now(), eval: false, name: fn.name, argv }, () =>
-      ctx.script.run(() => this.engine.run(fn.ref, 'function', argv.slice(3, 3 + n), argv.slice(3 + n), hooks, fn.name)),
+    return this.deps.runGuarded(ctx, { startedAt: Date.now(), eval: false, name: fn.name, argv, dirty: hooks.dirty }, (yieldAfter) =>
+      this.engine.run(fn.ref, 'function', argv.slice(3, 3 + n), argv.slice(3 + n), hooks, fn.name, yieldAfter),
     );
   }
 

@@ -34,6 +34,10 @@ export const LUA_GCCOLLECT = 2;
 /** The emscripten module's exports ringcache calls (names as the C API, with emscripten's underscore). */
 export interface LuaModule {
   HEAPU8: Uint8Array;
+  _lua_newthread(L: LuaState): LuaState;
+  _lua_resume(L: LuaState, narg: number): number;
+  _lua_yield(L: LuaState, nresults: number): number;
+  _lua_xmove(from: LuaState, to: LuaState, n: number): void;
   HEAPU32: Uint32Array;
   HEAP32: Int32Array;
   HEAPF64: Float64Array;

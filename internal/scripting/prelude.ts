@@ -108,6 +108,23 @@ gmt.__metatable = setmetatable({}, {__index = gmt, __newindex = readonly})
 protected[gmt.__metatable] = true
 setmetatable(G, gmt)
 
+-- after a script's coroutine died of an error: the error table {err, source, line} the handler
+-- above would have made, read from the dead coroutine's frames (they survive the error)
+local function locate(co, err)
+  local level = 0
+  local i = dbg.getinfo(co, level, 'nSl')
+  while i and (i.what == 'C' or i.source == '@prelude') do
+    level = level + 1
+    i = dbg.getinfo(co, level, 'nSl')
+  end
+  if type(err) ~= 'table' then err = {err = 'ERR ' .. tostring(err)} end
+  if i then
+    err['source'] = i.source
+    err['line'] = i.currentline
+  end
+  return err
+end
+
 -- the engine reads these from the registry-held table returned here
-return {hidden = hidden}
+return {hidden = hidden, locate = locate}
 `;

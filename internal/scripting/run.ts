@@ -86,6 +86,7 @@ export function scriptHooks(ctx: CommandContext, opts: RunOptions): ScriptHooks 
       propagate = f !== 0;
     },
     log: opts.log,
+    dirty: () => dirty,
     aclCheck: (argv) => (ctx.server.lookupCommand((argv[0] as string).toLowerCase()) === undefined ? null : true),
   };
 }

@@ -3,7 +3,7 @@ import type { CommandContext } from '../contracts/command.js';
 import { CommandError, errors } from '../contracts/errors.js';
 import { parseInt64 } from '../commands/args.js';
 import type { Reply } from '../resp/reply.js';
-import { LuaEngine, sha1hex } from './engine.js';
+import { LuaEngine, sha1hex, type ScriptTask } from './engine.js';
 import { refuseBeforeRun, scriptHooks } from './run.js';
 import { FunctionLibraries } from './functions.js';
 import { evalShebang, type EvalScriptFlags } from './shebang.js';
@@ -18,8 +18,10 @@ export interface ScriptingDeps {
   /** The executor's MISCONF reason for writes, null while persistence is healthy. */
   denyWrites(): string | null;
   log(level: number, message: string): void;
-  /** busy-reply-threshold (lua-time-limit) in ms: a script running longer may be killed. */
+  /** busy-reply-threshold (lua-time-limit) in ms: past it a script yields and other clients get -BUSY. */
   busyThresholdMs(): number;
+  /** Sets (or clears, null) the -BUSY reason the executor answers other clients with. */
+  setBusy(reason: string | null): void;
 }
 
 /** What a script run reports while it runs (INFO, SCRIPT KILL). */
@@ -29,7 +31,13 @@ interface Running {
   readonly name: string;
   /** The command that started it (FUNCTION STATS shows it). */
   readonly argv?: readonly string[];
+  /** Whether it wrote already (SCRIPT KILL then answers UNKILLABLE). */
+  readonly dirty: () => boolean;
 }
+
+/** What other clients get while a script (SLOW_EVAL) or a function (SLOW_FUNCTION) runs past busy-reply-threshold. */
+export const SLOW_EVAL = 'Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.';
+export const SLOW_FUNCTION = 'Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.';
 
 export class Scripting {
   readonly engine = new LuaEngine();
@@ -44,7 +52,7 @@ export class Scripting {
     this.functions = new FunctionLibraries({
       denyWrites: () => deps.denyWrites(),
       log: (level, message) => deps.log(level, message),
-      runGuarded: (r, fn) => this.runGuarded(r, fn),
+      runGuarded: (ctx, r, start) => this.runGuarded(ctx, r, start),
       running: () => (this.running === null ? null : { ...this.running, argv: this.running.argv ?? [] }),
     });
     this.functions.engine.onTick = () => this.killRequested;
@@ -90,7 +98,7 @@ export class Scripting {
   }
 
   /** EVAL, EVALSHA and their _RO forms: `argv` is the whole command. */
-  eval(ctx: CommandContext, argv: readonly string[], sha: boolean, ro: boolean): Reply {
+  eval(ctx: CommandContext, argv: readonly string[], sha: boolean, ro: boolean): Reply | Promise<Reply> {
     const numkeys = parseInt64(argv[2] as string);
     if (numkeys === null) throw errors.notInteger();
     if (numkeys > argv.length - 3) throw new CommandError('ERR', "Number of keys can't be greater than number of args");
@@ -108,29 +116,77 @@ export class Scripting {
     }
     refuseBeforeRun(ctx, script.flags, ro, this.deps.denyWrites);
     const hooks = scriptHooks(ctx, { flags: script.flags, ro, denyWrites: this.deps.denyWrites, log: this.deps.log });
-    return this.runGuarded({ startedAt: Date.now(), eval: true, name }, () =>
-      ctx.script.run(() => this.engine.run(script.ref, 'eval', argv.slice(3, 3 + n), argv.slice(3 + n), hooks, name)),
+    return this.runGuarded(ctx, { startedAt: Date.now(), eval: true, name, argv, dirty: hooks.dirty }, (yieldAfter) =>
+      this.engine.run(script.ref, 'eval', argv.slice(3, 3 + n), argv.slice(3 + n), hooks, name, yieldAfter),
     );
   }
 
-  /** Runs a script with the bookkeeping SCRIPT KILL and INFO read. */
-  runGuarded(r: Running, fn: () => Reply): Reply {
+  /**
+   * Runs a script as its client's (ctx.script.run: unrouted, journaled with the caller) with the
+   * bookkeeping SCRIPT KILL, FUNCTION STATS and INFO read. Past busy-reply-threshold the script
+   * yields to the event loop between slices of about a hook interval, and until it ends every
+   * other client gets -BUSY (allow_busy commands such as SCRIPT KILL still run), as Redis answers
+   * them from inside its hook. Inside EXEC it never yields (EXEC is synchronous).
+   */
+  runGuarded(ctx: CommandContext, r: Running, start: (yieldAfterMs: number | null) => Reply | ScriptTask): Reply | Promise<Reply> {
     this.running = r;
     this.killRequested = false;
+    const threshold = this.deps.busyThresholdMs();
+    const yieldAfter = ctx.inMulti || threshold <= 0 ? null : threshold;
+    let out: Reply | ScriptTask;
     try {
-      return fn();
-    } finally {
-      this.running = null;
-      this.killRequested = false;
+      out = ctx.script.run(() => start(yieldAfter));
+    } catch (e) {
+      this.done();
+      throw e;
     }
+    if ('t' in out) {
+      this.done();
+      return out;
+    }
+    const task = out;
+    this.deps.setBusy(r.eval ? SLOW_EVAL : SLOW_FUNCTION);
+    return new Promise<Reply>((resolve, reject) => {
+      const step = (): void => {
+        let res: Reply | null;
+        try {
+          res = ctx.script.run(() => task.resume());
+        } catch (e) {
+          this.done();
+          reject(e instanceof Error ? e : new Error(String(e)));
+          return;
+        }
+        if (res === null) {
+          setImmediate(step);
+          return;
+        }
+        this.done();
+        resolve(res);
+      };
+      setImmediate(step);
+    });
+  }
+
+  private done(): void {
+    if (this.running === null) return;
+    this.running = null;
+    this.killRequested = false;
+    this.deps.setBusy(null);
   }
 
   /** SCRIPT KILL (`eval` true) / FUNCTION KILL. */
   kill(evalKind: boolean): void {
     const r = this.running;
     if (r === null) throw new CommandError('NOTBUSY', 'No scripts in execution right now.');
-    if (evalKind && !r.eval) throw new CommandError('BUSY', 'Redis is busy running a function. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.');
-    if (!evalKind && r.eval) throw new CommandError('BUSY', 'Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.');
+    if (r.dirty()) {
+      throw new CommandError(
+        'UNKILLABLE',
+        'Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.',
+      );
+    }
+    // Redis's shared slowscripterr / slowevalerr: the kind of KILL that would work.
+    if (evalKind && !r.eval) throw new CommandError('BUSY', SLOW_FUNCTION);
+    if (!evalKind && r.eval) throw new CommandError('BUSY', SLOW_EVAL);
     this.killRequested = true;
   }
 }
