@@ -82,8 +82,8 @@ function elementsOf(ctx: CommandContext, key: string, o: SortOptions): string[] 
   if (v instanceof ZSet) return v.sliceMembers(0, v.size, o.dontSort && o.desc);
   if (v instanceof SetValue) {
     const members = [...v.members()];
-    // Set order is arbitrary; STORE must be deterministic for the journal, so sort it (as Redis does).
-    if (o.dontSort && o.store !== null) members.sort(compareBytes);
+    // Set order is arbitrary; STORE and scripts must see a deterministic one, so sort it (as Redis does).
+    if (o.dontSort && (o.store !== null || ctx.inScript)) members.sort(compareBytes);
     return members;
   }
   throw errors.wrongType();

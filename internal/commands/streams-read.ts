@@ -72,6 +72,7 @@ function parseRead(ctx: CommandContext, argv: readonly string[], xreadgroup: boo
     const o = argv[i] as string;
     if (isOpt(o, 'BLOCK') && more > 0) {
       timeout = blockArg(argv[++i] as string);
+      if (ctx.inScript) throw errors.generic(`${xreadgroup ? 'xreadgroup' : 'xread'} command is not allowed with BLOCK option from scripts`);
     } else if (isOpt(o, 'COUNT') && more > 0) {
       count = longArg(argv[++i] as string);
       if (count < 0) count = 0;

@@ -336,6 +336,8 @@ export interface CommandContext {
   readonly server: ServerApi;
   /** True while the command runs inside EXEC: blocking commands must answer at once, not block. */
   readonly inMulti: boolean;
+  /** True while a script (EVAL, FCALL) runs the command: blocking options are refused, unordered output is sorted. */
+  readonly inScript: boolean;
   readonly tx: TransactionControl;
   readonly script: ScriptControl;
   /**

@@ -1,4 +1,4 @@
-// Which commands an EXEC would run may write or touch keys: CLIENT PAUSE WRITE and MONITOR decide by them.
+// Which commands an EXEC would run may write or touch keys (CLIENT PAUSE WRITE and MONITOR decide by them), and how a script's unresolvable command is worded.
 import type { CommandRegistry } from '../commands/registry.js';
 import { flagBit } from '../commands/spec.js';
 import type { CommandSpec } from '../contracts/command.js';
@@ -32,3 +32,13 @@ export function touchesKeyspace(spec: CommandSpec, client: Client, registry: Com
   return spec.name === 'exec' && (queuedBits(client, registry) & KEYSPACE_BITS) !== 0;
 }
 
+
+/**
+ * Redis's scriptVerifyCommandArity wording for argv a script sent that did not resolve: a known
+ * command or subcommand with the wrong arity, or no such command (an unknown subcommand included).
+ */
+export function scriptLookupError(registry: CommandRegistry, argv: readonly string[]): string {
+  const spec = registry.getAnyCase(argv[0] as string);
+  const target = spec?.subcommands !== undefined && argv.length > 1 ? registry.sub(spec.name, (argv[1] as string).toLowerCase()) : spec;
+  return target === undefined ? 'Unknown Redis command called from script' : 'Wrong number of args calling Redis command from script';
+}

@@ -19,7 +19,7 @@ import type { PubSub } from '../server/pubsub.js';
 import { BucketCounts, COMMAND_LATENCY_BOUNDS_US } from '../observability/buckets.js';
 import { MonitorFeed } from './monitor.js';
 import { ClientPause } from './pause.js';
-import { mayWrite, touchesKeyspace } from './command-bits.js';
+import { mayWrite, scriptLookupError, touchesKeyspace } from './command-bits.js';
 import { WatchTable } from './watch.js';
 import { Tracking } from './tracking.js';
 
@@ -66,6 +66,7 @@ function newCommandStat(): CommandStat {
 class ExecContext implements CommandContext {
   now = 0;
   inMulti = false;
+  inScript = false;
   readonly tx: TransactionControl;
   readonly script: ScriptControl;
   /** Writes of the current command, kept only while some journal listens. */
@@ -402,12 +403,14 @@ export class Executor {
     }
     const { spec, argv, now } = ctx;
     const { db, lastCommand: last } = client;
+    const inScript = ctx.inScript;
+    ctx.inScript = true;
     this.execDepth++;
     try {
       return fn();
     } finally {
       this.execDepth--;
-      Object.assign(ctx, { spec, argv, now });
+      Object.assign(ctx, { spec, argv, now, inScript });
       Object.assign(client, { db, lastCommand: last });
     }
   }
@@ -418,8 +421,7 @@ export class Executor {
     try {
       spec = this.resolve(argv);
     } catch {
-      const known = this.deps.registry.getAnyCase(argv[0] as string) !== undefined;
-      return { refused: known ? 'Wrong number of args calling Redis command from script' : 'Unknown Redis command called from script' };
+      return { refused: scriptLookupError(this.deps.registry, argv) };
     }
     const refused = check(spec);
     if (refused !== null) return { refused };

@@ -78,6 +78,8 @@ interface CFunctions {
   aclCheck: number;
   random: number;
   randomseed: number;
+  mark: number;
+  hookYielded: number;
 }
 
 /** The engine whose state is `L` (the C functions are shared; they find their engine here). */
@@ -232,6 +234,20 @@ function registerCFunctions(): CFunctions {
       return 1;
     }),
     random: cfunction(rand),
+    // The prelude's pcall marks the coroutines it runs functions in: the hook may yield those.
+    mark: cfunction((L) => {
+      const co = lua._lua_tothread(L, 1);
+      // Outside a run (FUNCTION LOAD runs library code) there is nothing to yield to.
+      const e = engines.get(L) ?? LuaEngine.running;
+      if (e === null || e.active === null) return 0;
+      if (lua._lua_toboolean(L, 2) !== 0) e.yieldable.add(co);
+      else e.yieldable.delete(co);
+      return 0;
+    }),
+    hookYielded: cfunction((L) => {
+      lua._lua_pushboolean(L, (engines.get(L) ?? LuaEngine.running)?.hookYielded === true ? 1 : 0);
+      return 1;
+    }),
     randomseed: cfunction((L) => {
       const e = engineOf(L);
       if (e.active === null) return raiseMessage(L, 'math.randomseed can only be called inside a script invocation');
@@ -276,6 +292,10 @@ export class LuaEngine {
   L: LuaState;
   active: ActiveRun | null = null;
   readonly random = new Lrand48();
+  /** Coroutines the prelude's pcall runs functions in (the hook may yield them, see tick). */
+  readonly yieldable = new Set<LuaState>();
+  /** The last stop of the running script was the hook's yield (the prelude's pcall passes it up). */
+  hookYielded = false;
   /** Registry reference of the hidden globals table (KEYS and ARGV are set there). */
   private hidden = 0;
   /** Registry reference of the prelude's `locate` (error table of a dead coroutine). */
@@ -319,6 +339,8 @@ export class LuaEngine {
     set('acl_check_cmd', f.aclCheck);
     set('random', f.random);
     set('randomseed', f.randomseed);
+    set('mark', f.mark);
+    set('hookyielded', f.hookYielded);
     pushString(L, '7.0.15');
     lua._lua_setfield(L, -2, cname('REDIS_VERSION'));
     lua._lua_pushnumber(L, 0x07000f);
@@ -431,6 +453,7 @@ export class LuaEngine {
     const prev = LuaEngine.running;
     LuaEngine.running = this;
     let status: number;
+    this.hookYielded = false;
     try {
       status = lua._lua_resume(run.co, nargs);
     } finally {
@@ -465,6 +488,7 @@ export class LuaEngine {
     } finally {
       lua._lua_settop(L, 0);
       if (this.co !== 0) lua._lua_settop(this.co, 0);
+      this.yieldable.clear();
       this.active = null;
     }
   }
@@ -510,7 +534,10 @@ export class LuaEngine {
       // Past the threshold, hand the event loop a turn (other clients get -BUSY meanwhile). Only
       // the script's own coroutine yields, and only where Lua 5.1 can: with no C call (pcall, a
       // metamethod, table.sort's comparator) between the hook and the coroutine's base.
-      if (run.yieldAfterMs !== null && L === run.co && performance.now() - run.startedAt >= run.yieldAfterMs && canYield(L)) lua._lua_yield(L, 0);
+      if (run.yieldAfterMs !== null && (L === run.co || this.yieldable.has(L)) && performance.now() - run.startedAt >= run.yieldAfterMs && canYield(L)) {
+        this.hookYielded = true;
+        lua._lua_yield(L, 0);
+      }
       return;
     }
     // Hook every line from now on, so a pcall in the script cannot swallow the kill for long.

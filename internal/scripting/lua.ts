@@ -38,6 +38,7 @@ export interface LuaModule {
   _lua_resume(L: LuaState, narg: number): number;
   _lua_yield(L: LuaState, nresults: number): number;
   _lua_xmove(from: LuaState, to: LuaState, n: number): void;
+  _lua_tothread(L: LuaState, idx: number): LuaState;
   HEAPU32: Uint32Array;
   HEAP32: Int32Array;
   HEAPF64: Float64Array;

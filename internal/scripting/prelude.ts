@@ -44,7 +44,7 @@ math.random = rc.random
 math.randomseed = rc.randomseed
 local redis = {}
 for k, v in pairs(rc) do
-  if k ~= 'random' and k ~= 'randomseed' and k ~= 'libs' then redis[k] = v end
+  if k ~= 'random' and k ~= 'randomseed' and k ~= 'libs' and k ~= 'mark' and k ~= 'hookyielded' then redis[k] = v end
 end
 redis.LOG_DEBUG, redis.LOG_VERBOSE, redis.LOG_NOTICE, redis.LOG_WARNING = 0, 1, 2, 3
 redis.REPL_NONE, redis.REPL_AOF, redis.REPL_SLAVE, redis.REPL_REPLICA, redis.REPL_ALL = 0, 1, 2, 2, 3
@@ -52,6 +52,12 @@ G.redis = redis
 for name, lib in pairs(rc.libs or {}) do G[name] = lib end
 
 -- redis.pcall's and redis.call's errors are tables; Lua's pcall hands back their message, as Redis's does
+-- Redis's Lua refuses precompiled chunks: loadstring of bytecode gives nil
+local rawloadstring, rawload = loadstring, load
+G.loadstring = function(s, ...)
+  if type(s) == 'string' and s:byte(1) == 27 then return nil, 'binary chunks are not allowed' end
+  return rawloadstring(s, ...)
+end
 local rawpcall = pcall
 local function unwrap(ok, ...)
   if ok then return true, ... end
@@ -59,7 +65,35 @@ local function unwrap(ok, ...)
   if type(e) == 'table' and type(rawget(e, 'err')) == 'string' then e = rawget(e, 'err') end
   return false, e
 end
-G.pcall = function(f, ...) return unwrap(rawpcall(f, ...)) end
+-- pcall runs a Lua function in a coroutine of its own so that a script past busy-reply-threshold
+-- can still yield to the event loop from inside it (Lua 5.1 cannot yield across the C pcall):
+-- the hook yields the marked coroutine and the yield is passed up to the script's. A yield of the
+-- script's own making inside pcall fails as it does in Redis's Lua.
+local cocreate, coresume, costatus, coyield = coroutine.create, coroutine.resume, coroutine.status, coroutine.yield
+local mark, hookyielded = rc.mark, rc.hookyielded
+local function pack(...) return {n = select('#', ...), ...} end
+G.pcall = function(f, ...)
+  if type(f) ~= 'function' or dbg.getinfo(f, 'S').what == 'C' then return unwrap(rawpcall(f, ...)) end
+  local co = cocreate(f)
+  mark(co, true)
+  local res = pack(coresume(co, ...))
+  while true do
+    if not res[1] then
+      mark(co, false)
+      return unwrap(false, res[2])
+    end
+    if costatus(co) == 'dead' then
+      mark(co, false)
+      return true, unpack(res, 2, res.n)
+    end
+    if not hookyielded() then
+      mark(co, false)
+      return false, 'attempt to yield across metamethod/C-call boundary'
+    end
+    coyield()
+    res = pack(coresume(co))
+  end
+end
 
 -- the error handler every script and function runs under: a table {err, source, line}
 G.__redis__err__handler = function(err)
