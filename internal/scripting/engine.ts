@@ -540,8 +540,10 @@ export class LuaEngine {
       }
       return;
     }
-    // Hook every line from now on, so a pcall in the script cannot swallow the kill for long.
+    // Hook every line from now on, so a pcall in the script cannot swallow the kill for long: on
+    // this thread and on the script's own (5.1 hooks are per thread; new coroutines copy their creator's).
     lua._lua_sethook(L, this.hookFn, LUA_MASKLINE, 0);
+    if (L !== run.co) lua._lua_sethook(run.co, this.hookFn, LUA_MASKLINE, 0);
     pushErrorTable(L, 'Script killed by user with SCRIPT KILL...', false, false);
     lua._lua_error(L);
   }
