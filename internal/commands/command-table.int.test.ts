@@ -6,8 +6,22 @@ import { startRedisServer, type RedisServer } from '../testing/redis-server.js';
 import { openRespConn, type RespConn } from '../testing/resp-conn.js';
 import { COMMAND_FAMILIES } from './index.js';
 
-/** ringcache's own commands: Redis 7.0 has none of them, and that is no failure. */
-const OWN = new Set(['cluster|peer', 'cluster|handoff', 'cluster|track']);
+/** Hash-field expiration: Redis 7.4 / 8 commands (issue 16), absent from 7.0. */
+const HASH_FIELD_EXPIRY = ['hexpire', 'hpexpire', 'hexpireat', 'hpexpireat', 'httl', 'hpttl', 'hexpiretime', 'hpexpiretime', 'hpersist', 'hgetex', 'hsetex', 'hgetdel'];
+
+/**
+ * Commands Redis 7.0 has none of, and that is no failure: ringcache's own, Redis 7.4's hash-field
+ * expiry, and RedisBloom's BF.* / CF.* (a module, not in redis-server).
+ */
+const OWN = new Set([
+  'cluster|peer',
+  'cluster|handoff',
+  'cluster|track',
+  ...HASH_FIELD_EXPIRY,
+  ...COMMAND_FAMILIES.flat()
+    .map((s) => s.name)
+    .filter((n) => n.startsWith('bf.') || n.startsWith('cf.')),
+]);
 
 /**
  * Deliberate differences, by command and kind: ZRANK/ZREVRANK take Redis 7.2's WITHSCORE (arity

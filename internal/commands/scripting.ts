@@ -5,13 +5,9 @@ import { array, bulk, int, OK, simple, type Reply } from '../resp/reply.js';
 import { mpopKeys } from './lists-blocking.js';
 import { command } from './spec.js';
 
-const evalKeys = (flags: KeySpec['flags']): KeySpec[] => [
-  {
-    notes: 'We cannot tell how the keys will be used so we assume the worst, RW and UPDATE',
-    flags,
-    begin: { index: 2 },
-    find: { keynumidx: 0, firstkey: 1, keystep: 1 },
-  },
+/** EVAL's key spec; Redis's command JSON gives EVAL and EVAL_RO a note and the SHA forms none. */
+const evalKeys = (flags: KeySpec['flags'], notes: string | undefined): KeySpec[] => [
+  { ...(notes === undefined ? {} : { notes }), flags, begin: { index: 2 }, find: { keynumidx: 0, firstkey: 1, keystep: 1 } },
 ];
 
 const SCRIPT_HELP = [
@@ -57,7 +53,10 @@ const evalSpec = (name: string, sha: boolean, ro: boolean, summary: string, sinc
     name,
     arity: -3,
     flags: ro ? ['readonly', 'noscript', 'skip_monitor', 'no_mandatory_keys', 'stale'] : ['noscript', 'skip_monitor', 'may_replicate', 'no_mandatory_keys', 'stale'],
-    keySpecs: evalKeys(ro ? ['RO', 'ACCESS'] : ['RW', 'ACCESS', 'UPDATE']),
+    keySpecs: evalKeys(
+      ro ? ['RO', 'ACCESS'] : ['RW', 'ACCESS', 'UPDATE'],
+      sha ? undefined : `We cannot tell how the keys will be used so we assume the worst, ${ro ? 'RO and ACCESS' : 'RW and UPDATE'}`,
+    ),
     movableKeys: mpopKeys(2),
     group: 'scripting',
     acl: ['scripting'],
@@ -95,7 +94,7 @@ export const scriptingCommands: CommandSpec[] = [
       command({
         name: 'script|exists',
         arity: -3,
-        flags: ['noscript', 'stale'],
+        flags: ['noscript'],
         group: 'scripting',
         acl: ['scripting'],
         tips: ['request_policy:all_shards', 'response_policy:agg_logical_and'],
