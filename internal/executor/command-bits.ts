@@ -1,7 +1,8 @@
-// Which commands an EXEC would run may write or touch keys (CLIENT PAUSE WRITE and MONITOR decide by them), and how a script's unresolvable command is worded.
+// Which commands an EXEC would run may write or touch keys (CLIENT PAUSE WRITE and MONITOR decide by them), and the refusals that depend on a client's transaction or script.
 import type { CommandRegistry } from '../commands/registry.js';
 import { flagBit } from '../commands/spec.js';
 import type { CommandSpec } from '../contracts/command.js';
+import { CommandError } from '../contracts/errors.js';
 import type { Client } from '../server/client.js';
 
 const WRITE_BITS = flagBit('write') | flagBit('may_replicate');
@@ -41,4 +42,21 @@ export function scriptLookupError(registry: CommandRegistry, argv: readonly stri
   const spec = registry.getAnyCase(argv[0] as string);
   const target = spec?.subcommands !== undefined && argv.length > 1 ? registry.sub(spec.name, (argv[1] as string).toLowerCase()) : spec;
   return target === undefined ? 'Unknown Redis command called from script' : 'Wrong number of args calling Redis command from script';
+}
+
+/**
+ * The -BUSY a command gets while a script runs past busy-reply-threshold, as Redis's rejectCommand
+ * gives it: inside MULTI it dooms the transaction, and an EXEC is answered EXECABORT naming the
+ * BUSY error and leaves MULTI (execCommandAbort), so half a transaction never runs.
+ */
+export function busyRefusal(client: Client, spec: CommandSpec, reason: string, unwatch: (c: Client) => void): CommandError {
+  if (client.multi !== null) {
+    if (spec.name === 'exec') {
+      client.multi = null;
+      unwatch(client);
+      return new CommandError('EXECABORT', `Transaction discarded because of: BUSY ${reason}`);
+    }
+    client.multi.failed = true;
+  }
+  return new CommandError('BUSY', reason);
 }

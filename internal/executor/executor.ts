@@ -19,7 +19,7 @@ import type { PubSub } from '../server/pubsub.js';
 import { BucketCounts, COMMAND_LATENCY_BOUNDS_US } from '../observability/buckets.js';
 import { MonitorFeed } from './monitor.js';
 import { ClientPause } from './pause.js';
-import { mayWrite, scriptLookupError, touchesKeyspace } from './command-bits.js';
+import { busyRefusal, mayWrite, scriptLookupError, touchesKeyspace } from './command-bits.js';
 import { WatchTable } from './watch.js';
 import { Tracking } from './tracking.js';
 
@@ -585,7 +585,7 @@ export class Executor {
       if (client.multi) client.multi.failed = true;
       return this.fail(errors.noAuth(), spec, true);
     }
-    if (this.busyReason !== null && this.execDepth === 0 && !hasFlag(spec, 'allow_busy')) return this.fail(new CommandError('BUSY', this.busyReason), spec, true);
+    if (this.busyReason !== null && this.execDepth === 0 && !hasFlag(spec, 'allow_busy')) return this.fail(busyRefusal(client, spec, this.busyReason, (c) => this.unwatch(c)), spec, true);
     if (client.proto === 2 && client.subscriptions > 0 && !SUBSCRIBED_MODE.has(spec.name)) {
       return this.fail(
         new CommandError('ERR', `Can't execute '${spec.name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`),
