@@ -396,20 +396,19 @@ export class Executor {
   /** See ScriptControl.run: EXEC's nesting, with the caller's connection state kept. */
   asScript<T>(ctx: ExecContext, fn: () => T): T {
     const client = ctx.client;
-    if (this.execDepth === 0) {
-      ctx.writesDb = client.db;
-      ctx.txDb = client.db;
-      ctx.wrapWrites = true;
-    }
-    const { spec, argv, now } = ctx;
+    if (this.execDepth === 0) Object.assign(ctx, { writesDb: client.db, txDb: client.db, wrapWrites: true });
+    const { spec, argv, now, inScript } = ctx;
     const { db, lastCommand: last } = client;
-    const inScript = ctx.inScript;
+    // A client-side cache remembers the script's declared keys when the script reads (Redis's call()).
+    const script = this.tracking.script;
+    if (spec !== null) this.tracking.script = { spec, argv };
     ctx.inScript = true;
     this.execDepth++;
     try {
       return fn();
     } finally {
       this.execDepth--;
+      this.tracking.script = script;
       Object.assign(ctx, { spec, argv, now, inScript });
       Object.assign(client, { db, lastCommand: last });
     }

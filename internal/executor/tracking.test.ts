@@ -360,3 +360,22 @@ describe('the hot path', () => {
     expect(t.executor.tracking.active).toBe(false);
   });
 });
+
+describe('tracking and scripts (Redis 7.0 call())', () => {
+  it('a script that reads tracks its declared keys; one that only writes, and EVAL_RO itself, track nothing', () => {
+    const t = createTestExecutor();
+    const { c, out } = wire(t);
+    const w = t.newClient();
+    t.runAs(c, 'CLIENT', 'TRACKING', 'on');
+    t.runAs(c, 'EVAL', "redis.call('set', 'key3', 'bar')", '2', 'key1', 'key2');
+    t.runAs(w, 'MSET', 'key2', '2', 'key1', '2');
+    expect(out).toEqual([]);
+    t.runAs(c, 'EVAL', "redis.call('get', 'key3')", '2', 'key1', 'key2');
+    t.runAs(w, 'MSET', 'key2', '2', 'key1', '2');
+    expect(out).toEqual([inv('key2'), inv('key1')]);
+    out.length = 0;
+    t.runAs(c, 'EVAL_RO', "redis.call('ping')", '2', 'key1', 'key2');
+    t.runAs(w, 'MSET', 'key2', '2', 'key1', '2');
+    expect(out).toEqual([]);
+  });
+});

@@ -63,7 +63,12 @@ function keepsCaching(spec: CommandSpec): boolean {
   return spec.name.startsWith('client|') || spec.name === 'cluster|track';
 }
 
+/** Read-only script commands track nothing themselves; the reads they make do (Redis skips them in call()). */
+const SCRIPT_RO = new Set(['eval_ro', 'evalsha_ro', 'fcall_ro']);
+
 export class Tracking implements TrackingControl, RemoteTrackingHooks {
+  /** The script (EVAL, FCALL) running now, while one runs: its declared keys are what its reads track. */
+  script: { readonly spec: CommandSpec; readonly argv: readonly string[] } | null = null;
   /** Clients with tracking on (INFO tracking_clients); the executor takes its tracking path while > 0. */
   clients = 0;
   /** A key change may concern someone (tracking clients, or keys still in the table): the write path's one test. */
@@ -179,8 +184,10 @@ export class Tracking implements TrackingControl, RemoteTrackingHooks {
   afterCommand(c: Client, spec: CommandSpec, argv: readonly string[], ran: boolean, topLevel: boolean): void {
     const t = c.tracking;
     if (t === null) return;
-    if (ran && (spec.flagBits & READ_BITS) !== 0 && (spec.flagBits & PUBSUB_BITS) === 0 && remembersReads(t.flags)) {
-      for (const i of keyIndexes(spec, argv)) this.table.remember(argv[i] as string, c.id, null);
+    if (ran && (spec.flagBits & READ_BITS) !== 0 && (spec.flagBits & PUBSUB_BITS) === 0 && remembersReads(t.flags) && !SCRIPT_RO.has(spec.name)) {
+      // A read inside a script remembers the script's declared keys, not the command's (Redis's call()).
+      const which = !topLevel && this.script !== null ? this.script : { spec, argv };
+      for (const i of keyIndexes(which.spec, which.argv)) this.table.remember(which.argv[i] as string, c.id, null);
       this.tableGrew();
     }
     if (topLevel && (t.flags & TRACK_CACHING) !== 0 && c.multi === null && !keepsCaching(spec)) t.flags &= ~TRACK_CACHING;
