@@ -222,6 +222,11 @@ export interface ScriptingApi {
   /** SCRIPT KILL (`evalKind`) / FUNCTION KILL: throws NOTBUSY, BUSY or UNKILLABLE as Redis does. */
   kill(evalKind: boolean): void;
   readonly scriptCount: number;
+  /**
+   * Whether argv runs a script or function that declares `no-writes` (a `#!lua flags=` shebang, a
+   * cached script's, or a registered function's flags): such a call is no write for CLIENT PAUSE.
+   */
+  declaresNoWrites(argv: readonly string[]): boolean;
   /** Bytes the Lua heap holds. */
   luaMemory(): number;
   /** used_memory_scripts_eval. */

@@ -1,7 +1,7 @@
 // Which commands an EXEC would run may write or touch keys (CLIENT PAUSE WRITE and MONITOR decide by them), and the refusals that depend on a client's transaction or script.
 import type { CommandRegistry } from '../commands/registry.js';
 import { flagBit } from '../commands/spec.js';
-import type { CommandSpec } from '../contracts/command.js';
+import type { CommandSpec, ScriptingApi } from '../contracts/command.js';
 import { CommandError } from '../contracts/errors.js';
 import type { Client } from '../server/client.js';
 
@@ -9,22 +9,25 @@ const WRITE_BITS = flagBit('write') | flagBit('may_replicate');
 const KEYSPACE_BITS = WRITE_BITS | flagBit('readonly');
 
 /** Flags of the commands an EXEC would run (its own flags say nothing about its queue). */
-function queuedBits(client: Client, registry: CommandRegistry): number {
+function queuedBits(client: Client, registry: CommandRegistry, scripting?: ScriptingApi): number {
   let bits = 0;
   if (client.multi === null) return 0;
   for (const q of client.multi.queue) {
     const spec = registry.getAnyCase(q.argv[0] as string);
     if (spec === undefined) continue;
     const sub = spec.subcommands !== undefined && q.argv.length > 1 ? registry.sub(spec.name, (q.argv[1] as string).toLowerCase()) : undefined;
-    bits |= (sub ?? spec).flagBits;
+    const flags = (sub ?? spec).flagBits;
+    // A queued script that declares no-writes writes nothing (see mayWrite).
+    bits |= scripting?.declaresNoWrites(q.argv) === true ? flags & ~WRITE_BITS : flags;
   }
   return bits;
 }
 
 /** Whether CLIENT PAUSE WRITE holds the command: Redis 7.0's is_may_replicate_command (write, may_replicate, or an EXEC of such). */
-export function mayWrite(spec: CommandSpec, client: Client, registry: CommandRegistry): boolean {
-  if ((spec.flagBits & WRITE_BITS) !== 0) return true;
-  return spec.name === 'exec' && (queuedBits(client, registry) & WRITE_BITS) !== 0;
+export function mayWrite(spec: CommandSpec, client: Client, registry: CommandRegistry, argv: readonly string[], scripting: ScriptingApi): boolean {
+  // EVAL/EVALSHA/FCALL take their flags from the script's declared ones (Redis's evalGetCommandFlags).
+  if ((spec.flagBits & WRITE_BITS) !== 0) return !scripting.declaresNoWrites(argv);
+  return spec.name === 'exec' && (queuedBits(client, registry, scripting) & WRITE_BITS) !== 0;
 }
 
 /** Whether a command reads or writes keys: what a client in MONITOR mode is refused, as a replica is in Redis. */

@@ -609,7 +609,7 @@ export class Executor {
     // Inside EXEC, in a split's local share, and for the node's internal clients (id 0: the HTTP
     // API, slot handoff, AOF loading, which expect an answer in order) nothing is held.
     if (this.pause.active && this.execDepth === 0 && !this.routeBypass && client.id !== 0 && this.pause.check(now)) {
-      if (this.pause.mode === 'all' || mayWrite(spec, client, this.deps.registry)) return this.pause.hold(client, argv);
+      if (this.pause.mode === 'all' || mayWrite(spec, client, this.deps.registry, argv, this.deps.server().scripting)) return this.pause.hold(client, argv);
     }
     const calls = this.handlerCalls;
     const tracking = this.tracking;

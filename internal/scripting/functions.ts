@@ -260,6 +260,11 @@ export class FunctionLibraries implements FunctionsApi {
     for (const lib of replaced) this.freeLibrary(lib);
   }
 
+  /** The declared flags of a registered function (CLIENT PAUSE reads `no-writes`). */
+  flagsOf(name: string): ScriptFlags | undefined {
+    return this.current.functions.get(name.toLowerCase())?.fn.flags;
+  }
+
   /** FCALL / FCALL_RO: `argv` is the whole command. */
   fcall(ctx: CommandContext, argv: readonly string[], ro: boolean): Reply | Promise<Reply> {
     const found = this.current.functions.get((argv[1] as string).toLowerCase());

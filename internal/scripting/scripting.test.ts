@@ -106,3 +106,20 @@ describe('SCRIPT and journaling', () => {
     expect(ev('math.randomseed(0) return math.random(1000)')).toBe(171);
   });
 });
+
+describe('CLIENT PAUSE WRITE and declared script flags', () => {
+  it('lets a no-writes script (EVAL shebang, cached EVALSHA, queued in MULTI) run and holds one that may write', () => {
+    const t = createTestExecutor();
+    const other = t.newClient();
+    const ro = '#!lua flags=no-writes\nreturn 12';
+    const sha = t.run('SCRIPT', 'LOAD', ro) as string;
+    t.run('CLIENT', 'PAUSE', '100000', 'WRITE');
+    expect(t.runAs(other, 'EVAL', ro, '0')).toBe(12);
+    expect(t.runAs(other, 'EVALSHA', sha, '0')).toBe(12);
+    t.runAs(other, 'MULTI');
+    t.runAs(other, 'EVAL', ro, '0');
+    expect(t.runAs(other, 'EXEC')).toEqual([12]);
+    expect(t.executor.execute(other, ['EVAL', "return redis.call('set', 'k', 'v')", '0'])).toBeInstanceOf(Promise);
+    t.run('CLIENT', 'UNPAUSE');
+  });
+});

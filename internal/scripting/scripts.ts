@@ -58,6 +58,17 @@ export class Scripting {
     this.functions.engine.onTick = () => this.killRequested;
   }
 
+  declaresNoWrites(argv: readonly string[]): boolean {
+    const name = (argv[0] as string).toLowerCase();
+    const body = argv[1] as string;
+    if (name === 'fcall') return this.functions.flagsOf(body)?.noWrites === true;
+    if (name !== 'eval' && name !== 'evalsha') return false;
+    const cached = this.cache.get(name === 'eval' ? sha1hex(body) : body.toLowerCase());
+    const parsed = cached === undefined && name === 'eval' ? evalShebang(body) : undefined;
+    const flags = cached?.flags ?? (parsed !== undefined && 'flags' in parsed ? parsed.flags : undefined);
+    return flags !== undefined && !flags.compat && flags.noWrites;
+  }
+
   luaMemory(): number {
     return this.engine.memory();
   }
