@@ -3,7 +3,7 @@ import type { ArgDoc, CommandContext, CommandSpec, KeySpec, KeySpecFlag } from '
 import { CommandError, errors } from '../contracts/errors.js';
 import { array, bulk, int, map, NULL_BULK, record, set, simple, type Reply } from '../resp/reply.js';
 import { isOpt } from './args.js';
-import { arityOk, keyIndexes, specForArgv } from './spec.js';
+import { arityOk, hasFlag, keyIndexes, specForArgv } from './spec.js';
 
 /** COMMAND INFO spells key-spec flags as Redis's addReplyFlagsForKeyArgs: the four access kinds upper-case, the rest lower. */
 function keySpecFlag(f: KeySpecFlag): string {
@@ -194,7 +194,8 @@ export function commandGetKeys(ctx: CommandContext, argv: string[], withFlags: b
   if (resolved === undefined) throw new CommandError('ERR', 'Invalid command specified');
   if (!arityOk(resolved.arity, target.length)) throw new CommandError('ERR', 'Invalid number of arguments specified for command');
   const idx = keyIndexes(resolved, target);
-  if (idx.length === 0) throw new CommandError('ERR', 'The command has no key arguments');
+  // A command whose keys are optional (no_mandatory_keys: EVAL with 0 keys) has none, which is no error.
+  if (idx.length === 0 && !hasFlag(resolved, 'no_mandatory_keys')) throw new CommandError('ERR', 'The command has no key arguments');
   if (!withFlags) return array(idx.map((i) => bulk(target[i] as string)));
   const found = resolved.keySpecs.map((k) => new Set(keySpecPositions(k, target)));
   const flagsAt = (i: number): Reply => {

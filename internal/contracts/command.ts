@@ -317,9 +317,10 @@ export interface ScriptControl {
    * Runs `fn` as a script of the client: commands it issues with `call` run here in order,
    * unrouted and unqueued, and their writes are journaled with the caller's, inside MULTI ... EXEC
    * (Redis propagates a script by its effects). The client's db, last command and protocol are
-   * restored afterwards (SELECT in a script does not move its caller).
+   * restored afterwards (SELECT in a script does not move its caller). `start`: the script begins
+   * now, so MONITOR is shown the script command before the commands it runs (Redis's evalCommand).
    */
-  run<T>(fn: () => T): T;
+  run<T>(fn: () => T, start?: boolean): T;
   /**
    * One redis.call: the command's reply, or `{ refused }` with the script-level error (unknown
    * command, wrong arity, or what `check` says of the resolved spec). `propagate` false keeps

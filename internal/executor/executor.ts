@@ -96,7 +96,7 @@ class ExecContext implements CommandContext {
       unwatch: () => executor.unwatch(client),
     };
     this.script = {
-      run: (fn) => executor.asScript(this, fn),
+      run: (fn, start) => executor.asScript(this, fn, start === true),
       call: (argv, check, propagate, proto) => executor.scriptCall(this, argv, check, propagate, proto),
     };
   }
@@ -394,8 +394,9 @@ export class Executor {
   /** redis.call in progress: the script decided OOM by its flags already (Redis's scriptCall), so execute skips it. */
   private scriptCalls = 0;
   /** See ScriptControl.run: EXEC's nesting, with the caller's connection state kept. */
-  asScript<T>(ctx: ExecContext, fn: () => T): T {
+  asScript<T>(ctx: ExecContext, fn: () => T, start: boolean): T {
     const client = ctx.client;
+    if (start && this.monitors.size > 0) this.monitors.feed(ctx.now, performance.now(), client, ctx.argv);
     if (this.execDepth === 0) Object.assign(ctx, { writesDb: client.db, txDb: client.db, wrapWrites: true });
     const { spec, argv, now, inScript } = ctx;
     const { db, lastCommand: last } = client;
@@ -619,7 +620,7 @@ export class Executor {
     const ran = this.handlerCalls !== calls;
     // Redis feeds monitors from call(): commands refused before it, queued or routed elsewhere are not shown.
     if (ran && this.monitors.size > 0 && (spec.flagBits & NOT_MONITORED) === 0) {
-      this.monitors.feed(now, performance.now(), client, argv);
+      this.monitors.feed(now, performance.now(), client, argv, this.contexts.get(client)?.inScript === true);
     }
     // A routed read is remembered by the router when its owner answers (routing/remote-tracking.ts).
     if (client.tracking !== null) tracking.afterCommand(client, spec, argv, ran, this.execDepth === 0);

@@ -112,11 +112,12 @@ export class MonitorFeed {
    * Sends the line for a command `client` just executed to every monitor, stamped `nowMs` (the
    * node's clock) plus the sub-millisecond part of `subMs`, a monotonic reading in ms.
    */
-  feed(nowMs: number, subMs: number, client: Client, argv: readonly string[]): void {
+  /** `script`: a command a script ran, shown from `lua` as Redis shows its script client. */
+  feed(nowMs: number, subMs: number, client: Client, argv: readonly string[], script = false): void {
     let micros = nowMs * 1000 + Math.floor((subMs % 1) * 1000);
     if (micros <= this.lastMicros) micros = this.lastMicros + 1;
     this.lastMicros = micros;
-    const line = monitorLine(micros, client.db, client.addr, argv);
+    const line = monitorLine(micros, client.db, script ? 'lua' : client.addr, argv);
     for (const m of this.clients) m.feed(line);
   }
 }

@@ -146,7 +146,7 @@ export class Scripting {
     const yieldAfter = ctx.inMulti || threshold <= 0 ? null : threshold;
     let out: Reply | ScriptTask;
     try {
-      out = ctx.script.run(() => start(yieldAfter));
+      out = ctx.script.run(() => start(yieldAfter), true);
     } catch (e) {
       this.done();
       throw e;
