@@ -1,5 +1,6 @@
 // One script run as Redis's scriptPrepareForRun and scriptCall check it: up-front refusals, then per-command checks (noscript, read-only, OOM, MISCONF, cluster locality).
 import type { CommandContext, CommandSpec } from '../contracts/command.js';
+import type { ClusterSlotRange } from '../contracts/cluster.js';
 import { CommandError, errors } from '../contracts/errors.js';
 import { flagBit, keyIndexes } from '../commands/spec.js';
 import { keyHashSlot } from '../ring/slot.js';
@@ -11,6 +12,20 @@ const WRITE = flagBit('write');
 const MAY_REPLICATE = flagBit('may_replicate');
 const NOSCRIPT = flagBit('noscript');
 const DENYOOM = flagBit('denyoom');
+
+/** The range holding `slot` in a slot map sorted by start (binary search). */
+function rangeOf(ranges: readonly ClusterSlotRange[], slot: number): ClusterSlotRange | undefined {
+  let lo = 0;
+  let hi = ranges.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const r = ranges[mid] as ClusterSlotRange;
+    if (slot < r.start) hi = mid - 1;
+    else if (slot > r.end) lo = mid + 1;
+    else return r;
+  }
+  return undefined;
+}
 
 /** Redis's writeCommandsDeniedByDiskError and OOM answers before a flagged script starts. */
 export function refuseBeforeRun(ctx: CommandContext, flags: EvalScriptFlags, ro: boolean, denyWrites: () => string | null): void {
@@ -53,6 +68,7 @@ export function scriptHooks(ctx: CommandContext, opts: RunOptions): ScriptHooks 
   let dirty = false;
   let propagate = true;
   let slot = -1;
+  let ranges: readonly ClusterSlotRange[] | null = null;
 
   const check = (spec: CommandSpec, argv: readonly string[]): string | null => {
     const bits = spec.flagBits;
@@ -65,10 +81,11 @@ export function scriptHooks(ctx: CommandContext, opts: RunOptions): ScriptHooks 
     if (!allowOom && !dirty && oomAtStart && (bits & DENYOOM) !== 0) return `-${errors.oom().line}`;
     if ((bits & WRITE) !== 0) dirty = true;
     if (cluster !== undefined) {
-      const ranges = cluster.ranges();
+      // The slot map cannot change while the script runs (nothing else does): read it once per run.
+      ranges ??= cluster.ranges();
       for (const i of keyIndexes(spec, argv)) {
         const s = keyHashSlot(argv[i] as string);
-        const range = ranges.find((r) => r.start <= s && s <= r.end);
+        const range = rangeOf(ranges, s);
         if (range !== undefined && range.owner !== cluster.selfId) return 'Script attempted to access a non local key in a cluster node';
         if (!allowCrossSlot) {
           if (slot === -1) slot = s;
