@@ -114,6 +114,8 @@ class Connection {
   /** Executes every complete frame in order; replies of one batch leave in one socket write. */
   private process(): void {
     const executor = this.deps.executor;
+    // Redis trims the query buffer after the batch: while a command runs, CLIENT LIST's qbuf counts it.
+    this.client.qbuf = this.decoder.pending;
     executor.beginBatch();
     this.inBatch = true;
     try {
