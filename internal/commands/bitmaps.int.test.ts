@@ -7,7 +7,7 @@ import path from 'node:path';
 import { keyHashSlot } from '../ring/slot.js';
 import { closeAll, connectIoredis, openIoredis } from '../testing/clients.js';
 import { spawnNode, type SpawnedNode } from '../testing/harness.js';
-import { startInProcessCluster, type InProcessCluster } from '../testing/inproc-cluster.js';
+import { useInProcessCluster } from '../testing/inproc-cluster.js';
 import { startRedisServer, type RedisServer } from '../testing/redis-server.js';
 
 type Cmd = readonly (string | Buffer)[];
@@ -384,28 +384,19 @@ describe('bitmaps held as bytes: every string reader sees Redis\'s bytes', () =>
 });
 
 describe('bitmaps in a 3-node cluster', () => {
-  let cluster: InProcessCluster;
-
-  beforeAll(async () => {
-    cluster = await startInProcessCluster(3);
-  });
-
-  afterAll(async () => {
-    closeAll();
-    await cluster?.stop();
-  });
+  const cluster = useInProcessCluster(3);
 
   it('BITOP across slots is CROSSSLOT; hash-tagged keys work through any node', async () => {
-    const c = openIoredis(cluster.port(0));
+    const c = openIoredis(cluster().port(0));
     expect(keyHashSlot('a')).not.toBe(keyHashSlot('b'));
     await expect(c.bitop('AND', 'a', 'b')).rejects.toThrow("CROSSSLOT Keys in request don't hash to the same slot");
     await expect(c.bitop('OR', '{t}d', '{t}a', 'b')).rejects.toThrow(/^CROSSSLOT/);
     for (let i = 0; i < 3; i++) {
-      const n = openIoredis(cluster.port(i));
+      const n = openIoredis(cluster().port(i));
       expect(await n.setbit(`{b${i}}x`, 7, 1)).toBe(0);
       expect(await n.call('BITFIELD', `{b${i}}y`, 'SET', 'u8', '0', '255')).toEqual([0]);
       expect(await n.bitop('AND', `{b${i}}z`, `{b${i}}x`, `{b${i}}y`)).toBe(1);
-      const other = openIoredis(cluster.port((i + 1) % 3));
+      const other = openIoredis(cluster().port((i + 1) % 3));
       expect(await other.bitcount(`{b${i}}z`)).toBe(1);
       expect(await other.bitpos(`{b${i}}z`, 1)).toBe(7);
       expect(await other.call('BITFIELD_RO', `{b${i}}y`, 'GET', 'u4', '0')).toEqual([15]);

@@ -6,7 +6,7 @@ import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeAll, connectIoredis } from '../testing/clients.js';
 import { spawnNode, waitUntil, type SpawnedNode } from '../testing/harness.js';
-import { startInProcessCluster, type InProcessCluster } from '../testing/inproc-cluster.js';
+import { useInProcessCluster } from '../testing/inproc-cluster.js';
 import { startRedisServer, type RedisServer } from '../testing/redis-server.js';
 
 type Cmd = string[];
@@ -202,19 +202,10 @@ describe('functions persist', () => {
 });
 
 describe('functions in a 3-node cluster', () => {
-  let cluster: InProcessCluster;
-
-  beforeAll(async () => {
-    cluster = await startInProcessCluster(3);
-  });
-
-  afterAll(async () => {
-    closeAll();
-    await cluster?.stop();
-  });
+  const cluster = useInProcessCluster(3);
 
   it('LOAD, DELETE, RESTORE and FLUSH on one member reach every member; FCALL runs where its keys live', async () => {
-    const cs = await Promise.all([0, 1, 2].map((i) => connectIoredis(cluster.port(i), { protocol: 2 })));
+    const cs = await Promise.all([0, 1, 2].map((i) => connectIoredis(cluster().port(i), { protocol: 2 })));
     const [c0, c1, c2] = cs as [Redis, Redis, Redis];
     const everywhere = async (what: string, expected: number): Promise<void> => {
       await waitUntil(async () => {

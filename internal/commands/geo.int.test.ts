@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeAll, openIoredis, pipelineReplies } from '../testing/clients.js';
 import { spawnNode, type SpawnedNode } from '../testing/harness.js';
-import { startInProcessCluster, type InProcessCluster } from '../testing/inproc-cluster.js';
+import { useInProcessCluster } from '../testing/inproc-cluster.js';
 import { prng } from '../testing/random.js';
 import { startRedisServer, type RedisServer } from '../testing/redis-server.js';
 
@@ -168,19 +168,10 @@ describe('geo side by side with redis-server 7.0.15', () => {
 });
 
 describe('geo keys across a cluster', () => {
-  let cluster: InProcessCluster;
-
-  beforeAll(async () => {
-    cluster = await startInProcessCluster(3);
-  });
-
-  afterAll(async () => {
-    closeAll();
-    await cluster?.stop();
-  });
+  const cluster = useInProcessCluster(3);
 
   it('STORE destinations are keys: same slot works from any node, different slots get CROSSSLOT', async () => {
-    const c = openIoredis(cluster.port(0));
+    const c = openIoredis(cluster().port(0));
     for (let i = 0; i < 10; i++) await c.geoadd(`{g${i}}src`, '13.361389', '38.115556', 'Palermo', '15.087269', '37.502669', 'Catania');
     for (let i = 0; i < 10; i++) {
       expect(await c.call('GEORADIUS', `{g${i}}src`, '15', '37', '200', 'km', 'STORE', `{g${i}}dst`)).toBe(2);

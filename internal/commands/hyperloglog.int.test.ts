@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeAll, connectIoredis, openIoredis } from '../testing/clients.js';
 import { spawnNode, type SpawnedNode } from '../testing/harness.js';
-import { startInProcessCluster, type InProcessCluster } from '../testing/inproc-cluster.js';
+import { useInProcessCluster } from '../testing/inproc-cluster.js';
 import { startRedisServer, type RedisServer } from '../testing/redis-server.js';
 import { prng } from '../testing/random.js';
 import { keyHashSlot } from '../ring/slot.js';
@@ -220,30 +220,21 @@ describe('HyperLogLog next to redis-server 7.0.15', () => {
 });
 
 describe('HyperLogLog in a 3-node cluster', () => {
-  let cluster: InProcessCluster;
-
-  beforeAll(async () => {
-    cluster = await startInProcessCluster(3);
-  });
-
-  afterAll(async () => {
-    closeAll();
-    await cluster?.stop();
-  });
+  const cluster = useInProcessCluster(3);
 
   it('keys in different slots get CROSSSLOT; hash-tagged keys merge and count through any node', async () => {
-    const c = openIoredis(cluster.port(0));
+    const c = openIoredis(cluster().port(0));
     expect(keyHashSlot('a')).not.toBe(keyHashSlot('b'));
     await expect(c.pfmerge('a', 'b')).rejects.toThrow("CROSSSLOT Keys in request don't hash to the same slot");
     await expect(c.pfcount('a', 'b')).rejects.toThrow(/^CROSSSLOT/);
     for (let i = 0; i < 3; i++) {
-      const n = openIoredis(cluster.port(i));
+      const n = openIoredis(cluster().port(i));
       expect(await n.pfadd(`{u${i}}x`, 'a', 'b', 'c')).toBe(1);
       expect(await n.pfadd(`{u${i}}y`, 'c', 'd')).toBe(1);
       expect(await n.pfcount(`{u${i}}x`, `{u${i}}y`)).toBe(4);
       expect(await n.pfmerge(`{u${i}}z`, `{u${i}}x`, `{u${i}}y`)).toBe('OK');
       // Read back through another node: forwarded to the owner.
-      expect(await openIoredis(cluster.port((i + 1) % 3)).pfcount(`{u${i}}z`)).toBe(4);
+      expect(await openIoredis(cluster().port((i + 1) % 3)).pfcount(`{u${i}}z`)).toBe(4);
     }
   });
 });

@@ -7,6 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
+import { afterAll, beforeAll } from 'vitest';
+import { closeAll } from './clients.js';
 import { localConfig } from '../config/load.js';
 import type { ConfigValue } from '../config/schema.js';
 import type { MemberChange, MemberInfo, MemberState } from '../membership/types.js';
@@ -96,5 +98,24 @@ export async function startInProcessCluster(n: number, overrides: Record<string,
       for (const node of nodes) await node.stop();
       rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * A describe block's cluster of `n` nodes: started in its beforeAll, its clients (closeAll) and
+ * nodes stopped in its afterAll. Call the returned function inside tests.
+ */
+export function useInProcessCluster(n: number): () => InProcessCluster {
+  let cluster: InProcessCluster | undefined;
+  beforeAll(async () => {
+    cluster = await startInProcessCluster(n);
+  });
+  afterAll(async () => {
+    closeAll();
+    await cluster?.stop();
+  });
+  return () => {
+    if (cluster === undefined) throw new Error('the cluster has not started');
+    return cluster;
   };
 }
