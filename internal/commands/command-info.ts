@@ -198,8 +198,11 @@ export function commandGetKeys(ctx: CommandContext, argv: string[], withFlags: b
   if (idx.length === 0 && !hasFlag(resolved, 'no_mandatory_keys')) throw new CommandError('ERR', 'The command has no key arguments');
   if (!withFlags) return array(idx.map((i) => bulk(target[i] as string)));
   const found = resolved.keySpecs.map((k) => new Set(keySpecPositions(k, target)));
+  // A key only the movable-keys function finds (SORT ... STORE dst) belongs to an 'unknown' key spec:
+  // the last one, as Redis's getkeys procs assign it (sortGetKeys gives STORE the third spec's flags).
+  const unknownSpec = resolved.keySpecs.findLast((k) => k.begin === 'unknown');
   const flagsAt = (i: number): Reply => {
-    const k = resolved.keySpecs[found.findIndex((s) => s.has(i))] ?? resolved.keySpecs[0];
+    const k = resolved.keySpecs[found.findIndex((s) => s.has(i))] ?? unknownSpec ?? resolved.keySpecs[0];
     return k === undefined ? set([]) : keySpecFlags(k, target);
   };
   return array(idx.map((i) => array([bulk(target[i] as string), flagsAt(i)])));

@@ -70,4 +70,12 @@ describe('SORT', () => {
     expect(t.run('COMMAND', 'GETKEYS', 'SORT', 'abc', 'STORE', 'invalid', 'STORE', 'stillbad', 'STORE', 'def')).toEqual(['abc', 'def']);
     expect(t.run('COMMAND', 'GETKEYS', 'SORT_RO', 'abc', 'BY', 'x')).toEqual(['abc']);
   });
+
+  it('gives the STORE destination the write flags of its key spec (COMMAND GETKEYSANDFLAGS)', () => {
+    expect(t.run('COMMAND', 'GETKEYSANDFLAGS', 'SORT', 'k1', 'STORE', 'k2')).toEqual([
+      ['k1', ['+RO', '+access']],
+      ['k2', ['+OW', '+update']],
+    ]);
+    expect(t.run('COMMAND', 'GETKEYSANDFLAGS', 'SORT', 'k1', 'BY', 'w_*', 'GET', '#')).toEqual([['k1', ['+RO', '+access']]]);
+  });
 });
