@@ -13,4 +13,18 @@ export default tseslint.config(
       'no-constant-condition': ['error', { checkLoops: false }],
     },
   },
+  {
+    // V8 passes spread arguments on the stack: `push(...xs)` with ~120k+ elements throws RangeError
+    // (SORT of 125k elements did, issue 17). Loop instead; a provably small spread may carry
+    // `// eslint-disable-next-line no-restricted-syntax -- bounded: <why>`.
+    files: ['internal/**/*.ts', 'cmd/**/*.ts', 'scripts/**/*.ts'],
+    ignores: ['**/*.test.ts', 'internal/testing/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'CallExpression > SpreadElement', message: 'Spread into a call overflows the stack past ~120k elements: loop, or mark a bounded spread with an eslint-disable reason.' },
+        { selector: 'NewExpression > SpreadElement', message: 'Spread into a constructor overflows the stack past ~120k elements: loop, or mark a bounded spread with an eslint-disable reason.' },
+      ],
+    },
+  },
 );

@@ -172,7 +172,10 @@ export function infoClusterFields(server: Pick<ServerApi, 'cluster'>): [string, 
  */
 export function encodeHandoff(key: string, commands: readonly (readonly string[])[]): string[] {
   const out = ['CLUSTER', 'HANDOFF', key];
-  for (const c of commands) out.push(String(c.length), ...c);
+  for (const c of commands) {
+    out.push(String(c.length));
+    for (const a of c) out.push(a);
+  }
   return out;
 }
 

@@ -1,4 +1,5 @@
 // CLIENT: identity (ID, SETNAME, GETNAME), introspection (LIST, INFO), KILL, UNBLOCK, REPLY, PAUSE/UNPAUSE, NO-EVICT, client-side caching (TRACKING, CACHING, GETREDIR, TRACKINGINFO), HELP, as redis-server 7.0 answers them.
+import type { AclUser } from '../acl/user.js';
 import type { CommandContext, CommandSpec, PauseMode } from '../contracts/command.js';
 import { CommandError, errors } from '../contracts/errors.js';
 import { array, int, multi, NULL_BULK, OK, record, set, simple, verbatim, bulk, type Reply } from '../resp/reply.js';
@@ -33,11 +34,12 @@ interface KillFilter {
   laddr?: string;
   type?: ClientType;
   id?: number;
+  user?: AclUser;
   skipMe: boolean;
 }
 
 /** The filters of `CLIENT KILL <option> <value> ...`, parsed left to right as Redis does (the first bad one answers). */
-function parseKillFilter(argv: readonly string[]): KillFilter {
+function parseKillFilter(argv: readonly string[], users: (name: string) => AclUser | undefined): KillFilter {
   const f: KillFilter = { skipMe: true };
   for (let i = 2; i < argv.length; i += 2) {
     const opt = (argv[i] as string).toLowerCase();
@@ -57,8 +59,8 @@ function parseKillFilter(argv: readonly string[]): KillFilter {
     } else if (opt === 'laddr') {
       f.laddr = v;
     } else if (opt === 'user') {
-      // Only the default user exists, and every connection is authenticated as it.
-      if (v !== 'default') throw new CommandError('ERR', `No such user '${v}'`);
+      f.user = users(v);
+      if (f.user === undefined) throw new CommandError('ERR', `No such user '${v}'`);
     } else if (opt === 'skipme') {
       if (isOpt(v, 'YES')) f.skipMe = true;
       else if (isOpt(v, 'NO')) f.skipMe = false;
@@ -73,7 +75,7 @@ function parseKillFilter(argv: readonly string[]): KillFilter {
 /** CLIENT KILL: the old `ip:port` form (answers OK, may kill the caller) and the filter form (answers the count). */
 function clientKill(ctx: CommandContext, argv: string[]): Reply {
   const old = argv.length === 3;
-  const f: KillFilter = old ? { addr: argv[2] as string, skipMe: false } : parseKillFilter(argv);
+  const f: KillFilter = old ? { addr: argv[2] as string, skipMe: false } : parseKillFilter(argv, (n) => ctx.server.acl.user(n));
   let killed = 0;
   // Collected first: killing closes connections, which leave the table being walked.
   const victims: Client[] = [];
@@ -81,6 +83,7 @@ function clientKill(ctx: CommandContext, argv: string[]): Reply {
     if (f.addr !== undefined && c.addr !== f.addr) continue;
     if (f.laddr !== undefined && c.laddr !== f.laddr) continue;
     if (f.type !== undefined && c.type !== f.type) continue;
+    if (f.user !== undefined && c.user !== f.user) continue;
     if (f.id !== undefined && c.id !== f.id) continue;
     if (c === ctx.client && f.skipMe) continue;
     victims.push(c);
@@ -259,8 +262,10 @@ function clientTrackingInfo(ctx: CommandContext): Reply {
   const flags: string[] = [t === null ? 'off' : 'on'];
   const f = t?.flags ?? 0;
   if ((f & TRACK_BCAST) !== 0) flags.push('bcast');
-  if ((f & TRACK_OPTIN) !== 0) flags.push('optin', ...((f & TRACK_CACHING) !== 0 ? ['caching-yes'] : []));
-  if ((f & TRACK_OPTOUT) !== 0) flags.push('optout', ...((f & TRACK_CACHING) !== 0 ? ['caching-no'] : []));
+  if ((f & TRACK_OPTIN) !== 0) flags.push('optin');
+  if ((f & TRACK_OPTIN) !== 0 && (f & TRACK_CACHING) !== 0) flags.push('caching-yes');
+  if ((f & TRACK_OPTOUT) !== 0) flags.push('optout');
+  if ((f & TRACK_OPTOUT) !== 0 && (f & TRACK_CACHING) !== 0) flags.push('caching-no');
   if ((f & TRACK_NOLOOP) !== 0) flags.push('noloop');
   if ((f & TRACK_BROKEN_REDIR) !== 0) flags.push('broken_redirect');
   const prefixes = [...(t?.prefixes ?? [])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));

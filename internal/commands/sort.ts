@@ -135,9 +135,9 @@ function sortGeneric(ctx: CommandContext, argv: string[], readOnly: boolean): Re
   const end = o.count < 0 ? elems.length : Math.min(elems.length, start + o.count);
   elems = start >= elems.length ? [] : elems.slice(start, end);
 
-  const out: (string | null)[] = [];
-  if (o.gets.length === 0) out.push(...elems);
-  else for (const el of elems) for (const g of o.gets) out.push(lookupByPattern(ctx, g, el));
+  // No spread into push: a sorted collection can exceed V8's call-argument limit (~120k).
+  const out: (string | null)[] = o.gets.length === 0 ? elems : [];
+  if (o.gets.length > 0) for (const el of elems) for (const g of o.gets) out.push(lookupByPattern(ctx, g, el));
 
   if (o.store === null) return array(out.map((x) => (x === null ? NULL_BULK : bulk(x))));
   const dst = o.store;

@@ -75,6 +75,7 @@ export function legacyRange(specs: readonly KeySpec[]): readonly [number, number
   const only = ranges[0];
   if (specs.length === 1 && only !== undefined) return [only.pos, only.lastkey < 0 ? only.lastkey : only.pos + only.lastkey, only.keystep];
   if (ranges.length === 0 || ranges.some((r) => r.keystep !== 1)) return [0, 0, 0];
+  // eslint-disable-next-line no-restricted-syntax -- bounded: a command has a handful of key specs
   const first = Math.min(...ranges.map((r) => r.pos));
   // Redis compares the absolute last keys as unsigned: a negative (counted from the end) one wins.
   const abs = ranges.map((r) => (r.lastkey >= 0 ? r.lastkey + r.pos : r.lastkey));

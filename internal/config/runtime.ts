@@ -124,6 +124,7 @@ export class ConfigRuntime {
     const changed = Object.entries(staged).filter(([path, v]) => this.values[path] !== v);
     for (const [path, v] of changed) this.values[path] = v;
     // Every staged value went through its param's parser, so (path, value) is one of the ParamChange pairs.
+    // eslint-disable-next-line no-restricted-syntax -- bounded: a two-element tuple
     for (const [path, v] of changed) for (const h of this.hooks) h(...([path, v] as ParamChange));
   }
 

@@ -73,7 +73,7 @@ export function persistenceFigures(v: PersistenceView): PersistenceFigures {
 /** INFO persistence fields, in Redis's order; fields of work this build never forks for are constant. */
 export function persistenceInfo(v: PersistenceView, now: number): [string, string | number][] {
   const fields = [...rdbFields(v, now), ...aofFields(v, now)];
-  if (v.appendonly) fields.push(...aofEnabledFields(v));
+  if (v.appendonly) for (const f of aofEnabledFields(v)) fields.push(f);
   if (v.aof.writeError !== null) fields.push(['aof_last_write_error', v.aof.writeError]);
   return fields;
 }

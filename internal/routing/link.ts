@@ -15,6 +15,7 @@
 // Out of band: a RESP3 push (`>`) from the owner is never a reply (no forwarded command answers
 // with one); it is handed to `onPush` (client-side caching invalidations, routing/remote-tracking.ts).
 import net from 'node:net';
+import tls, { type ConnectionOptions } from 'node:tls';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import { systemClock, type Clock } from '../clock/clock.js';
@@ -56,6 +57,8 @@ export interface LinkOptions {
   readonly onPush?: (frame: Buffer) => void;
   /** The connection dropped after it carried requests marked `tracked` (the owner forgot what it tracked for it). */
   readonly onTrackingLost?: () => void;
+  /** TLS options (tls-cluster) read at each connect, null for plain TCP. */
+  readonly tls?: () => ConnectionOptions | null;
 }
 
 interface Pending {
@@ -191,7 +194,8 @@ export class PeerLink {
 
   private connect(): void {
     const { host, port, selfId, proto } = this.opts;
-    const socket = net.connect({ host, port });
+    const secure = this.opts.tls?.() ?? null;
+    const socket = secure === null ? net.connect({ host, port }) : tls.connect({ ...secure, host, port });
     this.socket = socket;
     this.rbuf = Buffer.alloc(0);
     socket.setNoDelay(true);
@@ -202,6 +206,7 @@ export class PeerLink {
     if (pass !== '') hs.push(['AUTH', pass]);
     if (proto === 3) hs.push(['HELLO', '3']);
     hs.push(['CLUSTER', 'PEER', selfId]);
+    // eslint-disable-next-line no-restricted-syntax -- bounded: at most three handshake commands
     this.out.unshift(...hs.map(encodeCommand));
     this.db = 0;
     this.pending.splice(this.head, 0, {
@@ -215,7 +220,8 @@ export class PeerLink {
       reject: () => undefined,
       deadline: this.clock.now() + Math.max(1000, this.opts.timeoutMs() || 5000),
     });
-    socket.on('connect', () => {
+    // Over TLS the link counts as connected once the handshake verified the owner's certificate.
+    socket.on(secure === null ? 'connect' : 'secureConnect', () => {
       this.connected = true;
       this.failures = 0;
       this.opts.log.debug({ peer: this.opts.peer }, 'link connected');

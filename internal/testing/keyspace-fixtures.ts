@@ -84,7 +84,7 @@ export function scanAll(run: (...argv: string[]) => Plain, ...opts: string[]): s
   do {
     const r = run('SCAN', cursor, ...opts) as [string, string[]];
     cursor = r[0];
-    out.push(...r[1]);
+    for (const k of r[1]) out.push(k);
     if (++calls > 100_000) throw new Error('SCAN did not terminate');
   } while (cursor !== '0');
   return out;

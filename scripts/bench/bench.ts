@@ -240,7 +240,7 @@ async function startRingcache(opts: BenchOptions, root: string, dir: string): Pr
   const args = [main, '--port', String(port), '--bind', '127.0.0.1', '--http-port', String(httpPort), '--http-bind', '127.0.0.1'];
   // Gossip on any free port: never collide with a local cluster on 7946.
   args.push('--dir', path.join(dir, 'data'), '--log-dir', path.join(dir, 'logs'), '--node-id', 'bench', '--loglevel', 'warn', '--cluster-gossip-port', '0');
-  args.push(...persistenceArgs(opts));
+  for (const a of persistenceArgs(opts)) args.push(a);
   const child = track(spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: dir }));
   const out = captured(child);
   await waitForResp(port, child, 'ringcache', out);
@@ -285,11 +285,11 @@ async function benchmark(opts: BenchOptions, server: Server, tests: readonly str
   const standard = tests.filter((t) => KNOWN_TESTS[t]?.command === undefined);
   const custom = tests.filter((t) => KNOWN_TESTS[t]?.command !== undefined);
   const rows: BenchRow[] = [];
-  if (standard.length > 0) rows.push(...parseBenchmarkCsv(await run(opts.redisBenchmark, [...base, '-t', standard.join(',')], timeoutMs)));
+  if (standard.length > 0) for (const r of parseBenchmarkCsv(await run(opts.redisBenchmark, [...base, '-t', standard.join(',')], timeoutMs))) rows.push(r);
   // redis-benchmark ignores -t when given a command, so each custom test is its own run.
   for (const t of custom) {
     const known = KNOWN_TESTS[t];
-    rows.push(...parseBenchmarkCsv(await run(opts.redisBenchmark, [...base, ...(known?.options ?? []), ...(known?.command ?? [])], timeoutMs)));
+    for (const r of parseBenchmarkCsv(await run(opts.redisBenchmark, [...base, ...(known?.options ?? []), ...(known?.command ?? [])], timeoutMs))) rows.push(r);
   }
   if (rows.length === 0) throw new Error(`no CSV rows from redis-benchmark against ${server.target}`);
   return rows;

@@ -371,7 +371,7 @@ function tableCells(rows: readonly Comparison[]): { head: string[]; body: string
 /** Aligned plain-text table for the terminal; notes (n/a reasons) follow it. */
 export function formatTable(rows: readonly Comparison[]): string {
   const { head, body, right } = tableCells(rows);
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((r) => (r[i] ?? '').length)));
+  const widths = head.map((h, i) => body.reduce((w, r) => Math.max(w, (r[i] ?? '').length), h.length));
   const line = (cells: string[]): string =>
     cells
       .map((c, i) => (right[i] ? c.padStart(widths[i] as number) : c.padEnd(widths[i] as number)))
@@ -446,6 +446,6 @@ export function memoryRows(m: MemoryReport): [string, string][] {
 export function formatMemory(m: MemoryReport, markdown = false): string {
   const rows = memoryRows(m);
   if (markdown) return ['| memory | value |', '| --- | ---: |', ...rows.map(([k, v]) => `| ${k} | ${v} |`)].join('\n');
-  const w = Math.max(...rows.map(([k]) => k.length));
+  const w = rows.reduce((m, [k]) => Math.max(m, k.length), 0);
   return rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join('\n');
 }

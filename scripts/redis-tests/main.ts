@@ -96,7 +96,7 @@ function parseArgs(argv: readonly string[]): Options {
         o.thresholds.push(parseMinPass(value()));
         break;
       case '--thresholds':
-        o.thresholds.push(...parseThresholdsFile(readFileSync(value(), 'utf8')));
+        for (const t of parseThresholdsFile(readFileSync(value(), 'utf8'))) o.thresholds.push(t);
         break;
       case '--write-thresholds':
         o.writeThresholds = resolve(value());
@@ -459,7 +459,7 @@ async function main(): Promise<number> {
 
   const reference = loadReference();
   const rows: Row[] = [];
-  const width = Math.max(22, ...units.map((u) => u.length));
+  const width = units.reduce((w, u) => Math.max(w, u.length), 22);
   for (const unit of units) {
     const t0 = Date.now();
     const rcRun = await runUnit(ctx, 'ringcache', unit);
