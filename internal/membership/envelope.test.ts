@@ -39,8 +39,8 @@ describe('Envelope', () => {
   });
 
   it('refuses plaintext when keyed and ciphertext when not', () => {
-    expect(env([k1]).open(env([]).seal(body))).toEqual({ ok: false, reason: 'decrypt' });
-    expect(env([]).open(env([k1]).seal(body))).toEqual({ ok: false, reason: 'decrypt' });
+    expect(env([k1]).open(env([]).seal(body))).toEqual({ ok: false, reason: 'plaintext' });
+    expect(env([]).open(env([k1]).seal(body))).toEqual({ ok: false, reason: 'foreign' });
   });
 
   it('any single-byte tamper of an encrypted packet is dropped', () => {
@@ -55,7 +55,8 @@ describe('Envelope', () => {
   });
 
   it('a wrong key is refused; a keyring decrypts with old keys during rotation', () => {
-    expect(env([k2]).open(env([k1]).seal(body))).toEqual({ ok: false, reason: 'decrypt' });
+    // Sealed with a key we do not hold (another cluster's secret, or a forger's): foreign.
+    expect(env([k2]).open(env([k1]).seal(body))).toEqual({ ok: false, reason: 'foreign' });
     // Rotation: new nodes encrypt with k2 and still accept k1; old nodes accept k2 once it is added second.
     const rotated = env([k2, k1]);
     expect(rotated.open(env([k1]).seal(body)).ok).toBe(true);

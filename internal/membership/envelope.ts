@@ -27,7 +27,14 @@ const KEY_ID_BYTES = 4;
 const NONCE_BYTES = 12;
 const TAG_BYTES = 16;
 
-export type DropReason = 'malformed' | 'version' | 'cluster' | 'decrypt' | 'replay';
+/**
+ * Why open() refused a packet: malformed (not an envelope, truncated), version (unknown envelope
+ * version), cluster (another cluster name), plaintext (a clear packet while we hold a keyring),
+ * foreign (sealed with a key we do not hold, or sealed while we have no keyring), decrypt (a key we
+ * hold by id but authentication failed: forged or tampered), replay (outside the window or seen).
+ */
+export type DropReason = 'malformed' | 'version' | 'cluster' | 'plaintext' | 'foreign' | 'decrypt' | 'replay';
+export const DROP_REASONS: readonly DropReason[] = ['malformed', 'version', 'cluster', 'plaintext', 'foreign', 'decrypt', 'replay'];
 
 /**
  * Keyring from configured secrets (cluster.secret): each secret, any string, becomes a 32-byte
@@ -190,7 +197,7 @@ export class Envelope {
     if (packet.length < headerEnd || (flags & ~FLAG_ENCRYPTED) !== 0) return drop('malformed');
     if (!packet.subarray(5, 5 + nameLen).equals(this.name)) return drop('cluster');
     const encrypted = (flags & FLAG_ENCRYPTED) !== 0;
-    if (encrypted !== this.encrypted) return drop('decrypt');
+    if (encrypted !== this.encrypted) return drop(encrypted ? 'foreign' : 'plaintext');
     if (!encrypted) return { ok: true, body: packet.subarray(headerEnd) };
 
     if (packet.length < headerEnd + KEY_ID_BYTES + NONCE_BYTES + TAG_BYTES) return drop('malformed');
@@ -203,8 +210,10 @@ export class Envelope {
     const nonce = packet.subarray(headerEnd + KEY_ID_BYTES, headerEnd + KEY_ID_BYTES + NONCE_BYTES);
     const ct = packet.subarray(headerEnd + KEY_ID_BYTES + NONCE_BYTES, packet.length - TAG_BYTES);
     const tag = packet.subarray(packet.length - TAG_BYTES);
+    let known = false;
     for (const k of this.keys) {
       if (!k.id.equals(kid)) continue;
+      known = true;
       let body: Buffer;
       try {
         const d = createDecipheriv('aes-256-gcm', k.key, nonce);
@@ -218,7 +227,7 @@ export class Envelope {
       if (!this.replay.check(ts, msgId, now)) return drop('replay');
       return { ok: true, body };
     }
-    return drop('decrypt');
+    return drop(known ? 'decrypt' : 'foreign');
   }
 }
 

@@ -34,7 +34,11 @@ export interface MembershipOptions {
   timing?: Partial<Timing>;
 }
 
-export type DropCounter = DropReason | 'misrouted' | 'unexpected';
+/**
+ * Drop reasons beyond the envelope's: misrouted (a ping for another member id), unexpected (unknown
+ * or out-of-place message type), incarnation (a rumor about us too far ahead to be honest, incarnation.ts).
+ */
+export type DropCounter = DropReason | 'misrouted' | 'unexpected' | 'incarnation';
 
 export interface MembershipStats {
   readonly messagesSent: Readonly<Record<MessageTypeName, number>>;

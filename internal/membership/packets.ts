@@ -12,15 +12,15 @@ export function onPacket(s: SwimState, data: Buffer, from: string): void {
   s.c.bytesReceived += data.length;
   const opened = s.envelope.open(data);
   if (!opened.ok) {
-    s.c.dropped[opened.reason]++;
+    s.drop(opened.reason, from);
     return;
   }
   const dec = decodeBody(opened.body);
   if (!dec.ok) {
-    s.c.dropped.malformed++;
+    s.drop('malformed', from);
     return;
   }
-  s.c.dropped.unexpected += dec.unknown;
+  s.drop('unexpected', from, dec.unknown);
   for (const m of dec.messages) {
     s.c.received[m.type]++;
     try {
@@ -36,7 +36,7 @@ function handle(s: SwimState, m: Message, from: string): void {
   switch (m.type) {
     case 'ping':
       if (m.target !== '' && m.target !== s.selfId) {
-        s.c.dropped.misrouted++; // an old address now used by someone else
+        s.drop('misrouted', from); // an old address now used by someone else
         return;
       }
       sendCompound(s, from, [encodeMessage({ type: 'ack', seq: m.seq })]);
@@ -65,7 +65,7 @@ function handle(s: SwimState, m: Message, from: string): void {
       onLeft(s, m);
       return;
     case 'pushPull':
-      s.c.dropped.unexpected++; // stream-only message in a datagram
+      s.drop('unexpected', from); // stream-only message in a datagram
       return;
   }
 }

@@ -68,7 +68,7 @@ async function pushPull(s: SwimState, addr: string, join: boolean): Promise<stri
     throw e instanceof MembershipError ? e : new MembershipError('PUSH_PULL', String(e));
   }
   s.c.bytesReceived += reply.length;
-  const m = openSingle(s, reply);
+  const m = openSingle(s, reply, addr);
   if (!m || m.type !== 'pushPull') {
     s.c.pushPullFailed++;
     throw new MembershipError('PUSH_PULL', `push-pull reply from ${addr} dropped`);
@@ -83,9 +83,9 @@ async function pushPull(s: SwimState, addr: string, join: boolean): Promise<stri
 }
 
 /** The stream listener: answers a push-pull request with our state, then merges theirs. */
-export function onRequest(s: SwimState, data: Buffer, _from: string): Promise<Buffer | null> {
+export function onRequest(s: SwimState, data: Buffer, from: string): Promise<Buffer | null> {
   s.c.bytesReceived += data.length;
-  const m = openSingle(s, data);
+  const m = openSingle(s, data, from);
   if (!m || m.type !== 'pushPull' || !s.running) return Promise.resolve(null);
   s.c.received.pushPull++;
   // Reply with our state as it was before merging theirs (what memberlist does).

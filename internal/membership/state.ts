@@ -5,7 +5,8 @@
 import type { Logger } from 'pino';
 import { BroadcastQueue } from './broadcast.js';
 import { MESSAGE_TYPE_NAMES } from './codec.js';
-import { Envelope } from './envelope.js';
+import { DropLog } from './drops.js';
+import { DROP_REASONS as ENVELOPE_DROPS, Envelope } from './envelope.js';
 import type { DropCounter, MembershipOptions } from './options.js';
 import { realScheduler, type Scheduler, type Timer } from './scheduler.js';
 import type { Suspicion } from './suspicion.js';
@@ -39,7 +40,7 @@ export function zeroes<K extends string>(keys: readonly K[]): Record<K, number> 
 }
 
 export const STATES: readonly MemberState[] = ['alive', 'suspect', 'dead', 'left'];
-const DROP_REASONS: readonly DropCounter[] = ['malformed', 'version', 'cluster', 'decrypt', 'replay', 'misrouted', 'unexpected'];
+const DROP_REASONS: readonly DropCounter[] = [...ENVELOPE_DROPS, 'misrouted', 'unexpected', 'incarnation'];
 
 function newCounters() {
   return {
@@ -82,6 +83,7 @@ export class SwimState {
   readonly ackHandlers = new Map<number, AckHandler>();
   readonly timers = new Set<Timer>();
   readonly c: Counters = newCounters();
+  readonly drops: DropLog;
   probeList: string[] = [];
   probeIndex = 0;
   /** Members heard to be suspect, probed before the round-robin resumes (see onSuspect in updates.ts). */
@@ -109,6 +111,7 @@ export class SwimState {
       replayWindowMs: this.t.replayWindowMs,
       clock: this.sched,
     });
+    this.drops = new DropLog(this.log, this.sched);
     this.queue = new BroadcastQueue(() => retransmitLimit(this.t.retransmitMult, this.liveCount()));
     this.joinBackoff = this.t.joinRetryMinMs;
     this.self = {
@@ -154,6 +157,13 @@ export class SwimState {
 
   applyHealth(delta: number): void {
     this.health = applyHealthDelta(this.health, delta, this.t.awarenessMax);
+  }
+
+  /** Counts a dropped packet (or message) by reason and logs it, rate-limited (drops.ts). */
+  drop(reason: DropCounter, from: string, n = 1): void {
+    if (n <= 0) return;
+    this.c.dropped[reason] += n;
+    this.drops.note(reason, from);
   }
 
   nextSeq(): number {

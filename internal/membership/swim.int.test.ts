@@ -1,8 +1,11 @@
 // Real UDP + TCP on loopback: three encrypted members converge, a stopped one is declared dead, a restart rejoins.
 import { randomBytes } from 'node:crypto';
+import dgram from 'node:dgram';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { keyringFromSecrets } from './envelope.js';
+import { systemClock } from '../clock/clock.js';
+import { encodeBody, encodeMessage } from './codec.js';
+import { Envelope, keyringFromSecrets } from './envelope.js';
 import { Membership } from './swim.js';
 
 const log = pino({ level: 'silent' });
@@ -105,8 +108,47 @@ describe('Membership over real UDP/TCP (loopback)', () => {
     });
     live.push(stranger);
     await stranger.start();
-    await until(() => a.stats().dropped.decrypt > 0);
+    await until(() => a.stats().dropped.foreign > 0); // sealed with a key a does not hold
     expect(stateOf(a, 's')).toBeUndefined();
     expect(stranger.members().map((m) => m.id)).toEqual(['s']);
+  });
+
+  it('forged, tampered, replayed, plaintext and foreign UDP packets change no membership and are counted by reason', async () => {
+    const a = member('a', []);
+    await a.start();
+    const b = member('b', [a.gossipAddr]);
+    await b.start();
+    await until(() => stateOf(a, 'b') === 'alive' && stateOf(b, 'a') === 'alive');
+    const before = a.stats().dropped;
+    const lie = encodeBody([
+      encodeMessage({ type: 'alive', incarnation: 7, id: 'evil', addr: '127.0.0.1:9', meta: { host: '127.0.0.1', respPort: 9, httpPort: 0 } }),
+      encodeMessage({ type: 'left', incarnation: 0xffffffff, id: 'b' }),
+    ]);
+    const seal = (keys: readonly Buffer[], name = 'int-test'): Buffer => new Envelope({ clusterName: name, keyring: keys, replayWindowMs: 30_000, clock: systemClock }).seal(lie);
+    const genuine = new Envelope({ clusterName: 'int-test', keyring: keyring, replayWindowMs: 30_000, clock: systemClock }).seal(encodeBody([]));
+    const tampered = Buffer.from(genuine);
+    tampered[tampered.length - 1] = (tampered[tampered.length - 1] ?? 0) ^ 1;
+    const version = Buffer.from(genuine);
+    version[2] = 9;
+    const sends: [Buffer, string][] = [
+      [randomBytes(64), 'malformed'],
+      [version, 'version'],
+      [seal(keyring, 'other-cluster'), 'cluster'],
+      [seal([]), 'plaintext'],
+      [seal([randomBytes(32)]), 'foreign'],
+      [tampered, 'decrypt'],
+      [genuine, ''], // accepted once (an empty body changes nothing)...
+      [genuine, 'replay'], // ...and refused the second time
+    ];
+    const sock = dgram.createSocket('udp4');
+    const port = Number(a.gossipAddr.split(':')[1]);
+    for (const [p] of sends) await new Promise<void>((resolve, reject) => sock.send(p, port, '127.0.0.1', (e) => (e ? reject(e) : resolve())));
+    sock.close();
+    const want = new Map<string, number>();
+    for (const [, r] of sends) if (r !== '') want.set(r, (want.get(r) ?? 0) + 1);
+    await until(() => [...want].every(([r, n]) => a.stats().dropped[r as keyof typeof before] - before[r as keyof typeof before] >= n));
+    expect(stateOf(a, 'evil')).toBeUndefined();
+    expect(stateOf(a, 'b')).toBe('alive');
+    expect(a.members().map((m) => m.id).sort()).toEqual(['a', 'b']);
   });
 });

@@ -1,10 +1,15 @@
 // Behaviour tests of Membership on the in-memory network: refutation, urgent probes of suspects, stale rumors answered, restart with the same id, hostile packets, seeds, views.
 import { randomBytes } from 'node:crypto';
+import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { decodeBody, encodeBody, encodeMessage, type Message } from './codec.js';
 import { Envelope } from './envelope.js';
 import { MembershipError } from './errors.js';
+import { MemoryNetwork } from './memory.js';
+import { VirtualScheduler } from './scheduler.js';
+import { SwimState } from './state.js';
 import { MAX_PACKET_BYTES } from './swim.js';
+import { onAlive, onLeft, onSuspect } from './updates.js';
 import { Sim } from './testkit.js';
 import type { MemberChange } from './types.js';
 
@@ -228,7 +233,9 @@ describe('hostile packets change nothing', () => {
     sim.net.inject(n1.gossipAddr, real, '6.6.6.6:1');
     await sim.sched.advance(500);
     const d = n1.stats().dropped;
-    expect(d.decrypt).toBeGreaterThanOrEqual(3); // unknown key, plaintext, tampered
+    expect(d.foreign).toBeGreaterThanOrEqual(1); // sealed with a key n1 does not hold
+    expect(d.plaintext).toBeGreaterThanOrEqual(1); // clear packet to a keyed member
+    expect(d.decrypt).toBeGreaterThanOrEqual(1); // tampered: n1's key by id, authentication fails
     expect(d.cluster).toBeGreaterThanOrEqual(1);
     expect(d.malformed).toBeGreaterThanOrEqual(1);
     expect(d.replay).toBeGreaterThanOrEqual(1);
@@ -254,5 +261,59 @@ describe('hostile packets change nothing', () => {
     await sim.add('n2', { keyring: [k2, key] });
     expect(await sim.sched.until(() => sim.converged(), 5000)).not.toBeNull();
     await sim.stopAll();
+  });
+});
+
+describe('incarnations at the u32 limit (issue 17)', () => {
+  const plain = (sim: Sim) => new Envelope({ clusterName: 'sim', keyring: [], replayWindowMs: 30_000, clock: sim.sched });
+  const forge = (sim: Sim, ...ms: Message[]): Buffer => plain(sim).seal(encodeBody(ms.map(encodeMessage)));
+  const inc = (sim: Sim, observer: string, id: string): number | undefined => sim.node(observer).members().find((m) => m.id === id)?.incarnation;
+
+  it('a forged left{0xFFFFFFFF} for a member at 0 is behind it in serial space: nothing changes', async () => {
+    const sim = await cluster(3);
+    for (const id of ['n1', 'n3']) sim.net.inject(sim.node(id).gossipAddr, forge(sim, { type: 'left', incarnation: 0xffffffff, id: 'n3' }), '6.6.6.6:1');
+    await sim.sched.advance(3000);
+    expect(sim.converged()).toBe(true);
+    expect(sim.node('n3').stats().incarnation).toBe(0);
+    await sim.stopAll();
+  });
+
+  it('a rumor about a member far ahead of its incarnation is ignored and counted; a nearer one is refuted and adopted by all', async () => {
+    const sim = await cluster(3);
+    sim.net.inject(sim.node('n3').gossipAddr, forge(sim, { type: 'suspect', incarnation: 2 ** 31 - 1, id: 'n3', from: 'evil' }), '6.6.6.6:1');
+    await sim.sched.advance(2000);
+    expect(sim.node('n3').stats().dropped.incarnation).toBe(1);
+    expect(sim.node('n3').stats().incarnation).toBe(0);
+    sim.net.inject(sim.node('n3').gossipAddr, forge(sim, { type: 'dead', incarnation: 1000, id: 'n3', from: 'evil' }), '6.6.6.6:1');
+    expect(await sim.sched.until(() => ['n1', 'n2', 'n3'].every((o) => inc(sim, o, 'n3') === 1001), 5000)).not.toBeNull();
+    await sim.sched.advance(3000);
+    expect(sim.converged()).toBe(true);
+    await sim.stopAll();
+  });
+
+  it('a member accused at u32 max refutes with 0 (the serial successor), which peers take as newer', async () => {
+    const net = new MemoryNetwork({ scheduler: new VirtualScheduler(), random: Math.random, loss: 0, delayMs: 1, jitterMs: 0 });
+    const state = (id: string): SwimState => {
+      const h = net.host(id);
+      const st = new SwimState({ selfId: id, meta: { host: '127.0.0.1', respPort: 1, httpPort: 0 }, bind: '127.0.0.1', port: 1, seeds: [], clusterName: 'sim', profile: 'fast', log: pino({ level: 'silent' }), transport: h.transport, scheduler: h.scheduler });
+      st.running = true;
+      return st;
+    };
+    const victim = state('v');
+    const peer = state('p');
+    victim.self.incarnation = 0xffffffff - 3;
+    onAlive(peer, { type: 'alive', incarnation: victim.self.incarnation, id: 'v', addr: '127.0.0.1:2', meta: victim.self.meta });
+    // The accusation reached the peer too: it believes v left at the maximum.
+    onLeft(peer, { type: 'left', incarnation: 0xffffffff, id: 'v' });
+    expect(peer.table.get('v')).toMatchObject({ state: 'left', incarnation: 0xffffffff });
+    onLeft(victim, { type: 'left', incarnation: 0xffffffff, id: 'v' });
+    expect(victim.self.incarnation).toBe(0);
+    expect(victim.c.refutes).toBe(1);
+    // The refutation (alive at 0) is newer than 0xFFFFFFFF at the peer.
+    onAlive(peer, { type: 'alive', incarnation: victim.self.incarnation, id: 'v', addr: '127.0.0.1:2', meta: victim.self.meta });
+    expect(peer.table.get('v')).toMatchObject({ state: 'alive', incarnation: 0 });
+    // And a second accusation at 0 is refuted with 1.
+    onSuspect(victim, { type: 'suspect', incarnation: 0, id: 'v', from: 'p' });
+    expect(victim.self.incarnation).toBe(1);
   });
 });

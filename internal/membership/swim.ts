@@ -114,6 +114,7 @@ export class Membership implements MembershipView {
     s.ackHandlers.clear();
     s.urgentProbes = [];
     s.queue.clear();
+    s.drops.close();
     await s.transport.close();
   }
 

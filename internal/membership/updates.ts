@@ -4,8 +4,10 @@
 // or, for suspect and dead/left, at least as new as what we know; applied updates are
 // re-gossiped. A member suspected or declared dead/left at an incarnation >= its own refutes by
 // bumping its incarnation past it and gossiping alive (a restarted process with the same id does
-// the same when it hears of its old self).
+// the same when it hears of its old self). Incarnations compare as u32 serial numbers
+// (incarnation.ts), so refuting never overflows.
 import { encodeMessage, type Message } from './codec.js';
+import { incAtLeast, incNewer, incPlausibleAboutSelf, incRefute } from './incarnation.js';
 import type { Member, SwimState } from './state.js';
 import { Suspicion } from './suspicion.js';
 import { confirmationsNeeded, suspicionMinTimeout } from './timing.js';
@@ -23,7 +25,7 @@ function broadcast(s: SwimState, m: Extract<Message, { type: 'alive' | 'suspect'
 
 export function onAlive(s: SwimState, a: Extract<Message, { type: 'alive' }>): void {
   if (a.id === s.selfId) {
-    if (s.leaving || a.incarnation < s.self.incarnation) return;
+    if (s.leaving || !aboutSelf(s, a.incarnation)) return;
     if (a.incarnation === s.self.incarnation && a.addr === s.self.addr && sameMeta(a.meta, s.self.meta)) return;
     // Someone claims to be us with a newer or different record (our previous process): outbid it.
     refute(s, a.incarnation);
@@ -35,7 +37,7 @@ export function onAlive(s: SwimState, a: Extract<Message, { type: 'alive' }>): v
     addMember(s, a);
     return;
   }
-  if (a.incarnation <= m.incarnation) return;
+  if (!incNewer(a.incarnation, m.incarnation)) return;
   const prev = m.state;
   const changed = a.addr !== m.addr || !sameMeta(a.meta, m.meta);
   m.suspicion?.cancel();
@@ -82,11 +84,11 @@ function addMember(s: SwimState, a: Extract<Message, { type: 'alive' }>): void {
  */
 export function onSuspect(s: SwimState, sus: Extract<Message, { type: 'suspect' }>, probed = false): void {
   if (sus.id === s.selfId) {
-    if (!s.leaving && sus.incarnation >= s.self.incarnation) refute(s, sus.incarnation);
+    if (!s.leaving && aboutSelf(s, sus.incarnation)) refute(s, sus.incarnation);
     return;
   }
   const m = s.table.get(sus.id);
-  if (!m || sus.incarnation < m.incarnation) return;
+  if (!m || !incAtLeast(sus.incarnation, m.incarnation)) return;
   if (m.suspicion) {
     if (m.suspicion.confirm(sus.from)) broadcast(s, sus);
     return;
@@ -115,11 +117,11 @@ export function onSuspect(s: SwimState, sus: Extract<Message, { type: 'suspect' 
 
 export function onDead(s: SwimState, d: Extract<Message, { type: 'dead' }>): void {
   if (d.id === s.selfId) {
-    if (!s.leaving && d.incarnation >= s.self.incarnation) refute(s, d.incarnation);
+    if (!s.leaving && aboutSelf(s, d.incarnation)) refute(s, d.incarnation);
     return;
   }
   const m = s.table.get(d.id);
-  if (!m || d.incarnation < m.incarnation || m.state === 'dead' || m.state === 'left') return;
+  if (!m || !incAtLeast(d.incarnation, m.incarnation) || m.state === 'dead' || m.state === 'left') return;
   terminal(s, m, 'dead', d.incarnation);
   broadcast(s, d);
   s.log.info({ peer: d.id, from: d.from, incarnation: d.incarnation }, 'member dead');
@@ -127,11 +129,11 @@ export function onDead(s: SwimState, d: Extract<Message, { type: 'dead' }>): voi
 
 export function onLeft(s: SwimState, l: Extract<Message, { type: 'left' }>): void {
   if (l.id === s.selfId) {
-    if (!s.leaving && l.incarnation >= s.self.incarnation) refute(s, l.incarnation);
+    if (!s.leaving && aboutSelf(s, l.incarnation)) refute(s, l.incarnation);
     return;
   }
   const m = s.table.get(l.id);
-  if (!m || l.incarnation < m.incarnation || m.state === 'left') return;
+  if (!m || !incAtLeast(l.incarnation, m.incarnation) || m.state === 'left') return;
   terminal(s, m, 'left', l.incarnation);
   broadcast(s, l);
   s.log.info({ peer: l.id, incarnation: l.incarnation }, 'member left');
@@ -148,9 +150,20 @@ function terminal(s: SwimState, m: Member, state: 'dead' | 'left', incarnation: 
   s.emit(m, prev);
 }
 
+/**
+ * A rumor about us at `incarnation` we must answer: at least as new as our own, and not so far
+ * ahead that no honest member could have sent it (incarnation.ts, MAX_SELF_JUMP; counted).
+ */
+function aboutSelf(s: SwimState, incarnation: number): boolean {
+  if (!incAtLeast(incarnation, s.self.incarnation)) return false;
+  if (incPlausibleAboutSelf(incarnation, s.self.incarnation)) return true;
+  s.drop('incarnation', 'gossip');
+  return false;
+}
+
 /** We were accused (or outbid) at `accused`: take a higher incarnation and tell everyone. */
 function refute(s: SwimState, accused: number): void {
-  s.self.incarnation = Math.max(s.self.incarnation, accused) + 1;
+  s.self.incarnation = incRefute(s.self.incarnation, accused);
   s.self.info = null;
   s.c.refutes++;
   // Lifeguard: having to refute means peers could not reach us in time; we may be the slow one.
@@ -166,7 +179,7 @@ function refute(s: SwimState, accused: number): void {
  */
 export function answerStale(s: SwimState, id: string, incarnation: number, sender: string): void {
   const m = s.table.get(id);
-  if (!m || m.state !== 'alive' || incarnation >= m.incarnation || !s.running) return;
+  if (!m || m.state !== 'alive' || !incNewer(m.incarnation, incarnation) || !s.running) return;
   sendCompound(s, sender, [encodeMessage({ type: 'alive', incarnation: m.incarnation, id: m.id, addr: m.addr, meta: m.meta })]);
 }
 

@@ -20,20 +20,20 @@ export function sendCompound(s: SwimState, addr: string, parts: readonly Buffer[
 }
 
 /** Opens a stream frame that must hold exactly one message; counts drops. */
-export function openSingle(s: SwimState, data: Buffer): Message | null {
+export function openSingle(s: SwimState, data: Buffer, from: string): Message | null {
   const opened = s.envelope.open(data);
   if (!opened.ok) {
-    s.c.dropped[opened.reason]++;
+    s.drop(opened.reason, from);
     return null;
   }
   const dec = decodeBody(opened.body);
   if (!dec.ok) {
-    s.c.dropped.malformed++;
+    s.drop('malformed', from);
     return null;
   }
   const m = dec.messages[0];
   if (dec.messages.length !== 1 || !m) {
-    s.c.dropped.unexpected++;
+    s.drop('unexpected', from);
     return null;
   }
   return m;

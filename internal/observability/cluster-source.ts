@@ -9,6 +9,8 @@ export interface ClusterSourceExtras {
   ringEpoch?(): number;
   /** Cumulative gossip messages by type and direction (membership's stats()). */
   gossipMessages?(): Iterable<GossipCount>;
+  /** Cumulative gossip packets dropped, by reason (membership's stats().dropped). */
+  gossipDropped?(): Readonly<Record<string, number>>;
   /** Lifeguard local health multiplier. */
   localHealth?(): number;
   /** Keys moved by slot handoff (routing/handoff.ts stats). */
@@ -39,6 +41,7 @@ export function clusterSourceFromView(view: MembershipView, extras: ClusterSourc
     ownedSlots: () => extras.ownedSlots(),
     ...(extras.ringEpoch ? { ringEpoch: () => (extras.ringEpoch as () => number)() } : {}),
     ...(extras.gossipMessages ? { gossipMessages: () => (extras.gossipMessages as () => Iterable<GossipCount>)() } : {}),
+    ...(extras.gossipDropped ? { gossipDropped: extras.gossipDropped } : {}),
     ...(extras.localHealth ? { localHealth: () => (extras.localHealth as () => number)() } : {}),
     ...(extras.handoffKeys ? { handoffKeys: extras.handoffKeys } : {}),
   };

@@ -271,6 +271,7 @@ describe('NodeMetrics: server, commands, persistence and cluster figures', () =>
         { type: 'ping', direction: 'out', count: 10 },
         { type: 'ack', direction: 'in', count: 9 },
       ],
+      gossipDropped: () => ({ decrypt: 4, replay: 0 }),
       localHealth: () => 0,
     });
     m.attachCluster(source);
@@ -296,6 +297,8 @@ describe('NodeMetrics: server, commands, persistence and cluster figures', () =>
       'ringcache_gossip_local_health{node="n1"} 0',
       'ringcache_gossip_messages_total{type="ping",direction="out",node="n1"} 10',
       'ringcache_gossip_messages_total{type="ack",direction="in",node="n1"} 9',
+      'ringcache_gossip_packets_dropped_total{reason="decrypt",node="n1"} 4',
+      'ringcache_gossip_packets_dropped_total{reason="replay",node="n1"} 0',
       'ringcache_forwarded_requests_total{outcome="ok",node="n1"} 2',
       'ringcache_forwarded_requests_total{outcome="timeout",node="n1"} 1',
       'ringcache_forwarded_request_duration_seconds_bucket{le="0.0005",outcome="ok",node="n1"} 1',

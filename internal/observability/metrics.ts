@@ -52,6 +52,8 @@ export interface ClusterMetricsSource {
   ringEpoch?(): number;
   /** Cumulative gossip messages by type and direction (membership's stats()). */
   gossipMessages?(): Iterable<GossipCount>;
+  /** Cumulative gossip packets dropped, by reason (membership's stats().dropped). */
+  gossipDropped?(): Readonly<Record<string, number>>;
   /** Lifeguard local health multiplier (0 = healthy; higher = this node is slow to answer). */
   localHealth?(): number;
   /** Keys handed off to new owners (sent), and received from previous owners (applied, replaced or skipped), since start. */
@@ -500,6 +502,18 @@ export class NodeMetrics {
         const msgs = cluster()?.gossipMessages?.();
         if (msgs === undefined) return;
         for (const m of msgs) this.inc({ type: m.type, direction: m.direction }, m.count);
+      },
+    });
+    new Counter({
+      name: 'ringcache_gossip_packets_dropped_total',
+      help: 'Gossip packets (or stream frames) dropped, by reason: malformed, version, cluster (another cluster name), plaintext (clear while a secret is set), foreign (sealed with a key not held here), decrypt (forged or tampered), replay, misrouted, unexpected.',
+      labelNames: ['reason'],
+      registers,
+      collect() {
+        this.reset();
+        const d = cluster()?.gossipDropped?.();
+        if (d === undefined) return;
+        for (const [reason, n] of Object.entries(d)) this.inc({ reason }, n);
       },
     });
     new Counter({
