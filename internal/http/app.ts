@@ -13,7 +13,9 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { ClusterMember } from '../contracts/cluster.js';
 import { localKeyRouting, standaloneCluster } from '../routing/key-routing.js';
 import { Client } from '../server/client.js';
+import { clientErrorHandler, MethodTable } from './client-errors.js';
 import { HttpError, toHttpError } from './errors.js';
+import { parseJsonBody } from './json-body.js';
 import { DEFAULT_HTTP_SETTINGS, type HttpContext, type HttpDeps, type HttpSettings } from './context.js';
 import { registerCacheRoutes } from './routes/cache.js';
 import { registerClusterRoutes } from './routes/cluster.js';
@@ -71,6 +73,8 @@ export function buildHttpApp(deps: HttpDeps): FastifyInstance {
 /** The Fastify instance with the API's parsing, validation, logging and timeout rules. */
 function createFastify(deps: HttpDeps, settings: HttpSettings): FastifyInstance {
   let requestSeq = 0;
+  // The app's logger, once the app exists (a client error can only happen after listen).
+  let logger: FastifyBaseLogger | null = null;
   const app = Fastify<Server, IncomingMessage, ServerResponse, FastifyBaseLogger>({
     ...(deps.log ? { loggerInstance: deps.log } : { logger: false }),
     // Fastify's own per-request lines (two at info) are off: the onResponse hook below writes one
@@ -81,6 +85,10 @@ function createFastify(deps: HttpDeps, settings: HttpSettings): FastifyInstance 
     childLoggerFactory: (logger) => logger,
     bodyLimit: settings.bodyLimit,
     requestTimeout: settings.requestTimeoutMs,
+    // Parse errors, timeouts and oversized headers (Node's clientError) in the API's error shape.
+    clientErrorHandler: clientErrorHandler(() => logger),
+    // Filter names are URL parameters; a long one is a name, not a missing route (the header size bounds it).
+    routerOptions: { maxParamLength: 16 * 1024 },
     trustProxy: settings.trustProxy,
     // A caller's X-Request-Id becomes the request id in the logs (so they correlate across
     // services) when it is short and plain; otherwise the node numbers its own.
@@ -100,15 +108,39 @@ function createFastify(deps: HttpDeps, settings: HttpSettings): FastifyInstance 
       void (reply as unknown as FastifyReply).code(e.statusCode).send(e.body());
     },
   });
+  logger = app.log;
   const requestTimeout = settings.requestTimeoutMs;
   app.server.headersTimeout = requestTimeout > 0 ? Math.min(settings.headersTimeoutMs, requestTimeout) : settings.headersTimeoutMs;
+  // Node checks both timeouts only every connectionsCheckingInterval (30 s by default, read when
+  // the server starts listening), so a 10 s headers timeout fired after up to 40 s. Set on the
+  // server, not as a createServer option, so it holds whatever server (HTTP or HTTPS) Fastify wraps.
+  (app.server as Server & { connectionsCheckingInterval: number }).connectionsCheckingInterval = checkingInterval(settings);
 
   return app;
 }
 
-/** Shared schemas, body parsers, and errors in the API's JSON shape (404 included). */
+/** How often Node looks for connections past the headers or request timeout (ms): a tenth of the shorter one, 50 ms to 1 s. */
+export function checkingInterval(settings: Pick<HttpSettings, 'headersTimeoutMs' | 'requestTimeoutMs'>): number {
+  const shortest = settings.requestTimeoutMs > 0 ? Math.min(settings.headersTimeoutMs, settings.requestTimeoutMs) : settings.headersTimeoutMs;
+  return Math.max(50, Math.min(1000, Math.floor(shortest / 10)));
+}
+
+/** Shared schemas, body parsers, and errors in the API's JSON shape (404, 405 included). */
 function installErrorHandling(app: FastifyInstance): void {
   for (const s of SHARED_SCHEMAS) app.addSchema(s);
+  // Every route's methods, to answer 405 (with Allow) rather than 404 for a path that exists.
+  const methods = new MethodTable();
+  app.addHook('onRoute', (route) => methods.add(route));
+
+  // JSON bodies: nesting bounded before parsing, `__proto__` kept as an ordinary key (json-body.ts).
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => {
+    try {
+      done(null, parseJsonBody(body as Buffer));
+    } catch (e) {
+      done(e as Error, undefined);
+    }
+  });
 
   // Raw bytes for octet-stream bodies (bodyLimit applies); text/plain is not an accepted value
   // format (415), so a value's bytes are never guessed from a charset.
@@ -123,7 +155,13 @@ function installErrorHandling(app: FastifyInstance): void {
     return reply.code(e.statusCode).type('application/json; charset=utf-8').send(e.body());
   });
   app.setNotFoundHandler((req, reply) => {
-    const e = new HttpError(404, 'NOT_FOUND', `no route ${req.method} ${req.url.split('?')[0] ?? ''}`);
+    const path = req.url.split('?')[0] ?? '';
+    const allowed = methods.allowed(path);
+    if (allowed.length > 0 && !allowed.includes(req.method)) {
+      const e = new HttpError(405, 'METHOD_NOT_ALLOWED', `${req.method} is not allowed on ${path}; allowed: ${allowed.join(', ')}`);
+      return reply.code(405).header('allow', allowed.join(', ')).send(e.body());
+    }
+    const e = new HttpError(404, 'NOT_FOUND', `no route ${req.method} ${path}`);
     return reply.code(404).send(e.body());
   });
 }

@@ -4,16 +4,21 @@ import { ERROR_KINDS, type ErrorCode } from '../contracts/errors.js';
 /** Stable, documented error codes of the HTTP API (docs/http-api.md lists them). */
 export type HttpErrorCode =
   | 'VALIDATION'
+  | 'MALFORMED_REQUEST'
+  | 'JSON_TOO_DEEP'
   | 'UNAUTHORIZED'
   | 'FORBIDDEN'
   | 'NOT_FOUND'
   | 'KEY_NOT_FOUND'
+  | 'METHOD_NOT_ALLOWED'
   | 'NOT_ACCEPTABLE'
   | 'REQUEST_TIMEOUT'
   | 'CONDITION_FAILED'
   | 'WRONG_TYPE'
   | 'BODY_TOO_LARGE'
   | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'URI_TOO_LONG'
+  | 'HEADERS_TOO_LARGE'
   | 'MISDIRECTED'
   | 'RATE_LIMITED'
   | 'COMMAND_ERROR'
@@ -61,6 +66,8 @@ const CODE_BY_RESP: Readonly<Record<ErrorCode, HttpErrorCode>> = {
   ASK: 'MISDIRECTED',
   CROSSSLOT: 'CROSS_SLOT',
   READONLY: 'READ_ONLY',
+  NOREPLICAS: 'NOT_READY',
+  NOMASTERLINK: 'NOT_READY',
   BUSYKEY: 'CONDITION_FAILED',
   LOADING: 'NOT_READY',
   TRYAGAIN: 'NOT_READY',
@@ -94,11 +101,14 @@ const CODE_BY_STATUS: Readonly<Record<number, HttpErrorCode>> = {
   401: 'UNAUTHORIZED',
   403: 'FORBIDDEN',
   404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
   406: 'NOT_ACCEPTABLE',
   408: 'REQUEST_TIMEOUT',
   413: 'BODY_TOO_LARGE',
+  414: 'URI_TOO_LONG',
   415: 'UNSUPPORTED_MEDIA_TYPE',
   429: 'RATE_LIMITED',
+  431: 'HEADERS_TOO_LARGE',
   503: 'NOT_READY',
 };
 

@@ -23,6 +23,7 @@ import {
   putQuery,
   putResponse,
 } from '../schemas.js';
+import { negotiate } from '../negotiate.js';
 import { bytesToText, encodeJsonValue, keyFromUrl, keyToText, utf8ToBytes } from '../values.js';
 
 const PREFIX = '/api/cache/';
@@ -100,7 +101,9 @@ function check(r: Reply | undefined): Reply {
   return r;
 }
 
-const wantsOctets = (accept: string | undefined): boolean => accept !== undefined && accept.includes('application/octet-stream');
+/** What GET can answer with, JSON first (it wins ties and a missing Accept). */
+const GET_TYPES = ['application/json', 'application/octet-stream'] as const;
+const OCTETS = 'application/octet-stream';
 
 /** What every cache route uses: where keys run, the API's client, the schema's common parts, readiness and X-Served-By. */
 interface CacheRouteKit {
@@ -192,7 +195,8 @@ function registerGet(app: FastifyInstance, r: CacheRouteKit): void {
         description:
           '`value` is the stored bytes as UTF-8 text (`encoding: "utf8"`), or base64 when they are not UTF-8. A JSON value stored ' +
           'as a non-string comes back as its JSON text. With `Accept: application/octet-stream` the body is the raw bytes and ' +
-          'the TTL is in `X-TTL-Seconds` (absent when the key does not expire). 404 KEY_NOT_FOUND when missing.',
+          'the TTL is in `X-TTL-Seconds` (absent when the key does not expire). Accept q-values are honoured (q=0 excludes a ' +
+          'type; JSON wins ties); 406 NOT_ACCEPTABLE when neither type is acceptable. 404 KEY_NOT_FOUND when missing.',
         // The octet-stream variant (raw bytes, not serialized) is described above and in the OpenAPI transform.
         response: { 200: getResponse, ...ERROR_RESPONSES },
       },
@@ -200,6 +204,9 @@ function registerGet(app: FastifyInstance, r: CacheRouteKit): void {
     (req, reply) => {
       requireReady();
       const key = keyOf(req.url);
+      // Negotiated before anything runs: q=0 excludes a type, and nothing acceptable is a 406.
+      const type = negotiate(req.headers.accept, GET_TYPES);
+      if (type === null) throw new HttpError(406, 'NOT_ACCEPTABLE', `this route answers ${GET_TYPES.join(' or ')}; the Accept header excludes both`);
       const commands = [
         ['GET', key],
         ['PTTL', key],
@@ -213,7 +220,7 @@ function registerGet(app: FastifyInstance, r: CacheRouteKit): void {
         }
         const pttl = check(replies[1]);
         const ttl = ttlSeconds(pttl.t === 'int' ? Number(pttl.v) : -1);
-        if (wantsOctets(req.headers.accept)) {
+        if (type === OCTETS) {
           if (ttl !== null) void reply.header('x-ttl-seconds', String(ttl));
           void reply.type('application/octet-stream').send(Buffer.from(v.v, 'latin1'));
           return;
