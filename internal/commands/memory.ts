@@ -73,10 +73,11 @@ export interface MemorySources {
 const VOLATILE_SLOT_BYTES = 8;
 
 /**
- * Redis's getMemoryOverheadData over ringcache's figures: total = INFO used_memory (V8 heap used +
- * external), peak = INFO used_memory_peak, the dataset = INFO used_memory_dataset (the store's
- * accounting), per database the fixed per-key overhead the store charges and the expiry index.
- * What ringcache does not measure (start-up memory, AOF buffer, peer-link buffers) is 0, as are
+ * Redis's getMemoryOverheadData over ringcache's figures: total = INFO used_memory (the store's
+ * accounting, what maxmemory bounds), startup = INFO used_memory_startup, peak = INFO
+ * used_memory_peak, the dataset = INFO used_memory_dataset (the store's estimate), per database the
+ * fixed per-key overhead the store charges and the expiry index.
+ * What ringcache does not measure (AOF buffer, peer-link buffers) is 0, as are
  * the parts it does not have (replication backlog and replicas, Lua and function caches).
  */
 export function memoryOverhead(f: NodeFigures, src: MemorySources): MemoryOverhead {
@@ -85,7 +86,7 @@ export function memoryOverhead(f: NodeFigures, src: MemorySources): MemoryOverhe
     .filter((d) => d.keys > 0)
     .map((d) => ({ db: d.db, main: d.keys * ENTRY_OVERHEAD, expires: d.expires * VOLATILE_SLOT_BYTES, slotToKeys: 0 }));
   const keys = f.keyspace.reduce((n, d) => n + d.keys, 0);
-  const startup = 0;
+  const startup = m.startup;
   let overheadTotal = startup + src.clientBuffers;
   for (const d of dbs) overheadTotal += d.main + d.expires + d.slotToKeys;
   const net = m.used > startup ? m.used - startup : 1;

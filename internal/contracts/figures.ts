@@ -59,10 +59,19 @@ export interface ClientFigures {
 }
 
 export interface MemoryFigures {
-  /** V8 heap used + external: INFO used_memory (what a Redis user reads as the server's memory). */
+  /**
+   * INFO used_memory and what maxmemory bounds: the startup part plus the dataset estimate priced
+   * by the overhead factor (store/accounting.ts), so it follows the process's resident set.
+   */
   readonly used: number;
   readonly rss: number;
   readonly peak: number;
+  /** INFO used_memory_startup: the fixed part of used (store/accounting.ts USED_MEMORY_STARTUP). */
+  readonly startup: number;
+  /** What one dataset byte costs the process, >= 1 (INFO mem_overhead_factor). */
+  readonly overheadFactor: number;
+  /** V8 heap in use plus memory it tracks outside the heap (Buffers): INFO used_memory_vm_heap. */
+  readonly vmHeap: number;
   /** Bytes the dataset accounts for (keys + values + per-key overhead): what maxmemory compares. */
   readonly dataset: number;
   readonly totalSystem: number;

@@ -1,9 +1,10 @@
-// The node's background cycle at `hz`: active expiry, persistence's scheduled work, idle-client timeouts.
+// The node's background cycle at `hz`: active expiry, memory sampling, persistence's scheduled work, idle-client timeouts.
 import type { ConfigRuntime } from '../config/runtime.js';
 import type { Clock } from '../clock/clock.js';
 import type { Client } from '../server/client.js';
 import { cycleBudgetMs } from '../store/expiry.js';
 import type { Store } from '../store/store.js';
+import { MemoryGauge } from './memory-gauge.js';
 
 export interface CronDeps {
   runtime: ConfigRuntime;
@@ -16,13 +17,18 @@ export interface CronDeps {
 
 export class Cron {
   private timer: NodeJS.Timeout | null = null;
+  /** Prices the dataset by the process's growth (INFO used_memory, maxmemory) at every tick. */
+  readonly memory: MemoryGauge;
 
-  constructor(private readonly deps: CronDeps) {}
+  constructor(private readonly deps: CronDeps) {
+    this.memory = new MemoryGauge(deps.store);
+  }
 
   /** Starts, or restarts at the current `hz` (CONFIG SET hz); only a started cron restarts. */
   start(): void {
     this.stop();
     const hz = this.deps.runtime.num('hz');
+    this.memory.start();
     this.timer = setInterval(() => this.tick(hz), Math.max(1, Math.floor(1000 / hz)));
     this.timer.unref();
   }
@@ -40,6 +46,7 @@ export class Cron {
   private tick(hz: number): void {
     const { store, clock, runtime } = this.deps;
     store.activeExpireCycle(cycleBudgetMs(hz));
+    this.memory.sample();
     this.deps.persistence.cron(clock.now());
     const timeout = runtime.num('timeout');
     if (timeout > 0) {

@@ -62,13 +62,17 @@ function clientFigures(p: FigureParts): ClientFigures {
   return { connected, maxclients: p.config.num('maxclients'), maxInputBuffer, maxOutputBuffer, blocked: p.executor.blocking.blockedClients, tracking: p.executor.tracking.clients };
 }
 
-/** used_memory is V8's heap in use plus external (Buffers): the closest match to what Redis's allocator reports. */
+/** used_memory is the store's accounting (what maxmemory bounds); the V8 heap is reported beside it. */
 function memoryFigures(p: FigureParts): MemoryFigures {
   const mu = process.memoryUsage();
+  const used = p.store.usedMemory();
   return {
-    used: mu.heapUsed + mu.external,
+    used,
     rss: mu.rss,
-    peak: mu.heapTotal + mu.external,
+    peak: Math.max(used, p.store.peakMemory),
+    startup: p.store.startupBytes,
+    overheadFactor: p.store.overheadFactor,
+    vmHeap: mu.heapUsed + mu.external,
     dataset: p.store.usedBytes(),
     totalSystem: os.totalmem(),
     maxmemory: p.config.num('maxmemory'),

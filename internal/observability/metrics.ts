@@ -306,7 +306,7 @@ function registerServerMetrics(registers: Registry[], f: Figures): void {
   perDb(registers, 'ringcache_db_keys_expiring', 'Keys with a TTL per database, as INFO keyspace expires=.', f, 'expires');
   mirror(registers, 'ringcache_expired_keys_total', 'Keys removed because their TTL passed, as INFO expired_keys.', () => f().stats.expiredKeys);
   mirror(registers, 'ringcache_evicted_keys_total', 'Keys evicted by the maxmemory policy, as INFO evicted_keys.', () => f().stats.evictedKeys);
-  gauge(registers, 'ringcache_memory_used_bytes', 'Memory the node uses (V8 heap used + external), as INFO used_memory.', () => f().memory.used);
+  gauge(registers, 'ringcache_memory_used_bytes', 'Memory the node accounts for (startup part + dataset priced by the measured overhead factor), what maxmemory bounds, as INFO used_memory.', () => f().memory.used);
   gauge(registers, 'ringcache_memory_max_bytes', 'The maxmemory setting in bytes (0 = no limit), as INFO maxmemory.', () => f().memory.maxmemory);
   mirror(registers, 'ringcache_net_input_bytes_total', 'Bytes read from RESP clients, as INFO total_net_input_bytes.', () => f().stats.netInputBytes);
   mirror(registers, 'ringcache_net_output_bytes_total', 'Bytes written to RESP clients, as INFO total_net_output_bytes.', () => f().stats.netOutputBytes);

@@ -158,6 +158,27 @@ export class Store {
     return n;
   }
 
+  /**
+   * What a dataset byte costs the process (1 = the estimate, accounting.ts): set from measurements
+   * of the process by the node's memory gauge; unit-test stores keep 1.
+   */
+  overheadFactor = 1;
+  /** INFO used_memory_startup, charged in used_memory and so against maxmemory, as Redis does (0 in unit tests). */
+  startupBytes = 0;
+  /** The highest used memory seen (INFO used_memory_peak). */
+  private peak = 0;
+
+  /** INFO used_memory and what maxmemory bounds: the startup part plus the dataset at its measured price. */
+  usedMemory(): number {
+    const used = this.startupBytes + Math.ceil(this.usedBytes() * this.overheadFactor);
+    if (used > this.peak) this.peak = used;
+    return used;
+  }
+
+  get peakMemory(): number {
+    return this.peak;
+  }
+
   get memoryPolicy(): Readonly<MemoryPolicy> {
     return this.memory;
   }
@@ -188,7 +209,7 @@ export class Store {
   evictIfNeeded(): boolean {
     const { maxmemory, policy } = this.memory;
     // Paused clients: the dataset stays as it is, evictions included (Redis's isSafeToPerformEvictions).
-    if (maxmemory <= 0 || this.time.expiryPaused === true || this.usedBytes() <= maxmemory) return true;
+    if (maxmemory <= 0 || this.time.expiryPaused === true || this.usedMemory() <= maxmemory) return true;
     if (policy === 'noeviction') return false;
     // Timed only while the latency monitor is on, as Redis's latencyStartMonitor.
     const start = this.latency.threshold() > 0 ? performance.now() : -1;
@@ -201,7 +222,7 @@ export class Store {
 
   private evictUntilUnder(maxmemory: number, policy: EvictionPolicy): boolean {
     let guard = 0;
-    while (this.usedBytes() > maxmemory) {
+    while (this.usedMemory() > maxmemory) {
       if (guard++ > 100_000) return false;
       const victim = this.pickVictim(policy);
       if (victim === undefined) return false;
