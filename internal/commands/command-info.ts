@@ -148,7 +148,7 @@ export function commandListReply(ctx: CommandContext, argv: string[]): Reply {
 }
 
 /** Where a key spec finds keys in argv (Redis's getKeysUsingKeySpecs, partial): nothing for a spec that does not apply. */
-function keySpecPositions(k: KeySpec, argv: readonly string[]): number[] {
+export function keySpecPositions(k: KeySpec, argv: readonly string[]): number[] {
   const argc = argv.length;
   let first = 0;
   const b = k.begin;

@@ -1,5 +1,4 @@
 // Connection family: PING ECHO QUIT RESET HELLO AUTH, and CLIENT (connection-client.ts) — per-connection state and identity.
-import { timingSafeEqual, createHash } from 'node:crypto';
 import type { CommandContext, CommandSpec } from '../contracts/command.js';
 import { CommandError, errors } from '../contracts/errors.js';
 import { array, bulk, EMPTY_ARRAY, int, OK, PONG, record, simple, type Reply } from '../resp/reply.js';
@@ -10,21 +9,9 @@ import { clusterMode } from './cluster.js';
 import { clientCommand, setClientName } from './connection-client.js';
 import { command } from './spec.js';
 
-/** Constant-time password check (hashing first makes the lengths equal). */
-function passwordMatches(given: string, expected: string): boolean {
-  const a = createHash('sha256').update(given, 'latin1').digest();
-  const b = createHash('sha256').update(expected, 'latin1').digest();
-  return timingSafeEqual(a, b);
-}
-
-/**
- * AUTH semantics shared by AUTH and HELLO ... AUTH: only the `default` user exists. Without
- * requirepass it is Redis's `nopass` default user, whom any password authenticates.
- */
-function authenticate(ctx: CommandContext, user: string, pass: string): void {
-  const required = ctx.server.config.str('requirepass');
-  if (user !== 'default' || (required !== '' && !passwordMatches(pass, required))) throw errors.wrongPass();
-  ctx.client.authenticated = true;
+/** AUTH and HELLO ... AUTH: the ACL user's credentials (acl/acl.ts); a failure is logged in ACL LOG under `command`. */
+function authenticate(ctx: CommandContext, user: string, pass: string, command: string): void {
+  if (!ctx.server.acl.authenticate(ctx.client, user, pass, command)) throw errors.wrongPass();
 }
 
 /** HELLO's map, in redis-server 7.0's order. */
@@ -53,7 +40,7 @@ function hello(ctx: CommandContext, argv: string[]): Reply {
   for (; i < argv.length; i++) {
     const left = argv.length - i - 1;
     if (isOpt(argv[i], 'AUTH') && left >= 2) {
-      authenticate(ctx, argv[i + 1] as string, argv[i + 2] as string);
+      authenticate(ctx, argv[i + 1] as string, argv[i + 2] as string, argv[0] as string);
       i += 2;
     } else if (isOpt(argv[i], 'SETNAME') && left >= 1) {
       setClientName(ctx.client, argv[i + 1] as string);
@@ -137,7 +124,8 @@ export const connectionCommands: CommandSpec[] = [
       c.proto = 2;
       c.name = '';
       c.replyFlags &= ~(REPLY_OFF | REPLY_SKIP_NEXT);
-      c.authenticated = ctx.server.config.str('requirepass') === '';
+      c.user = ctx.server.acl.defaultUser;
+      c.authenticated = !ctx.server.acl.authRequired();
       return simple('RESET');
     },
   }),
@@ -167,14 +155,14 @@ export const connectionCommands: CommandSpec[] = [
     history: [['6.0.0', 'Added ACL style (username and password).']],
     handler: (ctx, argv) => {
       if (argv.length > 3) throw errors.syntax();
-      if (ctx.server.config.str('requirepass') === '' && argv.length === 2) {
+      if (ctx.server.acl.defaultUser.nopass && argv.length === 2) {
         throw new CommandError(
           'ERR',
           'AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?',
         );
       }
       const [user, pass] = argv.length === 3 ? [argv[1] as string, argv[2] as string] : ['default', argv[1] as string];
-      authenticate(ctx, user, pass);
+      authenticate(ctx, user, pass, argv[0] as string);
       return OK;
     },
   }),

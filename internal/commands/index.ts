@@ -20,6 +20,7 @@ import { stringCommands } from './strings.js';
 import { transactionCommands } from './transactions.js';
 import { zsetCommands } from './zsets.js';
 import { scriptingCommands } from './scripting.js';
+import { aclCommands } from './acl.js';
 import { hyperloglogCommands } from './hyperloglog.js';
 import { hashFieldExpiryCommands } from './hashes-ttl.js';
 import { geoCommands } from './geo.js';
@@ -52,4 +53,5 @@ export const COMMAND_FAMILIES: readonly (readonly CommandSpec[])[] = [
   hashFieldExpiryCommands,
   filterCommands,
   scriptingCommands,
+  aclCommands,
 ];

@@ -125,9 +125,9 @@ export const REDIS_COMPAT_PARAMS = [
   int('io-threads', 1, 1, 128, 'I/O threads for socket reads and writes.', { immutable: true }),
   bool('io-threads-do-reads', false, 'Let the I/O threads also read and parse requests.', { immutable: true }),
   // Security
-  str('aclfile', '', 'External ACL file.', { immutable: true }),
-  int('acllog-max-len', 128, 0, LONG_MAX, 'Entries kept by ACL LOG.'),
-  oneOf('acl-pubsub-default', ['allchannels', 'resetchannels'], 'resetchannels', 'Pub/Sub channel permissions of new ACL users.'),
+  str('aclfile', '', 'ACL file (`user <name> <rules>` lines) loaded at startup and by ACL LOAD, written by ACL SAVE; relative to dir.', { immutable: true, effective: true }),
+  int('acllog-max-len', 128, 0, LONG_MAX, 'Entries kept by ACL LOG.', { effective: true }),
+  oneOf('acl-pubsub-default', ['allchannels', 'resetchannels'], 'resetchannels', 'Pub/Sub channel permissions of new ACL users.', { effective: true }),
   str('masteruser', '', 'ACL user to authenticate to the master with.', { secret: true }),
   str('masterauth', '', 'Password to authenticate to the master with.', { secret: true }),
   oneOf('enable-module-command', PROTECTED_ACTION, 'no', 'Allow MODULE (yes, or local for loopback clients).', { immutable: true }),

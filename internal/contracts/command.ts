@@ -1,4 +1,5 @@
 // The command contract: a spec (name, arity, flags, keys, docs), the context a handler runs in, and the node services it may use.
+import type { AclLogEntry, AclUser, Denial, RuleEnv } from '../acl/user.js';
 import type { Client } from '../server/client.js';
 import type { Keyspace } from '../store/keyspace.js';
 import type { Store } from '../store/store.js';
@@ -274,6 +275,35 @@ export interface ServerApi {
   readonly scripting: ScriptingApi;
   /** Blocks the event loop, as Redis's DEBUG SLEEP blocks the server. */
   blockFor(ms: number): void;
+  /** Users and permissions (AUTH, HELLO AUTH, ACL, CLIENT LIST user=, scripts' redis.call). */
+  readonly acl: AclApi;
+}
+
+/** The node's ACL state (acl/acl.ts), as commands use it. */
+export interface AclApi {
+  readonly defaultUser: AclUser;
+  readonly env: RuleEnv;
+  /** Whether an unauthenticated client must AUTH first (the default user has a password or is off). */
+  authRequired(): boolean;
+  /** AUTH / HELLO AUTH: true and the client runs as `name`; false logs the failure (ACL LOG). */
+  authenticate(client: Client, name: string, pass: string, command: string): boolean;
+  user(name: string): AclUser | undefined;
+  sortedUsers(): AclUser[];
+  /** The rules of ACL LIST / the aclfile after `user <name> `. */
+  describe(u: AclUser): string;
+  /** ACL SETUSER: null, or Redis's error text (nothing changed then). */
+  setUser(name: string, args: readonly string[]): string | null;
+  /** ACL DELUSER: how many existed; their connections close (`current`'s after its reply). */
+  delUsers(names: readonly string[], current: Client): number;
+  check(u: AclUser, spec: CommandSpec, argv: readonly string[]): Denial | null;
+  /** redis.call's ACL check: the script's error text, or null; a denial goes to the ACL LOG (context lua). */
+  scriptRefusal(client: Client, spec: CommandSpec, argv: readonly string[]): string | null;
+  logEntries(count: number): readonly AclLogEntry[];
+  logReset(): void;
+  readonly hasAclfile: boolean;
+  /** ACL LOAD: null, or Redis's error text (the users stay as they were). */
+  load(current: Client | null): string | null;
+  save(): boolean;
 }
 
 /** MULTI/EXEC/WATCH control, implemented by the executor (the only place that knows the queue). */

@@ -129,8 +129,9 @@ export interface ExecutorDeps {
   store: Store;
   server: () => ServerApi;
   log: Logger;
+  /** NOAUTH / NOPERM (acl/acl.ts) for a client not authenticated or not unrestricted; marks a MULTI it refuses as failed. */
+  acl: { refuse(client: Client, spec: CommandSpec, argv: readonly string[], inExec: boolean): CommandError | null };
   /** Live settings read on every command. */
-  requirepass: () => string;
   slowlogThresholdUs: () => number;
   slowlogMaxLen: () => number;
   pubsub: PubSub;
@@ -581,10 +582,9 @@ export class Executor {
       return this.fail(e, meant, true);
     }
     client.lastCommand = spec.name;
-    if (!client.authenticated && !hasFlag(spec, 'no_auth') && this.deps.requirepass() !== '') {
-      if (client.multi) client.multi.failed = true;
-      return this.fail(errors.noAuth(), spec, true);
-    }
+    // The usual client (authenticated, unrestricted user) costs one more test; acl/acl.ts answers NOAUTH / NOPERM to the rest.
+    const refused = client.authenticated && client.user.free ? null : this.deps.acl.refuse(client, spec, argv, this.execDepth > 0);
+    if (refused !== null) return this.fail(refused, spec, true);
     if (this.busyReason !== null && this.execDepth === 0 && !hasFlag(spec, 'allow_busy')) return this.fail(busyRefusal(client, spec, this.busyReason, (c) => this.unwatch(c)), spec, true);
     if (client.proto === 2 && client.subscriptions > 0 && !SUBSCRIBED_MODE.has(spec.name)) {
       return this.fail(

@@ -18,6 +18,7 @@ import type { EvictionPolicy } from '../store/eviction.js';
 import { Store } from '../store/store.js';
 import { collectFigures, type FigureHost } from './figures.js';
 import { ConfigSubscriptions } from './subscriptions.js';
+import { createNodeAcl } from './acl-setup.js';
 
 /**
  * What the core cannot know by itself and the host (a node, or a unit-test harness) provides:
@@ -114,13 +115,14 @@ export function createCore(config: Config, opts: CoreOptions, host: CoreHost): C
   let notifyMask = parseNotifyFlags(runtime.str('notify_keyspace_events')) ?? 0;
   subscriptions.add({ part: 'notifications', params: ['notify_keyspace_events'], apply: (_p, v) => (notifyMask = parseNotifyFlags(v as string) ?? 0) });
   const startedAt = clock.now();
+  const acl = createNodeAcl(runtime, subscriptions, registry.all(), clock, () => host.clients());
   // The executor reads the server lazily: the ServerApi below refers back to the executor.
   const executor: Executor = new Executor({
     registry,
     store,
     server: () => server,
     log: log.child({ component: 'executor' }),
-    requirepass: () => runtime.str('requirepass'),
+    acl,
     slowlogThresholdUs: () => runtime.num('slowlog_log_slower_than'),
     slowlogMaxLen: () => runtime.num('slowlog_max_len'),
     pubsub,
@@ -171,6 +173,7 @@ export function createCore(config: Config, opts: CoreOptions, host: CoreHost): C
     scripting,
     shutdown: (o) => host.shutdown(o),
     blockFor: (ms) => host.blockFor(ms),
+    acl,
   };
   return { config, runtime, clock, log, store, registry, stats, pubsub, executor, server, subscriptions, figures };
 }

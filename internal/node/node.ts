@@ -91,7 +91,7 @@ function createResp(core: Core, config: Config, state: NodeState): { server: Res
     stats: core.stats,
     log: core.log.child({ component: 'resp' }),
     now: () => core.clock.now(),
-    requirepass: () => runtime.str('requirepass'),
+    acl: core.server.acl,
     maxclients: () => runtime.num('maxclients'),
     pubsubLimit: () => pubsubLimit,
     limits,

@@ -1,4 +1,5 @@
 // The cluster side of a node: membership -> ClusterState -> Router + LinkPool, and the views CLUSTER commands and the HTTP API read.
+import { INTERNAL_USER } from '../acl/user.js';
 import os from 'node:os';
 import type { Logger } from 'pino';
 import { systemClock, type Clock } from '../clock/clock.js';
@@ -195,6 +196,8 @@ export class ClusterParts {
       ok: () => this.ready(),
       markPeer: (client) => {
         client.peer = true;
+        // The node that received a forwarded command checked it against its client's user already.
+        client.user = INTERNAL_USER;
       },
       noteHandoff: (outcome) => this.handoff.noteReceived(outcome),
       handoffStats: () => ({ ...this.handoff.stats, inProgress: this.handoff.busy }),

@@ -2,7 +2,7 @@
 import type { CommandContext, CommandSpec } from '../contracts/command.js';
 import type { ClusterSlotRange } from '../contracts/cluster.js';
 import { CommandError, errors } from '../contracts/errors.js';
-import { flagBit, keyIndexes } from '../commands/spec.js';
+import { flagBit, keyIndexes, specForArgv } from '../commands/spec.js';
 import { keyHashSlot } from '../ring/slot.js';
 import type { Reply } from '../resp/reply.js';
 import type { ScriptHooks } from './engine.js';
@@ -73,6 +73,11 @@ export function scriptHooks(ctx: CommandContext, opts: RunOptions): ScriptHooks 
   const check = (spec: CommandSpec, argv: readonly string[]): string | null => {
     const bits = spec.flagBits;
     if ((bits & NOSCRIPT) !== 0) return 'This Redis command is not allowed from script';
+    // The caller's user, as Redis's scriptVerifyACL (one test for an unrestricted user).
+    if (!ctx.client.user.free) {
+      const denied = ctx.server.acl.scriptRefusal(ctx.client, spec, argv);
+      if (denied !== null) return denied;
+    }
     if (readOnly && (bits & (WRITE | MAY_REPLICATE)) !== 0) return 'Write commands are not allowed from read-only scripts.';
     if ((bits & WRITE) !== 0 && !dirty) {
       const reason = opts.denyWrites();
@@ -104,6 +109,9 @@ export function scriptHooks(ctx: CommandContext, opts: RunOptions): ScriptHooks 
     },
     log: opts.log,
     dirty: () => dirty,
-    aclCheck: (argv) => (ctx.server.lookupCommand((argv[0] as string).toLowerCase()) === undefined ? null : true),
+    aclCheck: (argv) => {
+      const spec = specForArgv((n) => ctx.server.lookupCommand(n), argv);
+      return spec === undefined ? null : ctx.server.acl.check(ctx.client.user, spec, argv) === null;
+    },
   };
 }

@@ -1,4 +1,5 @@
 // Per-connection state: identity, selected db, protocol, auth, and what CLIENT LIST reports.
+import { INTERNAL_USER, type AclUser } from '../acl/user.js';
 import type { Protocol } from '../resp/encoder.js';
 import type { Reply } from '../resp/reply.js';
 import { TRACK_BCAST, TRACK_BROKEN_REDIR } from './tracking.js';
@@ -53,6 +54,11 @@ export class Client {
   db = 0;
   proto: Protocol = 2;
   authenticated: boolean;
+  /**
+   * The ACL user the connection runs as (AUTH / HELLO AUTH change it). The RESP server sets the
+   * default user on accept; the node's internal clients keep INTERNAL_USER, which may run anything.
+   */
+  user: AclUser = INTERNAL_USER;
   /** CLIENT NO-EVICT: accepted and reported (flag `e`); ringcache never evicts clients. */
   noEvict = false;
   /** REPLY_* bits; 0 (the common case) means every reply is sent. */
@@ -150,7 +156,7 @@ export class Client {
       `flags=${this.flags()} db=${this.db} sub=${this.channels.size} psub=${this.patterns.size} ssub=${this.shardChannels.size} ` +
       `multi=${this.multi ? this.multi.queue.length : -1} qbuf=${this.qbuf} qbuf-free=0 argv-mem=0 multi-mem=${multiMem} ` +
       `rbs=16384 rbp=0 obl=0 oll=0 omem=${this.omem} tot-mem=${this.qbuf + this.omem + multiMem} events=${this.omem > 0 ? 'rw' : 'r'} ` +
-      `cmd=${this.lastCommand} user=default redir=${this.tracking === null ? -1 : this.tracking.redirect} resp=${this.proto}`
+      `cmd=${this.lastCommand} user=${this.user.name} redir=${this.tracking === null ? -1 : this.tracking.redirect} resp=${this.proto}`
     );
   }
 

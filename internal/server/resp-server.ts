@@ -1,7 +1,7 @@
 // RESP TCP server: accepts connections, decodes pipelined requests, executes in order, one write per batch; CLIENT REPLY and MONITOR output.
 import net from 'node:net';
 import type { Logger } from 'pino';
-import type { ServerStats } from '../contracts/command.js';
+import type { AclApi, ServerStats } from '../contracts/command.js';
 import type { Executor } from '../executor/executor.js';
 import { RequestDecoder, ProtocolError } from '../resp/decoder.js';
 import { encode, ReplyWriter } from '../resp/encoder.js';
@@ -16,7 +16,8 @@ export interface RespServerDeps {
   log: Logger;
   now: () => number;
   /** Live settings. */
-  requirepass: () => string;
+  /** Whether new clients must AUTH first, and the user they start as. */
+  acl: Pick<AclApi, 'authRequired' | 'defaultUser'>;
   maxclients: () => number;
   /** client-output-buffer-limit for subscribed clients. */
   pubsubLimit: () => OutputLimit;
@@ -93,7 +94,7 @@ class Connection {
 
   private updateStrict(): void {
     this.decoder.strict =
-      !this.client.authenticated && this.deps.requirepass() !== ''
+      !this.client.authenticated && this.deps.acl.authRequired()
         ? { maxMultibulk: UNAUTH_MAX_MULTIBULK, maxBulk: UNAUTH_MAX_BULK }
         : null;
   }
@@ -424,7 +425,8 @@ export class RespServer {
     const id = this.nextId++;
     const addr = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`;
     const laddr = `${socket.localAddress ?? '?'}:${socket.localPort ?? 0}`;
-    const client = new Client(id, addr, laddr, id + 8, this.deps.now(), this.deps.requirepass() === '', () => this.conns.get(id)?.kill());
+    const client = new Client(id, addr, laddr, id + 8, this.deps.now(), !this.deps.acl.authRequired(), () => this.conns.get(id)?.kill());
+    client.user = this.deps.acl.defaultUser;
     const conn = new Connection(socket, client, this.deps, () => {
       if (this.conns.delete(id)) this.deps.executor.clientClosed(client);
     });

@@ -109,10 +109,11 @@ export function createTestExecutor(opts: TestExecutorOptions = {}): TestExecutor
   let ids = 0;
   const newClient = (): Client => {
     const id = ++ids;
-    const c = new Client(id, `127.0.0.1:${40000 + id}`, '127.0.0.1:6379', id + 8, clock.now(), config.str('requirepass') === '', () => {
+    const c = new Client(id, `127.0.0.1:${40000 + id}`, '127.0.0.1:6379', id + 8, clock.now(), !core.server.acl.authRequired(), () => {
       clients.delete(id);
       executor.clientClosed(c);
     });
+    c.user = core.server.acl.defaultUser;
     c.deliver = (r) => {
       const list = pushes.get(c) ?? [];
       list.push(plain(r));
