@@ -43,10 +43,23 @@ describe('cluster mode in INFO and HELLO', () => {
 describe('CLUSTER HANDOFF (a previous owner hands a key over)', () => {
   const received: HandoffOutcome[] = [];
   const cluster: ClusterApi = { ...loneCluster, noteHandoff: (outcome) => received.push(outcome) };
+  /** A test executor whose default client is a peer link (CLUSTER HANDOFF is peer-only). */
+  const onPeerLink = (): ReturnType<typeof createTestExecutor> => {
+    const t = createTestExecutor({ cluster });
+    t.client.peer = true;
+    return t;
+  };
+
+  it('is refused outside a peer link, applying nothing (issue 17: anyone could hand keys over)', () => {
+    const t = createTestExecutor({ cluster });
+    expect(t.run(...encodeHandoff('k', [['SET', 'k', 'evil']]))).toBe('-ERR CLUSTER HANDOFF is only valid on a peer link (CLUSTER PEER)');
+    expect(t.run('EXISTS', 'k')).toBe(0);
+    expect(t.journal).toEqual([]);
+  });
 
   it('applies a key that does not exist here, all its commands journaled as one transaction', () => {
     received.length = 0;
-    const t = createTestExecutor({ cluster });
+    const t = onPeerLink();
     const at = String(t.clock.now() + 60_000);
     expect(t.run(...encodeHandoff('l', [['RPUSH', 'l', 'a', 'b'], ['RPUSH', 'l', 'c'], ['PEXPIREAT', 'l', at]]))).toBe(1);
     expect(t.run('LRANGE', 'l', '0', '-1')).toEqual(['a', 'b', 'c']);
@@ -59,7 +72,7 @@ describe('CLUSTER HANDOFF (a previous owner hands a key over)', () => {
 
   it('skips a key that exists here: a write that reached the new owner first is newer and wins', () => {
     received.length = 0;
-    const t = createTestExecutor({ cluster });
+    const t = onPeerLink();
     t.run('SET', 'k', 'new');
     t.journal.length = 0;
     expect(t.run(...encodeHandoff('k', [['SET', 'k', 'old']]))).toBe(0);
@@ -71,7 +84,7 @@ describe('CLUSTER HANDOFF (a previous owner hands a key over)', () => {
 
   it('replaces a copy loaded from disk at start-up and untouched since: the handed-off copy is live, so newer', () => {
     received.length = 0;
-    const t = createTestExecutor({ cluster });
+    const t = onPeerLink();
     t.run('RPUSH', 'l', 'old1', 'old2');
     t.run('SET', 's', 'old', 'PX', '60000');
     t.store.db(0).markLoadedFromDisk();
@@ -92,7 +105,7 @@ describe('CLUSTER HANDOFF (a previous owner hands a key over)', () => {
   });
 
   it('journals a replacement as one MULTI ... EXEC (DEL, then the rebuild) that replays to the same value', () => {
-    const t = createTestExecutor({ cluster });
+    const t = onPeerLink();
     t.run('HSET', 'h', 'old', '1', 'f', 'old');
     t.store.db(0).markLoadedFromDisk();
     expect(t.run(...encodeHandoff('h', [['HSET', 'h', 'f', 'new']]))).toBe(1);
@@ -105,7 +118,7 @@ describe('CLUSTER HANDOFF (a previous owner hands a key over)', () => {
 
   it('keeps a copy loaded from disk that was written since start-up: it is live, and wins', () => {
     received.length = 0;
-    const t = createTestExecutor({ cluster });
+    const t = onPeerLink();
     t.run('SET', 's', 'old');
     t.run('SADD', 'set', 'a');
     t.run('SET', 'ttl', 'old');
@@ -123,7 +136,7 @@ describe('CLUSTER HANDOFF (a previous owner hands a key over)', () => {
   });
 
   it('refuses malformed lists and commands that write other keys, applying nothing', () => {
-    const t = createTestExecutor({ cluster });
+    const t = onPeerLink();
     expect(t.run('CLUSTER', 'HANDOFF', 'k', '5', 'SET', 'k', 'v')).toMatch(/^-ERR CLUSTER HANDOFF expects/);
     expect(t.run(...encodeHandoff('k', [['SET', 'k', 'v'], ['SET', 'other', 'v']]))).toMatch(/^-ERR .*only the handed-off key/);
     expect(t.run(...encodeHandoff('k', [['GET', 'k']]))).toMatch(/^-ERR CLUSTER HANDOFF cannot run 'GET'/);
@@ -131,14 +144,14 @@ describe('CLUSTER HANDOFF (a previous owner hands a key over)', () => {
   });
 
   it('removes what ran when a rebuild command fails (all or nothing)', () => {
-    const t = createTestExecutor({ cluster });
+    const t = onPeerLink();
     expect(t.run(...encodeHandoff('z', [['ZADD', 'z', '1', 'a'], ['ZADD', 'z', 'notascore', 'b']]))).toBe('-ERR value is not a valid float');
     expect(t.run('EXISTS', 'z')).toBe(0);
     expect(t.journal.map((j) => j.argv[0])).toEqual(['MULTI', 'ZADD', 'DEL', 'EXEC']);
   });
 
   it('a failed replacement leaves the key absent (the sender keeps its copy and retries), journaled as one transaction', () => {
-    const t = createTestExecutor({ cluster });
+    const t = onPeerLink();
     t.run('ZADD', 'z', '5', 'old');
     t.store.db(0).markLoadedFromDisk();
     t.journal.length = 0;

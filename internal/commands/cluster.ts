@@ -213,6 +213,7 @@ export function decodeHandoff(argv: readonly string[]): string[][] | null {
  * or 0 (skipped: a live copy exists here).
  */
 function handoff(ctx: CommandContext, argv: string[]): Reply {
+  if (!ctx.client.peer) throw errors.generic('CLUSTER HANDOFF is only valid on a peer link (CLUSTER PEER)');
   const key = argv[2] as string;
   const commands = decodeHandoff(argv);
   if (commands === null) throw errors.generic('CLUSTER HANDOFF expects <key> followed by <argc> <arg>... for each command');
@@ -337,15 +338,16 @@ export const clusterCommands: readonly CommandSpec[] = [
       }),
       sub({
         name: 'cluster|peer',
-        arity: 3,
+        arity: -3,
         flags: ['fast', ...CLUSTER_FLAGS],
         group: 'cluster',
         summary: 'ringcache: marks this connection as a peer node\'s forwarding link (commands on it are never forwarded again).',
         since: '0.1.0',
         complexity: 'O(1)',
-        syntax: 'node-id',
+        syntax: 'node-id [proof]',
         handler: (ctx, argv) => {
-          api(ctx).markPeer(ctx.client, argv[2] as string);
+          if (argv.length > 4) throw errors.syntax();
+          api(ctx).markPeer(ctx.client, argv[2] as string, argv[3]);
           return OK;
         },
       }),
@@ -399,8 +401,8 @@ export const clusterCommands: readonly CommandSpec[] = [
             'NODES',
             '    Return cluster configuration seen by node. Output format:',
             '    <id> <ip:port@bus-port[,hostname]> <flags> <master> <pings> <pongs> <epoch> <link> <slot> ...',
-            'PEER <node-id>',
-            '    ringcache: mark this connection as a peer forwarding link.',
+            'PEER <node-id> [<proof>]',
+            '    ringcache: mark this connection as a peer link (with cluster.secret set, <proof> must prove it).',
             'TRACK',
             "    ringcache: track the keys the next command on this peer link reads (client-side caching across nodes).",
             'HANDOFF <key> <argc> <arg> ... [<argc> <arg> ...]',

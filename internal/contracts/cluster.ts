@@ -39,8 +39,11 @@ export interface ClusterApi {
   epoch(): number;
   /** cluster_state:ok, and HTTP readiness: false while this node waits to join its seeds. */
   ok(): boolean;
-  /** Marks the connection as a peer's forwarding link. */
-  markPeer(client: Client, peerId: string): void;
+  /**
+   * Marks the connection as a peer's link (CLUSTER PEER). With a cluster secret, `proof` must prove
+   * it (routing/peer-auth.ts); throws a CommandError saying why otherwise.
+   */
+  markPeer(client: Client, peerId: string, proof?: string): void;
   /** Counts a key that arrived by CLUSTER HANDOFF (see HandoffOutcome). */
   noteHandoff?(outcome: HandoffOutcome): void;
   /** Keys handed off to new owners (deleted here after their ack) and received from peers, since start. */

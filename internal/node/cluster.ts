@@ -106,6 +106,7 @@ export function createNodeCluster(d: NodeClusterDeps): NodeCluster {
     mode: () => d.runtime.str('cluster.mode') as 'proxy' | 'redirect',
     forwardTimeoutMs: () => d.runtime.num('cluster.forward_timeout_ms'),
     password: () => d.runtime.str('requirepass'),
+    secrets: d.config.cluster.secrets,
     selfMeta: d.selfMeta,
     gossipPort: () => gossipPort,
     serving: d.serving,

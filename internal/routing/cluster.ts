@@ -5,6 +5,8 @@ import type { Logger } from 'pino';
 import { systemClock, type Clock } from '../clock/clock.js';
 import type { ClusterApi, ClusterMember, ClusterSlotRange, KeyRouting } from '../contracts/cluster.js';
 import type { MemberInfo, MemberMeta } from '../membership/types.js';
+import { errors } from '../contracts/errors.js';
+import { PeerAuth } from './peer-auth.js';
 import { LinkPool } from './pool.js';
 import { Router } from './router.js';
 import { ClusterState, type MembershipService } from './state.js';
@@ -40,6 +42,8 @@ export interface ClusterPartsOptions {
   mode: () => 'proxy' | 'redirect';
   forwardTimeoutMs: () => number;
   password: () => string;
+  /** cluster.secret's keyring: peer links prove it in CLUSTER PEER, and this node requires the proof (peer-auth.ts). Empty: no proof. */
+  secrets?: readonly string[];
   /** This node's announced addresses (known once the listeners are bound). */
   selfMeta: () => MemberMeta;
   gossipPort: () => number;
@@ -72,11 +76,13 @@ export class ClusterParts {
   constructor(private readonly o: ClusterPartsOptions) {
     const clock = o.clock ?? systemClock;
     this.clock = clock;
+    this.peerAuth = new PeerAuth({ selfId: o.selfId, secrets: o.secrets ?? [] });
     this.state = new ClusterState(o.membership, o.tokens, o.log.child({ component: 'ring' }));
     this.tracking = new RemoteTracking(o.executor.tracking, this.state, o.log.child({ component: 'tracking' }));
     this.pool = new LinkPool({
       selfId: o.selfId,
       password: o.password,
+      secrets: o.secrets ?? [],
       timeoutMs: o.forwardTimeoutMs,
       log: o.log.child({ component: 'routing' }),
       clock,
@@ -118,6 +124,20 @@ export class ClusterParts {
   }
 
   private metPeer = false;
+  /** Checks CLUSTER PEER proofs (peer-auth.ts). */
+  private readonly peerAuth: PeerAuth;
+  private peerRefusedLogAt = -Infinity;
+  private peerRefused = 0;
+
+  /** A refused CLUSTER PEER: warned about at most once per 10 s, with how many were refused meanwhile. */
+  private warnPeerRefused(peerId: string, reason: string): void {
+    this.peerRefused++;
+    const now = this.clock.now();
+    if (now - this.peerRefusedLogAt < 10_000) return;
+    this.peerRefusedLogAt = now;
+    this.o.log.warn({ component: 'routing', peer: peerId, reason, refused: this.peerRefused }, 'CLUSTER PEER refused: not proven a member (cluster.secret)');
+    this.peerRefused = 0;
+  }
 
   /**
    * Serving as far as the cluster is concerned: a node given seeds waits until it has met another
@@ -194,7 +214,12 @@ export class ClusterParts {
         })),
       epoch: () => state.epoch,
       ok: () => this.ready(),
-      markPeer: (client) => {
+      markPeer: (client, peerId, proof) => {
+        const auth = this.peerAuth.verify(peerId, proof);
+        if (!auth.ok) {
+          this.warnPeerRefused(peerId, auth.reason);
+          throw errors.generic(`CLUSTER PEER refused: ${auth.reason}`);
+        }
         client.peer = true;
         // The node that received a forwarded command checked it against its client's user already.
         client.user = INTERNAL_USER;

@@ -5,7 +5,8 @@
 // EXEC list sent as one request stays contiguous on the owner. The link tracks its selected db
 // and prefixes a request with SELECT when the client's db differs; the handshake authenticates
 // (requirepass), switches protocol (HELLO 3 links for RESP3 clients) and marks the connection as
-// a peer link (CLUSTER PEER), so the owner executes what it receives and never forwards it again.
+// a peer link (CLUSTER PEER, with a proof of the cluster secret when one is set: peer-auth.ts), so
+// the owner executes what it receives and never forwards it again.
 //
 // Failure contract: a request never hangs. If the head request gets no reply within its
 // deadline, or the socket fails, every request in flight is rejected with a LinkError and the
@@ -21,6 +22,7 @@ import type { Logger } from 'pino';
 import { systemClock, type Clock } from '../clock/clock.js';
 import { frameEnd, ReplyProtocolError } from '../resp/reply-reader.js';
 import type { Reply } from '../resp/reply.js';
+import { peerHello } from './peer-auth.js';
 
 /** Why a forwarded request failed; routing answers it as -TRYAGAIN (the owner is unreachable or slow). */
 export class LinkError extends Error {
@@ -41,6 +43,8 @@ export interface LinkOptions {
   /** This node's id, sent in the CLUSTER PEER handshake. */
   readonly selfId: string;
   readonly proto: 2 | 3;
+  /** cluster.secret's keyring: the CLUSTER PEER handshake proves it (peer-auth.ts); absent/empty: no proof. */
+  readonly secrets?: readonly string[];
   /** Current requirepass (read at each connect). */
   readonly password: () => string;
   /** Per-request reply deadline (ms), read per request; 0 = none (blocking commands on session links). */
@@ -205,7 +209,7 @@ export class PeerLink {
     const pass = this.opts.password();
     if (pass !== '') hs.push(['AUTH', pass]);
     if (proto === 3) hs.push(['HELLO', '3']);
-    hs.push(['CLUSTER', 'PEER', selfId]);
+    hs.push(peerHello({ selfId, peerId: this.opts.peer, secrets: this.opts.secrets ?? [] }));
     // eslint-disable-next-line no-restricted-syntax -- bounded: at most three handshake commands
     this.out.unshift(...hs.map(encodeCommand));
     this.db = 0;

@@ -7,6 +7,8 @@ import { PeerLink } from './link.js';
 export interface PoolOptions {
   selfId: string;
   password: () => string;
+  /** cluster.secret's keyring, proven in each link's CLUSTER PEER handshake (peer-auth.ts). */
+  secrets?: readonly string[];
   timeoutMs: () => number;
   log: Logger;
   /** Shared links per peer and protocol (default 4). */
@@ -52,6 +54,7 @@ export class LinkPool {
       selfId: this.opts.selfId,
       proto,
       password: this.opts.password,
+      ...(this.opts.secrets ? { secrets: this.opts.secrets } : {}),
       // Session links carry blocking commands: no reply deadline (the command has its own timeout).
       timeoutMs: session ? () => 0 : this.opts.timeoutMs,
       log: this.opts.log,
