@@ -1,4 +1,4 @@
-// Test fixtures for the HTTP API: buildHttpApp over a test executor, raw-socket requests, the fuzzers' run budget.
+// Test fixtures for the HTTP API: buildHttpApp over a test executor, and requests over a raw TCP socket.
 import { connect } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { buildHttpApp } from '../http/app.js';
@@ -96,25 +96,4 @@ function parseRaw(buf: Buffer): (Omit<RawResponse, 'ms'> & { complete: boolean }
   const body = buf.subarray(Buffer.byteLength(text.slice(0, end + 4), 'latin1')).toString('utf8');
   const len = headers['content-length'];
   return { status: Number(m[1]), headers, body, complete: len !== undefined && Buffer.byteLength(body) >= Number(len) };
-}
-
-/**
- * Runs per property: RINGCACHE_FUZZ_RUNS when set (npm run fuzz sets a large budget), else the
- * short CI budget. Seeded by RINGCACHE_FUZZ_SEED (default fixed) so a CI failure reproduces.
- */
-export function fuzzRuns(ciRuns: number): number {
-  const env = Number(process.env['RINGCACHE_FUZZ_RUNS']);
-  return Number.isInteger(env) && env > 0 ? env : ciRuns;
-}
-
-/** The seed for fast-check (fixed unless RINGCACHE_FUZZ_SEED is set; fuzz runs print it on failure). */
-export function fuzzSeed(): number {
-  const env = Number(process.env['RINGCACHE_FUZZ_SEED']);
-  return Number.isInteger(env) ? env : 0x17_2026;
-}
-
-/** Time budget per property in ms (RINGCACHE_FUZZ_MS), or undefined for the run count alone. */
-export function fuzzTimeMs(): number | undefined {
-  const env = Number(process.env['RINGCACHE_FUZZ_MS']);
-  return Number.isInteger(env) && env > 0 ? env : undefined;
 }

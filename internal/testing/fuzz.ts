@@ -1,0 +1,36 @@
+// Budget and seed of the property-based fuzzers (fast-check): short and seeded in `npm test`, long under `npm run fuzz`.
+import type fc from 'fast-check';
+
+/**
+ * Runs per property: RINGCACHE_FUZZ_RUNS when set (npm run fuzz sets a large budget), else the
+ * short CI budget. Seeded by RINGCACHE_FUZZ_SEED (default fixed) so a CI failure reproduces.
+ */
+export function fuzzRuns(ciRuns: number): number {
+  const env = Number(process.env['RINGCACHE_FUZZ_RUNS']);
+  return Number.isInteger(env) && env > 0 ? env : ciRuns;
+}
+
+/** The seed for fast-check (fixed unless RINGCACHE_FUZZ_SEED is set; fuzz runs print it on failure). */
+export function fuzzSeed(): number {
+  const env = Number(process.env['RINGCACHE_FUZZ_SEED']);
+  return Number.isInteger(env) ? env : 0x17_2026;
+}
+
+/** Time budget per property in ms (RINGCACHE_FUZZ_MS), or undefined for the run count alone. */
+export function fuzzTimeMs(): number | undefined {
+  const env = Number(process.env['RINGCACHE_FUZZ_MS']);
+  return Number.isInteger(env) && env > 0 ? env : undefined;
+}
+
+/**
+ * fast-check parameters for a property: `ciRuns` runs by default; RINGCACHE_FUZZ_RUNS overrides the
+ * count and RINGCACHE_FUZZ_MS turns it into a time budget (runs until the time is up).
+ */
+export function fuzzParams(ciRuns: number): fc.Parameters<unknown> {
+  const ms = fuzzTimeMs();
+  const base = { seed: fuzzSeed(), numRuns: fuzzRuns(ciRuns) };
+  return ms === undefined ? base : { ...base, numRuns: Number.MAX_SAFE_INTEGER, interruptAfterTimeLimit: ms, markInterruptAsFailure: false };
+}
+
+/** Per-test timeout for fuzz tests: generous in CI (a busy 2-core machine), unbounded in practice under a fuzz budget. */
+export const FUZZ_TEST_TIMEOUT_MS = process.env['RINGCACHE_FUZZ_RUNS'] !== undefined || process.env['RINGCACHE_FUZZ_MS'] !== undefined ? 24 * 3600_000 : 30_000;
