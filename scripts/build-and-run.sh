@@ -320,6 +320,8 @@ cmd_stop() {
   local cfgs=() a ids rc=0
   for a in "$@"; do cfgs+=("$(config_path "$a")"); done
   mapfile -t ids < <(recorded_ids "${cfgs[@]}")
+  # `stop` with no config also stops the local Prometheus start-system.sh --monitor runs without Docker.
+  if (($# == 0)); then stop_local_prometheus; fi
   if ((${#ids[@]} == 0)); then
     say "Nothing to stop (no pid files in $RUN_DIR/${1:+ for $*})."
     return 0
@@ -328,6 +330,17 @@ cmd_stop() {
     stop_one "$a" || rc=1
   done
   return "$rc"
+}
+
+stop_local_prometheus() {
+  local pid
+  pid=$(cat "$RUN_DIR/prometheus/pid" 2>/dev/null || true)
+  [[ $pid =~ ^[0-9]+$ ]] || return 0
+  if kill -0 "$pid" 2>/dev/null && [[ $(ps -o comm= -p "$pid" 2>/dev/null) == prometheus* ]]; then
+    kill -TERM "$pid" 2>/dev/null || true
+    say "local Prometheus stopped (pid $pid)"
+  fi
+  rm -f "$RUN_DIR/prometheus/pid"
 }
 
 cmd_status() {

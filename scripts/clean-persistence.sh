@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Deletes local node state (./data, ./logs and leftover run/ files) once no node started by the scripts is running.
 #
-# Usage: scripts/clean-persistence.sh [--force] [--help]
+# Usage: scripts/clean-persistence.sh [--force] [--all] [--help]
 #   Without --force it lists what it would delete and asks for confirmation (refuses when not interactive).
-#   --force deletes without asking. Either way it refuses while a node recorded in run/*.pid is alive;
+#   --force deletes without asking. --all (HyperCache's spelling) deletes every node's state and the local
+#   Prometheus data too, without asking. Either way it refuses while a node recorded in run/*.pid is alive;
 #   stop them first with ./scripts/build-and-run.sh stop.
 set -euo pipefail
 
@@ -19,14 +20,19 @@ die() {
 }
 
 force=0
+all=0
 for arg in "$@"; do
   case $arg in
     -f | --force) force=1 ;;
     -h | --help)
-      sed -n '4,7s/^# \{0,1\}//p' "$0"
+      sed -n '4,8s/^# \{0,1\}//p' "$0"
       exit 0
       ;;
-    *) die "unknown option: $arg (use --force or --help)" ;;
+    --all)
+      force=1
+      all=1
+      ;;
+    *) die "unknown option: $arg (use --force, --all or --help)" ;;
   esac
 done
 
@@ -44,6 +50,14 @@ if ((${#running[@]} > 0)); then
   die "nodes are still running: ${running[*]}. Stop them first: ./scripts/build-and-run.sh stop"
 fi
 
+# --all: also the data of the local Prometheus start-system.sh --monitor runs without Docker (stopped first).
+if ((all)); then
+  prom_pid=$(cat "$RUN_DIR/prometheus/pid" 2>/dev/null || true)
+  if [[ $prom_pid =~ ^[0-9]+$ ]] && kill -0 "$prom_pid" 2>/dev/null; then
+    die "the local Prometheus (pid $prom_pid) still runs; stop it first: ./scripts/build-and-run.sh stop"
+  fi
+  TARGETS+=("$RUN_DIR/prometheus")
+fi
 existing=()
 for t in "${TARGETS[@]}"; do
   [[ -e $t ]] && existing+=("$t")

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Newcomer entry point: checks prerequisites, installs dependencies, builds and starts the local 3-node ringcache cluster.
 #
-# Usage: scripts/start-system.sh [--clean] [--monitor | --all] [--help]
-#   (no option)   start the 3 nodes (configs/node1-3.yaml) in the background and wait until they agree
-#   --clean       first delete local data and logs (./scripts/clean-persistence.sh --force; nodes must be stopped)
-#   --monitor     also the monitoring stack (Elasticsearch + Filebeat + Prometheus + Grafana); needs Docker
-#   --all         same as --monitor
-# Stop everything with ./scripts/build-and-run.sh stop.
+# Usage: scripts/start-system.sh [--cluster] [--monitor] [--all] [--clean] [--help]
+#   (no option)   the 3 nodes (configs/node1-3.yaml) in the background, waiting until they agree
+#   --cluster     the same: the cluster only
+#   --monitor     the monitoring stack only (Elasticsearch + Filebeat + Prometheus + Grafana, with Docker;
+#                 without a Docker engine: a local Prometheus from Debian's prometheus package, if installed)
+#   --all         the cluster and the monitoring stack
+#   --clean       first delete local data and logs (clean-persistence.sh; with --monitor/--all, --all; nodes stopped)
+# Stop the nodes with ./scripts/build-and-run.sh stop (it also stops a local Prometheus started here).
 set -euo pipefail
 
 
@@ -21,15 +23,21 @@ die() {
 }
 
 usage() {
-  sed -n '4,9s/^# \{0,1\}//p' "$0"
+  sed -n '4,11s/^# \{0,1\}//p' "$0"
 }
 
 monitor=0
+cluster=0
 clean=0
 for arg in "$@"; do
   case $arg in
     --clean) clean=1 ;;
-    --monitor | --all) monitor=1 ;;
+    --cluster) cluster=1 ;;
+    --monitor) monitor=1 ;;
+    --all)
+      cluster=1
+      monitor=1
+      ;;
     -h | --help)
       usage
       exit 0
@@ -40,6 +48,8 @@ for arg in "$@"; do
       ;;
   esac
 done
+# No choice of parts means the cluster; --monitor alone starts only the monitoring stack.
+if ((!monitor)); then cluster=1; fi
 
 # 1. Node.js >= 20 ---------------------------------------------------------------------------------
 if ! command -v node >/dev/null 2>&1; then
@@ -54,25 +64,28 @@ fi
 command -v npm >/dev/null 2>&1 || die "npm is missing (it ships with Node.js ${REQUIRED_NODE_MAJOR}+); reinstall Node.js."
 say "Node.js ${node_version}: ok"
 
-# 2. The monitoring stack needs a Docker engine and Compose: check before starting anything ---------------
+# 2. The monitoring stack runs in Docker when an engine is reachable; without one, what runs without it --------
 compose=()
+engine=0
 if ((monitor)); then
   if ! command -v docker >/dev/null 2>&1; then
-    die "--monitor/--all needs a Docker engine, and the 'docker' command is not installed.
-  Install Docker (https://docs.docker.com/engine/install/), or run without --monitor to start only the nodes."
-  fi
-  if ! docker_err=$(docker info 2>&1 >/dev/null); then
-    die "--monitor/--all needs a running Docker engine, and none is reachable ('docker info' failed: ${docker_err%%$'\n'*}).
-  Only the docker client is installed here, or the daemon is stopped. Start the Docker daemon (or fix
-  DOCKER_HOST / permissions), or run without --monitor to start only the nodes. Nothing was started."
-  fi
-  if docker compose version >/dev/null 2>&1; then
+    engine_note="the 'docker' command is not installed"
+  elif ! docker_err=$(docker info 2>&1 >/dev/null); then
+    engine_note="no Docker engine is reachable (${docker_err%%$'\n'*})"
+  elif docker compose version >/dev/null 2>&1; then
     compose=(docker compose)
+    engine=1
   elif command -v docker-compose >/dev/null 2>&1; then
     compose=(docker-compose)
+    engine=1
   else
-    die "--monitor/--all needs Docker Compose ('docker compose' plugin or docker-compose); neither is installed."
+    engine_note="neither 'docker compose' nor docker-compose is installed"
   fi
+  if ((!engine)); then
+    say "Monitoring without Docker: ${engine_note}; starting only a local Prometheus (Debian's prometheus package) if installed."
+  fi
+fi
+if ((monitor && engine)); then
   # Prometheus runs in a container and scrapes the nodes through the Docker host gateway, which a
   # loopback-only listener does not answer: the HTTP API listens on every interface for this run
   # (set RINGCACHE_HTTP_BIND yourself, and http.auth_token on shared machines, to choose otherwise).
@@ -104,13 +117,34 @@ fi
 
 # 5. --clean: wipe data and logs first (refuses while nodes run) -----------------------------------------
 if ((clean)); then
-  ./scripts/clean-persistence.sh --force || die "--clean: could not clean (stop running nodes first: ./scripts/build-and-run.sh stop)"
+  # With the monitoring stack, --all also clears the local Prometheus's data (clean-persistence.sh --all).
+  clean_flag=--force
+  if ((monitor)); then clean_flag=--all; fi
+  ./scripts/clean-persistence.sh "$clean_flag" || die "--clean: could not clean (stop running nodes first: ./scripts/build-and-run.sh stop)"
 fi
 
 # 6. Build (only when dist/ is stale), start the 3 nodes in the background, wait until they agree -------
-./scripts/build-and-run.sh cluster || die "the cluster did not come up (see above); ./scripts/build-and-run.sh status shows what runs"
+if ((cluster)); then
+  ./scripts/build-and-run.sh cluster || die "the cluster did not come up (see above); ./scripts/build-and-run.sh status shows what runs"
+fi
 
-if ((monitor)); then
+# 7. Monitoring without Docker: Debian's prometheus scraping the local nodes, its pid in run/prometheus/ so stop finds it.
+if ((monitor && !engine)); then
+  if ! command -v prometheus >/dev/null 2>&1; then
+    say "Prometheus is not installed either (sudo apt-get install -y prometheus); no monitoring started."
+  elif [[ -s run/prometheus/pid ]] && kill -0 "$(cat run/prometheus/pid)" 2>/dev/null; then
+    say "Local Prometheus already runs (pid $(cat run/prometheus/pid)): http://127.0.0.1:9090"
+  else
+    # run/prometheus/, not run/*.pid: those name nodes for build-and-run.sh.
+    mkdir -p run/prometheus logs
+    prometheus --config.file=prometheus/prometheus.local.yml --storage.tsdb.path=run/prometheus/data \
+      --web.listen-address=127.0.0.1:9090 >logs/prometheus.log 2>&1 &
+    echo $! >run/prometheus/pid
+    say "Local Prometheus: http://127.0.0.1:9090 (pid $!, log logs/prometheus.log), scraping 127.0.0.1:9080-9082."
+  fi
+fi
+
+if ((monitor && engine)); then
   # Grafana's admin password comes from the environment; generated once and kept in run/ otherwise.
   mkdir -p run
   if [[ -z ${GRAFANA_ADMIN_PASSWORD:-} ]]; then
@@ -131,7 +165,8 @@ if ((monitor)); then
   say "            './scripts/generate-load.sh' makes the dashboards move. Stop: ${compose[*]} -f docker-compose.logging.yml down"
 fi
 
-cat <<'EOF'
+if ((cluster)); then
+  cat <<'EOF'
 
 Next steps:
   redis-cli -p 8080 set greeting hello     # any node answers for any key (proxy mode forwards to the owner)
@@ -143,3 +178,4 @@ Next steps:
   ./scripts/build-and-run.sh stop          # stop every node started by these scripts
   docs/operations.md                       # configs, flags, logs, troubleshooting
 EOF
+fi
