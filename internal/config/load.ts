@@ -41,9 +41,9 @@ export interface Config extends Omit<SchemaConfig, 'cluster' | 'redis'> {
   readonly explicit: readonly string[];
 }
 
-/** The cluster.* section; the keyring string `cluster.secret` becomes the list `secrets`. */
-export interface ClusterConfig extends Omit<SchemaConfig['cluster'], 'secret'> {
-  /** Keyring secrets, first encrypts; empty: no encryption. */
+/** The cluster.* section; the keyring (`cluster.secret`, else the contents of `cluster.secret_file`) becomes the list `secrets`. */
+export interface ClusterConfig extends Omit<SchemaConfig['cluster'], 'secret' | 'secretFile'> {
+  /** Keyring secrets, first encrypts gossip and signs peer links; empty: neither (loopback or cluster.insecure only). */
   readonly secrets: readonly string[];
   /** As configured, trimmed (may be empty); the node resolves the host it really announces. */
   readonly announceHost: string;
@@ -262,6 +262,14 @@ export function freezeConfig(values: Record<string, ConfigValue>, file = '', exp
   if (num('cluster.gossip_port') !== 0 && (num('cluster.gossip_port') === num('port') || (v('http.enabled') && num('cluster.gossip_port') === num('http.port')))) {
     throw new ConfigError(`cluster.gossip_port: ${num('cluster.gossip_port')} is the same as ${num('cluster.gossip_port') === num('port') ? 'port' : 'http.port'}`);
   }
+  const secrets = clusterSecrets(str('cluster.secret'), str('cluster.secret_file'));
+  // Closed by default (issue 17): gossip reachable from other machines without a secret lets anyone join the ring.
+  if (secrets.length === 0 && !v('cluster.insecure') && !isLoopback(str('bind'))) {
+    throw new ConfigError(
+      `cluster.secret: gossip binds ${str('bind')}, which other machines can reach, and no cluster secret is set, so anyone who can send it a packet could join the ring and receive keys. ` +
+        'Set cluster.secret (or RINGCACHE_CLUSTER_SECRET, or cluster.secret_file) to the same random string on every member (openssl rand -hex 32), or cluster.insecure: yes to run open anyway.',
+    );
+  }
   // Node's HTTP server refuses a headers timeout longer than the whole-request timeout.
   if (num('http.request_timeout_ms') > 0 && num('http.headers_timeout_ms') > num('http.request_timeout_ms')) {
     throw new ConfigError(`http.headers_timeout_ms: ${num('http.headers_timeout_ms')} is above http.request_timeout_ms (${num('http.request_timeout_ms')})`);
@@ -329,7 +337,8 @@ export function freezeConfig(values: Record<string, ConfigValue>, file = '', exp
       gossipPort: v('cluster.gossip_port'),
       seeds: Object.freeze(splitList(v('cluster.seeds'))),
       name: v('cluster.name'),
-      secrets: Object.freeze(splitList(v('cluster.secret'))),
+      secrets: Object.freeze(secrets),
+      insecure: v('cluster.insecure'),
       profile: v('cluster.profile'),
       announceHost: v('cluster.announce_host').trim(),
       mode: v('cluster.mode'),
@@ -342,6 +351,27 @@ export function freezeConfig(values: Record<string, ConfigValue>, file = '', exp
     explicit: Object.freeze([...explicit].filter((p) => PARAM_BY_PATH.has(p))),
   };
   return Object.freeze(cfg);
+}
+
+/** Loopback addresses: a gossip port bound there is reachable from this machine only. */
+export function isLoopback(host: string): boolean {
+  const h = host.trim().toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h) || /^::ffff:127(\.\d{1,3}){3}$/.test(h);
+}
+
+/** The keyring: cluster.secret when set, else cluster.secret_file's contents (comma- or newline-separated); a named file that is unreadable or empty is a ConfigError. */
+function clusterSecrets(secret: string, file: string): string[] {
+  if (secret !== '' || file === '') return splitList(secret);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? String(e);
+    throw new ConfigError(`cluster.secret_file: cannot read ${file} (${code}); create it with 'openssl rand -hex 32 > ${file}' (./scripts/build-and-run.sh does on first start) and give every member the same file, or set cluster.secret`);
+  }
+  const list = splitList(text.replace(/\r?\n/g, ','));
+  if (list.length === 0) throw new ConfigError(`cluster.secret_file: ${file} is empty`);
+  return list;
 }
 
 /** Items of a list value (`a,b` -> ['a', 'b']); '' is the empty list. */

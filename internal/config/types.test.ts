@@ -103,6 +103,7 @@ interface HandWrittenConfig {
     readonly tokens: number;
     readonly forwardTimeoutMs: number;
     readonly handoffTimeoutMs: number;
+    readonly insecure: boolean;
   };
   readonly values: ConfigValues;
   readonly file: string;
