@@ -44,9 +44,9 @@ function slotNode(n: ClusterMember | undefined, name: string): Reply {
 function slots(ctx: CommandContext): Reply {
   const c = api(ctx);
   const nodes = byName(c.members());
-  // The owner only: the ring's successors hold no copy until replication lands, and a client
-  // reading from a listed replica would read nothing.
-  return array(c.ranges().map((r) => array([int(r.start), int(r.end), slotNode(nodes.get(r.owner), r.owner)])));
+  // The owner, then its replicas (cluster.replicas): the ring's next members clockwise, which hold
+  // a streamed copy and serve reads to READONLY clients (ioredis scaleReads: 'slave').
+  return array(c.ranges().map((r) => array([int(r.start), int(r.end), slotNode(nodes.get(r.owner), r.owner), ...r.replicas.map((id) => slotNode(nodes.get(id), id))])));
 }
 
 function shardNode(n: ClusterMember, role: 'master' | 'replica'): Reply {
@@ -64,19 +64,25 @@ function shardNode(n: ClusterMember, role: 'master' | 'replica'): Reply {
 function shards(ctx: CommandContext): Reply {
   const c = api(ctx);
   const ranges = new Map<string, number[]>();
+  const replicas = new Map<string, Set<string>>();
   for (const r of c.ranges()) {
     const list = ranges.get(r.owner) ?? [];
     list.push(r.start, r.end);
     ranges.set(r.owner, list);
+    const set = replicas.get(r.owner) ?? new Set<string>();
+    for (const id of r.replicas) set.add(id);
+    replicas.set(r.owner, set);
   }
-  // One shard per member that owns slots; no replicas until replication lands.
+  // One shard per member that owns slots, with the members that replicate any of its ranges.
+  const nodes = byName(c.members());
   const out: Reply[] = [];
   for (const n of c.members()) {
     const own = ranges.get(n.id);
     if (own === undefined) continue;
+    const reps = [...(replicas.get(n.id) ?? [])].map((id) => nodes.get(id)).filter((m): m is ClusterMember => m !== undefined);
     out.push(map([
       [bulk('slots'), array(own.map((s) => int(s)))],
-      [bulk('nodes'), array([shardNode(n, 'master')])],
+      [bulk('nodes'), array([shardNode(n, 'master'), ...reps.map((m) => shardNode(m, 'replica'))])],
     ]));
   }
   return array(out);
@@ -161,6 +167,14 @@ export function infoClusterFields(server: Pick<ServerApi, 'cluster'>): [string, 
       ['cluster_handoff_keys_replaced', h.replaced],
       ['cluster_handoff_keys_skipped', h.skipped],
     );
+  }
+  const f = server.cluster?.replicationFigures?.();
+  if (f !== undefined) {
+    out.push(['cluster_replicated_slots', f.replicatedSlots], ['cluster_replica_streams', f.replicas.length], ['cluster_sync_write_timeouts', f.syncTimeouts]);
+    f.replicas.forEach((r, i) => {
+      out.push([`cluster_replica${i}`, `peer=${r.peer},offset=${r.offset},acked=${r.acked},lag_bytes=${r.lagBytes},lag_ms=${r.lagMs},in_sync=${r.inSync ? 1 : 0},full_syncs=${r.fullSyncs},keys_copied=${r.keysCopied}`]);
+    });
+    f.sources.forEach((x, i) => out.push([`cluster_source${i}`, `peer=${x.sender},offset=${x.offset},idle_ms=${x.idleMs}`]));
   }
   return out;
 }
@@ -255,6 +269,33 @@ function handoff(ctx: CommandContext, argv: string[]): Reply {
   if (wrap) ctx.propagate(['EXEC']);
   cluster?.noteHandoff?.(replace ? 'replaced' : 'received');
   return int(1);
+}
+
+function peerOnly(ctx: CommandContext, what: string): void {
+  if (!ctx.client.peer) throw errors.generic(`CLUSTER ${what} is only valid on a peer link (CLUSTER PEER)`);
+}
+
+/**
+ * CLUSTER REPLFEED sender replid offset FULL|CONT payload: applies a chunk of `sender`'s stream of
+ * the slots this node replicates (replication/cluster-apply.ts). Answers the offset held after it,
+ * -1 for a stream this node does not know (the owner then sends a full copy), or -TRYAGAIN.
+ */
+function replFeed(ctx: CommandContext, argv: string[]): Reply {
+  peerOnly(ctx, 'REPLFEED');
+  const offset = Number(argv[4]);
+  const kind = (argv[5] as string).toUpperCase();
+  if (!Number.isSafeInteger(offset) || offset < 0 || (kind !== 'FULL' && kind !== 'CONT')) throw errors.generic('CLUSTER REPLFEED expects <sender-id> <replid> <offset> FULL|CONT <payload>');
+  const feed = api(ctx).replFeed;
+  if (feed === undefined) throw errors.generic('This node does not replicate');
+  const r = feed(argv[2] as string, argv[3] as string, offset, kind === 'FULL', argv[6] as string);
+  if ('retry' in r) throw new CommandError('TRYAGAIN', r.retry);
+  return int(r.offset);
+}
+
+/** READONLY / READWRITE: in a cluster, reads of slots this node replicates are served from its copy. */
+function readonlyMode(ctx: CommandContext, on: boolean): Reply {
+  ctx.server.cluster?.setReadonly?.(ctx.client, on);
+  return OK;
 }
 
 const sub = (def: Parameters<typeof command>[0]): CommandSpec => command(def);
@@ -378,6 +419,33 @@ export const clusterCommands: readonly CommandSpec[] = [
         handler: handoff,
       }),
       sub({
+        name: 'cluster|replfeed',
+        arity: 7,
+        flags: ['write', 'no_multi', 'stale', 'loading'],
+        group: 'cluster',
+        summary: "ringcache: a chunk of a slot owner's replication stream (sent on peer links only); answers the stream offset this node holds after it.",
+        since: '0.1.0',
+        complexity: 'O(N) where N is the size of the chunk',
+        syntax: 'sender-id replid offset FULL|CONT payload',
+        handler: replFeed,
+      }),
+      sub({
+        name: 'cluster|dropstale',
+        arity: -4,
+        flags: ['write', 'no_multi', 'stale'],
+        group: 'cluster',
+        summary: "ringcache: drops this node's keys of the slot ranges that are still as loaded from disk at start-up (a peer that served the slots meanwhile hands its copies over).",
+        since: '0.1.0',
+        complexity: 'O(N) where N is the number of keys',
+        syntax: 'start end [start end ...]',
+        handler: (ctx, argv) => {
+          peerOnly(ctx, 'DROPSTALE');
+          const n = api(ctx).dropStale?.(argv.slice(2));
+          if (n === null || n === undefined) throw errors.generic('Invalid slot range');
+          return int(n);
+        },
+      }),
+      sub({
         name: 'cluster|help',
         arity: 2,
         flags: ['loading', 'stale'],
@@ -407,6 +475,10 @@ export const clusterCommands: readonly CommandSpec[] = [
             "    ringcache: track the keys the next command on this peer link reads (client-side caching across nodes).",
             'HANDOFF <key> <argc> <arg> ... [<argc> <arg> ...]',
             '    ringcache: create <key> from the commands that rebuild it, unless a live copy exists (slot handoff between peers).',
+            'REPLFEED <sender-id> <replid> <offset> FULL|CONT <payload>',
+            "    ringcache: apply a chunk of a slot owner's replication stream (peer links only).",
+            'DROPSTALE <start> <end> [<start> <end> ...]',
+            '    ringcache: drop keys of the slot ranges still as loaded from disk (peer links only).',
             'SHARDS',
             '    Return information about slot range mappings and the nodes associated with them.',
             'SLOTS',
@@ -419,6 +491,6 @@ export const clusterCommands: readonly CommandSpec[] = [
     ],
   }),
   command({ name: 'asking', arity: 1, flags: ['fast'], group: 'cluster', acl: ['connection'], summary: 'Sent by cluster clients after an -ASK redirect', since: '3.0.0', complexity: 'O(1)', handler: () => OK }),
-  command({ name: 'readonly', arity: 1, flags: ['loading', 'stale', 'fast'], group: 'cluster', acl: ['connection'], summary: 'Enables read queries for a connection to a cluster replica node', since: '3.0.0', complexity: 'O(1)', handler: () => OK }),
-  command({ name: 'readwrite', arity: 1, flags: ['loading', 'stale', 'fast'], group: 'cluster', acl: ['connection'], summary: 'Disables read queries for a connection to a cluster replica node', since: '3.0.0', complexity: 'O(1)', handler: () => OK }),
+  command({ name: 'readonly', arity: 1, flags: ['loading', 'stale', 'fast'], group: 'cluster', acl: ['connection'], summary: 'Enables read queries for a connection to a cluster replica node', since: '3.0.0', complexity: 'O(1)', handler: (ctx) => readonlyMode(ctx, true) }),
+  command({ name: 'readwrite', arity: 1, flags: ['loading', 'stale', 'fast'], group: 'cluster', acl: ['connection'], summary: 'Disables read queries for a connection to a cluster replica node', since: '3.0.0', complexity: 'O(1)', handler: (ctx) => readonlyMode(ctx, false) }),
 ];

@@ -83,7 +83,7 @@ describe('loadConfig: defaults', () => {
       stream_node_max_bytes: c.streamNodeMaxBytes, stream_node_max_entries: c.streamNodeMaxEntries,
       'http.port': c.http.port, 'http.bind': c.http.bind, 'http.enabled': c.http.enabled,
       'http.auth_token': c.http.authToken, 'http.body_limit': c.http.bodyLimit, 'http.request_timeout_ms': c.http.requestTimeoutMs,
-      'http.headers_timeout_ms': c.http.headersTimeoutMs, 'http.rate_limit': c.http.rateLimit, 'http.trust_proxy': c.http.trustProxy,
+      'http.headers_timeout_ms': c.http.headersTimeoutMs, 'http.rate_limit': c.http.rateLimit, 'http.trust_proxy': c.http.trustProxy, 'http.tls': c.http.tls,
       'cluster.gossip_port': c.cluster.gossipPort, 'cluster.seeds': c.cluster.seeds.join(','), 'cluster.name': c.cluster.name,
       'cluster.secret': c.cluster.secrets.join(','), 'cluster.profile': c.cluster.profile, 'cluster.announce_host': c.cluster.announceHost,
       'cluster.mode': c.cluster.mode, 'cluster.tokens': c.cluster.tokens, 'cluster.forward_timeout_ms': c.cluster.forwardTimeoutMs,
@@ -238,7 +238,7 @@ describe('loadConfig: unknown keys, bad files, bad flags', () => {
 
   it('names an unknown nested key with its full path', () => {
     expect(fileError('http:\n  port: 9000\n  prt: 1\n')).toBe("c.yaml: unknown key 'http.prt'");
-    expect(fileError('http:\n  tls:\n    cert: x\n')).toBe("c.yaml: unknown key 'http.tls'");
+    expect(fileError('http:\n  tlz:\n    cert: x\n')).toBe("c.yaml: unknown key 'http.tlz'");
   });
 
   it('suggests the schema spelling for Redis-style dashed keys', () => {

@@ -138,6 +138,9 @@ const SCHEMA = [
   { path: 'cluster.tokens', type: 'int', default: 1024, min: 1, max: 16384, mutable: 'startup', doc: 'Ring tokens per member; every member must use the same value. 1024 keeps the busiest of 10 members within 1.10x the mean (docs/cluster.md).' },
   { path: 'cluster.forward_timeout_ms', type: 'int', default: 5000, min: 10, max: 600_000, mutable: true, doc: 'A command forwarded to its owner fails with -TRYAGAIN after this long without a reply.' },
   { path: 'cluster.handoff_timeout_ms', type: 'int', default: 30_000, min: 0, max: 3_600_000, mutable: true, doc: 'A graceful stop (SIGTERM, SHUTDOWN) waits at most this long for its keys to reach their new owners; what is left stays in this node\'s files.' },
+  { path: 'cluster.replicas', type: 'int', default: 1, min: 0, max: 15, mutable: 'startup', doc: 'Copies of each slot besides its owner, on the next distinct ring members clockwise; the owner streams every write to them and the first takes over when the owner dies (docs/replication.md). Every member must use the same value.' },
+  { path: 'replication.mode', type: 'enum', default: 'async', values: ['async', 'sync'], mutable: true, doc: 'Cluster replication: async answers a write once the owner applied it; sync only once every caught-up replica of its slot applied it too (a replica that does not answer within replication.sync_timeout_ms fails the write).' },
+  { path: 'replication.sync_timeout_ms', type: 'int', default: 1000, min: 1, max: 600_000, mutable: true, doc: 'Sync mode: how long a write waits for its replicas before it fails (the client connection is closed, never answered OK).' },
   { path: 'http.trust_proxy', type: 'bool', default: false, mutable: 'startup', doc: 'Take the client IP from X-Forwarded-For (only behind a trusted reverse proxy); used by the rate limit and logs.' },
   ...REDIS_COMPAT_PARAMS,
 ] as const satisfies readonly Param[];

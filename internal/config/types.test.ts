@@ -105,6 +105,11 @@ interface HandWrittenConfig {
     readonly handoffTimeoutMs: number;
     readonly insecure: boolean;
   };
+    readonly replicas: number;
+  };
+  readonly replication: {
+    readonly mode: 'async' | 'sync';
+    readonly syncTimeoutMs: number;
   readonly values: ConfigValues;
   readonly file: string;
   readonly explicit: readonly string[];

@@ -48,6 +48,22 @@ export interface ClusterApi {
   noteHandoff?(outcome: HandoffOutcome): void;
   /** Keys handed off to new owners (deleted here after their ack) and received from peers, since start. */
   handoffStats?(): { sent: number; received: number; replaced: number; skipped: number; inProgress: boolean };
+  /** CLUSTER REPLFEED: a chunk of an owner's replication stream; the offset held after it (-1: unknown stream), or why to retry. */
+  replFeed?(sender: string, replid: string, offset: number, full: boolean, payload: string): { offset: number } | { retry: string };
+  /** CLUSTER DROPSTALE start end ...: drops keys of those slots still as loaded from disk; null for malformed ranges. */
+  dropStale?(ranges: readonly string[]): number | null;
+  /** READONLY / READWRITE: reads of slots this node replicates are served here. */
+  setReadonly?(client: Client, on: boolean): void;
+  /** Cluster replication figures (INFO replication, metrics). */
+  replicationFigures?(): ClusterReplicationFigures;
+}
+
+/** One owner -> replica stream from this node, and the owners' streams applied here. */
+export interface ClusterReplicationFigures {
+  readonly replicas: readonly { peer: string; offset: number; acked: number; lagBytes: number; lagMs: number; inSync: boolean; fullSyncs: number; keysCopied: number }[];
+  readonly sources: readonly { sender: string; offset: number; idleMs: number }[];
+  readonly syncTimeouts: number;
+  readonly replicatedSlots: number;
 }
 
 /**

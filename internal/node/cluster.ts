@@ -113,8 +113,13 @@ export function createNodeCluster(d: NodeClusterDeps): NodeCluster {
     log: d.log,
     observeForward: (outcome, seconds) => d.metrics.forwarding.observe(outcome, seconds),
     clock: d.clock,
+    replicas: d.config.cluster.replicas,
+    replicationMode: () => d.runtime.str('replication.mode') as 'async' | 'sync',
+    syncTimeoutMs: () => d.runtime.num('replication.sync_timeout_ms'),
   });
   d.executor.router = parts.router;
+  // The owner's writes of each slot stream to its replicas (replication/cluster-replication.ts).
+  d.executor.addJournal(parts.replication);
   const detachMetrics = attachMetrics(d, parts, membership);
   let moved = false;
   const links: LifecycleStep = {

@@ -15,6 +15,8 @@ import type { Store } from '../store/store.js';
 import { Handoff } from './handoff.js';
 import { RingKeyRouting } from './key-routing.js';
 import { RemoteTracking } from './remote-tracking.js';
+import { ClusterReplication } from '../replication/cluster-replication.js';
+import { rangesMask } from '../replication/cluster-slots.js';
 
 /**
  * The host a node announces (CLUSTER SLOTS, -MOVED, gossip metadata). Never empty and never a
@@ -56,6 +58,11 @@ export interface ClusterPartsOptions {
   joinGraceMs?: number;
   /** Join grace, link deadlines and backoff, handoff's client (default systemClock). */
   clock?: Clock;
+  /** cluster.replicas: copies of each slot on the next members clockwise (default 0: none). */
+  replicas?: number;
+  /** replication.mode and replication.sync_timeout_ms (default async). */
+  replicationMode?: () => 'async' | 'sync';
+  syncTimeoutMs?: () => number;
 }
 
 /** Membership-backed routing, CLUSTER command data and the HTTP API's key routing, wired together. */
@@ -69,6 +76,8 @@ export class ClusterParts {
   readonly keys: KeyRouting;
   /** Client-side caching of keys other members own (routing/remote-tracking.ts). */
   readonly tracking: RemoteTracking;
+  /** Streams of this node's slots to their replicas and of other owners' slots to here (replication/cluster-replication.ts). */
+  readonly replication: ClusterReplication;
   private readonly clock: Clock;
   /** When this node first served (the join grace counts from there, not from construction: loading data may take long). */
   private servingSince = -1;
@@ -77,7 +86,7 @@ export class ClusterParts {
     const clock = o.clock ?? systemClock;
     this.clock = clock;
     this.peerAuth = new PeerAuth({ selfId: o.selfId, secrets: o.secrets ?? [] });
-    this.state = new ClusterState(o.membership, o.tokens, o.log.child({ component: 'ring' }));
+    this.state = new ClusterState(o.membership, o.tokens, o.log.child({ component: 'ring' }), o.replicas ?? 0);
     this.tracking = new RemoteTracking(o.executor.tracking, this.state, o.log.child({ component: 'tracking' }));
     this.pool = new LinkPool({
       selfId: o.selfId,
@@ -119,6 +128,23 @@ export class ClusterParts {
       this.tracking.onRingChange();
       this.handoff.kick();
     });
+    this.replication = new ClusterReplication({
+      selfId: o.selfId,
+      state: this.state,
+      store: o.store,
+      pool: this.pool,
+      resolve: (argv) => o.executor.resolve(argv),
+      executeHere: (client, argv) => o.executor.executeHere(client, argv),
+      timeoutMs: o.forwardTimeoutMs,
+      mode: o.replicationMode ?? (() => 'async'),
+      syncTimeoutMs: o.syncTimeoutMs ?? (() => 1000),
+      ready: () => this.ready(),
+      log: o.log.child({ component: 'replication' }),
+      clock,
+    });
+    this.handoff.placement = (slot, e) => this.replication.placement(slot, e);
+    this.handoff.onIdle = () => this.replication.handoffIdle();
+    this.router.readHere = (client, slot) => this.replication.readHere(client, slot);
     this.api = this.buildApi();
     this.keys = new RingKeyRouting({ state: this.state, pool: this.pool, executeHere: (client, argv) => o.executor.executeHere(client, argv), member: (m) => this.memberOf(m) });
   }
@@ -226,6 +252,13 @@ export class ClusterParts {
       },
       noteHandoff: (outcome) => this.handoff.noteReceived(outcome),
       handoffStats: () => ({ ...this.handoff.stats, inProgress: this.handoff.busy }),
+      replFeed: (sender, replid, offset, full, payload) => this.replication.replFeed(sender, replid, offset, full, payload),
+      dropStale: (ranges) => {
+        const mask = rangesMask(ranges);
+        return mask === null ? null : this.replication.dropStale(mask);
+      },
+      setReadonly: (client, on) => this.replication.setReadonly(client, on),
+      replicationFigures: () => this.replication.figures(),
     };
   }
 
@@ -240,6 +273,7 @@ export class ClusterParts {
   }
 
   close(): void {
+    this.replication.close();
     this.handoff.close();
     this.pool.close();
     this.state.close();

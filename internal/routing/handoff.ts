@@ -67,7 +67,17 @@ interface Outgoing {
   readonly entry: Entry;
   readonly value: Value;
   readonly expireAt: number;
+  /** Sent and kept here (this node stays a replica of the slot): never deleted at the ack. */
+  readonly copy: boolean;
 }
+
+/**
+ * What to do with a key of a slot another member owns (cluster replication decides, see
+ * replication/cluster-replication.ts): move it (send, delete at the ack), copy it (send, keep:
+ * this node replicates the slot now), keep it (a replica's copy), or drop it (a replica copy of a
+ * slot this node no longer replicates: its owner holds the current one).
+ */
+export type KeyPlacement = (slot: number, e: Entry) => 'move' | 'copy' | 'keep' | 'drop';
 
 export class Handoff {
   readonly stats: HandoffStats = { sent: 0, received: 0, replaced: 0, skipped: 0 };
@@ -86,6 +96,10 @@ export class Handoff {
   private onlyGone = false;
   /** Last warning per peer (ms): an unreachable peer is retried every retryMs, warned about every 10 s. */
   private readonly warned = new Map<string, number>();
+  /** Set by cluster replication; null: every key owned elsewhere moves. */
+  placement: KeyPlacement | null = null;
+  /** Called when a pass run ends with nothing left behind (set by cluster replication). */
+  onIdle: (() => void) | null = null;
 
   constructor(private readonly deps: HandoffDeps) {
     this.client = new Client(0, 'handoff', '', -1, deps.now(), true, () => undefined);
@@ -169,6 +183,7 @@ export class Handoff {
         this.deps.log.info({ keys: result.sent, left: result.left, ms, keysPerSec: rate, epoch: this.deps.state.epoch }, result.left > 0 ? 'handoff incomplete; retrying' : 'handoff completed');
       }
     } while (this.again && !this.closed);
+    if (!this.pending && !this.closed) this.onIdle?.();
     if (this.pending && !this.closed) {
       this.retry = setTimeout(() => {
         this.retry = null;
@@ -193,6 +208,7 @@ export class Handoff {
         const state = this.deps.state;
         const now = this.deps.now();
         const groups = new Map<number, Outgoing[]>();
+        const drops: string[] = [];
         let n = 0;
         // Local keys are skipped cheaply but may be most of the data: bounded in time as well.
         const deadline = performance.now() + SLICE_MS;
@@ -201,18 +217,28 @@ export class Handoff {
             if (e.expireAt !== 0 && e.expireAt <= now) return false;
             const slot = keyHashSlot(key);
             if (state.isLocal(slot)) return false;
+            const place = this.placement === null ? 'move' : this.placement(slot, e);
+            if (place === 'keep') return false;
+            if (place === 'drop') {
+              drops.push(key);
+              return false;
+            }
             const owner = state.ownerIndex(slot);
             let g = groups.get(owner);
             if (g === undefined) {
               g = [];
               groups.set(owner, g);
             }
-            g.push({ key, entry: e, value: e.value, expireAt: e.expireAt });
+            g.push({ key, entry: e, value: e.value, expireAt: e.expireAt, copy: place === 'copy' });
             n++;
             return false;
           });
           cursor = r.cursor;
         } while (cursor !== 0 && n < this.batchKeys && performance.now() < deadline);
+        if (drops.length > 0) {
+          this.client.db = db;
+          await this.deps.executeHere(this.client, ['DEL', ...drops]);
+        }
         const ring = state.ring;
         for (const [owner, keys] of groups) {
           const r = await this.send(db, ring, owner, keys);
@@ -281,7 +307,7 @@ export class Handoff {
         // collection keeps the same value object, but none can happen here: a key whose slot is
         // owned elsewhere is forwarded by this node's router and refused on its peer links.
         const cur = this.deps.store.db(db).raw(o.key);
-        if (cur !== o.entry || cur.value !== o.value || cur.expireAt !== o.expireAt) continue;
+        if (o.copy || cur !== o.entry || cur.value !== o.value || cur.expireAt !== o.expireAt) continue;
         if (state.ring !== ring && state.isLocal(keyHashSlot(o.key))) continue;
         acked.push(o.key);
       }

@@ -115,6 +115,15 @@ export class LinkPool {
     return this.sessions.get(owner)?.get(peer);
   }
 
+  /**
+   * A link of its own to `m` (RESP2, with reply deadlines), not kept by the pool: the caller owns
+   * it and closes it (cluster replication streams, whose large chunks must not queue ahead of
+   * forwarded commands on the shared links).
+   */
+  dedicated(m: MemberInfo): PeerLink {
+    return this.make(m, 2, false);
+  }
+
   closeSessions(owner: object): void {
     const byPeer = this.sessions.get(owner);
     if (byPeer === undefined) return;

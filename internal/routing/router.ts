@@ -81,6 +81,8 @@ export class Router {
    * members that join the ring, so a new member can run every function (set by the node).
    */
   libraries: (() => string | null) | null = null;
+  /** Whether a READONLY client's read of `slot` is served here, from this node's replica copy (set by cluster replication). */
+  readHere: ((client: Client, slot: number) => boolean) | null = null;
   private knownMembers = new Set<string>();
 
   constructor(private readonly deps: RouterDeps) {
@@ -159,6 +161,7 @@ export class Router {
       return this.crossSlot();
     }
     if (state.isLocal(slot)) return null;
+    if (this.readHere !== null && hasFlag(spec, 'readonly') && this.readHere(client, slot)) return null;
     if (this.deps.mode() === 'redirect') this.moved(slot);
     if (client.tracking !== null) return this.forwardTracked(client, spec, state.owner(slot), argv);
     return this.forward(client, state.owner(slot), argv, hasFlag(spec, 'blocking'));

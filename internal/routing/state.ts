@@ -30,8 +30,10 @@ export class ClusterState {
     readonly view: MembershipView,
     readonly tokens: number,
     private readonly log: Logger,
+    /** Replicas per slot (cluster.replicas): the next distinct members clockwise. */
+    readonly replicas = 1,
   ) {
-    this.ringValue = buildRing([view.selfId], tokens);
+    this.ringValue = buildRing([view.selfId], tokens, replicas);
     this.refresh();
     this.unsubscribe = view.onChange(() => this.refresh());
   }
@@ -78,7 +80,7 @@ export class ClusterState {
     if (!this.leaving || ids.size === 0) ids.add(this.view.selfId);
     const prev = this.ringValue;
     const same = prev.members.length === ids.size && prev.members.every((id) => ids.has(id));
-    const next = same ? prev : buildRing(ids, this.tokens);
+    const next = same ? prev : buildRing(ids, this.tokens, this.replicas);
     const byId = new Map(this.view.members().map((m) => [m.id, m]));
     for (const m of members) byId.set(m.id, m);
     this.infos = next.members.map((id) => byId.get(id) ?? this.placeholder(id));

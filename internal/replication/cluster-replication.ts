@@ -1,0 +1,338 @@
+// Cluster replication: the owner of each slot streams its journaled writes to the slot's replicas (the next ring members clockwise); replicas apply them, and take over at once when the ring drops the owner.
+//
+// The ring already names each slot's replicas (ring/ring.ts); failover needs no election: when
+// membership declares an owner dead every node builds the same ring, in which the first replica
+// owns the slot and already holds its keys. This class is the executor's Journal on the owner
+// side (one PeerStream per replica member, cluster-stream.ts), the ReplicaApplier on the replica
+// side (cluster-apply.ts), and tells the handoff which keys a replica keeps (docs/replication.md).
+import type { Logger } from 'pino';
+import type { Clock } from '../clock/clock.js';
+import { keyIndexes } from '../commands/spec.js';
+import type { CommandSpec } from '../contracts/command.js';
+import type { Journal } from '../executor/executor.js';
+import type { MemberInfo } from '../membership/types.js';
+import { parseReply } from '../resp/reply-reader.js';
+import type { Reply } from '../resp/reply.js';
+import { rangeOf, type Ring } from '../ring/ring.js';
+import { keyHashSlot, SLOT_COUNT } from '../ring/slot.js';
+import type { LinkPool } from '../routing/pool.js';
+import type { ClusterState } from '../routing/state.js';
+import { Client } from '../server/client.js';
+import type { Store } from '../store/store.js';
+import type { Entry } from '../store/types.js';
+import { REPL_DROP, ReplicaApplier, type FeedAnswer } from './cluster-apply.js';
+import { added, emptyMask, isEmpty, maskRanges, recordFor, replicaMask, replicatedIn, streamMasks, type SlotMask } from './cluster-slots.js';
+import { PeerStream } from './cluster-stream.js';
+
+/** What the handoff does with a key of a slot this node does not own (routing/handoff.ts). */
+export type Placement = 'move' | 'copy' | 'keep' | 'drop';
+
+export interface ClusterReplicationDeps {
+  selfId: string;
+  state: ClusterState;
+  store: Store;
+  pool: LinkPool;
+  resolve: (argv: readonly string[]) => CommandSpec;
+  executeHere: (client: Client, argv: string[]) => Reply | Promise<Reply>;
+  timeoutMs: () => number;
+  mode: () => 'async' | 'sync';
+  syncTimeoutMs: () => number;
+  /** This node serves (cluster_state ok): its copies are current. */
+  ready: () => boolean;
+  log: Logger;
+  clock: Clock;
+  /** Backlog bytes per replica stream (default 8 MB). */
+  backlogBytes?: number;
+}
+
+const NO_PEERS: readonly PeerStream[] = [];
+
+export class ClusterReplication implements Journal {
+  private readonly streams = new Map<string, PeerStream>();
+  /** slot -> the streams of its replicas (empty for slots this node does not own). */
+  private slotPeers: (readonly PeerStream[])[] = new Array<readonly PeerStream[]>(SLOT_COUNT).fill(NO_PEERS);
+  private ringSeen: Ring | null = null;
+  private prevRing: Ring | null = null;
+  /** Slots this node holds as a replica now. */
+  private replicated: SlotMask = emptyMask();
+  /** Slots this node owned before the last ring change and now replicates: its copy goes to the new owner (handoff 'copy'). */
+  private copySlots: SlotMask = emptyMask();
+  /** Whether this node was serving before the ring change (its copies were current). */
+  private servedBefore = false;
+  /** Inside a journaled MULTI ... EXEC: the db its writes are in (a queued SELECT moves it). */
+  private txDb: number | null = null;
+  private readonly readonlyClients = new WeakSet<Client>();
+  readonly applier: ReplicaApplier;
+  private readonly client: Client;
+  /** Sync-mode writes that failed because a replica did not acknowledge in time (INFO). */
+  syncTimeouts = 0;
+
+  constructor(private readonly deps: ClusterReplicationDeps) {
+    this.client = new Client(0, 'replication', '', -1, deps.clock.now(), true, () => undefined);
+    this.applier = new ReplicaApplier({
+      store: deps.store,
+      isLocal: (slot) => deps.state.isLocal(slot),
+      resolve: deps.resolve,
+      executeHere: deps.executeHere,
+      refuseFull: (sender) => this.copyPendingTo(sender),
+      now: () => deps.clock.now(),
+      log: deps.log,
+    });
+    deps.state.onRingChange(() => this.refresh());
+    this.refresh();
+  }
+
+  /** Re-reads the ring (also called lazily: another ring listener may ask before this one ran). */
+  refresh(): void {
+    const ring = this.deps.state.ring;
+    if (ring === this.ringSeen) return;
+    const prev = this.ringSeen;
+    this.prevRing = prev;
+    this.ringSeen = ring;
+    const self = this.deps.selfId;
+    const masks = streamMasks(ring, self);
+    for (const [id, s] of this.streams) {
+      if (masks.has(id)) continue;
+      s.close();
+      this.streams.delete(id);
+    }
+    for (const [id, mask] of masks) {
+      const info = this.memberInfo(ring, id);
+      const s = this.streams.get(id);
+      if (s === undefined) {
+        this.streams.set(id, new PeerStream(info, mask, { selfId: self, store: this.deps.store, makeLink: (m) => this.deps.pool.dedicated(m), timeoutMs: this.deps.timeoutMs, log: this.deps.log, clock: this.deps.clock, backlogBytes: this.deps.backlogBytes ?? 8 * 1024 * 1024 }));
+        continue;
+      }
+      const grown = added(s.mask, mask);
+      s.mask = mask;
+      s.updatePeer(info);
+      if (!isEmpty(grown)) s.copy(grown);
+    }
+    this.rebuildSlotPeers(ring);
+    const replicated = replicaMask(ring, self);
+    const copy = emptyMask();
+    const handedTo = new Map<string, SlotMask>();
+    const me = ring.members.indexOf(self);
+    if (prev !== null) {
+      const prevMe = prev.members.indexOf(self);
+      for (let s = 0; s < SLOT_COUNT; s++) {
+        const nowOwner = ring.owners[s] as number;
+        if (this.copySlots[s] === 1 && replicated[s] === 1) copy[s] = 1;
+        if (prevMe < 0 || prev.owners[s] !== prevMe || nowOwner === me) continue;
+        // This node owned s and hands it to its new owner: it keeps a copy if it replicates s now,
+        // and (if it was serving) tells the new owner its on-disk copy of s is stale.
+        if (replicated[s] === 1) copy[s] = 1;
+        if (this.servedBefore) {
+          const id = ring.members[nowOwner] as string;
+          let m = handedTo.get(id);
+          if (m === undefined) handedTo.set(id, (m = emptyMask()));
+          m[s] = 1;
+        }
+      }
+    }
+    this.replicated = replicated;
+    this.copySlots = copy;
+    this.servedBefore = this.deps.ready();
+    this.applier.forget(new Set(ring.members));
+    for (const [id, m] of handedTo) this.dropStaleAt(this.memberInfo(ring, id), m);
+  }
+
+  private memberInfo(ring: Ring, id: string): MemberInfo {
+    return this.deps.state.info(ring.members.indexOf(id));
+  }
+
+  private rebuildSlotPeers(ring: Ring): void {
+    const out = new Array<readonly PeerStream[]>(SLOT_COUNT).fill(NO_PEERS);
+    const me = ring.members.indexOf(this.deps.selfId);
+    for (const r of ring.ranges) {
+      if (r.owner !== me || r.replicas.length === 0) continue;
+      const list = r.replicas.map((i) => this.streams.get(ring.members[i] as string)).filter((s): s is PeerStream => s !== undefined);
+      for (let s = r.start; s <= r.end; s++) out[s] = list;
+    }
+    this.slotPeers = out;
+  }
+
+  /** CLUSTER DROPSTALE to the new owner of slots this node served: its keys of them loaded from disk are older than ours. */
+  private dropStaleAt(info: MemberInfo, mask: SlotMask): void {
+    if (info.meta.respPort === 0) return;
+    const argv = ['CLUSTER', 'DROPSTALE', ...maskRanges(mask).map(String)];
+    this.deps.pool
+      .link(info, 2)
+      .request([argv], 0)
+      .then((frames) => {
+        const r = parseReply(frames[0] as Buffer).reply;
+        if (r.t === 'error') this.deps.log.warn({ peer: info.id, reply: r.v }, 'new owner refused CLUSTER DROPSTALE');
+      })
+      .catch((e: unknown) => this.deps.log.warn({ peer: info.id, err: String(e) }, 'CLUSTER DROPSTALE not delivered'));
+  }
+
+  /** CLUSTER DROPSTALE here: keys of `mask` still as loaded from disk at start-up are dropped (a peer served newer copies). */
+  dropStale(mask: SlotMask): number {
+    let n = 0;
+    const byDb: string[][] = [];
+    for (let db = 0; db < this.deps.store.databases; db++) {
+      const victims: string[] = [];
+      for (const [key, e] of this.deps.store.db(db).entries()) if (e.fromDisk && mask[keyHashSlot(key)] === 1) victims.push(key);
+      byDb.push(victims);
+      n += victims.length;
+    }
+    if (n === 0) return 0;
+    // Run after the CLUSTER DROPSTALE command returns (never a command inside another's handler).
+    queueMicrotask(() => {
+      byDb.forEach((victims, db) => {
+        this.client.db = db;
+        for (let i = 0; i < victims.length; i += 512) {
+          // Only keys still untouched since start-up: one written meanwhile is live.
+          const keys = victims.slice(i, i + 512).filter((k) => this.deps.store.db(db).raw(k)?.fromDisk === true);
+          if (keys.length > 0) void this.deps.executeHere(this.client, ['DEL', ...keys]);
+        }
+      });
+      this.deps.log.info({ keys: n }, 'dropped keys loaded from disk that a serving peer holds newer copies of');
+    });
+    return n;
+  }
+
+  /** Whether this node still hands its copy of slots now owned by `sender` (a FULL stream from it must wait). */
+  private copyPendingTo(sender: string): boolean {
+    this.refresh();
+    const ring = this.deps.state.ring;
+    const idx = ring.members.indexOf(sender);
+    if (idx < 0) return false;
+    for (let s = 0; s < SLOT_COUNT; s++) if (this.copySlots[s] === 1 && ring.owners[s] === idx) return true;
+    return false;
+  }
+
+  /** The handoff finished a pass with nothing left: copies of formerly owned slots reached their new owners. */
+  handoffIdle(): void {
+    this.copySlots = emptyMask();
+  }
+
+  /** What the handoff does with a key of a slot owned elsewhere (see Placement). */
+  placement(slot: number, _e: Entry): Placement {
+    this.refresh();
+    if (this.replicated[slot] === 1) return this.copySlots[slot] === 1 ? 'copy' : 'keep';
+    // A replica copy of a slot this node no longer replicates: its owner still holds the current one.
+    const prev = this.prevRing;
+    if (prev !== null && replicatedIn(prev, this.deps.selfId, slot)) {
+      const owner = prev.members[rangeOf(prev, slot).owner] as string;
+      if (this.deps.state.ring.members.includes(owner)) return 'drop';
+    }
+    return 'move';
+  }
+
+  /** CLUSTER REPLFEED from an owner. */
+  replFeed(sender: string, replid: string, offset: number, full: boolean, payload: string): FeedAnswer {
+    return this.applier.feed(sender, replid, offset, full, payload);
+  }
+
+  // --- Journal -----------------------------------------------------------------------------
+
+  append(db: number, argv: readonly string[]): void {
+    if (this.streams.size === 0) return;
+    const name = argv[0] as string;
+    if (argv.length === 1 && (name === 'MULTI' || name === 'multi')) {
+      this.txDb = db;
+      return;
+    }
+    if (argv.length === 1 && (name === 'EXEC' || name === 'exec')) {
+      this.txDb = null;
+      return;
+    }
+    if (argv.length === 2 && (name === 'SELECT' || name === 'select')) {
+      if (this.txDb !== null) this.txDb = Number(argv[1]);
+      return;
+    }
+    const d = this.txDb ?? db;
+    let spec: CommandSpec;
+    try {
+      spec = this.deps.resolve(argv);
+    } catch {
+      return;
+    }
+    const idx = keyIndexes(spec, argv);
+    if (idx.length === 0) return this.keyless(d, spec.name, argv);
+    if (idx.length === 1) {
+      for (const p of this.slotPeers[keyHashSlot(argv[idx[0] as number] as string)] as readonly PeerStream[]) p.feed.append(d, argv);
+      return;
+    }
+    const slots = idx.map((i) => keyHashSlot(argv[i] as string));
+    const peers = new Set<PeerStream>();
+    for (const s of slots) for (const p of this.slotPeers[s] as readonly PeerStream[]) peers.add(p);
+    for (const p of peers) {
+      const rec = recordFor(argv, spec.name, idx, slots, p.mask);
+      if (rec !== null) p.feed.append(d, rec);
+    }
+  }
+
+  /** FLUSHDB / FLUSHALL: the replica drops the slots it holds from here; other keyless writes are not slot data. */
+  private keyless(db: number, name: string, argv: readonly string[]): void {
+    if (name !== 'flushall' && name !== 'flushdb') return;
+    const all = name === 'flushall' || argv.length === 0;
+    for (const p of this.streams.values()) p.feed.append(db, [REPL_DROP, all ? '-1' : String(db), ...maskRanges(p.mask).map(String)]);
+  }
+
+  /**
+   * Sync mode: replies wait until every caught-up replica acknowledged what was appended so far;
+   * one that does not within replication.sync_timeout_ms fails the batch (the connection never
+   * sends those replies, see Journal.whenDurable).
+   */
+  whenDurable(): Promise<void> | null {
+    if (this.streams.size === 0 || this.deps.mode() !== 'sync') return null;
+    const waits: Promise<void>[] = [];
+    for (const s of this.streams.values()) {
+      if (s.inSync && s.acked < s.backlog.offset) waits.push(s.waitFor(s.backlog.offset));
+    }
+    if (waits.length === 0) return null;
+    const ms = this.deps.syncTimeoutMs();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((_, reject) => {
+      timer = setTimeout(() => {
+        this.syncTimeouts++;
+        reject(new Error(`a replica did not acknowledge the write within ${ms} ms`));
+      }, ms);
+    });
+    return Promise.race([Promise.all(waits).then(() => undefined), timeout]).finally(() => clearTimeout(timer));
+  }
+
+  /** Acknowledged replicas of everything appended so far, waiting at most `timeoutMs` (WAIT in cluster mode). */
+  async waitReplicas(wanted: number, timeoutMs: number): Promise<number> {
+    const targets = [...this.streams.values()].map((s) => ({ s, offset: s.backlog.offset }));
+    const done = (): number => targets.filter((t) => t.s.acked >= t.offset).length;
+    if (done() >= wanted || targets.length === 0) return done();
+    const deadline = this.deps.clock.now() + (timeoutMs <= 0 ? 2 ** 31 : timeoutMs);
+    while (done() < wanted && this.deps.clock.now() < deadline) await new Promise<void>((r) => setTimeout(r, 5));
+    return done();
+  }
+
+  // --- READONLY ------------------------------------------------------------------------------
+
+  setReadonly(client: Client, on: boolean): void {
+    if (on) this.readonlyClients.add(client);
+    else this.readonlyClients.delete(client);
+  }
+
+  /** A READONLY client's read of a slot this node replicates is served here. */
+  readHere(client: Client, slot: number): boolean {
+    return this.replicated[slot] === 1 && this.readonlyClients.has(client);
+  }
+
+  // --- figures -------------------------------------------------------------------------------
+
+  /** INFO replication lines and metrics: one entry per replica stream from here, and streams applied here. */
+  figures(): { replicas: { peer: string; offset: number; acked: number; lagBytes: number; lagMs: number; inSync: boolean; fullSyncs: number; keysCopied: number }[]; sources: { sender: string; offset: number; idleMs: number }[]; syncTimeouts: number; replicatedSlots: number } {
+    const now = this.deps.clock.now();
+    let slots = 0;
+    for (let s = 0; s < SLOT_COUNT; s++) slots += this.replicated[s] as number;
+    return {
+      replicas: [...this.streams.values()].map((s) => ({ peer: s.peer.id, offset: s.backlog.offset, acked: s.acked, lagBytes: s.lagBytes, lagMs: s.lagMs(), inSync: s.inSync, fullSyncs: s.fullSyncs, keysCopied: s.keysCopied })),
+      sources: this.applier.streams().map((x) => ({ sender: x.sender, offset: x.offset, idleMs: Math.max(0, now - x.at) })),
+      syncTimeouts: this.syncTimeouts,
+      replicatedSlots: slots,
+    };
+  }
+
+  close(): void {
+    for (const s of this.streams.values()) s.close();
+    this.streams.clear();
+  }
+}
