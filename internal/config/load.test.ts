@@ -225,7 +225,7 @@ describe('loadConfig: value types', () => {
 
   it('strings: YAML numbers become text, other shapes are refused', () => {
     expect(withFile('requirepass: 1234\n').requirepass).toBe('1234');
-    expect(withFile('bind: "0.0.0.0"\n').bind).toBe('0.0.0.0');
+    expect(withFile('bind: "0.0.0.0"\ncluster:\n  insecure: yes\n').bind).toBe('0.0.0.0');
     expect(fileError('bind: [a, b]\n')).toBe('c.yaml: bind: expected a string, got ["a","b"]');
     expect(fileError('bind:\n')).toBe('c.yaml: bind: expected a string, got null');
   });
@@ -356,6 +356,36 @@ describe('localConfig', () => {
   });
 });
 
+describe('cluster secret: closed by default (issue 17)', () => {
+  it('refuses a non-loopback gossip bind without a secret, saying how to set one', () => {
+    for (const bind of ['0.0.0.0', '::', '10.1.2.3', 'myhost']) {
+      expect(loadError(['--bind', bind])).toMatch(new RegExp(`^cluster.secret: gossip binds ${bind.replace(/\./g, '\\.')}, which other machines can reach, and no cluster secret is set.*cluster.insecure: yes`));
+    }
+  });
+
+  it('starts with a secret (file, env, flag), with cluster.insecure, or on loopback', () => {
+    expect(withFile('bind: 0.0.0.0\ncluster:\n  secret: s1,s0\n').cluster.secrets).toEqual(['s1', 's0']);
+    expect(load(['--bind', '0.0.0.0'], { RINGCACHE_CLUSTER_SECRET: 'e' }).cluster.secrets).toEqual(['e']);
+    expect(load(['--bind', '0.0.0.0', '--cluster-insecure', 'yes']).cluster).toMatchObject({ secrets: [], insecure: true });
+    for (const bind of ['127.0.0.1', '127.8.9.10', '::1', 'localhost']) expect(load(['--bind', bind]).cluster.secrets).toEqual([]);
+  });
+
+  it('reads cluster.secret_file (a keyring, one secret per line or comma-separated) unless cluster.secret is set', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'rc-secret-'));
+    try {
+      const f = path.join(dir, 'cluster.secret');
+      writeFileSync(f, 'new-one\nold-one\n');
+      expect(load(['--bind', '0.0.0.0', '--cluster-secret-file', f]).cluster.secrets).toEqual(['new-one', 'old-one']);
+      expect(load(['--cluster-secret-file', f, '--cluster-secret', 'inline']).cluster.secrets).toEqual(['inline']);
+      writeFileSync(f, '\n');
+      expect(loadError(['--cluster-secret-file', f])).toBe(`cluster.secret_file: ${f} is empty`);
+      expect(loadError(['--cluster-secret-file', path.join(dir, 'missing')])).toMatch(/^cluster.secret_file: cannot read .*missing \(ENOENT\); create it with 'openssl rand -hex 32 > /);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('cluster settings', () => {
   it('has cluster defaults: gossip on port + 10000, no seeds, proxy mode, 1024 tokens', () => {
     const c = load([]);
@@ -370,6 +400,7 @@ describe('cluster settings', () => {
       tokens: 1024,
       forwardTimeoutMs: 5000,
       handoffTimeoutMs: 30_000,
+      insecure: false,
     });
   });
 

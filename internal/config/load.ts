@@ -211,7 +211,8 @@ export function readConfigFile(file: string, readFile: (path: string) => string 
  * (a free port) leaves them 0 too. An explicit value always wins.
  */
 function derivePorts(values: Record<string, ConfigValue>, explicit: ReadonlySet<string>): void {
-  const port = values['port'] as number;
+  // TLS only (port 0 with a tls-port, as Redis): the others derive from the TLS port.
+  const port = (values['port'] as number) || (values['redis.tls_port'] as number);
   const derive = (path: 'http.port' | 'cluster.gossip_port', offset: number, needed: boolean): void => {
     if (explicit.has(path)) return;
     const v = port === 0 ? 0 : port + offset;
@@ -262,6 +263,9 @@ export function freezeConfig(values: Record<string, ConfigValue>, file = '', exp
   if (num('cluster.gossip_port') !== 0 && (num('cluster.gossip_port') === num('port') || (v('http.enabled') && num('cluster.gossip_port') === num('http.port')))) {
     throw new ConfigError(`cluster.gossip_port: ${num('cluster.gossip_port')} is the same as ${num('cluster.gossip_port') === num('port') ? 'port' : 'http.port'}`);
   }
+  if (num('redis.tls_port') !== 0 && num('redis.tls_port') === num('port')) throw new ConfigError(`tls-port: ${num('redis.tls_port')} is the same as port`);
+  // Peer links reach members at their announced RESP port: with tls-cluster that is the TLS one.
+  if (v('redis.tls_cluster') && num('redis.tls_port') === 0) throw new ConfigError('tls-cluster: peer links use TLS to the tls-port; set tls-port too');
   const secrets = clusterSecrets(str('cluster.secret'), str('cluster.secret_file'));
   // Closed by default (issue 17): gossip reachable from other machines without a secret lets anyone join the ring.
   if (secrets.length === 0 && !v('cluster.insecure') && !isLoopback(str('bind'))) {
@@ -275,7 +279,7 @@ export function freezeConfig(values: Record<string, ConfigValue>, file = '', exp
     throw new ConfigError(`http.headers_timeout_ms: ${num('http.headers_timeout_ms')} is above http.request_timeout_ms (${num('http.request_timeout_ms')})`);
   }
   let nodeId = str('node_id');
-  if (nodeId === '') nodeId = `node-${num('port')}`;
+  if (nodeId === '') nodeId = `node-${num('port') || num('redis.tls_port')}`;
   if (!/^[A-Za-z0-9_.-]{1,64}$/.test(nodeId)) throw new ConfigError(`node_id: '${nodeId}' may only use letters, digits, '_', '.', '-' (max 64)`);
   values['node_id'] = nodeId;
   const cfg: Config = {
@@ -332,6 +336,7 @@ export function freezeConfig(values: Record<string, ConfigValue>, file = '', exp
       headersTimeoutMs: v('http.headers_timeout_ms'),
       rateLimit: v('http.rate_limit'),
       trustProxy: v('http.trust_proxy'),
+      tls: v('http.tls'),
     }),
     cluster: Object.freeze({
       gossipPort: v('cluster.gossip_port'),

@@ -91,7 +91,7 @@ describe('ConfigRuntime.get (CONFIG GET)', () => {
     // An exact name is answered as asked for (Redis echoes the argument); a pattern with the real names.
     expect(rt.get(['MAXMEMORY'])).toEqual([['MAXMEMORY', '0']]);
     expect(rt.get(['maxmemory', 'MAXMEMORY'])).toEqual([['maxmemory', '0']]);
-    expect(names(rt.get(['HTTP-*']))).toEqual(['http-port', 'http-bind', 'http-enabled', 'http-auth-token', 'http-body-limit', 'http-request-timeout-ms', 'http-headers-timeout-ms', 'http-rate-limit', 'http-trust-proxy']);
+    expect(names(rt.get(['HTTP-*']))).toEqual(['http-port', 'http-bind', 'http-enabled', 'http-auth-token', 'http-body-limit', 'http-request-timeout-ms', 'http-headers-timeout-ms', 'http-rate-limit', 'http-trust-proxy', 'http-tls']);
   });
 
   it('answers several patterns without repeating a parameter', () => {

@@ -142,6 +142,7 @@ const SCHEMA = [
   { path: 'replication.mode', type: 'enum', default: 'async', values: ['async', 'sync'], mutable: true, doc: 'Cluster replication: async answers a write once the owner applied it; sync only once every caught-up replica of its slot applied it too (a replica that does not answer within replication.sync_timeout_ms fails the write).' },
   { path: 'replication.sync_timeout_ms', type: 'int', default: 1000, min: 1, max: 600_000, mutable: true, doc: 'Sync mode: how long a write waits for its replicas before it fails (the client connection is closed, never answered OK).' },
   { path: 'http.trust_proxy', type: 'bool', default: false, mutable: 'startup', doc: 'Take the client IP from X-Forwarded-For (only behind a trusted reverse proxy); used by the rate limit and logs.' },
+  { path: 'http.tls', type: 'bool', default: false, mutable: 'startup', doc: 'Serve the HTTP API over HTTPS with the RESP TLS certificate and key (tls-cert-file, tls-key-file, tls-key-file-pass, tls-protocols, tls-ciphers); client certificates are not asked for (docs/security.md).' },
   ...REDIS_COMPAT_PARAMS,
 ] as const satisfies readonly Param[];
 

@@ -91,6 +91,7 @@ interface HandWrittenConfig {
     readonly headersTimeoutMs: number;
     readonly rateLimit: number;
     readonly trustProxy: boolean;
+    readonly tls: boolean;
   };
   readonly cluster: {
     readonly gossipPort: number;

@@ -6,6 +6,7 @@
 //   protected  the bearer-token check (when http.auth_token is set), then /api/*, /stats, /metrics
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifySchema } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
@@ -90,6 +91,8 @@ function createFastify(deps: HttpDeps, settings: HttpSettings): FastifyInstance 
     // Filter names are URL parameters; a long one is a name, not a missing route (the header size bounds it).
     routerOptions: { maxParamLength: 16 * 1024 },
     trustProxy: settings.trustProxy,
+    // HTTPS without a certificate yet: the node sets the TLS one before listening (and again on reload).
+    ...(settings.tls === true ? { serverFactory: (handler: (req: IncomingMessage, res: ServerResponse) => void) => createHttpsServer({}, handler) as unknown as Server } : {}),
     // A caller's X-Request-Id becomes the request id in the logs (so they correlate across
     // services) when it is short and plain; otherwise the node numbers its own.
     genReqId: (req) => {

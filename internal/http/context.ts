@@ -1,5 +1,7 @@
 // What the HTTP app is built from (HttpDeps, HttpSettings) and what its route modules share (HttpContext).
-import type { FastifyBaseLogger } from 'fastify';
+import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
+import type { AclApi, CommandSpec } from '../contracts/command.js';
+import type { HttpUsers } from './acl-auth.js';
 import type { NodeFigures } from '../contracts/figures.js';
 import type { NodeMetrics } from '../observability/metrics.js';
 import type { ClusterApi, KeyRouting } from '../contracts/cluster.js';
@@ -17,6 +19,8 @@ export interface HttpSettings {
   /** Requests per second per client IP; 0 = no limit. */
   rateLimit: number;
   trustProxy: boolean;
+  /** http.tls: an HTTPS server, its certificate set by the node (setSecureContext) before it listens. */
+  tls?: boolean;
 }
 
 export const DEFAULT_HTTP_SETTINGS: HttpSettings = {
@@ -56,6 +60,10 @@ export interface HttpDeps {
   cluster?: ClusterApi;
   /** Runs cache commands where their keys live (routing/); default: this node alone runs every key. */
   routing?: KeyRouting;
+  /** ACL users for Basic credentials and the permission check of their commands; absent: Basic is refused. */
+  acl?: AclApi;
+  /** The spec of a command name (ServerApi.lookupCommand), for that check. */
+  lookupCommand?: (name: string) => CommandSpec | undefined;
   /** How often ops/s is sampled (ms); tests shorten it. */
   opsSampleMs?: number;
 }
@@ -67,6 +75,9 @@ export interface HttpContext {
   readonly routing: KeyRouting;
   /** The HTTP API's internal client: authenticated, db 0, never listed by CLIENT LIST. */
   readonly client: Client;
+  /** The client a request's cache commands run as: its ACL user's (Basic credentials) or `client`. */
+  clientOf(req: FastifyRequest): Client;
+  readonly users: HttpUsers;
   readonly ops: RateWindow;
   /** Node started and the cluster agrees: cache routes answer 503 NOT_READY otherwise. */
   ready(): boolean;

@@ -1,5 +1,6 @@
 // Composition root: builds every part of a node eagerly (nothing binds), then a Lifecycle starts them in order and stops them in reverse.
 import type { AddressInfo } from 'node:net';
+import type { Server as TlsServer } from 'node:tls';
 import type { Logger } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config/load.js';
@@ -18,12 +19,14 @@ import { announceHost, type ClusterParts } from '../routing/cluster.js';
 import type { MembershipService } from '../routing/state.js';
 import { parseOutputLimit } from '../server/output-limit.js';
 import { RespServer } from '../server/resp-server.js';
+import { isMemberAddress, WarningThrottle } from '../server/security.js';
 import type { Store } from '../store/store.js';
 import { RINGCACHE_VERSION } from '../version.js';
 import { createNodeCluster } from './cluster.js';
 import { createCore, type Core } from './core.js';
 import { Cron } from './cron.js';
 import { Lifecycle, type LifecycleStep } from './lifecycle.js';
+import { NodeTls, TLS_RELOAD_PARAMS } from './tls.js';
 import type { ConfigSubscriptions } from './subscriptions.js';
 
 export interface NodeDeps {
@@ -39,8 +42,11 @@ export interface NodeDeps {
 }
 
 export interface NodeAddresses {
+  /** The plain RESP port; the TLS one when plain TCP is off (port 0 with a tls-port). */
   resp: AddressInfo;
   http: AddressInfo | null;
+  /** The RESP TLS port (tls-port), null when off. */
+  tls: AddressInfo | null;
 }
 
 export interface RingcacheNode {
@@ -63,7 +69,11 @@ export interface RingcacheNode {
 
 /** The node's mutable facts: bound addresses and whether it serves. */
 interface NodeState {
+  /** The RESP port announced to peers and cluster clients: the TLS one under tls-cluster or when plain TCP is off. */
   respPort: number;
+  /** The plain RESP port bound (INFO tcp_port), 0 when off. */
+  tcpPort: number;
+  tlsAddr: AddressInfo | null;
   httpPort: number;
   httpAddr: AddressInfo | null;
   respAddr: AddressInfo | null;
@@ -73,7 +83,7 @@ interface NodeState {
 }
 
 /** The RESP listener, its protocol limits and pub/sub output limit following CONFIG SET. */
-function createResp(core: Core, config: Config, state: NodeState): { server: RespServer; step: LifecycleStep } {
+function createResp(core: Core, config: Config, state: NodeState, tls: NodeTls, trustedPeer: (ip: string) => boolean): { server: RespServer; step: LifecycleStep } {
   const { runtime } = core;
   const limits: ProtocolLimits = { ...DEFAULT_LIMITS, maxBulkLen: config.protoMaxBulkLen, queryBufferLimit: config.clientQueryBufferLimit };
   let pubsubLimit = parseOutputLimit(runtime.str('client_output_buffer_limit_pubsub'));
@@ -95,12 +105,25 @@ function createResp(core: Core, config: Config, state: NodeState): { server: Res
     maxclients: () => runtime.num('maxclients'),
     pubsubLimit: () => pubsubLimit,
     limits,
+    protectedMode: () => runtime.bool('redis.protected_mode') && runtime.str('requirepass') === '',
+    trustedPeer,
+    tlsAuthClients: () => runtime.str('redis.tls_auth_clients'),
+    securityWarnings: new WarningThrottle(),
   });
+  tls.onReload((s) => server.setSecureContext(s));
+  const tlsPort = runtime.num('redis.tls_port');
   const step: LifecycleStep = {
     name: 'resp',
     start: async () => {
-      state.respAddr = await server.listen(config.port, config.bind);
-      state.respPort = state.respAddr.port;
+      // port 0 with a tls-port: plain TCP is off, as in Redis (port 0 alone still picks a free port).
+      if (config.port !== 0 || tlsPort === 0) {
+        state.respAddr = await server.listen(config.port, config.bind);
+        state.tcpPort = state.respAddr.port;
+      }
+      const settings = tls.load();
+      if (tlsPort !== 0 && settings !== null) state.tlsAddr = await server.listenTls(tlsPort, config.bind, settings);
+      state.respAddr ??= state.tlsAddr;
+      state.respPort = (runtime.bool('redis.tls_cluster') ? state.tlsAddr : state.respAddr)?.port ?? 0;
     },
     stop: () => server.close(),
   };
@@ -125,7 +148,7 @@ function persistenceStep(persistence: PersistenceManager, state: NodeState, move
   };
 }
 
-function createHttp(core: Core, config: Config, state: NodeState, metrics: NodeMetrics, cluster: ClusterParts, selfHost: string): { app: FastifyInstance | null; step: LifecycleStep } {
+function createHttp(core: Core, config: Config, state: NodeState, metrics: NodeMetrics, cluster: ClusterParts, selfHost: string, tls: NodeTls): { app: FastifyInstance | null; step: LifecycleStep } {
   if (!config.http.enabled) return { app: null, step: { name: 'http' } };
   const { store, stats, runtime } = core;
   const app = buildHttpApp({
@@ -152,6 +175,12 @@ function createHttp(core: Core, config: Config, state: NodeState, metrics: NodeM
   const step: LifecycleStep = {
     name: 'http',
     start: async () => {
+      if (config.http.tls) {
+        // http.tls: Fastify built an HTTPS server; it takes the node's certificate (and later reloads).
+        const server = app.server as unknown as TlsServer;
+        server.setSecureContext(tls.settings.server);
+        tls.onReload((s) => server.setSecureContext(s.server));
+      }
       await app.listen({ port: config.http.port, host: config.http.bind });
       state.httpAddr = app.server.address() as AddressInfo;
       state.httpPort = state.httpAddr.port;
@@ -165,7 +194,7 @@ export function createNode(config: Config, deps: NodeDeps = {}): RingcacheNode {
   const clock = deps.clock ?? systemClock;
   const owned = deps.log ? null : createLogger({ nodeId: config.nodeId, level: config.loglevel, logDir: config.logDir, stdout: true });
   const log = deps.log ?? (owned as { log: Logger }).log;
-  const state: NodeState = { respPort: config.port, httpPort: 0, httpAddr: null, respAddr: null, serving: false, finalSaved: null };
+  const state: NodeState = { respPort: config.port, tcpPort: 0, tlsAddr: null, httpPort: 0, httpAddr: null, respAddr: null, serving: false, finalSaved: null };
   const lifecycle = new Lifecycle((step, phase, e) => log.error({ component: 'node', step, phase, err: e }, 'stopping a part failed'));
   const selfHost = announceHost(config.cluster.announceHost, config.bind);
   let stopping: Promise<void> | null = null;
@@ -178,7 +207,7 @@ export function createNode(config: Config, deps: NodeDeps = {}): RingcacheNode {
   const selfMeta = (): MemberMeta => ({ host: selfHost, respPort: state.respPort, httpPort: state.httpPort });
   const core = createCore(config, { clock, log, version: RINGCACHE_VERSION }, {
     clients: () => resp.server.clients(),
-    tcpPort: () => state.respPort,
+    tcpPort: () => state.tcpPort,
     up: () => state.serving,
     shutdown: async (opts) => {
       // Throws (the node keeps running) when the final save fails without FORCE, as Redis does.
@@ -205,13 +234,18 @@ export function createNode(config: Config, deps: NodeDeps = {}): RingcacheNode {
     ...(deps.persistenceIo ? { io: deps.persistenceIo } : {}),
   });
   subscriptions.add({ part: 'persistence', params: ['appendonly', 'appendfsync', 'save', 'stop_writes_on_bgsave_error'], apply: (p, v) => persistence.configChanged(p, v) });
-  const resp = createResp(core, config, state);
+  const tls = new NodeTls(runtime, log);
+  subscriptions.add({ part: 'tls', params: TLS_RELOAD_PARAMS, apply: () => tls.reload() });
+  // Cluster members are let in by protected mode: their peer links use the RESP port.
+  const resp = createResp(core, config, state, tls, (ip) => isMemberAddress(cluster.membership.members(), ip));
   // A Registry per node (never prom-client's global one): several nodes may share a process.
   const metrics = new NodeMetrics({ nodeId: config.nodeId, figures: core.figures });
   const cluster = createNodeCluster({ clock, config, runtime, executor, store, metrics, log, selfMeta, serving: () => state.serving, ...(deps.membership ? { membership: deps.membership } : {}) });
+  // tls-cluster: peer links (forwarding, handoff, replication) connect over TLS to the members' TLS ports.
+  cluster.parts.pool.tls = () => tls.linkOptions();
   // A member joining the ring gets this node's function libraries (routing/router.ts).
   cluster.parts.router.libraries = () => (core.server.scripting.functions.libraryCount > 0 ? core.server.scripting.functions.dump() : null);
-  const http = createHttp(core, config, state, metrics, cluster.parts, selfHost);
+  const http = createHttp(core, config, state, metrics, cluster.parts, selfHost, tls);
   const cron = new Cron({ runtime, clock, store, persistence, clients: () => resp.server.clients() });
   subscriptions.add({ part: 'cron', params: ['hz'], apply: () => cron.reschedule() });
   lifecycle
@@ -243,7 +277,7 @@ export function createNode(config: Config, deps: NodeDeps = {}): RingcacheNode {
     lifecycle: lifecycle.order,
     async start(): Promise<NodeAddresses> {
       await lifecycle.start();
-      return { resp: state.respAddr as AddressInfo, http: state.httpAddr };
+      return { resp: state.respAddr as AddressInfo, http: state.httpAddr, tls: state.tlsAddr };
     },
     stop: stopOnce,
   };

@@ -1,4 +1,5 @@
 // Forwarding links to peers: one shared pipelined link per (peer, protocol), plus per-client session links for WATCH and blocking commands.
+import type { ConnectionOptions } from 'node:tls';
 import type { Logger } from 'pino';
 import { systemClock, type Clock } from '../clock/clock.js';
 import type { MemberInfo } from '../membership/types.js';
@@ -41,6 +42,9 @@ export class LinkPool {
    */
   readonly width: number;
 
+  /** TLS options for links made from now on (tls-cluster, set by the node), read at each connect; null: plain TCP. */
+  tls: (() => ConnectionOptions | null) | null = null;
+
   constructor(private readonly opts: PoolOptions) {
     this.width = opts.width ?? 4;
     for (let i = 0; i < 2 * this.width; i++) this.byInfo.push(new WeakMap());
@@ -59,6 +63,7 @@ export class LinkPool {
       timeoutMs: session ? () => 0 : this.opts.timeoutMs,
       log: this.opts.log,
       clock: this.opts.clock ?? systemClock,
+      ...(this.tls !== null ? { tls: this.tls } : {}),
       ...(this.opts.observe ? { observe: this.opts.observe } : {}),
       // Tracked reads use shared links only (a session link's reads are invalidated at once instead).
       ...(!session && this.opts.onPush ? { onPush: (frame: Buffer) => this.opts.onPush?.(m.id, frame) } : {}),

@@ -1,5 +1,6 @@
 // RESP TCP server: accepts connections, decodes pipelined requests, executes in order, one write per batch; CLIENT REPLY and MONITOR output.
 import net from 'node:net';
+import tls from 'node:tls';
 import type { Logger } from 'pino';
 import type { AclApi, ServerStats } from '../contracts/command.js';
 import type { Executor } from '../executor/executor.js';
@@ -9,6 +10,8 @@ import { UNAUTH_MAX_BULK, UNAUTH_MAX_MULTIBULK, type ProtocolLimits } from '../r
 import { multi, simple, type Reply } from '../resp/reply.js';
 import { Client, REPLY_OFF, REPLY_SKIP } from './client.js';
 import { checkOutputLimit, type OutputLimit } from './output-limit.js';
+import { CROSS_PROTOCOL_WARNING, isCrossProtocolCommand, PROTECTED_MODE_DENIED, protectedModeRefuses, WarningThrottle } from './security.js';
+import { clientCertAccepted, type TlsAuthClients, type TlsSettings } from './tls.js';
 
 export interface RespServerDeps {
   executor: Executor;
@@ -23,6 +26,14 @@ export interface RespServerDeps {
   pubsubLimit: () => OutputLimit;
   /** Shared by every connection's decoder and updated in place by CONFIG SET, so changes apply at once. */
   limits: ProtocolLimits;
+  /** protected-mode is on and the default user has no password (read per connection). */
+  protectedMode?: () => boolean;
+  /** A cluster member's address: let in by protected mode (peer links use the RESP port). */
+  trustedPeer?: (ip: string) => boolean;
+  /** tls-auth-clients, read per TLS connection. */
+  tlsAuthClients?: () => TlsAuthClients;
+  /** Throttles the cross-protocol warning (once a minute per node, as Redis). */
+  securityWarnings?: WarningThrottle;
 }
 
 /** A reply owed to the client, in request order; `r` is null until the command answered. */
@@ -140,6 +151,10 @@ class Connection {
         return;
       }
       if (argv === null) break;
+      if (isCrossProtocolCommand(argv[0] as string)) {
+        this.crossProtocol();
+        return;
+      }
       const out = executor.execute(this.client, argv);
       if (out instanceof Promise) {
         if (executor.mayPipeline(out)) {
@@ -387,6 +402,17 @@ class Connection {
     this.onClose();
   }
 
+  /**
+   * An HTTP request sent to the RESP port (cross-protocol scripting): closed at once, the command
+   * not run and replies not yet written dropped, as Redis's securityWarningCommand (CLOSE_ASAP).
+   */
+  private crossProtocol(): void {
+    const w = this.deps.securityWarnings;
+    if (w === undefined || w.shouldLog(this.deps.now())) this.deps.log.warn({ client: this.client.id, addr: this.client.addr }, CROSS_PROTOCOL_WARNING);
+    this.writer.take();
+    this.kill();
+  }
+
   kill(): void {
     if (this.closed) return;
     this.closed = true;
@@ -407,6 +433,7 @@ class Connection {
 
 export class RespServer {
   private readonly server: net.Server;
+  private tlsServer: tls.Server | null = null;
   private readonly conns = new Map<number, Connection>();
   private nextId = 1;
 
@@ -416,12 +443,18 @@ export class RespServer {
 
   private accept(socket: net.Socket): void {
     const stats = this.deps.stats;
-    stats.connectionsReceived++;
     if (this.conns.size >= this.deps.maxclients()) {
       stats.rejectedConnections++;
       socket.end('-ERR max number of clients reached\r\n');
       return;
     }
+    if (protectedModeRefuses(this.deps.protectedMode?.() ?? false, true, socket.remoteAddress ?? '', this.deps.trustedPeer ?? (() => false))) {
+      // Redis counts it in rejected_connections, not in total_connections_received.
+      stats.rejectedConnections++;
+      socket.end(PROTECTED_MODE_DENIED, 'latin1');
+      return;
+    }
+    stats.connectionsReceived++;
     const id = this.nextId++;
     const addr = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`;
     const laddr = `${socket.localAddress ?? '?'}:${socket.localPort ?? 0}`;
@@ -444,21 +477,55 @@ export class RespServer {
     return this.conns.size;
   }
 
+
+  /**
+   * Binds the TLS port (tls-port): the same clients and commands as the plain port once the
+   * handshake completed and tls-auth-clients accepted the client's certificate.
+   */
+  listenTls(port: number, host: string, settings: TlsSettings): Promise<net.AddressInfo> {
+    // Always asks for a client certificate and never fails the handshake over it: tls-auth-clients
+    // is checked per connection (clientCertAccepted), so CONFIG SET changes it for the next client.
+    const server = tls.createServer({ ...settings.server, requestCert: true, rejectUnauthorized: false }, (socket) => {
+      if (!clientCertAccepted(this.deps.tlsAuthClients?.() ?? settings.authClients, socket)) {
+        this.deps.log.debug({ addr: `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`, reason: socket.authorizationError }, 'TLS client certificate refused');
+        socket.destroy();
+        return;
+      }
+      this.accept(socket);
+    });
+    server.on('tlsClientError', (e, socket) => {
+      this.deps.log.debug({ addr: `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`, err: e.message }, 'Error accepting a client connection');
+    });
+    this.tlsServer = server;
+    return bind(server, port, host);
+  }
+
+  /** New certificates, CA or ciphers (CONFIG SET tls-*): connections made from now on use them. */
+  setSecureContext(settings: TlsSettings): void {
+    this.tlsServer?.setSecureContext(settings.server);
+  }
+
   /** Binds and resolves with the real address (port 0 picks a free port). */
   listen(port: number, host: string): Promise<net.AddressInfo> {
-    return new Promise((resolve, reject) => {
-      const onError = (err: Error): void => reject(err);
-      this.server.once('error', onError);
-      this.server.listen({ port, host, exclusive: true }, () => {
-        this.server.off('error', onError);
-        resolve(this.server.address() as net.AddressInfo);
-      });
-    });
+    return bind(this.server, port, host);
   }
 
   /** Stops accepting and closes every client connection. */
   close(): Promise<void> {
     for (const c of [...this.conns.values()]) c.kill();
-    return new Promise((resolve) => this.server.close(() => resolve()));
+    const closing = [this.server, this.tlsServer].filter((s): s is net.Server => s !== null && s.listening);
+    return Promise.all(closing.map((s) => new Promise<void>((resolve) => s.close(() => resolve())))).then(() => undefined);
   }
+}
+
+/** Binds `server` and resolves with the real address (port 0 picks a free port). */
+function bind(server: net.Server, port: number, host: string): Promise<net.AddressInfo> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: Error): void => reject(err);
+    server.once('error', onError);
+    server.listen({ port, host, exclusive: true }, () => {
+      server.off('error', onError);
+      resolve(server.address() as net.AddressInfo);
+    });
+  });
 }
