@@ -85,13 +85,13 @@ describe('loadConfig: defaults', () => {
       'http.auth_token': c.http.authToken, 'http.body_limit': c.http.bodyLimit, 'http.request_timeout_ms': c.http.requestTimeoutMs,
       'http.headers_timeout_ms': c.http.headersTimeoutMs, 'http.rate_limit': c.http.rateLimit, 'http.trust_proxy': c.http.trustProxy, 'http.tls': c.http.tls,
       'cluster.gossip_port': c.cluster.gossipPort, 'cluster.seeds': c.cluster.seeds.join(','), 'cluster.name': c.cluster.name,
-      'cluster.secret': c.cluster.secrets.join(','), 'cluster.profile': c.cluster.profile, 'cluster.announce_host': c.cluster.announceHost,
+      'cluster.secret': c.cluster.secrets.join(','), 'cluster.insecure': c.cluster.insecure, 'cluster.profile': c.cluster.profile, 'cluster.announce_host': c.cluster.announceHost,
       'cluster.mode': c.cluster.mode, 'cluster.tokens': c.cluster.tokens, 'cluster.forward_timeout_ms': c.cluster.forwardTimeoutMs,
       'cluster.handoff_timeout_ms': c.cluster.handoffTimeoutMs,
     };
     for (const [k, v] of Object.entries(fields)) expect(v, k).toBe(c.values[k]);
-    // All but node_id, checked above, and the no-effect `redis` section, which Config leaves out.
-    expect(Object.keys(fields).length).toBe(PARAMS.filter((p) => !p.path.startsWith('redis.')).length - 1);
+    // All but node_id, checked above, cluster.secret_file (read into cluster.secrets) and the no-effect `redis` section, which Config leaves out.
+    expect(Object.keys(fields).length).toBe(PARAMS.filter((p) => !p.path.startsWith('redis.')).length - 2);
   });
 });
 
