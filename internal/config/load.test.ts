@@ -44,7 +44,7 @@ describe('loadConfig: defaults', () => {
     }
     expect(c.port).toBe(8080);
     expect(c.http).toEqual({
-      port: 9080, bind: '127.0.0.1', enabled: true, authToken: '', bodyLimit: 1024 * 1024, requestTimeoutMs: 30_000, headersTimeoutMs: 10_000, rateLimit: 0, trustProxy: false,
+      port: 9080, bind: '127.0.0.1', enabled: true, authToken: '', bodyLimit: 1024 * 1024, requestTimeoutMs: 30_000, headersTimeoutMs: 10_000, rateLimit: 0, trustProxy: false, tls: false,
     });
     expect(c.maxmemoryPolicy).toBe('noeviction');
     expect(c.protoMaxBulkLen).toBe(512 * 1024 * 1024);

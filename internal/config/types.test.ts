@@ -104,6 +104,7 @@ interface HandWrittenConfig {
     readonly tokens: number;
     readonly forwardTimeoutMs: number;
     readonly handoffTimeoutMs: number;
+    readonly replicas: number;
     readonly insecure: boolean;
   };
     readonly replicas: number;
@@ -111,6 +112,10 @@ interface HandWrittenConfig {
   readonly replication: {
     readonly mode: 'async' | 'sync';
     readonly syncTimeoutMs: number;
+  readonly replication: {
+    readonly mode: 'async' | 'sync';
+    readonly syncTimeoutMs: number;
+  };
   readonly values: ConfigValues;
   readonly file: string;
   readonly explicit: readonly string[];
