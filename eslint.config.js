@@ -14,6 +14,11 @@ export default tseslint.config(
     },
   },
   {
+    // examples/ are plain Node ES modules users run as they are: Node's globals, nothing else.
+    files: ['examples/**/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', setTimeout: 'readonly' } },
+  },
+  {
     // V8 passes spread arguments on the stack: `push(...xs)` with ~120k+ elements throws RangeError
     // (SORT of 125k elements did, issue 17). Loop instead; a provably small spread may carry
     // `// eslint-disable-next-line no-restricted-syntax -- bounded: <why>`.

@@ -122,7 +122,7 @@ describe('DEBUG SLEEP', () => {
     await nextTurn();
     const h = debugOn();
     const t = h.clock.now();
-    for (const v of ['inf', '-inf', 'nan', '-1', 'abc', '1e300']) expect(h.run('DEBUG', 'SLEEP', v), v).toBe('+OK');
+    for (const v of ['inf', '-inf', 'nan', '-1', 'abc', '1e300', '1e308']) expect(h.run('DEBUG', 'SLEEP', v), v).toBe('+OK');
     expect(h.clock.now()).toBe(t);
   });
 

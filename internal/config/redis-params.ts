@@ -117,7 +117,7 @@ export const REDIS_COMPAT_PARAMS = [
   // Network
   bool('protected-mode', true, 'While the default user has no password (requirepass empty), clients not connecting from 127.0.0.1 or ::1 get -DENIED and are closed, as Redis 7.0 (cluster members are let in).', { effective: true }),
   int('tcp-backlog', 511, 0, INT_MAX, 'listen() backlog of the RESP port.', { immutable: true }),
-  int('tcp-keepalive', 300, 0, INT_MAX, 'TCP keepalive interval for client connections, in seconds.'),
+  int('tcp-keepalive', 300, 0, INT_MAX, 'TCP keepalive for client connections: seconds idle before the first probe (0 = off); applies to connections accepted after a change.', { effective: true }),
   str('unixsocket', '', 'Unix socket path to listen on as well.', { immutable: true }),
   str('unixsocketperm', '0', 'Permissions of the Unix socket (octal).', { immutable: true, parse: parseOctalPerm }),
   int('socket-mark-id', 0, 0, UINT_MAX, 'SO_MARK (or SO_USER_COOKIE) for outgoing and listening sockets.', { immutable: true }),
@@ -215,7 +215,7 @@ export const REDIS_COMPAT_PARAMS = [
   int('latency-monitor-threshold', 0, 0, LLONG_MAX, 'LATENCY monitor: a command, expiry cycle or eviction cycle that takes at least this many milliseconds is recorded as a latency event (0 = off).', { effective: true }),
   bool('latency-tracking', true, 'Per-command latency histograms (INFO latencystats).'),
   str('latency-tracking-info-percentiles', '50 99 99.9', 'Percentiles INFO latencystats reports.', { parse: parsePercentiles }),
-  int('shutdown-timeout', 10, 0, INT_MAX, 'Seconds SHUTDOWN waits for replicas to catch up; ringcache uses cluster.handoff_timeout_ms.'),
+  int('shutdown-timeout', 10, 0, INT_MAX, 'Seconds each part of a stop (SIGTERM, SHUTDOWN) may take before the node goes on without it (leaving the cluster gets cluster.handoff_timeout_ms more); 0 = no bound.', { effective: true }),
   str('shutdown-on-sigint', 'default', 'SHUTDOWN flags applied on SIGINT (default, save, nosave, now, force).', { parse: parseShutdownFlags }),
   str('shutdown-on-sigterm', 'default', 'SHUTDOWN flags applied on SIGTERM; ringcache always stops gracefully (final save as configured).', { parse: parseShutdownFlags }),
   // TLS (server/tls.ts): the RESP TLS port, HTTPS (http.tls) and peer links (tls-cluster); a change reloads the certificates.

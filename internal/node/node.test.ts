@@ -8,7 +8,7 @@ import { localConfig } from '../config/load.js';
 import { ConfigRuntime } from '../config/runtime.js';
 import { Client } from '../server/client.js';
 import { TestMembershipHub } from '../testing/inproc-cluster.js';
-import { Lifecycle } from './lifecycle.js';
+import { Lifecycle, StepDeadlineError } from './lifecycle.js';
 import { createNode, type RingcacheNode } from './node.js';
 import { ConfigSubscriptions } from './subscriptions.js';
 
@@ -53,7 +53,7 @@ describe('createNode', () => {
 
   it('starts its parts in order and stops them', async () => {
     const node = build();
-    expect(node.lifecycle).toEqual(['persistence', 'cluster-links', 'resp', 'http', 'gossip', 'cron', 'serving']);
+    expect(node.lifecycle).toEqual(['persistence', 'cluster-links', 'resp', 'http', 'gossip', 'cron', 'replication', 'serving']);
     const addr = await node.start();
     expect(addr.resp.port).toBeGreaterThan(0);
     expect(node.cluster.api.ok()).toBe(true);
@@ -144,5 +144,18 @@ describe('Lifecycle', () => {
     await expect(lc.stop()).rejects.toThrow('final save failed');
     expect(log).toEqual(['stop b', 'stop a']);
     expect(failures).toEqual(['b/drain']);
+  });
+  it('a step that never settles is left behind at its deadline: the stop always ends', async () => {
+    const log: string[] = [];
+    const failures: string[] = [];
+    const lc = new Lifecycle((step, phase, e) => failures.push(`${step}/${phase}: ${(e as Error).message}`), () => 50);
+    lc.add({ name: 'a', stop: () => void log.push('stop a') });
+    lc.add({ name: 'http', stop: () => new Promise<void>(() => undefined) });
+    lc.add({ name: 'gossip', drain: () => new Promise<void>((r) => setTimeout(r, 120)), deadlineMs: () => 1000, stop: () => void log.push('stop gossip') });
+    await lc.start();
+    await expect(lc.stop()).rejects.toBeInstanceOf(StepDeadlineError);
+    // The gossip drain had its own, longer bound and finished; http was cut at 50 ms; a still stopped.
+    expect(log).toEqual(['stop gossip', 'stop a']);
+    expect(failures).toEqual(['http/stop: http stop did not finish within 50 ms; going on without it']);
   });
 });

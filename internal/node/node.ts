@@ -109,6 +109,7 @@ function createResp(core: Core, config: Config, state: NodeState, tls: NodeTls, 
     trustedPeer,
     tlsAuthClients: () => runtime.str('redis.tls_auth_clients'),
     securityWarnings: new WarningThrottle(),
+    tcpKeepAliveSecs: () => runtime.num('redis.tcp_keepalive'),
   });
   tls.onReload((s) => server.setSecureContext(s));
   const tlsPort = runtime.num('redis.tls_port');
@@ -185,9 +186,24 @@ function createHttp(core: Core, config: Config, state: NodeState, metrics: NodeM
       state.httpAddr = app.server.address() as AddressInfo;
       state.httpPort = state.httpAddr.port;
     },
-    stop: () => app.close(),
+    stop: () => closeHttp(app),
   };
   return { app, step };
+}
+
+/**
+ * Fastify's close() closes idle keep-alive connections but waits for every other one: a client
+ * that sent half a request held a stop for minutes (issue 17). Requests under way get a second
+ * to finish, then every connection is cut.
+ */
+async function closeHttp(app: FastifyInstance): Promise<void> {
+  const closing = app.close();
+  const cut = setTimeout(() => app.server.closeAllConnections(), 1000);
+  try {
+    await closing;
+  } finally {
+    clearTimeout(cut);
+  }
 }
 
 export function createNode(config: Config, deps: NodeDeps = {}): RingcacheNode {
@@ -195,7 +211,11 @@ export function createNode(config: Config, deps: NodeDeps = {}): RingcacheNode {
   const owned = deps.log ? null : createLogger({ nodeId: config.nodeId, level: config.loglevel, logDir: config.logDir, stdout: true });
   const log = deps.log ?? (owned as { log: Logger }).log;
   const state: NodeState = { respPort: config.port, tcpPort: 0, tlsAddr: null, httpPort: 0, httpAddr: null, respAddr: null, serving: false, finalSaved: null };
-  const lifecycle = new Lifecycle((step, phase, e) => log.error({ component: 'node', step, phase, err: e }, 'stopping a part failed'));
+  // shutdown-timeout bounds each part's stop (Redis 7's bound on its shutdown wait), so a stop always ends.
+  const lifecycle = new Lifecycle(
+    (step, phase, e) => log.error({ component: 'node', step, phase, err: e }, 'stopping a part failed'),
+    () => core.runtime.num('redis.shutdown_timeout') * 1000,
+  );
   const selfHost = announceHost(config.cluster.announceHost, config.bind);
   let stopping: Promise<void> | null = null;
   const stopOnce = (): Promise<void> =>
@@ -253,7 +273,8 @@ export function createNode(config: Config, deps: NodeDeps = {}): RingcacheNode {
     .add(cluster.steps.links)
     .add(resp.step)
     .add(http.step)
-    .add(cluster.steps.gossip)
+    // Leaving hands keys off for up to cluster.handoff_timeout_ms: its deadline is that plus the usual one.
+    .add({ ...cluster.steps.gossip, deadlineMs: () => runtime.num('cluster.handoff_timeout_ms') + runtime.num('redis.shutdown_timeout') * 1000 })
     .add({ name: 'cron', start: () => cron.start(), drain: () => cron.stop() })
     .add({
       name: 'serving',

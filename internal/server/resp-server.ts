@@ -34,6 +34,8 @@ export interface RespServerDeps {
   tlsAuthClients?: () => TlsAuthClients;
   /** Throttles the cross-protocol warning (once a minute per node, as Redis). */
   securityWarnings?: WarningThrottle;
+  /** tcp-keepalive in seconds (0 = off), read per connection: a vanished client's socket is found dead. */
+  tcpKeepAliveSecs?: () => number;
 }
 
 /** A reply owed to the client, in request order; `r` is null until the command answered. */
@@ -95,6 +97,9 @@ class Connection {
     };
     client.feed = (line) => this.feedLine(line);
     socket.setNoDelay(true);
+    // As Redis's anetKeepAlive: probes start after the interval, so a peer that vanished is dropped.
+    const keepAlive = deps.tcpKeepAliveSecs?.() ?? 0;
+    if (keepAlive > 0) socket.setKeepAlive(true, keepAlive * 1000);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('drain', () => {
       if (!this.closed && !this.busy && !this.waitOrdered && !this.closeWhenDrained) socket.resume();
