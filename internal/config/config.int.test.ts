@@ -226,6 +226,7 @@ describe('DEBUG with enable-debug-command yes, side by side', () => {
 
   it.each<string[]>([
     ['DEBUG', 'SLEEP', 'inf'],
+    ['DEBUG', 'SLEEP', '1e308'],
     ['DEBUG', 'SLEEP', '-1'],
     ['DEBUG', 'SLEEP', 'abc'],
     ['DEBUG', 'SLEEP', '0'],
