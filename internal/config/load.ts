@@ -357,9 +357,7 @@ export function freezeConfig(values: Record<string, ConfigValue>, file = '', exp
     file,
     explicit: Object.freeze([...explicit].filter((p) => PARAM_BY_PATH.has(p))),
   };
-      replicas: v('cluster.replicas'),
   return Object.freeze(cfg);
-    replication: Object.freeze({ mode: v('replication.mode'), syncTimeoutMs: v('replication.sync_timeout_ms') }),
 }
 
 /** Loopback addresses: a gossip port bound there is reachable from this machine only. */

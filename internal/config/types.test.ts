@@ -104,14 +104,9 @@ interface HandWrittenConfig {
     readonly tokens: number;
     readonly forwardTimeoutMs: number;
     readonly handoffTimeoutMs: number;
-    readonly replicas: number;
     readonly insecure: boolean;
-  };
     readonly replicas: number;
   };
-  readonly replication: {
-    readonly mode: 'async' | 'sync';
-    readonly syncTimeoutMs: number;
   readonly replication: {
     readonly mode: 'async' | 'sync';
     readonly syncTimeoutMs: number;
