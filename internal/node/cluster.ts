@@ -1,7 +1,7 @@
 // The node's cluster part: membership (SWIM) and ClusterParts (ring, routing, handoff) built eagerly, gossip bound only at start.
 import type { Logger } from 'pino';
 import type { Clock } from '../clock/clock.js';
-import type { Config } from '../config/load.js';
+import { isLoopback, type Config } from '../config/load.js';
 import type { ConfigRuntime } from '../config/runtime.js';
 import type { Executor } from '../executor/executor.js';
 import { keyringFromSecrets } from '../membership/envelope.js';
@@ -91,6 +91,21 @@ async function leaveCluster(d: NodeClusterDeps, parts: ClusterParts, m: Membersh
   }
 }
 
+/**
+ * Without a cluster secret gossip is in clear and peer links unauthenticated: config refuses that on
+ * a non-loopback bind unless cluster.insecure (config/load.ts); what it lets through is said here.
+ */
+function warnIfOpen(d: NodeClusterDeps): void {
+  const cc = d.config.cluster;
+  if (cc.secrets.length > 0) return;
+  const log = d.log.child({ component: 'membership' });
+  if (isLoopback(d.config.bind)) {
+    log.warn({ bind: d.config.bind }, 'no cluster.secret: gossip is in clear and peer links are unauthenticated; any process on this machine can join the ring and receive keys (set cluster.secret or cluster.secret_file, as the shipped configs do)');
+  } else {
+    log.warn({ bind: d.config.bind }, 'cluster.insecure: gossip and peer links are open to anyone who can reach this address; they can join the ring and receive keys');
+  }
+}
+
 export function createNodeCluster(d: NodeClusterDeps): NodeCluster {
   const opts = membershipOptions(d);
   // Always gossiping, seeds or not: a node started alone is a cluster of one that others can join.
@@ -132,6 +147,7 @@ export function createNodeCluster(d: NodeClusterDeps): NodeCluster {
   const gossip: LifecycleStep = {
     name: 'gossip',
     start: async () => {
+      warnIfOpen(d);
       gossipPort = (await membership.start(d.selfMeta())).port;
     },
     drain: async () => {
