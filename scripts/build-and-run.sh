@@ -192,6 +192,26 @@ forget() {
   rm -f "$RUN_DIR/$1.pid" "$RUN_DIR/$1.meta"
 }
 
+# The cluster secret the shipped configs read (cluster.secret_file: ./run/cluster.secret): generated on the
+# first start, private (mode 600), never committed (run/ is git-ignored), kept by clean-persistence.sh. Every
+# node started from this checkout shares it; members on other machines need a copy of the same file.
+SECRET_FILE=$RUN_DIR/cluster.secret
+ensure_cluster_secret() {
+  [[ -s $SECRET_FILE ]] && return 0
+  mkdir -p "$RUN_DIR"
+  local tmp
+  tmp=$(mktemp "$RUN_DIR/.cluster.secret.XXXXXX") || return 1 # mktemp creates it 0600
+  if command -v openssl >/dev/null 2>&1; then
+    openssl rand -hex 32 >"$tmp" || { rm -f "$tmp"; return 1; }
+  else
+    "$NODE" -e 'process.stdout.write(require("node:crypto").randomBytes(32).toString("hex") + "\n")' >"$tmp" || { rm -f "$tmp"; return 1; }
+  fi
+  # ln, not mv: it fails when a concurrent start created the file first, so both use the same secret.
+  if ln "$tmp" "$SECRET_FILE" 2>/dev/null; then say "Generated the cluster secret in $SECRET_FILE (keep it private; every member needs the same one)"; fi
+  rm -f "$tmp"
+  [[ -s $SECRET_FILE ]]
+}
+
 # --- commands -------------------------------------------------------------------------------------
 
 start_one() {
@@ -284,6 +304,7 @@ cmd_start() {
   for a in "$@"; do cfgs+=("$(config_path "$a")"); done
   ((${#cfgs[@]} > 0)) || cfgs=("$DEFAULT_CONFIG")
   ensure_built
+  ensure_cluster_secret || die "could not create $SECRET_FILE (the cluster secret the configs read)"
   for a in "${cfgs[@]}"; do
     start_one "$a" || rc=1
   done
@@ -428,6 +449,7 @@ cmd_run() {
       ;;
   esac
   ensure_built
+  ensure_cluster_secret || die "could not create $SECRET_FILE (the cluster secret the configs read)"
   say "Running $cfg in the foreground (Ctrl-C stops it)..."
   exec "$NODE" "$MAIN" --config "$cfg"
 }

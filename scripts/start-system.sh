@@ -124,6 +124,8 @@ if ((clean)); then
 fi
 
 # 6. Build (only when dist/ is stale), start the 3 nodes in the background, wait until they agree -------
+# build-and-run.sh generates the cluster secret the configs read (run/cluster.secret, openssl rand -hex 32)
+# on the first start: gossip is encrypted and peer links authenticated from the first run (docs/security.md).
 if ((cluster)); then
   ./scripts/build-and-run.sh cluster || die "the cluster did not come up (see above); ./scripts/build-and-run.sh status shows what runs"
 fi
