@@ -115,7 +115,7 @@ export const REDIS_COMPAT_PARAMS = [
   int('watchdog-period', 0, 0, INT_MAX, 'Software watchdog period in milliseconds (0 = off; debugging).', { hidden: true }),
   bool('jemalloc-bg-thread', true, "jemalloc's background purge thread; ringcache runs on V8's allocator."),
   // Network
-  bool('protected-mode', true, 'While the default user has no password (requirepass empty), clients not connecting from 127.0.0.1 or ::1 get -DENIED and are closed, as Redis 7.0 (cluster members are let in).', { effective: true }),
+  bool('protected-mode', true, 'While the default user has no password (requirepass empty, or ACL nopass), clients not connecting from 127.0.0.1 or ::1 get -DENIED and are closed, as Redis 7.0 (cluster members are let in).', { effective: true }),
   int('tcp-backlog', 511, 0, INT_MAX, 'listen() backlog of the RESP port.', { immutable: true }),
   int('tcp-keepalive', 300, 0, INT_MAX, 'TCP keepalive for client connections: seconds idle before the first probe (0 = off); applies to connections accepted after a change.', { effective: true }),
   str('unixsocket', '', 'Unix socket path to listen on as well.', { immutable: true }),

@@ -26,7 +26,7 @@ export interface RespServerDeps {
   pubsubLimit: () => OutputLimit;
   /** Shared by every connection's decoder and updated in place by CONFIG SET, so changes apply at once. */
   limits: ProtocolLimits;
-  /** protected-mode is on and the default user has no password (read per connection). */
+  /** protected-mode (read per connection; it refuses only while the default user has no password). */
   protectedMode?: () => boolean;
   /** A cluster member's address: let in by protected mode (peer links use the RESP port). */
   trustedPeer?: (ip: string) => boolean;
@@ -450,13 +450,13 @@ export class RespServer {
     const stats = this.deps.stats;
     if (this.conns.size >= this.deps.maxclients()) {
       stats.rejectedConnections++;
-      socket.end('-ERR max number of clients reached\r\n');
+      refuse(socket, '-ERR max number of clients reached\r\n');
       return;
     }
-    if (protectedModeRefuses(this.deps.protectedMode?.() ?? false, true, socket.remoteAddress ?? '', this.deps.trustedPeer ?? (() => false))) {
+    if (protectedModeRefuses(this.deps.protectedMode?.() ?? false, this.deps.acl.defaultUser.nopass, socket.remoteAddress ?? '', this.deps.trustedPeer ?? (() => false))) {
       // Redis counts it in rejected_connections, not in total_connections_received.
       stats.rejectedConnections++;
-      socket.end(PROTECTED_MODE_DENIED, 'latin1');
+      refuse(socket, PROTECTED_MODE_DENIED);
       return;
     }
     stats.connectionsReceived++;
@@ -521,6 +521,18 @@ export class RespServer {
     const closing = [this.server, this.tlsServer].filter((s): s is net.Server => s !== null && s.listening);
     return Promise.all(closing.map((s) => new Promise<void>((resolve) => s.close(() => resolve())))).then(() => undefined);
   }
+}
+
+/**
+ * Answers a refused connection and closes it. What the client sent is read and dropped, so its
+ * close is seen (an unread socket never reports the peer's end and would hold server.close());
+ * a client that never closes is cut after a few seconds.
+ */
+function refuse(socket: net.Socket, line: string): void {
+  socket.on('error', () => undefined);
+  socket.resume();
+  socket.setTimeout(5000, () => socket.destroy());
+  socket.end(line, 'latin1');
 }
 
 /** Binds `server` and resolves with the real address (port 0 picks a free port). */
