@@ -104,6 +104,33 @@ describe('JSON bodies', () => {
   });
 });
 
+describe('regressions found by the fuzzers (routes.fuzz.test.ts)', () => {
+  it('PUT with neither a body nor a Content-Type is 400 VALIDATION (was 500: the handler read .value of undefined)', async () => {
+    const { app, te } = setup();
+    const res = await app.inject({ method: 'PUT', url: '/api/cache/k' });
+    expect(res.statusCode).toBe(400);
+    expect(errorOf(res).code).toBe('VALIDATION');
+    expect(te.run('EXISTS', 'k')).toBe(0);
+    const port = await listen(app);
+    const raw = await rawRequest(port, ['PUT /api/cache/k HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n']);
+    expect(raw.status).toBe(400);
+    expect(errorOf(raw).code).toBe('VALIDATION');
+  });
+
+  it('a string with a lone surrogate ("\\ud800") is 400 VALIDATION, not silently stored as U+FFFD', async () => {
+    const { app, te } = setup();
+    for (const payload of ['{"value":"\\ud800"}', '{"value":"a\\udc00b"}', '{"value":{"\\udbff":1}}']) {
+      const res = await putRaw(app, 'sur', payload);
+      expect(res.statusCode, payload).toBe(400);
+      expect(errorOf(res).code).toBe('VALIDATION');
+    }
+    expect(te.run('EXISTS', 'sur')).toBe(0);
+    const pair = await putRaw(app, 'pair', '{"value":"\\ud83d\\ude00"}');
+    expect(pair.statusCode).toBe(200);
+    expect((await app.inject({ url: '/api/cache/pair' })).json<{ value: string }>().value).toBe('😀');
+  });
+});
+
 describe('Accept negotiation', () => {
   it('negotiate: q-values, specificity, ties to the first offer', () => {
     const offers = ['application/json', 'application/octet-stream'] as const;

@@ -42,27 +42,36 @@ export function jsonDepth(bytes: Uint8Array, limit: number): number {
   return max;
 }
 
-/** A number JSON.parse could not represent (1e400 becomes Infinity, which JSON.stringify writes as null). */
-function hasNonFiniteNumber(root: unknown): boolean {
+/** A UTF-16 surrogate without its pair: JSON can escape one (`"\\ud800"`), UTF-8 cannot encode it. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * What makes a parsed body unstorable as sent, or null: a number JSON.parse could not represent
+ * (1e400 becomes Infinity, which JSON.stringify writes as null), or a string or key with a lone
+ * surrogate (its UTF-8 bytes would be U+FFFD's, so the value read back would differ). Iterative.
+ */
+function unstorable(root: unknown): string | null {
   const stack: unknown[] = [root];
   while (stack.length > 0) {
     const v = stack.pop();
     if (typeof v === 'number') {
-      if (!Number.isFinite(v)) return true;
+      if (!Number.isFinite(v)) return 'a number in the body is too large to represent (beyond ±1.8e308)';
+    } else if (typeof v === 'string') {
+      if (LONE_SURROGATE.test(v)) return 'a string in the body holds a lone UTF-16 surrogate (\\udXXX), which has no UTF-8 form';
     } else if (Array.isArray(v)) {
       for (const x of v) stack.push(x);
     } else if (typeof v === 'object' && v !== null) {
-      for (const x of Object.values(v)) stack.push(x);
+      for (const [k, x] of Object.entries(v)) stack.push(k, x);
     }
   }
-  return false;
+  return null;
 }
 
 /**
  * A request body as JSON. Plain JSON.parse, not Fastify's secure-json-parse: a `"__proto__"` key
  * becomes an own data property (JSON.parse defines properties, it never assigns them), so it cannot
  * reach any prototype, and a cache must store what the client sent rather than refuse or strip it.
- * Throws HttpError 400: VALIDATION (not UTF-8, not JSON, a number out of range) or JSON_TOO_DEEP.
+ * Throws HttpError 400: VALIDATION (not UTF-8, not JSON, a number out of range, a lone surrogate) or JSON_TOO_DEEP.
  */
 export function parseJsonBody(body: Buffer): unknown {
   // RFC 8259: JSON exchanged between systems is UTF-8; a byte sequence that is not would otherwise
@@ -78,6 +87,7 @@ export function parseJsonBody(body: Buffer): unknown {
   } catch (e) {
     throw new HttpError(400, 'VALIDATION', `the body is not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
   }
-  if (hasNonFiniteNumber(value)) throw new HttpError(400, 'VALIDATION', 'a number in the body is too large to represent (beyond ±1.8e308)');
+  const why = unstorable(value);
+  if (why !== null) throw new HttpError(400, 'VALIDATION', why);
   return value;
 }

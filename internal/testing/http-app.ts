@@ -93,7 +93,9 @@ function parseRaw(buf: Buffer): (Omit<RawResponse, 'ms'> & { complete: boolean }
     const c = l.indexOf(':');
     if (c > 0) headers[l.slice(0, c).trim().toLowerCase()] = l.slice(c + 1).trim();
   }
-  const body = buf.subarray(Buffer.byteLength(text.slice(0, end + 4), 'latin1')).toString('utf8');
+  const rest = buf.subarray(end + 4);
   const len = headers['content-length'];
-  return { status: Number(m[1]), headers, body, complete: len !== undefined && Buffer.byteLength(body) >= Number(len) };
+  // The first response only: bytes past its Content-Length belong to the next (pipelined) one.
+  const body = (len === undefined ? rest : rest.subarray(0, Number(len))).toString('utf8');
+  return { status: Number(m[1]), headers, body, complete: len !== undefined && rest.length >= Number(len) };
 }

@@ -160,6 +160,8 @@ function registerPut(app: FastifyInstance, r: CacheRouteKit): void {
         value = req.body.toString('latin1');
         o = optionsFromQuery(req.query);
       } else {
+        // No Content-Type and no body reach here unvalidated (the body schema is per content type).
+        if (typeof req.body !== 'object' || req.body === null) throw new HttpError(400, 'VALIDATION', 'a body is required: JSON {"value": ...} or application/octet-stream bytes');
         if (req.url.includes('?')) throw new HttpError(400, 'VALIDATION', 'with a JSON body, options go in the body, not the query string');
         value = encodeJsonValue(req.body.value);
         o = req.body;
