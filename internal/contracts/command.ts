@@ -1,6 +1,7 @@
 // The command contract: a spec (name, arity, flags, keys, docs), the context a handler runs in, and the node services it may use.
 import type { AclLogEntry, AclUser, Denial, RuleEnv } from '../acl/user.js';
 import type { Client } from '../server/client.js';
+import type { CommandError } from './errors.js';
 import type { Keyspace } from '../store/keyspace.js';
 import type { Store } from '../store/store.js';
 import type { ConfigRuntime } from '../config/runtime.js';
@@ -285,6 +286,10 @@ export interface AclApi {
   readonly env: RuleEnv;
   /** Whether an unauthenticated client must AUTH first (the default user has a password or is off). */
   authRequired(): boolean;
+  /** Whether `pass` authenticates `name` (enabled, nopass or a matching password); nothing logged. */
+  credentialsOk(name: string, pass: string): boolean;
+  /** The executor's gate: NOAUTH / NOPERM for this client (logged in ACL LOG), or null. */
+  refuse(client: Client, spec: CommandSpec, argv: readonly string[], inExec: boolean): CommandError | null;
   /** AUTH / HELLO AUTH: true and the client runs as `name`; false logs the failure (ACL LOG). */
   authenticate(client: Client, name: string, pass: string, command: string): boolean;
   user(name: string): AclUser | undefined;

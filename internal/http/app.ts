@@ -15,6 +15,9 @@ import type { ClusterMember } from '../contracts/cluster.js';
 import { localKeyRouting, standaloneCluster } from '../routing/key-routing.js';
 import { Client } from '../server/client.js';
 import { clientErrorHandler, MethodTable } from './client-errors.js';
+import { aclCheckedRouting, basicCredentials, HttpUsers } from './acl-auth.js';
+import type { CommandSpec } from '../contracts/command.js';
+import { specForArgv } from '../commands/spec.js';
 import { HttpError, toHttpError } from './errors.js';
 import { parseJsonBody } from './json-body.js';
 import { DEFAULT_HTTP_SETTINGS, type HttpContext, type HttpDeps, type HttpSettings } from './context.js';
@@ -57,11 +60,15 @@ export function buildHttpApp(deps: HttpDeps): FastifyInstance {
     done();
   });
   const cluster = deps.cluster ?? standaloneCluster(self);
-  const routing = deps.routing ?? localKeyRouting((c, argv) => deps.executor.execute(c, argv), self);
+  const lookup = deps.lookupCommand;
+  const specOf = (argv: readonly string[]): CommandSpec | undefined => (lookup === undefined ? undefined : specForArgv(lookup, argv));
+  // A restricted ACL user's commands are checked here, before routing sends them to their owner.
+  const routing = aclCheckedRouting(deps.routing ?? localKeyRouting((c, argv) => deps.executor.execute(c, argv), self), deps.acl, specOf);
   const client = new Client(0, 'http', 'http', -1, deps.now(), true, () => undefined);
   client.name = 'http-api';
   const ops = new RateWindow();
-  const ctx: HttpContext = { deps, cluster, routing, client, ops, ready: () => deps.ready() && cluster.ok() };
+  const users = new HttpUsers(deps.acl, client, deps.now);
+  const ctx: HttpContext = { deps, cluster, routing, client, clientOf: (req) => users.clientOf(req), users, ops, ready: () => deps.ready() && cluster.ok() };
 
   installErrorHandling(app);
   installRequestLog(app, deps);
@@ -248,6 +255,12 @@ function registerScopes(app: FastifyInstance, ctx: HttpContext, settings: HttpSe
   }
   app.register(async (api) => {
     const auth = (req: FastifyRequest, _reply: FastifyReply, done: (err?: Error) => void): void => {
+      // Basic credentials: the request runs as that ACL user, whatever http.auth_token says.
+      const basic = basicCredentials(req.headers.authorization);
+      if (basic !== null) {
+        done(ctx.users.authenticate(req, basic.user, basic.pass) ? undefined : new HttpError(401, 'UNAUTHORIZED', 'invalid username-password pair or user is disabled'));
+        return;
+      }
       const token = settings.authToken();
       done(token !== '' && !bearerMatches(req.headers.authorization, token) ? new HttpError(401, 'UNAUTHORIZED', 'missing or wrong bearer token') : undefined);
     };

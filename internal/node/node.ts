@@ -172,6 +172,8 @@ function createHttp(core: Core, config: Config, state: NodeState, metrics: NodeM
     log: core.log.child({ component: 'http' }),
     cluster: cluster.api,
     routing: cluster.keys,
+    acl: core.server.acl,
+    lookupCommand: (name) => core.server.lookupCommand(name),
   });
   const step: LifecycleStep = {
     name: 'http',

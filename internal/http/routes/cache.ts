@@ -108,7 +108,8 @@ const OCTETS = 'application/octet-stream';
 /** What every cache route uses: where keys run, the API's client, the schema's common parts, readiness and X-Served-By. */
 interface CacheRouteKit {
   readonly routing: HttpContext['routing'];
-  readonly client: HttpContext['client'];
+  /** The client a request runs as (its ACL user with Basic credentials, else the API's internal client). */
+  readonly clientOf: HttpContext['clientOf'];
   readonly common: { tags: string[]; security: { bearer: never[] }[] };
   requireReady(): void;
   served(reply: FastifyReply, by: string): void;
@@ -117,7 +118,7 @@ interface CacheRouteKit {
 export function registerCacheRoutes(app: FastifyInstance, ctx: HttpContext): void {
   const kit: CacheRouteKit = {
     routing: ctx.routing,
-    client: ctx.client,
+    clientOf: ctx.clientOf,
     common: { tags: ['cache'], security: [{ bearer: [] }] },
     /** Cache routes need a started node and a cluster that lets it serve. A call, not a hook: cheaper per request. */
     requireReady: () => {
@@ -136,7 +137,7 @@ export function registerCacheRoutes(app: FastifyInstance, ctx: HttpContext): voi
 
 /** PUT /api/cache/<key>: SET with the JSON or raw-bytes value and its options. */
 function registerPut(app: FastifyInstance, r: CacheRouteKit): void {
-  const { routing, client, common, requireReady, served } = r;
+  const { routing, clientOf, common, requireReady, served } = r;
   app.put<{ Body: PutJson | Buffer; Querystring: PutQuery }>(
     `${PREFIX}*`,
     {
@@ -172,7 +173,7 @@ function registerPut(app: FastifyInstance, r: CacheRouteKit): void {
       if (ms > 0) argv.push('PX', String(ms));
       if (o.nx === true) argv.push('NX');
       if (o.xx === true) argv.push('XX');
-      return whenServed(routing.forKey(client, key, [argv]), ({ replies, servedBy }) => {
+      return whenServed(routing.forKey(clientOf(req), key, [argv]), ({ replies, servedBy }) => {
         served(reply, servedBy);
         const r = check(replies[0]);
         if (r.t === 'nullbulk' || r.t === 'nullarray') {
@@ -187,7 +188,7 @@ function registerPut(app: FastifyInstance, r: CacheRouteKit): void {
 
 /** GET /api/cache/<key>: GET + PTTL, as JSON or raw bytes. */
 function registerGet(app: FastifyInstance, r: CacheRouteKit): void {
-  const { routing, client, common, requireReady, served } = r;
+  const { routing, clientOf, common, requireReady, served } = r;
   app.get(
     `${PREFIX}*`,
     {
@@ -213,7 +214,7 @@ function registerGet(app: FastifyInstance, r: CacheRouteKit): void {
         ['GET', key],
         ['PTTL', key],
       ];
-      return whenServed(routing.forKey(client, key, commands), ({ replies, servedBy }) => {
+      return whenServed(routing.forKey(clientOf(req), key, commands), ({ replies, servedBy }) => {
         served(reply, servedBy);
         const v = check(replies[0]);
         if (v.t !== 'bulk') {
@@ -236,7 +237,7 @@ function registerGet(app: FastifyInstance, r: CacheRouteKit): void {
 
 /** DELETE /api/cache/<key>: DEL. */
 function registerDelete(app: FastifyInstance, r: CacheRouteKit): void {
-  const { routing, client, common, requireReady, served } = r;
+  const { routing, clientOf, common, requireReady, served } = r;
   app.delete(
     `${PREFIX}*`,
     {
@@ -249,7 +250,7 @@ function registerDelete(app: FastifyInstance, r: CacheRouteKit): void {
     (req, reply) => {
       requireReady();
       const key = keyOf(req.url);
-      return whenServed(routing.forKey(client, key, [['DEL', key]]), ({ replies, servedBy }) => {
+      return whenServed(routing.forKey(clientOf(req), key, [['DEL', key]]), ({ replies, servedBy }) => {
         served(reply, servedBy);
         const r = check(replies[0]);
         if (r.t !== 'int' || Number(r.v) === 0) {
@@ -264,7 +265,7 @@ function registerDelete(app: FastifyInstance, r: CacheRouteKit): void {
 
 /** POST /api/cache/_batch/get: one MGET per owning node, items in request order. */
 function registerBatchGet(app: FastifyInstance, r: CacheRouteKit): void {
-  const { routing, client, common, requireReady, served } = r;
+  const { routing, clientOf, common, requireReady, served } = r;
   app.post<{ Body: BatchGet }>(
     `${PREFIX}_batch/get`,
     {
@@ -278,7 +279,7 @@ function registerBatchGet(app: FastifyInstance, r: CacheRouteKit): void {
     async (req, reply) => {
       requireReady();
       const keys = req.body.keys.map(utf8ToBytes);
-      const groups = await routing.forKeys(client, keys, (ks) => [['MGET', ...ks]]);
+      const groups = await routing.forKeys(clientOf(req), keys, (ks) => [['MGET', ...ks]]);
       const items: { key: string; found: boolean; value: string | null; encoding: string | null; node: string }[] = new Array(keys.length);
       for (const g of groups) {
         const r = check(g.replies[0]);
@@ -302,7 +303,7 @@ function registerBatchGet(app: FastifyInstance, r: CacheRouteKit): void {
 
 /** POST /api/cache/_batch/set: one MULTI/SET.../EXEC per owning node. */
 function registerBatchSet(app: FastifyInstance, r: CacheRouteKit): void {
-  const { routing, client, common, requireReady, served } = r;
+  const { routing, clientOf, common, requireReady, served } = r;
   app.post<{ Body: BatchSet }>(
     `${PREFIX}_batch/set`,
     {
@@ -322,7 +323,7 @@ function registerBatchSet(app: FastifyInstance, r: CacheRouteKit): void {
       const items = req.body.items;
       const prepared = items.map((it) => ({ key: utf8ToBytes(it.key), value: encodeJsonValue(it.value), ms: ttlMs({ ttl_seconds: it.ttl_seconds }) }));
       const groups = await routing.forKeys(
-        client,
+        clientOf(req),
         prepared.map((p) => p.key),
         (_keys, indexes) => [
           ['MULTI'],

@@ -6,7 +6,7 @@
 //   GET     .../items?item=a&item=b, POST .../exists   TYPE; BF.MEXISTS | CF.MEXISTS
 //   GET     TYPE; BF.INFO | CF.INFO
 //   DELETE  TYPE, DEL                              (only a filter is deleted)
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Reply } from '../../resp/reply.js';
 import type { HttpContext } from '../context.js';
 import { fromReplyError, HttpError } from '../errors.js';
@@ -129,21 +129,21 @@ export function reserveCommand(key: string, b: CreateBody): string[] {
 }
 
 export function registerFilterRoutes(app: FastifyInstance, ctx: HttpContext): void {
-  const { routing, client } = ctx;
+  const { routing, clientOf } = ctx;
   const requireReady = (): void => {
     if (!ctx.ready()) throw new HttpError(503, 'NOT_READY', 'the node is starting or stopping');
   };
   /** Runs commands on the key's owner; answers with the replies and sets X-Served-By. */
-  const runAt = async (reply: { header(k: string, v: string): unknown }, key: string, commands: string[][]): Promise<readonly Reply[]> => {
-    const s = await routing.forKey(client, key, commands);
+  const runAt = async (reply: FastifyReply, key: string, commands: string[][]): Promise<readonly Reply[]> => {
+    const s = await routing.forKey(clientOf(reply.request), key, commands);
     reply.header('x-served-by', s.servedBy);
     return s.replies;
   };
   /** TYPE first, then the command built for the filter's kind. */
-  const typed = async (reply: { header(k: string, v: string): unknown }, key: string, build: (k: FilterKind) => string[]): Promise<{ kind: FilterKind; r: Reply; node: string }> => {
+  const typed = async (reply: FastifyReply, key: string, build: (k: FilterKind) => string[]): Promise<{ kind: FilterKind; r: Reply; node: string }> => {
     const [t] = await runAt(reply, key, [['TYPE', key]]);
     const kind = kindOf(t, key);
-    const s = await routing.forKey(client, key, [build(kind)]);
+    const s = await routing.forKey(clientOf(reply.request), key, [build(kind)]);
     reply.header('x-served-by', s.servedBy);
     return { kind, r: check(s.replies[0]), node: s.servedBy };
   };
@@ -156,7 +156,7 @@ export function registerFilterRoutes(app: FastifyInstance, ctx: HttpContext): vo
       requireReady();
       const key = keyOf(req.params.name);
       const argv = reserveCommand(key, req.body);
-      const s = await routing.forKey(client, key, [['TYPE', key], argv]);
+      const s = await routing.forKey(clientOf(req), key, [['TYPE', key], argv]);
       reply.header('x-served-by', s.servedBy);
       const t = check(s.replies[0]);
       if (t.t === 'simple' && t.v !== 'none') throw new HttpError(409, 'CONDITION_FAILED', `the key already exists (${t.v})`);
@@ -188,7 +188,7 @@ export function registerFilterRoutes(app: FastifyInstance, ctx: HttpContext): vo
     },
   );
 
-  const exists = async (name: string, raw: string[], reply: { header(k: string, v: string): unknown }): Promise<unknown> => {
+  const exists = async (name: string, raw: string[], reply: FastifyReply): Promise<unknown> => {
     requireReady();
     if (raw.length === 0 || raw.length > MAX_FILTER_ITEMS) throw new HttpError(400, 'VALIDATION', `give 1 to ${MAX_FILTER_ITEMS} items`);
     const key = keyOf(name);
@@ -238,7 +238,7 @@ export function registerFilterRoutes(app: FastifyInstance, ctx: HttpContext): vo
       const key = keyOf(req.params.name);
       const [t] = await runAt(reply, key, [['TYPE', key]]);
       const kind = kindOf(t, key);
-      const s = await routing.forKey(client, key, [['DEL', key]]);
+      const s = await routing.forKey(clientOf(req), key, [['DEL', key]]);
       check(s.replies[0]);
       return { name: req.params.name, type: kind, deleted: true, node: s.servedBy };
     },
