@@ -26,6 +26,7 @@ import { hashFieldExpiryCommands } from './hashes-ttl.js';
 import { geoCommands } from './geo.js';
 import { filterCommands } from './filters.js';
 import { bitmapCommands } from './bitmaps.js';
+import { replicationCommands } from './replication.js';
 
 export const COMMAND_FAMILIES: readonly (readonly CommandSpec[])[] = [
   connectionCommands,
@@ -54,4 +55,5 @@ export const COMMAND_FAMILIES: readonly (readonly CommandSpec[])[] = [
   filterCommands,
   scriptingCommands,
   aclCommands,
+  replicationCommands,
 ];

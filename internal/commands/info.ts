@@ -131,11 +131,7 @@ const SECTIONS: ReadonlyMap<string, (f: NodeFigures) => InfoFields> = new Map(Ob
   memory: memorySection,
   persistence: (f) => f.persistenceInfo,
   stats: statsSection,
-  replication: () => [
-    ['role', 'master'],
-    ['connected_slaves', 0],
-    ['master_repl_offset', 0],
-  ],
+  replication: (f) => f.replicationInfo,
   cpu: (f) => [
     ['used_cpu_sys', f.cpu.system.toFixed(6)],
     ['used_cpu_user', f.cpu.user.toFixed(6)],

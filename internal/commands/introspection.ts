@@ -114,7 +114,7 @@ export const introspectionCommands: CommandSpec[] = [
     summary: 'Return the role of the instance in the context of replication',
     since: '2.8.12',
     complexity: 'O(1)',
-    // A standalone master with no replicas attached, offset 0: what redis-server answers alone.
-    handler: () => array([bulk('master'), int(0), EMPTY_ARRAY]),
+    // Without replication (unit-test servers): a standalone master with no replicas, offset 0.
+    handler: (ctx) => ctx.server.replication?.role() ?? array([bulk('master'), int(0), EMPTY_ARRAY]),
   }),
 ];

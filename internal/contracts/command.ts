@@ -1,4 +1,5 @@
 // The command contract: a spec (name, arity, flags, keys, docs), the context a handler runs in, and the node services it may use.
+import type { ReplicationApi } from './replication.js';
 import type { AclLogEntry, AclUser, Denial, RuleEnv } from '../acl/user.js';
 import type { Client } from '../server/client.js';
 import type { CommandError } from './errors.js';
@@ -273,6 +274,8 @@ export interface ServerApi {
    */
   readonly cluster?: ClusterApi;
   /** The Lua engine, the script cache and the function libraries (EVAL, SCRIPT, FUNCTION, FCALL). */
+  /** Standalone replication (REPLICAOF, PSYNC, WAIT, ROLE, INFO replication); absent in unit-test servers. */
+  readonly replication?: ReplicationApi;
   readonly scripting: ScriptingApi;
   /** Blocks the event loop, as Redis's DEBUG SLEEP blocks the server. */
   blockFor(ms: number): void;

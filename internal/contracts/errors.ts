@@ -13,6 +13,8 @@ export type ErrorCode =
   | 'ASK'
   | 'CROSSSLOT'
   | 'READONLY'
+  | 'NOREPLICAS'
+  | 'NOMASTERLINK'
   | 'BUSYKEY'
   | 'LOADING'
   | 'TRYAGAIN'
@@ -45,6 +47,8 @@ export const ERROR_KINDS: Readonly<Record<ErrorCode, ErrorKind>> = {
   ASK: { prefix: 'ASK', http: 421 },
   CROSSSLOT: { prefix: 'CROSSSLOT', http: 400 },
   READONLY: { prefix: 'READONLY', http: 503 },
+  NOREPLICAS: { prefix: 'NOREPLICAS', http: 503 },
+  NOMASTERLINK: { prefix: 'NOMASTERLINK', http: 503 },
   BUSYKEY: { prefix: 'BUSYKEY', http: 409 },
   LOADING: { prefix: 'LOADING', http: 503 },
   TRYAGAIN: { prefix: 'TRYAGAIN', http: 503 },

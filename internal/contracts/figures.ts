@@ -139,4 +139,6 @@ export interface NodeFigures {
   readonly persistenceInfo: InfoFields;
   /** INFO cluster. */
   readonly clusterInfo: InfoFields;
+  /** INFO replication (replication/replication.ts), in Redis's order. */
+  readonly replicationInfo: InfoFields;
 }

@@ -258,6 +258,8 @@ export class Executor {
    * reason (persistence failing); reads keep working. Null (no check at all) while healthy.
    */
   denyWrites: (() => string | null) | null = null;
+  /** Replication's write gate (READONLY replica, NOREPLICAS); null on a node without replication. */
+  refuseWrite: ((client: Client) => CommandError | null) | null = null;
   /** While a script runs past busy-reply-threshold: the -BUSY every command but allow_busy ones gets. */
   busyReason: string | null = null;
   /** Cluster routing; null for a node that is not part of a cluster (every key is local). */
@@ -641,6 +643,14 @@ export class Executor {
         return this.fail(e, spec, true);
       }
       if (routed !== null) return routed;
+    }
+    if (this.refuseWrite !== null && hasFlag(spec, 'write')) {
+      // Before queueing, as Redis's processCommand: a refused command inside MULTI dooms the EXEC.
+      const refusal = this.refuseWrite(client);
+      if (refusal !== null) {
+        if (client.multi !== null && this.execDepth === 0) client.multi.failed = true;
+        return this.fail(refusal, spec, true);
+      }
     }
     if (client.multi !== null && this.execDepth === 0 && !TX_CONTROL.has(spec.name)) {
       if (hasFlag(spec, 'no_multi')) {

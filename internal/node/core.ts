@@ -156,6 +156,9 @@ export function createCore(config: Config, opts: CoreOptions, host: CoreHost): C
     get cluster() {
       return host.cluster();
     },
+    get replication() {
+      return host.replication?.();
+    },
     commands: () => registry.all(),
     lookupCommand: (name) => registry.lookup(name),
     clients: () => host.clients(),

@@ -10,6 +10,7 @@ import type { Store } from '../store/store.js';
 import { REDIS_COMPAT_VERSION } from '../version.js';
 import type { ClusterApi } from '../contracts/cluster.js';
 import type { PersistenceApi } from '../contracts/persistence.js';
+import type { ReplicationApi } from '../contracts/replication.js';
 import type { Client } from '../server/client.js';
 
 /** What the figures read from the host around the core (the core's CoreHost is one). */
@@ -19,6 +20,8 @@ export interface FigureHost {
   up(): boolean;
   cluster(): ClusterApi | undefined;
   persistence(): PersistenceApi | undefined;
+  /** Standalone replication, when the host has it (INFO replication). */
+  replication?(): ReplicationApi | undefined;
 }
 
 export interface FigureParts {
@@ -143,5 +146,10 @@ export function collectFigures(p: FigureParts): NodeFigures {
     persistence: persistence?.figures() ?? null,
     persistenceInfo: persistence?.info(now) ?? noPersistence(p.stats, p.startedAt),
     clusterInfo: infoClusterFields({ cluster }),
+    replicationInfo: p.host.replication?.()?.info(now) ?? [
+      ['role', 'master'],
+      ['connected_slaves', 0],
+      ['master_repl_offset', 0],
+    ],
   };
 }

@@ -19,6 +19,7 @@ import { announceHost, type ClusterParts } from '../routing/cluster.js';
 import type { MembershipService } from '../routing/state.js';
 import { parseOutputLimit } from '../server/output-limit.js';
 import { RespServer } from '../server/resp-server.js';
+import { createReplication, withReplicationClients } from '../replication/replication.js';
 import { isMemberAddress, WarningThrottle } from '../server/security.js';
 import type { Store } from '../store/store.js';
 import { RINGCACHE_VERSION } from '../version.js';
@@ -228,7 +229,7 @@ export function createNode(config: Config, deps: NodeDeps = {}): RingcacheNode {
     })());
   const selfMeta = (): MemberMeta => ({ host: selfHost, respPort: state.respPort, httpPort: state.httpPort });
   const core = createCore(config, { clock, log, version: RINGCACHE_VERSION }, {
-    clients: () => resp.server.clients(),
+    clients: () => withReplicationClients(resp.server.clients(), repl.replication),
     tcpPort: () => state.tcpPort,
     up: () => state.serving,
     shutdown: async (opts) => {
@@ -241,6 +242,7 @@ export function createNode(config: Config, deps: NodeDeps = {}): RingcacheNode {
     blockFor: (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms),
     cluster: () => cluster.parts.api,
     persistence: () => persistence,
+    replication: () => repl.replication,
   });
   const { runtime, store, executor, subscriptions } = core;
   subscriptions.add({ part: 'logger', params: ['loglevel'], apply: (_p, v) => (log.level = pinoLevel(v as string)) });
@@ -256,6 +258,18 @@ export function createNode(config: Config, deps: NodeDeps = {}): RingcacheNode {
     ...(deps.persistenceIo ? { io: deps.persistenceIo } : {}),
   });
   subscriptions.add({ part: 'persistence', params: ['appendonly', 'appendfsync', 'save', 'stop_writes_on_bgsave_error'], apply: (p, v) => persistence.configChanged(p, v) });
+  // Standalone replication (REPLICAOF / replicaof): the primary's stream, backlog and replica links.
+  const repl = createReplication({
+    runtime,
+    store,
+    executor,
+    functions: () => core.server.scripting.functions,
+    persistence: () => persistence,
+    tcpPort: () => core.server.tcpPort,
+    now: () => clock.now(),
+    version: RINGCACHE_VERSION,
+    log: log.child({ component: 'replication' }),
+  });
   const tls = new NodeTls(runtime, log);
   subscriptions.add({ part: 'tls', params: TLS_RELOAD_PARAMS, apply: () => tls.reload() });
   // Cluster members are let in by protected mode: their peer links use the RESP port.
@@ -278,6 +292,7 @@ export function createNode(config: Config, deps: NodeDeps = {}): RingcacheNode {
     // Leaving hands keys off for up to cluster.handoff_timeout_ms: its deadline is that plus the usual one.
     .add({ ...cluster.steps.gossip, deadlineMs: () => runtime.num('cluster.handoff_timeout_ms') + runtime.num('redis.shutdown_timeout') * 1000 })
     .add({ name: 'cron', start: () => cron.start(), drain: () => cron.stop() })
+    .add(repl.step)
     .add({
       name: 'serving',
       start: () => {

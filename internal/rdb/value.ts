@@ -326,7 +326,7 @@ function decodeZset(r: RdbReader, binary: boolean): ZSet {
   return z;
 }
 
-function decodeObject(r: RdbReader, type: number): Value {
+export function decodeObject(r: RdbReader, type: number): Value {
   switch (type) {
     case RDB_TYPE.STRING:
       return r.string();

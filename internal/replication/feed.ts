@@ -17,9 +17,16 @@ export class ReplicationFeed implements Journal {
   private readonly out = new OutBuffer(16 * 1024);
   private readonly listeners = new Set<FeedListener>();
 
+  /**
+   * False on a replica: its stream is its primary's bytes (appendBytes), not what its executor
+   * journals while applying them, so offsets stay the primary's.
+   */
+  acceptJournal = true;
+
   constructor(readonly backlog: ReplicationBacklog) {}
 
   append(db: number, argv: readonly string[]): void {
+    if (!this.acceptJournal) return;
     if (db !== this.db && !this.txSelected) {
       this.out.pushCommand(['SELECT', String(db)]);
       this.db = db;

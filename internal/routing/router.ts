@@ -40,6 +40,12 @@ const SPLIT = new Set(['mget', 'mset', 'del', 'exists', 'unlink', 'touch']);
 const EVERY_MEMBER = new Set(['function|load', 'function|delete', 'function|flush', 'function|restore']);
 /** Transaction commands that act on the queue itself (never queued, never checked per key). */
 const TX_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'unwatch', 'quit', 'reset']);
+/**
+ * Peer-only commands (their handlers refuse a connection that is not a proven peer link). A client's
+ * copy runs where it lands and is refused there: forwarded, it would reach the owner over this
+ * node's authenticated link and run as if a member had sent it (issue 17).
+ */
+const PEER_ONLY = new Set(['cluster|handoff', 'cluster|track', 'cluster|replfeed', 'cluster|dropstale']);
 
 export const CROSSSLOT_MESSAGE = "Keys in request don't hash to the same slot";
 /** The -TRYAGAIN a leaving node answers on peer links (routing/handoff.ts recognizes it). */
@@ -128,6 +134,7 @@ export class Router {
    */
   route(client: Client, spec: CommandSpec, argv: string[]): Reply | Promise<Reply> | null {
     if (client.peer) return this.routePeer(client, spec, argv);
+    if (PEER_ONLY.has(spec.name)) return null;
     const state = this.deps.state;
     if (state.alone && !this.deps.seeded) return null;
     const name = spec.name;

@@ -103,6 +103,10 @@ export class Client {
   deliverAfterReply: (r: Reply) => void = (r) => this.deliver(r);
   /** Sends one MONITOR line (without the leading `+` and the CRLF); set by the connection. */
   feed: (line: string) => void = () => undefined;
+  /** Writes bytes as they are, in order after the replies before them (a replica link's RDB and stream); set by the connection. */
+  sendRaw: (buf: Buffer) => void = () => undefined;
+  /** A replication link (replication/): this node's primary (`master`, flag M) or a replica of it (`replica`, flag S). */
+  replRole: 'master' | 'replica' | null = null;
   /** Query-buffer and output-buffer sizes, refreshed by the connection for CLIENT LIST / INFO. */
   qbuf = 0;
   omem = 0;
@@ -142,6 +146,7 @@ export class Client {
 
   /** Redis's getClientType: a monitor counts as normal, a subscriber as pubsub. */
   get type(): ClientType {
+    if (this.replRole !== null) return this.replRole;
     return this.subscriptions > 0 ? 'pubsub' : 'normal';
   }
 
@@ -163,6 +168,8 @@ export class Client {
   /** The `flags=` letters, in the order Redis's catClientInfoString writes them. */
   private flags(): string {
     let f = '';
+    if (this.replRole === 'replica') f += 'S';
+    if (this.replRole === 'master') f += 'M';
     if (this.monitor) f += 'O';
     if (this.subscriptions > 0) f += 'P';
     if (this.multi !== null) f += 'x';

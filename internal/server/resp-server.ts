@@ -96,6 +96,11 @@ class Connection {
       else this.send(r);
     };
     client.feed = (line) => this.feedLine(line);
+    client.sendRaw = (buf) => {
+      if (this.closed) return;
+      this.writer.bytes(buf);
+      if (!this.busy && !this.inBatch) this.flush();
+    };
     socket.setNoDelay(true);
     // As Redis's anetKeepAlive: probes start after the interval, so a peer that vanished is dropped.
     const keepAlive = deps.tcpKeepAliveSecs?.() ?? 0;

@@ -52,6 +52,7 @@ export function testFigures(over: FigureOverrides = {}): NodeFigures {
     persistence: null,
     persistenceInfo: [],
     clusterInfo: [['cluster_enabled', 0]],
+    replicationInfo: [['role', 'master']],
     ...over.top,
     clients: { connected: 0, maxclients: 10000, maxInputBuffer: 0, maxOutputBuffer: 0, blocked: 0, tracking: 0, ...over.clients },
     memory: { used: 0, rss: 0, peak: 0, startup: 0, overheadFactor: 1, vmHeap: 0, dataset: 0, totalSystem: 0, maxmemory: 0, policy: 'noeviction', lua: 0, cachedScripts: 0, scriptsEval: 0, ...over.memory },
