@@ -93,6 +93,8 @@ function createFastify(deps: HttpDeps, settings: HttpSettings): FastifyInstance 
     childLoggerFactory: (logger) => logger,
     bodyLimit: settings.bodyLimit,
     requestTimeout: settings.requestTimeoutMs,
+    // Fastify's own 503 while closing has its shape, not the API's: the onRequest hook below answers instead.
+    return503OnClosing: false,
     // Parse errors, timeouts and oversized headers (Node's clientError) in the API's error shape.
     clientErrorHandler: clientErrorHandler(() => logger),
     // Filter names are URL parameters; a long one is a name, not a missing route (the header size bounds it).
@@ -138,6 +140,13 @@ export function checkingInterval(settings: Pick<HttpSettings, 'headersTimeoutMs'
 /** Shared schemas, body parsers, and errors in the API's JSON shape (404, 405 included). */
 function installErrorHandling(app: FastifyInstance): void {
   for (const s of SHARED_SCHEMAS) app.addSchema(s);
+  // Requests that still arrive on open keep-alive connections while the app closes: 503 NOT_READY.
+  let closing = false;
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  app.addHook('onRequest', (_req, _reply, done) => done(closing ? new HttpError(503, 'NOT_READY', 'the node is shutting down') : undefined));
   // Every route's methods, to answer 405 (with Allow) rather than 404 for a path that exists.
   const methods = new MethodTable();
   app.addHook('onRoute', (route) => methods.add(route));

@@ -1,4 +1,5 @@
 // HTTP API hardening: JSON depth and __proto__, Accept q-values, 405, and parse errors, timeouts and oversized headers over real sockets.
+import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { rawRequest, testHttpApp } from '../testing/http-app.js';
@@ -244,6 +245,40 @@ describe('over real sockets', () => {
     expect(errorOf(res).code).toBe('REQUEST_TIMEOUT');
     expect(res.ms).toBeGreaterThanOrEqual(380);
     expect(res.ms).toBeLessThan(1000);
+  });
+
+  it('a request arriving on a keep-alive connection while the app closes is 503 NOT_READY in the error shape (not Fastify\'s)', async () => {
+    const { app } = setup();
+    let release: () => void = () => undefined;
+    const conn: { socket?: Socket } = {};
+    const held = new Promise<void>((r) => (release = r));
+    // Remove the app from the afterEach list: this test closes it itself.
+    apps.splice(apps.indexOf(app), 1);
+    app.get('/test-slow', async () => {
+      await held;
+      return { ok: true };
+    });
+    // Once the app is closing (after its own preClose hook), a second request arrives on the busy
+    // connection, then the first is answered.
+    app.addHook('preClose', (done) => {
+      conn.socket?.write('GET /health HTTP/1.1\r\nHost: x\r\n\r\n', () => release());
+      done();
+    });
+    const port = await listen(app);
+    const socket = connect(port, '127.0.0.1');
+    conn.socket = socket;
+    let text = '';
+    socket.on('data', (d: Buffer) => (text += d.toString('latin1')));
+    const closed = new Promise<void>((r) => socket.on('close', () => r()));
+    socket.write('GET /test-slow HTTP/1.1\r\nHost: x\r\n\r\n');
+    for (let i = 0; i < 200 && text === '' && !socket.destroyed; i++) await new Promise((r) => setImmediate(r));
+    const closing = app.close();
+    await closed;
+    await closing;
+    const second = text.slice(text.indexOf('HTTP/1.1', 1));
+    expect(text.startsWith('HTTP/1.1 200')).toBe(true);
+    expect(second.startsWith('HTTP/1.1 503')).toBe(true);
+    expect(second).toContain('{"error":{"code":"NOT_READY","message":"the node is shutting down"}}');
   });
 
   it('a valid request after all that still works, and a deep body over a socket is 400, not 500', async () => {
