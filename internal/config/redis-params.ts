@@ -230,7 +230,7 @@ export const REDIS_COMPAT_PARAMS = [
   str('tls-ca-cert-file', '', 'CA bundle that verifies client certificates and peers; required when tls-auth-clients is not no or tls-cluster is on.', { effective: true }),
   str('tls-ca-cert-dir', '', 'Directory of CA certificates (every PEM file in it is read).', { effective: true }),
   oneOf('tls-auth-clients', ['no', 'yes', 'optional'], 'yes', 'Client certificates on the TLS port: yes (required, verified against the CA), optional (verified when given) or no.', { effective: true }),
-  bool('tls-replication', false, 'Replication links to a master use TLS (its TLS port).', { effective: true }),
+  bool('tls-replication', false, "A replica (REPLICAOF) connects to its primary over TLS: give REPLICAOF the primary's TLS port.", { effective: true }),
   { ...bool('tls-cluster', false, 'Peer links (forwarding, key handoff) use TLS to the TLS port, which is the port the node announces (CLUSTER SLOTS, NODES, MOVED).', { effective: true }), mutable: 'startup' as const },
   str('tls-protocols', '', 'TLS versions allowed, e.g. "TLSv1.2 TLSv1.3" (empty: those two); the lowest to the highest named are allowed.', { effective: true }),
   str('tls-ciphers', '', 'TLSv1.2 (and lower) cipher list, OpenSSL syntax (empty: OpenSSL defaults).', { effective: true }),

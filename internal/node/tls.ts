@@ -69,8 +69,26 @@ export class NodeTls {
     for (const l of this.listeners) l(this.current);
   }
 
+  /** What a replica's link to its primary connects with: TLS options under tls-replication, null for plain TCP. */
+  replicationOptions(): ConnectionOptions | null {
+    return this.runtime.bool('redis.tls_replication') ? this.clientSide() : null;
+  }
+
   /** What peer links connect with: TLS options under tls-cluster, null for plain TCP. Read per connect, so a reload reaches new links. */
   linkOptions(): ConnectionOptions | null {
-    return this.runtime.bool('redis.tls_cluster') ? this.settings.client : null;
+    return this.runtime.bool('redis.tls_cluster') ? this.clientSide() : null;
+  }
+
+  /**
+   * The client side of the settings. Turned on at run time (CONFIG SET tls-replication yes) with
+   * settings that do not load, the link goes without: it fails against a TLS port, and is logged.
+   */
+  private clientSide(): ConnectionOptions | null {
+    try {
+      return this.settings.client;
+    } catch (e) {
+      this.log.warn({ component: 'tls', err: (e as Error).message }, 'TLS is not configured; the link connects without it');
+      return null;
+    }
   }
 }

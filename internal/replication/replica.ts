@@ -1,5 +1,6 @@
 // The replica side: the link to the primary (connect, handshake, full copy or +CONTINUE, then apply the stream and ACK it), with reconnects.
 import net from 'node:net';
+import tls, { type ConnectionOptions } from 'node:tls';
 import type { Logger } from 'pino';
 import { encodeCommand } from '../persistence/records.js';
 import { RequestDecoder } from '../resp/decoder.js';
@@ -30,6 +31,8 @@ export interface MasterLinkDeps {
   timeoutS(): number;
   now(): number;
   log: Logger;
+  /** TLS options (tls-replication) read at each connect; null or absent: plain TCP. */
+  tls?: () => ConnectionOptions | null;
 }
 
 const RETRY_MS = 1000;
@@ -119,7 +122,8 @@ export class MasterLink {
     if (this.closed) return;
     this.state = 'connecting';
     this.lastIo = this.deps.now();
-    const socket = net.connect({ host: this.deps.host, port: this.deps.port });
+    const secure = this.deps.tls?.() ?? null;
+    const socket = secure === null ? net.connect({ host: this.deps.host, port: this.deps.port }) : tls.connect({ ...secure, host: this.deps.host, port: this.deps.port });
     this.socket = socket;
     const reader = new SocketReader();
     this.reader = reader;
@@ -139,7 +143,8 @@ export class MasterLink {
     };
     socket.on('error', gone);
     socket.on('close', gone);
-    socket.once('connect', () => {
+    // Over TLS the handshake with the primary starts once its certificate verified.
+    socket.once(secure === null ? 'connect' : 'secureConnect', () => {
       if (this.socket !== socket) return;
       this.state = 'handshake';
       this.handshake(socket, reader).catch((e: unknown) => {

@@ -1,5 +1,6 @@
 // Standalone replication of one node: its role (primary or replica of host:port), the backlog and feed, both sides, ROLE and INFO replication.
 import type { Logger } from 'pino';
+import type { ConnectionOptions } from 'node:tls';
 import type { ConfigRuntime } from '../config/runtime.js';
 import { parseMemory } from '../config/load.js';
 import type { FunctionsApi } from '../contracts/command.js';
@@ -40,6 +41,8 @@ export class Replication implements ReplicationApi {
   readonly primary: PrimarySide;
   /** The link to our primary while we are a replica. */
   link: MasterLink | null = null;
+  /** TLS options for the link to a primary (tls-replication, set by the node), read at each connect. */
+  linkTls: (() => ConnectionOptions | null) | null = null;
   /** The primary's client (CLIENT LIST flag M, CLIENT KILL TYPE master); null on a primary. */
   masterClient: Client | null = null;
   private feedStarted = false;
@@ -129,6 +132,7 @@ export class Replication implements ReplicationApi {
       listeningPort: () => this.deps.runtime.num('redis.replica_announce_port') || this.deps.tcpPort(),
       announceIp: () => this.deps.runtime.str('redis.replica_announce_ip'),
       timeoutS: () => this.deps.runtime.num('redis.repl_timeout'),
+      ...(this.linkTls !== null ? { tls: this.linkTls } : {}),
       now: this.deps.now,
       log: this.deps.log,
     });

@@ -14,6 +14,7 @@ import { createNode, type NodeAddresses, type RingcacheNode } from '../node/node
 import { closeAll, connectIoredis } from '../testing/clients.js';
 import { freePort, run, waitUntil } from '../testing/harness.js';
 import { TestMembershipHub } from '../testing/inproc-cluster.js';
+import { startRedisServer } from '../testing/redis-server.js';
 import { makeTestCerts, type TestCerts } from '../testing/tls-certs.js';
 
 let certs: TestCerts;
@@ -201,3 +202,21 @@ async function forwardedCount(node: RingcacheNode): Promise<number> {
   const line = (await node.metrics.registry.metrics()).split('\n').find((l) => l.startsWith('ringcache_forwarded_requests_total{outcome="ok"'));
   return line === undefined ? 0 : Number(line.split(' ').pop());
 }
+
+describe('tls-replication: REPLICAOF a TLS primary', () => {
+  it('replicates from redis-server 7.0.15 over its TLS port', async () => {
+    const primaryTls = await freePort();
+    const primary = await startRedisServer(['--tls-port', String(primaryTls), '--tls-cert-file', certs.serverCert, '--tls-key-file', certs.serverKey, '--tls-ca-cert-file', certs.ca]);
+    try {
+      const { addr } = await startNode(tlsValues({ 'redis.tls_replication': true }));
+      await cliTls(primaryTls, ['SET', 'from-primary', 'over-tls']);
+      expect((await run('redis-cli', ['-p', String(addr.resp.port), 'REPLICAOF', '127.0.0.1', String(primaryTls)])).stdout.trim()).toBe('OK');
+      await waitUntil(async () => (await run('redis-cli', ['-p', String(addr.resp.port), 'GET', 'from-primary'])).stdout.trim() === 'over-tls', 15_000, 'the full copy over TLS');
+      await cliTls(primaryTls, ['SET', 'streamed', 'yes']);
+      await waitUntil(async () => (await run('redis-cli', ['-p', String(addr.resp.port), 'GET', 'streamed'])).stdout.trim() === 'yes', 15_000, 'the stream over TLS');
+      expect((await run('redis-cli', ['-p', String(addr.resp.port), 'INFO', 'replication'])).stdout).toContain('master_link_status:up');
+    } finally {
+      await primary.stop();
+    }
+  }, 60_000);
+});
