@@ -506,7 +506,7 @@ export class NodeMetrics {
     });
     new Counter({
       name: 'ringcache_gossip_packets_dropped_total',
-      help: 'Gossip packets (or stream frames) dropped, by reason: malformed, version, cluster (another cluster name), plaintext (clear while a secret is set), foreign (sealed with a key not held here), decrypt (forged or tampered), replay, misrouted, unexpected.',
+      help: 'Gossip packets (or stream frames) dropped, by reason: malformed, version, cluster (another cluster name), plaintext (clear while a secret is set), foreign (sealed with a key not held here), decrypt (forged or tampered), replay, misrouted, unexpected, incarnation (a rumor about this node too far ahead).',
       labelNames: ['reason'],
       registers,
       collect() {
