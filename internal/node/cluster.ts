@@ -97,8 +97,10 @@ async function leaveCluster(d: NodeClusterDeps, parts: ClusterParts, m: Membersh
  */
 function warnIfOpen(d: NodeClusterDeps): void {
   const cc = d.config.cluster;
-  if (cc.secrets.length > 0) return;
   const log = d.log.child({ component: 'membership' });
+  // The keys are SHA-256 of the secret with no stretching: a short one can be guessed offline from one captured packet.
+  if (cc.secrets.some((s) => s.length < 16)) log.warn('a cluster secret is shorter than 16 characters; use a long random one (openssl rand -hex 32)');
+  if (cc.secrets.length > 0) return;
   if (isLoopback(d.config.bind)) {
     log.warn({ bind: d.config.bind }, 'no cluster.secret: gossip is in clear and peer links are unauthenticated; any process on this machine can join the ring and receive keys (set cluster.secret or cluster.secret_file, as the shipped configs do)');
   } else {

@@ -107,8 +107,22 @@ export function frameEnd(buf: Buffer, pos: number, end = buf.length): number {
   return pos;
 }
 
+/** An integer reply's digits as a bigint; a line that is not an integer is a protocol error, not a SyntaxError. */
+function bigIntLine(s: string): bigint {
+  if (!/^-?[0-9]+$/.test(s)) throw new ReplyProtocolError(`bad integer reply: ${s.slice(0, 40)}`);
+  return BigInt(s);
+}
+
+/**
+ * Deepest nesting parseReply follows (it recurses once per level). Real replies nest a few levels
+ * (Redis's own client library, hiredis, stops at 7); a peer sending 100,000 `*1` lines must get a
+ * protocol error, not overflow the stack.
+ */
+export const MAX_REPLY_DEPTH = 1000;
+
 /** Parses the complete frame at `buf[pos, ...)` into a Reply; returns it with the offset after it. */
-export function parseReply(buf: Buffer, pos = 0): { reply: Reply; next: number } {
+export function parseReply(buf: Buffer, pos = 0, depth = 0): { reply: Reply; next: number } {
+  if (depth > MAX_REPLY_DEPTH) throw new ReplyProtocolError(`reply nested deeper than ${MAX_REPLY_DEPTH} levels`);
   const type = buf[pos] as number;
   const le = buf.indexOf(CR, pos + 1);
   if (le < 0) throw new ReplyProtocolError('incomplete reply');
@@ -122,10 +136,10 @@ export function parseReply(buf: Buffer, pos = 0): { reply: Reply; next: number }
     case 58: {
       const s = line();
       const n = Number(s);
-      return { reply: { t: 'int', v: Number.isSafeInteger(n) ? n : BigInt(s) }, next: after };
+      return { reply: { t: 'int', v: Number.isSafeInteger(n) ? n : bigIntLine(s) }, next: after };
     }
     case 40:
-      return { reply: { t: 'int', v: BigInt(line()) }, next: after };
+      return { reply: { t: 'int', v: bigIntLine(line()) }, next: after };
     case 95:
       return { reply: { t: 'nullbulk' }, next: after };
     case 44: {
@@ -154,7 +168,7 @@ export function parseReply(buf: Buffer, pos = 0): { reply: Reply; next: number }
       const items: Reply[] = [];
       let p = after;
       for (let i = 0; i < n; i++) {
-        const r = parseReply(buf, p);
+        const r = parseReply(buf, p, depth + 1);
         items.push(r.reply);
         p = r.next;
       }
@@ -166,8 +180,8 @@ export function parseReply(buf: Buffer, pos = 0): { reply: Reply; next: number }
       const pairs: (readonly [Reply, Reply])[] = [];
       let p = after;
       for (let i = 0; i < n; i++) {
-        const k = parseReply(buf, p);
-        const v = parseReply(buf, k.next);
+        const k = parseReply(buf, p, depth + 1);
+        const v = parseReply(buf, k.next, depth + 1);
         pairs.push([k.reply, v.reply]);
         p = v.next;
       }
@@ -177,8 +191,8 @@ export function parseReply(buf: Buffer, pos = 0): { reply: Reply; next: number }
       // Attributes carry metadata the client did not ask for: skip them.
       const n = lineInt(buf, pos + 1, le);
       let p = after;
-      for (let i = 0; i < 2 * n; i++) p = parseReply(buf, p).next;
-      return parseReply(buf, p);
+      for (let i = 0; i < 2 * n; i++) p = parseReply(buf, p, depth + 1).next;
+      return parseReply(buf, p, depth + 1);
     }
     default:
       throw new ReplyProtocolError(`unexpected reply type byte ${type}`);
