@@ -1,11 +1,12 @@
 // Hashes family: HSET and friends, counters (HINCRBYFLOAT in exact long double), HRANDFIELD and HSCAN, with Redis 7.0 semantics.
+import { MAX_RANDOM_REPLY, repeatedPicks } from './random-reply.js';
 import type { CommandContext } from '../contracts/command.js';
 import { cursorArg, isOpt, parseInt64, randomCountArg, scanOptions } from './args.js';
 import { errors } from '../contracts/errors.js';
 import { addLongDouble, formatLongDouble, LD_ZERO, parseLongDouble } from './longdouble.js';
 import { command, keyAt } from './spec.js';
 import { type CommandSpec } from '../contracts/command.js';
-import { array, bulk, bulkOrNull, EMPTY_ARRAY, int, map, NULL_BULK, OK, type Reply } from '../resp/reply.js';
+import { array, bulk, bulkOrNull, EMPTY_ARRAY, int, map, multi, NULL_BULK, OK, type Reply } from '../resp/reply.js';
 import { compileGlob, matchCompiled } from '../glob/glob.js';
 import { HashValue } from '../store/hash.js';
 import { sampleDistinct } from '../store/set.js';
@@ -15,12 +16,8 @@ const INT64_MAX = 9223372036854775807n;
 const INT64_MIN = -9223372036854775808n;
 /** HRANDFIELD WITHVALUES doubles the reply length, so Redis bounds the count by LONG_MAX / 2. */
 const WITHVALUES_MAX = 4611686018427387903n;
-/**
- * Largest reply a negative HRANDFIELD count may ask for. Redis has no bound and builds the reply
- * until memory runs out (a count of -2^63+1 takes the server down); one node answering one client
- * must not, so beyond this the count is refused as out of range.
- */
-export const MAX_RANDOM_REPLY = 1 << 24;
+/** Largest count a negative HRANDFIELD may ask for (random-reply.ts says why). */
+export { MAX_RANDOM_REPLY };
 
 /**
  * The random source for HRANDFIELD. Math.random until Store exposes its injected `rand` (tests
@@ -352,6 +349,9 @@ function hrandfieldCmd(ctx: CommandContext, argv: string[]): Reply {
   };
   if (count < 0) {
     if (-count > MAX_RANDOM_REPLY) throw errors.generic('value is out of range');
+    const pairOf = (i: number): Reply => (resp3 ? array([bulk(h.fieldAt(i)), bulk(h.valueAt(i))]) : multi([bulk(h.fieldAt(i)), bulk(h.valueAt(i))]));
+    const compact = repeatedPicks(ctx, h.size, -count, () => h.randomIndex(rand), withValues ? pairOf : (i) => bulk(h.fieldAt(i)), withValues && !resp3 ? 2 : 1);
+    if (compact !== null) return compact;
     for (let n = -count; n > 0; n--) {
       const i = h.randomIndex(rand);
       emit(h.fieldAt(i), h.valueAt(i));

@@ -1,4 +1,5 @@
 // Sets family: SADD and friends, random pops and samples, set algebra (with *STORE and SINTERCARD) and SSCAN, with Redis 7.0 semantics.
+import { MAX_RANDOM_REPLY, repeatedPicks } from './random-reply.js';
 import type { CommandContext } from '../contracts/command.js';
 import { cursorArg, isOpt, parseInt64, randomCountArg, scanOptions } from './args.js';
 import { errors } from '../contracts/errors.js';
@@ -9,12 +10,8 @@ import { compileGlob, matchCompiled } from '../glob/glob.js';
 import { sampleDistinct, SetValue } from '../store/set.js';
 import type { Entry } from '../store/types.js';
 
-/**
- * Largest reply a negative SRANDMEMBER count may ask for. Redis has no bound and builds the reply
- * until memory runs out (a count of -2^63+1 takes the server down); one node answering one client
- * must not, so beyond this the count is refused as out of range.
- */
-export const MAX_RANDOM_REPLY = 1 << 24;
+/** Largest count a negative SRANDMEMBER may ask for (random-reply.ts says why). */
+export { MAX_RANDOM_REPLY };
 
 const EMPTY_SET: Reply = set([]);
 
@@ -215,6 +212,8 @@ function srandmemberCmd(ctx: CommandContext, argv: string[]): Reply {
   const rand = randomSource(ctx);
   if (count < 0) {
     if (-count > MAX_RANDOM_REPLY) throw errors.generic('value is out of range');
+    const compact = repeatedPicks(ctx, s.size, -count, () => s.randomIndex(rand), (i) => bulk(s.at(i)), 1);
+    if (compact !== null) return compact;
     const out = new Array<Reply>(-count);
     for (let i = 0; i < out.length; i++) out[i] = bulk(s.at(s.randomIndex(rand)));
     return array(out);

@@ -1,4 +1,5 @@
 // Sorted sets family: the command table, ZADD/ZINCRBY and the single-key reads and writes, ZRANDMEMBER and ZSCAN, with Redis 7 semantics.
+import { MAX_RANDOM_REPLY, repeatedPicks } from './random-reply.js';
 import type { CommandContext } from '../contracts/command.js';
 import { cursorArg, isOpt, parseInt64, parseScore, randomCountArg, scanOptions } from './args.js';
 import { errors } from '../contracts/errors.js';
@@ -6,7 +7,7 @@ import { command, keyAt } from './spec.js';
 import { type CommandSpec } from '../contracts/command.js';
 import { compileGlob, matchCompiled } from '../glob/glob.js';
 import { formatDouble } from '../resp/encoder.js';
-import { array, bulk, double, int, NULL_ARRAY, NULL_BULK, type Reply } from '../resp/reply.js';
+import { array, bulk, double, int, multi, NULL_ARRAY, NULL_BULK, type Reply } from '../resp/reply.js';
 import { type ZEntry, ZSet } from '../store/zset.js';
 import { entriesReply, readZ, settle, writeZ } from './zsets-common.js';
 import { bzmpop, bzpop, zmpop, zpop } from './zsets-pop.js';
@@ -179,8 +180,17 @@ function zrandmember(ctx: CommandContext, argv: string[]): Reply {
   const z = readZ(ctx, key);
   if (z === undefined || l === 0n) return array([]);
   if (l < 0n) {
-    // Negative: that many independent picks, repeats allowed.
+    // Negative: that many independent picks, repeats allowed (bounded as SRANDMEMBER's).
+    if (-l > BigInt(MAX_RANDOM_REPLY)) throw errors.generic('value is out of range');
     const n = Number(-l);
+    const resp3 = ctx.client.proto === 3;
+    const pairOf = (i: number): Reply => {
+      const [m, s] = z.at(i) as ZEntry;
+      return resp3 ? array([bulk(m), double(s)]) : multi([bulk(m), double(s)]);
+    };
+    const rank = (): number => z.randomRank();
+    const compact = repeatedPicks(ctx, z.size, n, rank, withScores ? pairOf : (i) => bulk((z.at(i) as ZEntry)[0]), withScores && !resp3 ? 2 : 1);
+    if (compact !== null) return compact;
     const out: ZEntry[] = [];
     for (let i = 0; i < n; i++) out.push(z.random() as ZEntry);
     return entriesReply(ctx, out, withScores);

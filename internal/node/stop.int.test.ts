@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import net from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
-import { closeAll, connectIoredis, connectRaw, resp, waitBlocked } from '../testing/clients.js';
+import { closeAll, connectIoredis, connectRaw, waitBlocked } from '../testing/clients.js';
 import { spawnNode, startCluster, waitUntil, type SpawnedCluster } from '../testing/harness.js';
 
 afterAll(() => closeAll());

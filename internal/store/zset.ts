@@ -326,7 +326,12 @@ export class ZSet implements Collection, EncodingAware {
   /** A uniformly random entry; undefined when empty. O(log n). */
   random(): ZEntry | undefined {
     if (this.list.length === 0) return undefined;
-    return this.at(Math.floor(this.rand() * this.list.length));
+    return this.at(this.randomRank());
+  }
+
+  /** A uniformly random rank in [0, size) (the set must not be empty). */
+  randomRank(): number {
+    return Math.floor(this.rand() * this.list.length);
   }
 
   /**
