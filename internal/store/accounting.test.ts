@@ -6,7 +6,8 @@ const MB = 1 << 20;
 describe('nextOverheadFactor', () => {
   it.each([
     // prev, grown, dataset, floor, expected
-    [1, 20 * MB, 10 * MB, MB, 1 + (2 - 1) * FACTOR_SMOOTHING],
+    // Up at once, down smoothed.
+    [1, 20 * MB, 10 * MB, MB, 2],
     [2, 20 * MB, 10 * MB, MB, 2],
     [3, 20 * MB, 10 * MB, MB, 3 + (2 - 3) * FACTOR_SMOOTHING],
     // Never below 1: a process that shrank below its baseline does not make keys cheaper than their estimate.
@@ -23,8 +24,11 @@ describe('nextOverheadFactor', () => {
 
   it('settles on the measured ratio', () => {
     let f = 1;
-    for (let i = 0; i < 60; i++) f = nextOverheadFactor(f, 30 * MB, 10 * MB, MB);
-    expect(f).toBeCloseTo(3, 3);
+    for (let i = 0; i < 200; i++) f = nextOverheadFactor(f, 30 * MB, 20 * MB, MB);
+    expect(f).toBeCloseTo(1.5, 3);
+    f = 4;
+    for (let i = 0; i < 200; i++) f = nextOverheadFactor(f, 30 * MB, 20 * MB, MB);
+    expect(f).toBeCloseTo(1.5, 3);
   });
 });
 

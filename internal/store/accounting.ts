@@ -10,8 +10,12 @@ export const USED_MEMORY_STARTUP = 1 << 20;
 /** The factor never drops below 1 (the dataset estimate is a floor) nor grows past this. */
 export const MAX_OVERHEAD_FACTOR = 4;
 
-/** Share of the gap to the measured factor closed per sample (10 per second at hz 10: ~0.4 s to settle). */
-export const FACTOR_SMOOTHING = 0.25;
+/**
+ * Share of the gap to a lower measured factor closed per sample (10 per second at hz 10: ~1 s to
+ * settle). A higher one is taken at once: the resident set grows faster than a smoothed factor
+ * would follow (the first collections under a load), and the bound is on its peak.
+ */
+export const FACTOR_SMOOTHING = 0.1;
 
 /** Share of the excess over 1 dropped per sample while the dataset is too small to measure. */
 export const FACTOR_DECAY = 0.05;
@@ -28,12 +32,12 @@ export function measurableDataset(maxmemory: number): number {
  * half-empty heap pages, socket buffers) shows in `grown` and not in `dataset`, so the ratio is
  * the price of one accounted byte in this process. Eviction and INFO used_memory charge
  * `dataset * factor`, which keeps the resident set within maxmemory of the baseline whatever the
- * garbage collector does. Smoothed so one sample in the middle of a collection does not swing it;
- * while the dataset is below `floor` the factor relaxes toward 1 (it only ever drops there, so
+ * garbage collector does. It rises at once and falls slowly (the set shrinks only once V8 has
+ * collected and given pages back, so a fast fall would let the dataset overshoot again); while the dataset is below `floor` the factor relaxes toward 1 (it only ever drops there, so
  * used_memory never rises without a write).
  */
 export function nextOverheadFactor(prev: number, grown: number, dataset: number, floor: number): number {
   if (dataset < floor) return 1 + (prev - 1) * (1 - FACTOR_DECAY);
   const measured = Math.min(MAX_OVERHEAD_FACTOR, Math.max(1, grown / dataset));
-  return prev + (measured - prev) * FACTOR_SMOOTHING;
+  return measured >= prev ? measured : prev + (measured - prev) * FACTOR_SMOOTHING;
 }
