@@ -127,6 +127,22 @@ describe('ConfigRuntime.set (CONFIG SET)', () => {
     expect(cfg.values['hz']).toBe(10);
   });
 
+  it('tells every part of its values when one part refuses, then answers with the first refusal', () => {
+    const { rt } = runtime();
+    const seen: string[] = [];
+    rt.onChange((p) => {
+      seen.push(p);
+      if (p === 'hz') throw new Error('hz refused');
+    });
+    expect(() =>
+      rt.set([
+        ['hz', '50'],
+        ['maxmemory-samples', '7'],
+      ]),
+    ).toThrow('hz refused');
+    expect(seen).toEqual(['hz', 'maxmemory_samples']);
+  });
+
   it('sets several pairs and fires the hooks after all are applied', () => {
     const { rt } = runtime();
     const seen: [string, number, number][] = [];

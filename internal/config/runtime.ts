@@ -123,9 +123,21 @@ export class ConfigRuntime {
     });
     const changed = Object.entries(staged).filter(([path, v]) => this.values[path] !== v);
     for (const [path, v] of changed) this.values[path] = v;
-    // Every staged value went through its param's parser, so (path, value) is one of the ParamChange pairs.
-    // eslint-disable-next-line no-restricted-syntax -- bounded: a two-element tuple
-    for (const [path, v] of changed) for (const h of this.hooks) h(...([path, v] as ParamChange));
+    // A part that cannot apply its value (TLS files that do not load) throws, after putting its own
+    // values back; the other parts still hear of theirs, and the first error is the reply.
+    let refused: unknown = null;
+    for (const [path, v] of changed) {
+      for (const h of this.hooks) {
+        try {
+          // Every staged value went through its param's parser, so (path, value) is one of the ParamChange pairs.
+          // eslint-disable-next-line no-restricted-syntax -- bounded: a two-element tuple
+          h(...([path, v] as ParamChange));
+        } catch (e) {
+          refused ??= e;
+        }
+      }
+    }
+    if (refused !== null) throw refused;
   }
 
   /** Keeps the two spellings of the pubsub output limit in step (the resp part reads the narrow one). */

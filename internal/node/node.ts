@@ -271,7 +271,7 @@ export function createNode(config: Config, deps: NodeDeps = {}): RingcacheNode {
     log: log.child({ component: 'replication' }),
   });
   const tls = new NodeTls(runtime, log);
-  subscriptions.add({ part: 'tls', params: TLS_RELOAD_PARAMS, apply: () => tls.reload() });
+  subscriptions.add({ part: 'tls', params: TLS_RELOAD_PARAMS, apply: (path) => tls.reload(path) });
   // Cluster members are let in by protected mode: their peer links use the RESP port.
   const resp = createResp(core, config, state, tls, (ip) => isMemberAddress(cluster.membership.members(), ip));
   // A Registry per node (never prom-client's global one): several nodes may share a process.

@@ -114,10 +114,22 @@ describe('RESP over TLS (tls-port)', () => {
     expect(await issuer()).toBe('Certificate Authority');
     expect(await configSet('tls-cert-file', certs.otherCert, 'tls-key-file', certs.otherKey)).toBe('OK');
     expect(await issuer()).toBe('Other Authority');
-    // A key that does not match: the context in force stays (logged).
-    await configSet('tls-key-file', certs.serverKey);
+    // A key that does not match: refused as Redis refuses it, the value put back, the context in force kept.
+    const primaryTls = await freePort();
+    const redis = await startRedisServer(['--tls-port', String(primaryTls), '--tls-cert-file', certs.otherCert, '--tls-key-file', certs.otherKey, '--tls-ca-cert-file', certs.ca]);
+    try {
+      const theirs = (await run('redis-cli', ['-p', String(redis.port), 'CONFIG', 'SET', 'tls-key-file', certs.serverKey])).stdout.trim();
+      expect(theirs).toBe("ERR CONFIG SET failed (possibly related to argument 'tls-key-file') - Unable to update TLS configuration. Check server logs.");
+      expect(await configSet('tls-key-file', certs.serverKey)).toBe(theirs);
+      expect((await run('redis-cli', ['-p', String(redis.port), 'CONFIG', 'GET', 'tls-key-file'])).stdout.trim()).toBe(`tls-key-file\n${certs.otherKey}`);
+    } finally {
+      await redis.stop();
+    }
+    expect((await run('redis-cli', ['-p', String(addr.resp.port), 'CONFIG', 'GET', 'tls-key-file'])).stdout.trim()).toBe(`tls-key-file\n${certs.otherKey}`);
     expect(await issuer()).toBe('Other Authority');
-    await configSet('tls-cert-file', certs.serverCert);
+    // A certificate alone that does not match the key in force: refused too.
+    expect(await configSet('tls-cert-file', certs.serverCert)).toContain('Unable to update TLS configuration');
+    expect(await configSet('tls-cert-file', certs.serverCert, 'tls-key-file', certs.serverKey)).toBe('OK');
     expect(await issuer()).toBe('Certificate Authority');
   });
 });
