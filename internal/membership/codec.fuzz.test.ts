@@ -147,4 +147,10 @@ describe('gossip codec under fuzzing', { timeout: FUZZ_TEST_TIMEOUT_MS }, () => 
       fuzzParams(200),
     );
   });
+
+  it('regression: a push-pull of records with empty strings (12 bytes each) decodes (the count check assumed 14)', () => {
+    const rec: MemberRecord = { id: '', addr: '', meta: { host: '', respPort: 0, httpPort: 0 }, incarnation: 0, state: 'alive' };
+    const ms: Message[] = [{ type: 'pushPull', join: false, states: [rec, rec, rec, rec] }];
+    expect(decodeBody(body(ms))).toEqual({ ok: true, messages: ms, unknown: 0 });
+  });
 });

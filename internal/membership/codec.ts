@@ -207,6 +207,9 @@ class Reader {
   }
 }
 
+/** A push-pull record with empty strings: u8 state, u32 incarnation, str id, str addr, meta (str host, u16, u16). */
+const MIN_RECORD_BYTES = 1 + 4 + 1 + 1 + (1 + 2 + 2);
+
 function decodePayload(type: number, r: Reader): Message | null {
   switch (type) {
     case MESSAGE_TYPES.ping:
@@ -228,8 +231,8 @@ function decodePayload(type: number, r: Reader): Message | null {
     case MESSAGE_TYPES.pushPull: {
       const join = flag(r.u8());
       const count = r.u32();
-      // Each record takes at least 14 bytes; a count the payload cannot hold is malformed.
-      if (count > MAX_PUSH_PULL_MEMBERS || count * 14 > r.remaining) throw new Truncated();
+      // Each record takes at least MIN_RECORD_BYTES; a count the payload cannot hold is malformed.
+      if (count > MAX_PUSH_PULL_MEMBERS || count * MIN_RECORD_BYTES > r.remaining) throw new Truncated();
       const states: MemberRecord[] = [];
       for (let i = 0; i < count; i++) {
         const state = STATES[r.u8()];
