@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds ringcache when dist/ is stale and starts/stops/reports local nodes in the background (pid files in ./run).
 #
-# Usage: scripts/build-and-run.sh cluster                     (the local 3-node cluster, configs/node1-3.yaml; waits until it agrees)
+# Usage: scripts/build-and-run.sh cluster [config.yaml ...]  (the local cluster, default configs/node1-3.yaml; waits until it agrees)
 #        scripts/build-and-run.sh run     NODE                (one node in the foreground: node1, node-1, 1 or a config file)
 #        scripts/build-and-run.sh start   [config.yaml ...]   (default: configs/single.yaml)
 #        scripts/build-and-run.sh stop    [config.yaml ...]   (default: every node this script started)
@@ -422,8 +422,10 @@ wait_cluster_agrees() {
 }
 
 cmd_cluster() {
-  local cfgs=() a id addrs=()
-  for a in "${CLUSTER_CONFIGS[@]}"; do cfgs+=("$(config_path "$a")"); done
+  local cfgs=() a id addrs=() list=("$@")
+  # Configs given (scale out: node1-3 plus configs/node4.yaml) replace the default three.
+  ((${#list[@]} > 0)) || list=("${CLUSTER_CONFIGS[@]}")
+  for a in "${list[@]}"; do cfgs+=("$(config_path "$a")"); done
   cmd_start "${cfgs[@]}" || die "could not start every cluster node (see above)"
   for id in $(recorded_ids "${cfgs[@]}"); do addrs+=("$(meta_get "$RUN_DIR/$id.meta" resp)"); done
   say "Waiting for the ${#addrs[@]} nodes to agree on membership and slots (up to ${CLUSTER_TIMEOUT}s)..."
