@@ -216,7 +216,7 @@ describe('over real sockets', () => {
   it('garbage bytes: 400 MALFORMED_REQUEST in the error shape, connection closed', async () => {
     const { app } = setup();
     const port = await listen(app);
-    for (const junk of ['\x00\x01\x02 hello\r\n\r\n', 'FOO / HTTP/1.1\r\nHost: x\r\n\r\n', 'GET / HTTP/9.9\r\n\r\n', 'GET /x HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n', 'GET /x HTTP/1.1\r\nbad header\r\n\r\n']) {
+    for (const junk of ['\x00\x01\x02 hello\r\n\r\n', 'FOO / HTTP/1.1\r\nHost: x\r\n\r\n', 'GET / HTTP/9.9\r\n\r\n', 'GET /x HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n', 'GET /x HTTP/1.1\r\nbad header\r\n\r\n', 'PUT /api/cache/k HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd', 'PUT /api/cache/k HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n']) {
       const res = await rawRequest(port, [junk]);
       expect(res.status, JSON.stringify(junk)).toBe(400);
       expect(errorOf(res).code).toBe('MALFORMED_REQUEST');
@@ -245,6 +245,17 @@ describe('over real sockets', () => {
     expect(errorOf(res).code).toBe('REQUEST_TIMEOUT');
     expect(res.ms).toBeGreaterThanOrEqual(380);
     expect(res.ms).toBeLessThan(1000);
+  });
+
+  it('a body that trickles past http.request_timeout_ms: 408 REQUEST_TIMEOUT in the error shape, nothing stored', async () => {
+    const { app, te } = setup({ headersTimeoutMs: 300, requestTimeoutMs: 600 });
+    const port = await listen(app);
+    const head = 'PUT /api/cache/slow HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\nContent-Length: 100\r\n\r\n';
+    const res = await rawRequest(port, [head, ...Array.from({ length: 40 }, () => 'x')], { gapMs: 50, timeoutMs: 5000 });
+    expect(res.status).toBe(408);
+    expect(errorOf(res).code).toBe('REQUEST_TIMEOUT');
+    expect(res.ms).toBeLessThan(1500);
+    expect(te.run('EXISTS', 'slow')).toBe(0);
   });
 
   it('a request arriving on a keep-alive connection while the app closes is 503 NOT_READY in the error shape (not Fastify\'s)', async () => {
