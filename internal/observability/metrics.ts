@@ -277,6 +277,22 @@ function perDb(registers: Registry[], name: string, help: string, f: Figures, fi
 }
 
 /** Node-level figures under redis_exporter-style names, each "as INFO <field>". */
+/** Dropped gossip packets by reason (membership's stats().dropped), read at scrape time. */
+function registerGossipDrops(registers: Registry[], cluster: () => ClusterMetricsSource | null): void {
+  new Counter({
+    name: 'ringcache_gossip_packets_dropped_total',
+    help: 'Gossip packets (or stream frames) dropped, by reason: malformed, version, cluster (another cluster name), plaintext (clear while a secret is set), foreign (sealed with a key not held here), decrypt (forged or tampered), replay, misrouted, unexpected, incarnation (a rumor about this node too far ahead).',
+    labelNames: ['reason'],
+    registers,
+    collect() {
+      this.reset();
+      const d = cluster()?.gossipDropped?.();
+      if (d === undefined) return;
+      for (const [reason, n] of Object.entries(d)) this.inc({ reason }, n);
+    },
+  });
+}
+
 function registerServerMetrics(registers: Registry[], f: Figures): void {
   new Gauge({
     name: 'ringcache_build_info',
@@ -504,18 +520,7 @@ export class NodeMetrics {
         for (const m of msgs) this.inc({ type: m.type, direction: m.direction }, m.count);
       },
     });
-    new Counter({
-      name: 'ringcache_gossip_packets_dropped_total',
-      help: 'Gossip packets (or stream frames) dropped, by reason: malformed, version, cluster (another cluster name), plaintext (clear while a secret is set), foreign (sealed with a key not held here), decrypt (forged or tampered), replay, misrouted, unexpected, incarnation (a rumor about this node too far ahead).',
-      labelNames: ['reason'],
-      registers,
-      collect() {
-        this.reset();
-        const d = cluster()?.gossipDropped?.();
-        if (d === undefined) return;
-        for (const [reason, n] of Object.entries(d)) this.inc({ reason }, n);
-      },
-    });
+    registerGossipDrops(registers, cluster);
     new Counter({
       name: 'ringcache_cluster_handoff_keys_total',
       help: 'Keys moved by slot handoff: sent (acknowledged by the new owner, deleted here), received (applied here), replaced (applied here over the copy this node loaded from disk at start-up), skipped (received but a live copy existed here).',
