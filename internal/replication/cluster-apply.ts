@@ -25,6 +25,8 @@ export interface ApplierDeps {
   store: Store;
   /** Whether this node owns the slot now: an owner's writes are never overwritten by a stream. */
   isLocal: (slot: number) => boolean;
+  /** The member id owning the slot in this node's ring. */
+  ownerOf: (slot: number) => string;
   resolve: (argv: readonly string[]) => CommandSpec;
   executeHere: (client: Client, argv: string[]) => Reply | Promise<Reply>;
   /** Whether a FULL restart from `sender` must wait (this node still hands its copy of slots to it). */
@@ -79,6 +81,16 @@ export class ReplicaApplier {
     s.decoder.feed(Buffer.from(payload, 'latin1'));
     const records: string[][] = [];
     for (let argv = s.decoder.next(); argv !== null; argv = s.decoder.next()) records.push(argv);
+    // Only the owner of a slot (in this node's ring) may write its copy here. While the rings
+    // disagree (a death or a join not yet seen everywhere) nothing of the chunk is applied and the
+    // stream is forgotten: the owner retries, from a full copy once the rings agree. A restarting
+    // node's brief partial ring, in which it "owns" a live peer's slots, is refused this way.
+    const foreign = records.find((argv) => !this.fromOwner(sender, argv));
+    if (foreign !== undefined) {
+      this.senders.delete(sender);
+      const why = `the ring here does not make ${sender} the owner of what it sent (${foreign[0] ?? ''})`;
+      return full ? { retry: why } : { offset: -1 };
+    }
     s.offset += payload.length;
     s.at = this.deps.now();
     const state = s;
@@ -94,6 +106,27 @@ export class ReplicaApplier {
       }
     });
     return { offset: s.offset };
+  }
+
+  /** Whether `sender` owns every slot the record writes, in this node's ring. */
+  private fromOwner(sender: string, argv: readonly string[]): boolean {
+    const name = (argv[0] as string).toUpperCase();
+    if (name === 'SELECT' || name === 'MULTI' || name === 'EXEC') return true;
+    if (name === REPL_DROP) {
+      const mask = rangesMask(argv.slice(2));
+      if (mask === null) return true;
+      for (let slot = 0; slot < mask.length; slot++) if (mask[slot] === 1 && this.deps.ownerOf(slot) !== sender) return false;
+      return true;
+    }
+    if (name === REPL_KEY) return this.deps.ownerOf(keyHashSlot(argv[2] as string)) === sender;
+    let spec: CommandSpec;
+    try {
+      spec = this.deps.resolve(argv);
+    } catch {
+      return true;
+    }
+    for (const i of keyIndexes(spec, argv)) if (this.deps.ownerOf(keyHashSlot(argv[i] as string)) !== sender) return false;
+    return true;
   }
 
   private run(db: number, argv: string[]): void {

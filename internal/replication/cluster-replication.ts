@@ -47,6 +47,14 @@ export interface ClusterReplicationDeps {
 
 const NO_PEERS: readonly PeerStream[] = [];
 
+/**
+ * How long a ring must have been served before this node's copies of the slots it owned in it count
+ * as current. A node that restarts meets the members one by one: for the moment it spends in a
+ * partial ring (say with one of two peers) it "owns" slots the absent peer kept serving all along,
+ * and its on-disk copies of them are stale; handing those over would bring back deleted keys.
+ */
+const SETTLE_MS = 2000;
+
 export class ClusterReplication implements Journal {
   private readonly streams = new Map<string, PeerStream>();
   /** slot -> the streams of its replicas (empty for slots this node does not own). */
@@ -59,6 +67,8 @@ export class ClusterReplication implements Journal {
   private copySlots: SlotMask = emptyMask();
   /** Whether this node was serving before the ring change (its copies were current). */
   private servedBefore = false;
+  /** When the ring last changed (clock ms). */
+  private ringSince = 0;
   /** Inside a journaled MULTI ... EXEC: the db its writes are in (a queued SELECT moves it). */
   private txDb: number | null = null;
   private readonly readonlyClients = new WeakSet<Client>();
@@ -66,12 +76,19 @@ export class ClusterReplication implements Journal {
   private readonly client: Client;
   /** Sync-mode writes that failed because a replica did not acknowledge in time (INFO). */
   syncTimeouts = 0;
+  /**
+   * Records were appended since the last whenDurable(): the connection flushing now ran the
+   * writes (a batch runs and flushes in one go), so only its replies wait for the replicas;
+   * other clients' reads are not held up by them.
+   */
+  private appended = false;
 
   constructor(private readonly deps: ClusterReplicationDeps) {
     this.client = new Client(0, 'replication', '', -1, deps.clock.now(), true, () => undefined);
     this.applier = new ReplicaApplier({
       store: deps.store,
       isLocal: (slot) => deps.state.isLocal(slot),
+      ownerOf: (slot) => deps.state.ring.members[deps.state.ownerIndex(slot)] as string,
       resolve: deps.resolve,
       executeHere: deps.executeHere,
       refuseFull: (sender) => this.copyPendingTo(sender),
@@ -104,25 +121,32 @@ export class ClusterReplication implements Journal {
         continue;
       }
       const grown = added(s.mask, mask);
+      const shrunk = !isEmpty(added(mask, s.mask));
       s.mask = mask;
       s.updatePeer(info);
-      if (!isEmpty(grown)) s.copy(grown);
+      // A copy still in flight names slots the peer no longer takes from here (it would refuse
+      // them): start it over with the current slots.
+      if (shrunk && !s.established) s.restart('its slots changed during the copy');
+      else if (!isEmpty(grown)) s.copy(grown);
     }
     this.rebuildSlotPeers(ring);
     const replicated = replicaMask(ring, self);
     const copy = emptyMask();
     const handedTo = new Map<string, SlotMask>();
     const me = ring.members.indexOf(self);
+    const now = this.deps.clock.now();
+    const served = this.servedBefore && now - this.ringSince >= SETTLE_MS;
     if (prev !== null) {
       const prevMe = prev.members.indexOf(self);
       for (let s = 0; s < SLOT_COUNT; s++) {
         const nowOwner = ring.owners[s] as number;
         if (this.copySlots[s] === 1 && replicated[s] === 1) copy[s] = 1;
         if (prevMe < 0 || prev.owners[s] !== prevMe || nowOwner === me) continue;
-        // This node owned s and hands it to its new owner: it keeps a copy if it replicates s now,
-        // and (if it was serving) tells the new owner its on-disk copy of s is stale.
-        if (replicated[s] === 1) copy[s] = 1;
-        if (this.servedBefore) {
+        // This node owned s and served it: its copy is current. The new owner gets it (kept here
+        // too when this node replicates s now) and hears that its on-disk copy of s is stale. A
+        // node that owned s only alone at start-up, before meeting anyone, has nothing current.
+        if (served) {
+          if (replicated[s] === 1) copy[s] = 1;
           const id = ring.members[nowOwner] as string;
           let m = handedTo.get(id);
           if (m === undefined) handedTo.set(id, (m = emptyMask()));
@@ -133,6 +157,7 @@ export class ClusterReplication implements Journal {
     this.replicated = replicated;
     this.copySlots = copy;
     this.servedBefore = this.deps.ready();
+    this.ringSince = now;
     this.applier.forget(new Set(ring.members));
     for (const [id, m] of handedTo) this.dropStaleAt(this.memberInfo(ring, id), m);
   }
@@ -252,7 +277,9 @@ export class ClusterReplication implements Journal {
     const idx = keyIndexes(spec, argv);
     if (idx.length === 0) return this.keyless(d, spec.name, argv);
     if (idx.length === 1) {
-      for (const p of this.slotPeers[keyHashSlot(argv[idx[0] as number] as string)] as readonly PeerStream[]) p.feed.append(d, argv);
+      const peers = this.slotPeers[keyHashSlot(argv[idx[0] as number] as string)] as readonly PeerStream[];
+      for (const p of peers) p.feed.append(d, argv);
+      if (peers.length > 0) this.appended = true;
       return;
     }
     const slots = idx.map((i) => keyHashSlot(argv[i] as string));
@@ -260,7 +287,10 @@ export class ClusterReplication implements Journal {
     for (const s of slots) for (const p of this.slotPeers[s] as readonly PeerStream[]) peers.add(p);
     for (const p of peers) {
       const rec = recordFor(argv, spec.name, idx, slots, p.mask);
-      if (rec !== null) p.feed.append(d, rec);
+      if (rec !== null) {
+        p.feed.append(d, rec);
+        this.appended = true;
+      }
     }
   }
 
@@ -269,6 +299,7 @@ export class ClusterReplication implements Journal {
     if (name !== 'flushall' && name !== 'flushdb') return;
     const all = name === 'flushall' || argv.length === 0;
     for (const p of this.streams.values()) p.feed.append(db, [REPL_DROP, all ? '-1' : String(db), ...maskRanges(p.mask).map(String)]);
+    this.appended = true;
   }
 
   /**
@@ -277,6 +308,8 @@ export class ClusterReplication implements Journal {
    * sends those replies, see Journal.whenDurable).
    */
   whenDurable(): Promise<void> | null {
+    if (!this.appended) return null;
+    this.appended = false;
     if (this.streams.size === 0 || this.deps.mode() !== 'sync') return null;
     const waits: Promise<void>[] = [];
     for (const s of this.streams.values()) {

@@ -115,6 +115,11 @@ export class PeerStream {
     }
   }
 
+  /** The replica accepted this history's first chunk. */
+  get established(): boolean {
+    return !this.full;
+  }
+
   /** Caught up: not copying, established, and acknowledged up to the end of the last copy. */
   get inSync(): boolean {
     return !this.full && !this.walking && this.walkQueue === null && this.acked >= this.walkEnd;
