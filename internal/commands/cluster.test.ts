@@ -40,6 +40,13 @@ describe('cluster mode in INFO and HELLO', () => {
   });
 });
 
+describe('INFO cluster: gossip drops', () => {
+  it('lists the packets membership dropped, by reason', () => {
+    const t = createTestExecutor({ cluster: { ...loneCluster, gossipDropped: () => ({ plaintext: 3, decrypt: 0 }) } });
+    expect(String(t.run('INFO', 'cluster'))).toContain('\r\ncluster_gossip_packets_dropped:plaintext=3,decrypt=0\r\n');
+  });
+});
+
 describe('CLUSTER HANDOFF (a previous owner hands a key over)', () => {
   const received: HandoffOutcome[] = [];
   const cluster: ClusterApi = { ...loneCluster, noteHandoff: (outcome) => received.push(outcome) };

@@ -168,6 +168,8 @@ export function infoClusterFields(server: Pick<ServerApi, 'cluster'>): [string, 
       ['cluster_handoff_keys_skipped', h.skipped],
     );
   }
+  const dropped = server.cluster?.gossipDropped?.();
+  if (dropped !== undefined) out.push(['cluster_gossip_packets_dropped', Object.entries(dropped).map(([reason, n]) => `${reason}=${n}`).join(',')]);
   const f = server.cluster?.replicationFigures?.();
   if (f !== undefined) {
     out.push(['cluster_replicated_slots', f.replicatedSlots], ['cluster_replica_streams', f.replicas.length], ['cluster_sync_write_timeouts', f.syncTimeouts]);

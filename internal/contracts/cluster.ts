@@ -48,6 +48,8 @@ export interface ClusterApi {
   noteHandoff?(outcome: HandoffOutcome): void;
   /** Keys handed off to new owners (deleted here after their ack) and received from peers, since start. */
   handoffStats?(): { sent: number; received: number; replaced: number; skipped: number; inProgress: boolean };
+  /** Gossip packets dropped since start, by reason (membership stats; INFO cluster_gossip_packets_dropped). */
+  gossipDropped?(): Readonly<Record<string, number>>;
   /** CLUSTER REPLFEED: a chunk of an owner's replication stream; the offset held after it (-1: unknown stream), or why to retry. */
   replFeed?(sender: string, replid: string, offset: number, full: boolean, payload: string): { offset: number } | { retry: string };
   /** CLUSTER DROPSTALE start end ...: drops keys of those slots still as loaded from disk; null for malformed ranges. */

@@ -123,6 +123,31 @@ describe('HTTP routes under fuzzing', { timeout: FUZZ_TEST_TIMEOUT_MS }, () => {
     );
   });
 
+  it('with a bearer token, a rate limit and a node flipping readiness: still never 5xx, errors in the shape', async () => {
+    let ready = true;
+    const guarded = testHttpApp({ authToken: () => 's3cret', rateLimit: 50 }, () => ready).app;
+    await guarded.ready();
+    const auth = fc.constantFrom(undefined, 'Bearer s3cret', 'Bearer wrong', 'Basic Zm9vOmJhcg==', 'Bearer', '', 'bearer s3cret');
+    try {
+      await fc.assert(
+        fc.asyncProperty(method, path, body, contentType, auth, fc.boolean(), async (m, p, b, ct, a, r) => {
+          ready = r;
+          const headers: Record<string, string> = {};
+          if (ct !== undefined) headers['content-type'] = ct;
+          if (a !== undefined) headers['authorization'] = a;
+          const withBody = b !== undefined && m !== 'GET' && m !== 'HEAD';
+          const res = await send(guarded, { method: m, url: p, headers, ...(withBody ? { payload: b } : {}) });
+          if (m === 'HEAD') expect(res.statusCode === 503 || res.statusCode < 500).toBe(true);
+          else if (res.statusCode !== 503) checkResponse(res.statusCode, res.headers['content-type'] as string | undefined, res.body, `${m} ${p.slice(0, 100)} auth=${String(a)}`);
+          else expect(res.json<{ error: { code: string } }>().error.code).toBe('NOT_READY');
+        }),
+        fuzzParams(200),
+      );
+    } finally {
+      await guarded.close();
+    }
+  });
+
   it('any JSON value PUT reads back as stored: strings as themselves, others as their JSON text', async () => {
     await fc.assert(
       fc.asyncProperty(anyJson.filter((v) => v !== null), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 16 }), async (v, key) => {

@@ -124,6 +124,7 @@ export function createNodeCluster(d: NodeClusterDeps): NodeCluster {
     forwardTimeoutMs: () => d.runtime.num('cluster.forward_timeout_ms'),
     password: () => d.runtime.str('requirepass'),
     secrets: d.config.cluster.secrets,
+    ...(membership instanceof Membership ? { gossipDropped: () => membership.stats().dropped } : {}),
     selfMeta: d.selfMeta,
     gossipPort: () => gossipPort,
     serving: d.serving,

@@ -46,6 +46,8 @@ export interface ClusterPartsOptions {
   password: () => string;
   /** cluster.secret's keyring: peer links prove it in CLUSTER PEER, and this node requires the proof (peer-auth.ts). Empty: no proof. */
   secrets?: readonly string[];
+  /** Gossip packets dropped by reason (INFO cluster), when membership counts them. */
+  gossipDropped?: () => Readonly<Record<string, number>>;
   /** This node's announced addresses (known once the listeners are bound). */
   selfMeta: () => MemberMeta;
   gossipPort: () => number;
@@ -252,6 +254,7 @@ export class ClusterParts {
       },
       noteHandoff: (outcome) => this.handoff.noteReceived(outcome),
       handoffStats: () => ({ ...this.handoff.stats, inProgress: this.handoff.busy }),
+      ...(o.gossipDropped ? { gossipDropped: o.gossipDropped } : {}),
       replFeed: (sender, replid, offset, full, payload) => this.replication.replFeed(sender, replid, offset, full, payload),
       dropStale: (ranges) => {
         const mask = rangesMask(ranges);

@@ -11,8 +11,8 @@ export interface TestHttpApp {
   app: FastifyInstance;
 }
 
-/** A ready-to-inject app over a fresh test executor (no listener until the test calls listen). */
-export function testHttpApp(settings: Partial<HttpSettings> = {}): TestHttpApp {
+/** An app over a fresh test executor, ready per `ready` (no listener until the test calls listen). */
+export function testHttpApp(settings: Partial<HttpSettings> = {}, ready: () => boolean = () => true): TestHttpApp {
   const te = createTestExecutor({ config: {} });
   const metrics = new NodeMetrics({ nodeId: 'test', figures: () => ({ ...te.server.figures(), up: true }) }, { defaultMetrics: false });
   const app = buildHttpApp({
@@ -23,7 +23,7 @@ export function testHttpApp(settings: Partial<HttpSettings> = {}): TestHttpApp {
     keys: () => te.store.db(0).size,
     executor: te.executor,
     commandsProcessed: () => te.stats.commandsProcessed,
-    ready: () => true,
+    ready,
     metrics,
     figures: () => te.server.figures(),
     addresses: () => ({ resp: '127.0.0.1:8080', http: '127.0.0.1:9080' }),
