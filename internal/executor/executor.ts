@@ -260,6 +260,8 @@ export class Executor {
   denyWrites: (() => string | null) | null = null;
   /** Replication's write gate (READONLY replica, NOREPLICAS); null on a node without replication. */
   refuseWrite: ((client: Client) => CommandError | null) | null = null;
+  /** Told when a replica's (or our primary's) connection closes, so INFO and WAIT stop counting it at once. */
+  replicationClosed: ((client: Client) => void) | null = null;
   /** While a script runs past busy-reply-threshold: the -BUSY every command but allow_busy ones gets. */
   busyReason: string | null = null;
   /** Cluster routing; null for a node that is not part of a cluster (every key is local). */
@@ -327,6 +329,7 @@ export class Executor {
   /** The connection is gone: drop its waits and watches so nothing is handed to it. */
   clientClosed(client: Client): void {
     client.alive = false;
+    if (client.replRole !== null) this.replicationClosed?.(client);
     this.blocking.cancel(client);
     this.unwatch(client);
     this.deps.pubsub.dropClient(client);

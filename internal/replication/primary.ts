@@ -210,7 +210,7 @@ export class PrimarySide {
   /** Replicas whose last ACK covers `target`. */
   ackedCount(target: number): number {
     let n = 0;
-    for (const p of this.replicas.values()) if (p.state === 'online' && p.ackOffset >= target) n++;
+    for (const p of this.replicas.values()) if (p.state === 'online' && p.client.alive && p.ackOffset >= target) n++;
     return n;
   }
 
@@ -256,7 +256,7 @@ export class PrimarySide {
   goodReplicas(maxLagS: number): number {
     const now = this.deps.now();
     let n = 0;
-    for (const p of this.replicas.values()) if (p.state === 'online' && Math.floor((now - p.ackTime) / 1000) <= maxLagS) n++;
+    for (const p of this.replicas.values()) if (p.state === 'online' && p.client.alive && Math.floor((now - p.ackTime) / 1000) <= maxLagS) n++;
     return n;
   }
 

@@ -314,5 +314,6 @@ export function* withReplicationClients(clients: Iterable<Client>, r: Replicatio
 export function createReplication(deps: ReplicationDeps): { replication: Replication; step: { name: string; start: () => void; stop: () => void } } {
   const replication = new Replication(deps);
   deps.executor.refuseWrite = (c) => replication.refuseWrite(c);
+  deps.executor.replicationClosed = (c) => replication.primary.detach(c);
   return { replication, step: { name: 'replication', start: () => replication.start(), stop: () => replication.stop() } };
 }
