@@ -1,7 +1,7 @@
 // Negative-count random replies (SRANDMEMBER, HRANDFIELD, ZRANDMEMBER): picks encoded straight into one buffer, its size checked before it is built.
 import type { CommandContext } from '../contracts/command.js';
 import { errors } from '../contracts/errors.js';
-import { encodeToBuffer } from '../resp/encoder.js';
+import { encode, ReplyWriter } from '../resp/encoder.js';
 import type { Reply } from '../resp/reply.js';
 
 /**
@@ -32,7 +32,10 @@ export function repeatedPicks(ctx: CommandContext, size: number, n: number, next
   // lookup per pick was most of the time at 16M picks), a Map otherwise.
   const dense = size <= DENSE_MAX ? new Int32Array(size).fill(-1) : null;
   const sparse = dense === null ? new Map<number, number>() : null;
-  const encodings: Buffer[] = [];
+  // Every distinct encoding goes into one writer (a Buffer each cost 18 s at 1M distinct members).
+  const pool = new ReplyWriter(64 * 1024);
+  const starts: number[] = [];
+  const lens: number[] = [];
   const picks = new Uint32Array(n);
   const header = Buffer.from(`*${n * perPick}\r\n`, 'latin1');
   const limit = ctx.server.config.num('proto_max_bulk_len');
@@ -41,24 +44,19 @@ export function repeatedPicks(ctx: CommandContext, size: number, n: number, next
     const i = next();
     let slot = dense !== null ? (dense[i] as number) : (sparse?.get(i) ?? -1);
     if (slot < 0) {
-      slot = encodings.length;
-      encodings.push(encodeToBuffer(entry(i), proto));
+      slot = starts.length;
+      const at = pool.length;
+      encode(pool, entry(i), proto);
+      starts.push(at);
+      lens.push(pool.length - at);
       if (dense !== null) dense[i] = slot;
       else sparse?.set(i, slot);
     }
     picks[k] = slot;
-    total += (encodings[slot] as Buffer).length;
+    total += lens[slot] as number;
     if (total > limit) throw errors.generic(`reply of ${n} elements would exceed proto-max-bulk-len (${limit} bytes); ask for fewer`);
   }
-  // Every distinct encoding in one pool, so the copy loop reads typed arrays only.
-  const pool = Buffer.concat(encodings);
-  const starts = new Uint32Array(encodings.length);
-  const lens = new Uint32Array(encodings.length);
-  for (let j = 0, at = 0; j < encodings.length; j++) {
-    starts[j] = at;
-    lens[j] = (encodings[j] as Buffer).length;
-    at += lens[j] as number;
-  }
+  const bytes = pool.take();
   const out = Buffer.allocUnsafe(total);
   let off = header.copy(out, 0);
   for (let k = 0; k < n; k++) {
@@ -66,8 +64,8 @@ export function repeatedPicks(ctx: CommandContext, size: number, n: number, next
     const from = starts[slot] as number;
     const len = lens[slot] as number;
     // Small entries byte by byte: Buffer#copy costs a native call each, which dominates at 16M picks.
-    if (len <= 32) for (let j = 0; j < len; j++) out[off++] = pool[from + j] as number;
-    else off += pool.copy(out, off, from, from + len);
+    if (len <= 32) for (let j = 0; j < len; j++) out[off++] = bytes[from + j] as number;
+    else off += bytes.copy(out, off, from, from + len);
   }
   return { t: 'raw', v: out };
 }
