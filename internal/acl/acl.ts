@@ -6,11 +6,11 @@ import { flagBit } from '../commands/spec.js';
 import type { AclApi, CommandSpec } from '../contracts/command.js';
 import { CommandError, errors } from '../contracts/errors.js';
 import type { Client } from '../server/client.js';
-import { channelAllowed, checkUser } from './check.js';
+import { channelAllowed, checkUser, unrestrictedKeys } from './check.js';
 import { AclLog } from './log.js';
 import { applyUserOp, describeUser, hashPassword, hasSpaces, mergeSelectorArgs, newUser, ruleMessage } from './rules.js';
 import { buildAclTable } from './table.js';
-import { DENIED_AUTH, DENIED_CMD, DENIED_KEY, type AclCommandTable, type AclLogContext, type AclLogEntry, type AclUser, type Denial, type RuleEnv } from './user.js';
+import { DENIED_AUTH, DENIED_CMD, DENIED_KEY, KEY_READ, type AclCommandTable, type AclLogContext, type AclLogEntry, type AclUser, type Denial, type RuleEnv } from './user.js';
 
 export interface AclOptions {
   /** acl-pubsub-default is allchannels. */
@@ -148,6 +148,13 @@ export class Acl implements AclApi {
     const cmd = this.table.byName.get(spec.name);
     if (cmd === undefined) return null;
     return checkUser(u, cmd, spec, argv);
+  }
+
+  /** May `u` run argv and read every key (SORT's BY and GET patterns)? */
+  readsAllKeys(u: AclUser, spec: CommandSpec, argv: readonly string[]): boolean {
+    if (u.free) return true;
+    const cmd = this.table.byName.get(spec.name);
+    return cmd !== undefined && unrestrictedKeys(u, cmd, spec, argv, KEY_READ);
   }
 
   private logDenial(client: Client, d: Denial, context: AclLogContext, spec: CommandSpec, argv: readonly string[]): void {
@@ -309,17 +316,6 @@ export class Acl implements AclApi {
     this.defaultUser.copyFrom(fresh);
     this.users = new Map([['default', this.defaultUser], ...parsed]);
     for (const [name, u] of old) if (name !== 'default') this.dropUser(u, current);
-    return null;
-  }
-
-  /** Users from the YAML config (`acl.users`): `user <name> <rules>` lines or bare rule strings. */
-  loadConfigured(lines: readonly string[]): string | null {
-    const parsed = parseAclText(lines.map((l) => (l.startsWith('user ') ? l : `user ${l}`)).join('\n'), 'config', this.env);
-    if (typeof parsed === 'string') return parsed;
-    const def = parsed.get('default');
-    if (def !== undefined) this.defaultUser.copyFrom(def);
-    parsed.delete('default');
-    for (const [n, u] of parsed) this.users.set(n, u);
     return null;
   }
 }

@@ -1,5 +1,5 @@
 // Permission checks: may a user run this argv (command bits, first-args, keys by key-spec access flags, Pub/Sub channels), as Redis's ACLCheckAllUserCommandPerm.
-import type { CommandSpec, KeySpecFlag } from '../contracts/command.js';
+import type { CommandSpec, KeySpec, KeySpecFlag } from '../contracts/command.js';
 import { keySpecPositions } from '../commands/command-info.js';
 import { keyIndexes } from '../commands/spec.js';
 import { globMatch } from '../glob/glob.js';
@@ -20,9 +20,23 @@ function needOf(flags: readonly KeySpecFlag[]): number {
   return need;
 }
 
+/** A key spec Redis trusts over the command's getkeys function: known search, no INCOMPLETE / VARIABLE_FLAGS. */
+function reliable(k: KeySpec): boolean {
+  return k.begin !== 'unknown' && k.find !== 'unknown' && !k.flags.includes('INCOMPLETE') && !k.flags.includes('VARIABLE_FLAGS');
+}
+
 /** The keys of argv with the permissions each needs (getKeysFromCommandWithSpecs). */
 export function keyRefs(spec: CommandSpec, argv: readonly string[]): KeyRef[] {
   if (spec.firstKey === 0 && spec.keys === undefined && spec.keySpecs.length === 0) return [];
+  // Redis prefers the key specs when they are all reliable: EVAL "" 3 a b names no key at all.
+  if (spec.keySpecs.length > 0 && spec.keySpecs.every(reliable)) {
+    const out: KeyRef[] = [];
+    for (const k of spec.keySpecs) {
+      if (k.flags.includes('NOT_KEY')) continue;
+      for (const pos of keySpecPositions(k, argv)) out.push({ pos, need: needOf(k.flags) });
+    }
+    return out;
+  }
   let idx: number[];
   try {
     idx = keyIndexes(spec, argv);
@@ -31,10 +45,17 @@ export function keyRefs(spec: CommandSpec, argv: readonly string[]): KeyRef[] {
   }
   if (idx.length === 0) return [];
   const found = spec.keySpecs.map((k) => new Set(keySpecPositions(k, argv)));
-  return idx.map((pos) => {
-    const k = spec.keySpecs[found.findIndex((s) => s.has(pos))] ?? spec.keySpecs[0];
-    return { pos, need: k === undefined ? 0 : needOf(k.flagsFor !== undefined ? k.flagsFor(argv) : k.flags) };
-  });
+  // A key only the movable-keys function finds (SORT ... STORE dst) has the last 'unknown' spec's
+  // flags, as Redis's getkeys procs assign them (see COMMAND GETKEYSANDFLAGS).
+  const unknownSpec = spec.keySpecs.findLast((k) => k.begin === 'unknown');
+  const out: KeyRef[] = [];
+  for (const pos of idx) {
+    const k = spec.keySpecs[found.findIndex((s) => s.has(pos))] ?? unknownSpec ?? spec.keySpecs[0];
+    const flags = k === undefined ? [] : k.flagsFor !== undefined ? k.flagsFor(argv) : k.flags;
+    // NOT_KEY specs (SPUBLISH's shard channel) name no key: Redis's GET_KEYSPEC_DEFAULT skips them.
+    if (!flags.includes('NOT_KEY')) out.push({ pos, need: needOf(flags) });
+  }
+  return out;
 }
 
 interface ChannelRef {
@@ -91,4 +112,17 @@ export function checkUser(u: AclUser, cmd: AclCommand, spec: CommandSpec, argv: 
     if (d.reason > relevant.reason || (d.reason === relevant.reason && d.pos > relevant.pos)) relevant = d;
   }
   return relevant;
+}
+
+/**
+ * ACLUserCheckCmdWithUnrestrictedKeyAccess: some selector allows the command and grants `need`
+ * on every key (allkeys, or a `*` pattern with those permissions). SORT's BY and GET need it.
+ */
+export function unrestrictedKeys(u: AclUser, cmd: AclCommand, spec: CommandSpec, argv: readonly string[], need: number): boolean {
+  let cached: KeyRef[] | null = null;
+  const keys = (): KeyRef[] => (cached ??= keyRefs(spec, argv));
+  const channels = channelRefs(cmd.name, argv);
+  return u.selectors.some(
+    (sel) => checkSelector(sel, cmd, argv, keys, channels) === null && (sel.allKeys || sel.patterns.some((p) => p.pattern === '*' && (p.flags & need) === need)),
+  );
 }

@@ -41,9 +41,4 @@ export class AclLog {
   reset(): void {
     this.entries = [];
   }
-
-  /** acllog-max-len lowered: Redis trims on the next entry; trimming here is the same to readers but for that gap. */
-  get size(): number {
-    return this.entries.length;
-  }
 }

@@ -121,6 +121,32 @@ describe('permissions', () => {
   });
 });
 
+describe('keys as Redis finds them for ACLs', () => {
+  it('skips NOT_KEY specs, trusts key specs over getkeys, and gives STORE the unknown spec flags', () => {
+    const t = createTestExecutor();
+    t.run('ACL', 'SETUSER', 'c', 'on', 'nopass', '+@all', '%R~read*', '%W~write*', '%RW~rw*', 'resetchannels', '&channel');
+    expect(t.run('ACL', 'DRYRUN', 'c', 'SPUBLISH', 'channel', 'foo')).toBe('+OK');
+    expect(t.run('ACL', 'DRYRUN', 'c', 'EVAL', '', '3', 'rw', 'read')).toBe('+OK');
+    expect(t.run('ACL', 'DRYRUN', 'c', 'EVAL', '', '1', 'read')).toBe("This user has no permissions to access the 'read' key");
+    expect(t.run('ACL', 'DRYRUN', 'c', 'SORT', 'read', 'STORE', 'write')).toBe('+OK');
+    expect(t.run('ACL', 'DRYRUN', 'c', 'SORT', 'read', 'STORE', 'read')).toBe("This user has no permissions to access the 'read' key");
+    expect(t.run('ACL', 'DRYRUN', 'c', 'GEORADIUS', 'read', '0', '0', '1', 'M', 'STOREDIST', 'write')).toBe('+OK');
+  });
+
+  it('SORT BY / GET patterns need read access to every key', () => {
+    const t = createTestExecutor();
+    t.run('LPUSH', 'mylist', '1');
+    t.run('ACL', 'SETUSER', 's', 'on', 'nopass', '+sort', '~mylist', '~v*');
+    const c = t.newClient();
+    t.runAs(c, 'AUTH', 's', 'x');
+    expect(t.runAs(c, 'SORT', 'mylist', 'BY', 'v*')).toBe('-ERR BY option of SORT denied due to insufficient ACL permissions.');
+    expect(t.runAs(c, 'SORT', 'mylist', 'GET', 'v*')).toBe('-ERR GET option of SORT denied due to insufficient ACL permissions.');
+    expect(t.runAs(c, 'SORT', 'mylist', 'BY', 'nosort')).toEqual(['1']);
+    t.run('ACL', 'SETUSER', 's', '%R~*');
+    expect(t.runAs(c, 'SORT', 'mylist', 'BY', 'v*')).toEqual(['1']);
+  });
+});
+
 describe('MULTI, scripts, connections', () => {
   it('refuses at queue time (EXECABORT) and again at EXEC when the rules changed', () => {
     const t = createTestExecutor();
@@ -197,6 +223,7 @@ describe('ACL CAT, GENPASS, HELP, LOAD and SAVE', () => {
     expect(t.run('ACL', 'CAT', 'scripting')).toContain('function|list');
     expect(t.run('ACL', 'CAT', 'keyspace')).not.toContain('set');
     expect(t.run('ACL', 'CAT', 'nosuch')).toBe("-ERR Unknown category 'nosuch'");
+    expect(t.run('ACL', 'CAT', 'a', 'b')).toBe("-ERR unknown subcommand or wrong number of arguments for 'CAT'. Try ACL HELP.");
     expect(String(t.run('ACL', 'GENPASS'))).toMatch(/^[0-9a-f]{64}$/);
     expect(String(t.run('ACL', 'GENPASS', '5'))).toMatch(/^[0-9a-f]{2}$/);
     expect(t.run('ACL', 'GENPASS', '5000')).toMatch(/ACL GENPASS argument must be the number/);

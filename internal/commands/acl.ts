@@ -82,7 +82,13 @@ function list(ctx: CommandContext, names: boolean): Reply {
   return array(acl.sortedUsers().map((u) => bulk(names ? u.name : `user ${u.name} ${acl.describe(u)}`)));
 }
 
+/** Redis's addReplySubcommandSyntaxError, for a subcommand given more arguments than it takes. */
+function syntaxError(argv: readonly string[]): CommandError {
+  return new CommandError('ERR', `unknown subcommand or wrong number of arguments for '${(argv[1] as string).slice(0, 128)}'. Try ${(argv[0] as string).toUpperCase()} HELP.`);
+}
+
 function cat(ctx: CommandContext, argv: string[]): Reply {
+  if (argv.length > 3) throw syntaxError(argv);
   if (argv.length === 2) return bulks(ACL_CATEGORIES);
   const name = (argv[2] as string).toLowerCase();
   const category = ACL_CATEGORIES.find((c) => c === name);
@@ -91,6 +97,7 @@ function cat(ctx: CommandContext, argv: string[]): Reply {
 }
 
 function genpass(argv: string[]): Reply {
+  if (argv.length > 3) throw syntaxError(argv);
   const bits = argv.length === 3 ? intArg(argv[2] as string) : 256;
   if (bits <= 0 || bits > GENPASS_MAX_BITS) {
     throw new CommandError('ERR', `ACL GENPASS argument must be the number of bits for the output password, a positive number up to ${GENPASS_MAX_BITS}`);
@@ -99,6 +106,7 @@ function genpass(argv: string[]): Reply {
 }
 
 function log(ctx: CommandContext, argv: string[]): Reply {
+  if (argv.length > 3) throw syntaxError(argv);
   let count = 10;
   if (argv.length === 3) {
     if ((argv[2] as string).toLowerCase() === 'reset') {

@@ -23,7 +23,7 @@ interface SortOptions {
   store: string | null;
 }
 
-function parseOptions(argv: readonly string[], readOnly: boolean): SortOptions {
+function parseOptions(argv: readonly string[], readOnly: boolean, readsAllKeys: () => boolean): SortOptions {
   const o: SortOptions = { by: null, dontSort: false, offset: 0, count: -1, gets: [], desc: false, alpha: false, store: null };
   for (let i = 2; i < argv.length; i++) {
     const a = argv[i] as string;
@@ -41,7 +41,10 @@ function parseOptions(argv: readonly string[], readOnly: boolean): SortOptions {
       o.by = argv[++i] as string;
       // A BY pattern without `*` means "do not sort" (conventionally BY nosort).
       if (!o.by.includes('*')) o.dontSort = true;
+      // Keys a pattern names are not declared: Redis wants a user who may read every key.
+      else if (!readsAllKeys()) throw new CommandError('ERR', 'BY option of SORT denied due to insufficient ACL permissions.');
     } else if (isOpt(a, 'GET') && left >= 1) {
+      if (!readsAllKeys()) throw new CommandError('ERR', 'GET option of SORT denied due to insufficient ACL permissions.');
       o.gets.push(argv[++i] as string);
     } else {
       throw errors.syntax();
@@ -93,7 +96,9 @@ const compareBytes = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 :
 
 function sortGeneric(ctx: CommandContext, argv: string[], readOnly: boolean): Reply {
   const key = argv[1] as string;
-  const o = parseOptions(argv, readOnly);
+  const spec = ctx.server.lookupCommand(readOnly ? 'sort_ro' : 'sort');
+  const user = ctx.client.user;
+  const o = parseOptions(argv, readOnly, () => user.free || spec === undefined || ctx.server.acl.readsAllKeys(user, spec, argv));
   let elems = elementsOf(ctx, key, o);
   if (!o.dontSort) {
     const weights = new Map<string, string | null>();

@@ -304,6 +304,8 @@ export interface AclApi {
   /** ACL DELUSER: how many existed; their connections close (`current`'s after its reply). */
   delUsers(names: readonly string[], current: Client): number;
   check(u: AclUser, spec: CommandSpec, argv: readonly string[]): Denial | null;
+  /** Whether `u` may run argv and read every key (SORT's BY and GET, as Redis checks them). */
+  readsAllKeys(u: AclUser, spec: CommandSpec, argv: readonly string[]): boolean;
   /** redis.call's ACL check: the script's error text, or null; a denial goes to the ACL LOG (context lua). */
   scriptRefusal(client: Client, spec: CommandSpec, argv: readonly string[]): string | null;
   logEntries(count: number): readonly AclLogEntry[];
