@@ -294,7 +294,7 @@ function replFeed(ctx: CommandContext, argv: string[]): Reply {
   return int(r.offset);
 }
 
-/** READONLY / READWRITE: in a cluster, reads of slots this node replicates are served from its copy. */
+/** READONLY / READWRITE: in a cluster, this connection's reads of slots this node replicates are served from its copy (or not). */
 function readonlyMode(ctx: CommandContext, on: boolean): Reply {
   ctx.server.cluster?.setReadonly?.(ctx.client, on);
   return OK;

@@ -87,7 +87,7 @@ describe('loadConfig: defaults', () => {
       'cluster.gossip_port': c.cluster.gossipPort, 'cluster.seeds': c.cluster.seeds.join(','), 'cluster.name': c.cluster.name,
       'cluster.secret': c.cluster.secrets.join(','), 'cluster.insecure': c.cluster.insecure, 'cluster.profile': c.cluster.profile, 'cluster.announce_host': c.cluster.announceHost,
       'cluster.mode': c.cluster.mode, 'cluster.tokens': c.cluster.tokens, 'cluster.forward_timeout_ms': c.cluster.forwardTimeoutMs,
-      'cluster.handoff_timeout_ms': c.cluster.handoffTimeoutMs, 'cluster.replicas': c.cluster.replicas,
+      'cluster.handoff_timeout_ms': c.cluster.handoffTimeoutMs, 'cluster.replicas': c.cluster.replicas, 'cluster.replica_reads': c.cluster.replicaReads,
       'replication.mode': c.replication.mode, 'replication.sync_timeout_ms': c.replication.syncTimeoutMs,
     };
     for (const [k, v] of Object.entries(fields)) expect(v, k).toBe(c.values[k]);
@@ -403,6 +403,7 @@ describe('cluster settings', () => {
       handoffTimeoutMs: 30_000,
       insecure: false,
       replicas: 1,
+      replicaReads: 'readonly',
     });
   });
 

@@ -351,6 +351,7 @@ export function freezeConfig(values: Record<string, ConfigValue>, file = '', exp
       forwardTimeoutMs: v('cluster.forward_timeout_ms'),
       handoffTimeoutMs: v('cluster.handoff_timeout_ms'),
       replicas: v('cluster.replicas'),
+      replicaReads: v('cluster.replica_reads'),
     }),
     replication: Object.freeze({ mode: v('replication.mode'), syncTimeoutMs: v('replication.sync_timeout_ms') }),
     values: Object.freeze({ ...values }),

@@ -106,6 +106,7 @@ interface HandWrittenConfig {
     readonly handoffTimeoutMs: number;
     readonly insecure: boolean;
     readonly replicas: number;
+    readonly replicaReads: 'readonly' | 'always';
   };
   readonly replication: {
     readonly mode: 'async' | 'sync';

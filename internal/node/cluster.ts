@@ -132,6 +132,7 @@ export function createNodeCluster(d: NodeClusterDeps): NodeCluster {
     observeForward: (outcome, seconds) => d.metrics.forwarding.observe(outcome, seconds),
     clock: d.clock,
     replicas: d.config.cluster.replicas,
+    replicaReads: () => d.runtime.str('cluster.replica_reads') as 'readonly' | 'always',
     replicationMode: () => d.runtime.str('replication.mode') as 'async' | 'sync',
     syncTimeoutMs: () => d.runtime.num('replication.sync_timeout_ms'),
   });

@@ -157,7 +157,8 @@ describe('cluster replication (3 nodes, cluster.replicas 1)', () => {
   }, 120_000);
 
   it('ioredis Cluster scaleReads slave reads from replicas (READONLY)', async () => {
-    cluster = await startCluster(3, { args: ['--cluster-mode', 'redirect'] });
+    // Every node owns slots, so ioredis treats each as a master and never sends READONLY.
+    cluster = await startCluster(3, { args: ['--cluster-mode', 'redirect', '--cluster-replica-reads', 'always'] });
     const io = new Cluster([{ host: '127.0.0.1', port: cluster.nodes[0]!.port }], { scaleReads: 'slave', redisOptions: { maxRetriesPerRequest: 2 } });
     try {
       const sets = await Promise.all(Array.from({ length: 300 }, (_, i) => io.set(`r:${i}`, `${i}`)));

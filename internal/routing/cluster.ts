@@ -62,6 +62,8 @@ export interface ClusterPartsOptions {
   clock?: Clock;
   /** cluster.replicas: copies of each slot on the next members clockwise (default 0: none). */
   replicas?: number;
+  /** cluster.replica_reads (default readonly). */
+  replicaReads?: () => 'readonly' | 'always';
   /** replication.mode and replication.sync_timeout_ms (default async). */
   replicationMode?: () => 'async' | 'sync';
   syncTimeoutMs?: () => number;
@@ -140,6 +142,7 @@ export class ClusterParts {
       timeoutMs: o.forwardTimeoutMs,
       mode: o.replicationMode ?? (() => 'async'),
       syncTimeoutMs: o.syncTimeoutMs ?? (() => 1000),
+      replicaReads: o.replicaReads ?? (() => 'readonly'),
       ready: () => this.ready(),
       log: o.log.child({ component: 'replication' }),
       clock,
