@@ -35,9 +35,9 @@ describe('nextOverheadFactor', () => {
 describe('measurableDataset', () => {
   it.each([
     [0, MB],
-    [4 * MB, MB],
-    [50 * MB, (50 * MB) / 8],
-    [1024 * MB, 128 * MB],
+    [16 * MB, MB],
+    [50 * MB, Math.floor((50 * MB) / 16)],
+    [1024 * MB, 64 * MB],
   ])('maxmemory %d -> %d', (maxmemory, floor) => {
     expect(measurableDataset(maxmemory)).toBe(floor);
   });

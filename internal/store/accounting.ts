@@ -7,8 +7,12 @@
  */
 export const USED_MEMORY_STARTUP = 1 << 20;
 
-/** The factor never drops below 1 (the dataset estimate is a floor) nor grows past this. */
-export const MAX_OVERHEAD_FACTOR = 4;
+/**
+ * The factor never drops below 1 (the dataset estimate is a floor) nor grows past this. Under a
+ * small maxmemory the process's fixed growth (V8's young generation becoming resident, socket
+ * buffers: ~30 MB) is spread over few keys: 50 MB of 3 KB values measured 4-5.
+ */
+export const MAX_OVERHEAD_FACTOR = 8;
 
 /**
  * Share of the gap to a lower measured factor closed per sample (10 per second at hz 10: ~1 s to
@@ -22,7 +26,7 @@ export const FACTOR_DECAY = 0.05;
 
 /** Smallest dataset the factor is measured on: below it, process noise (a few MB) would swamp the ratio. */
 export function measurableDataset(maxmemory: number): number {
-  return Math.max(1 << 20, Math.floor(maxmemory / 8));
+  return Math.max(1 << 20, Math.floor(maxmemory / (2 * MAX_OVERHEAD_FACTOR)));
 }
 
 /**
