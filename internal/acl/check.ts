@@ -2,7 +2,7 @@
 import type { CommandSpec, KeySpec, KeySpecFlag } from '../contracts/command.js';
 import { keySpecPositions } from '../commands/command-info.js';
 import { keyIndexes } from '../commands/spec.js';
-import { globMatch } from '../glob/glob.js';
+import { compileGlob, matchCompiled, type CompiledGlob } from '../glob/glob.js';
 import { DENIED_CHANNEL, DENIED_CMD, DENIED_KEY, KEY_READ, KEY_WRITE, type AclCommand, type AclUser, type Denial, type Selector } from './user.js';
 
 interface KeyRef {
@@ -20,6 +20,32 @@ function needOf(flags: readonly KeySpecFlag[]): number {
   return need;
 }
 
+/** Compiled glob patterns, shared by every selector holding the same pattern text. */
+const GLOBS = new Map<string, CompiledGlob>();
+const GLOBS_MAX = 10_000;
+
+function glob(pattern: string): CompiledGlob {
+  let g = GLOBS.get(pattern);
+  if (g === undefined) {
+    if (GLOBS.size >= GLOBS_MAX) GLOBS.clear();
+    g = compileGlob(pattern);
+    GLOBS.set(pattern, g);
+  }
+  return g;
+}
+
+/** The permissions each key spec asks for, computed once per spec. */
+const NEEDS = new WeakMap<KeySpec, number>();
+
+function needOfSpec(k: KeySpec): number {
+  let n = NEEDS.get(k);
+  if (n === undefined) {
+    n = needOf(k.flags);
+    NEEDS.set(k, n);
+  }
+  return n;
+}
+
 /** A key spec Redis trusts over the command's getkeys function: known search, no INCOMPLETE / VARIABLE_FLAGS. */
 function reliable(k: KeySpec): boolean {
   return k.begin !== 'unknown' && k.find !== 'unknown' && !k.flags.includes('INCOMPLETE') && !k.flags.includes('VARIABLE_FLAGS');
@@ -33,7 +59,8 @@ export function keyRefs(spec: CommandSpec, argv: readonly string[]): KeyRef[] {
     const out: KeyRef[] = [];
     for (const k of spec.keySpecs) {
       if (k.flags.includes('NOT_KEY')) continue;
-      for (const pos of keySpecPositions(k, argv)) out.push({ pos, need: needOf(k.flags) });
+      const need = needOfSpec(k);
+      for (const pos of keySpecPositions(k, argv)) out.push({ pos, need });
     }
     return out;
   }
@@ -74,13 +101,13 @@ export function channelRefs(name: string, argv: readonly string[]): ChannelRef[]
 
 /** ACLCheckChannelAgainstList: a pattern (PSUBSCRIBE) must appear literally, a channel must match. */
 export function channelAllowed(list: readonly string[], channel: string, pattern: boolean): boolean {
-  for (const p of list) if (pattern ? p === channel : globMatch(p, channel)) return true;
+  for (const p of list) if (pattern ? p === channel : matchCompiled(glob(p), channel)) return true;
   return false;
 }
 
 function keyAllowed(sel: Selector, key: string, need: number): boolean {
   if (sel.allKeys) return true;
-  for (const p of sel.patterns) if ((p.flags & need) === need && globMatch(p.pattern, key)) return true;
+  for (const p of sel.patterns) if ((p.flags & need) === need && matchCompiled(glob(p.pattern), key)) return true;
   return false;
 }
 
