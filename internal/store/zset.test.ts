@@ -1,6 +1,6 @@
-// Sorted set structure tests: skiplist + map against a sorted-array model under thousands of randomized operations.
+// Sorted set structure tests: the rank tree + map against a sorted-array model under thousands of randomized operations.
 import { describe, expect, it } from 'vitest';
-import { SkipList } from './skiplist.js';
+import { RankTree, type ZNode } from './ranktree.js';
 import { emptyLexRange, emptyScoreRange, type LexBound, type LexRange, type ScoreRange, type ZEntry, ZSet } from './zset.js';
 import { prng } from '../testing/random.js';
 
@@ -21,45 +21,88 @@ function inLex(s: string, r: LexRange): boolean {
   return lo && hi;
 }
 
-describe('SkipList', () => {
-  it('keeps order, spans and back links through inserts, rescoring and removals', () => {
+describe('RankTree', () => {
+  it('keeps order, sizes, separators and leaf links through inserts, rescoring and removals', () => {
     const rand = prng(7);
-    const sl = new SkipList(rand);
-    const nodes = new Map<string, ReturnType<SkipList['insert']>>();
+    const t = new RankTree();
+    const nodes = new Map<string, ZNode>();
     for (let i = 0; i < 3000; i++) {
       const member = `m${Math.floor(rand() * 500)}`;
       const node = nodes.get(member);
       const op = rand();
-      if (node === undefined) nodes.set(member, sl.insert(Math.floor(rand() * 50), member));
-      else if (op < 0.5) sl.updateScore(node, Math.floor(rand() * 50));
+      if (node === undefined) nodes.set(member, t.insert(Math.floor(rand() * 50), member));
+      else if (op < 0.5) t.updateScore(node, Math.floor(rand() * 50));
       else {
-        sl.remove(node);
+        t.remove(node);
         nodes.delete(member);
       }
-      if (i % 250 === 0) sl.check();
+      if (i % 250 === 0) t.check();
     }
-    sl.check();
+    t.check();
     const order = [...nodes.values()].map((n) => [n.member, n.score] as ZEntry).sort(cmp);
     order.forEach(([m], r) => {
       const n = nodes.get(m);
-      expect(n && sl.rankOf(n)).toBe(r);
-      expect(sl.at(r)?.member).toBe(m);
+      expect(n && t.rankOf(n)).toBe(r);
+      expect(t.at(r)?.member).toBe(m);
     });
-    expect(sl.at(-1)).toBeNull();
-    expect(sl.at(order.length)).toBeNull();
+    expect(t.at(-1)).toBeNull();
+    expect(t.at(order.length)).toBeNull();
   });
 
-  it('removes rank ranges in one pass', () => {
-    const sl = new SkipList(prng(3));
-    for (let i = 0; i < 200; i++) sl.insert(i, `m${String(i).padStart(3, '0')}`);
+  it('stays a valid tree three levels deep: splits on the way up, merges and collapses on the way down', () => {
+    const rand = prng(11);
+    const t = new RankTree();
+    const nodes: ZNode[] = [];
+    for (let i = 0; i < 40_000; i++) nodes.push(t.insert(Math.floor(rand() * 1000), `k${i}`));
+    t.check();
+    const sorted = [...nodes].sort((a, b) => cmp([a.member, a.score], [b.member, b.score]));
+    for (const r of [0, 1, 63, 64, 4095, 4096, 20_000, 39_999]) expect(t.at(r)).toBe(sorted[r]);
+    expect(t.rankOf(sorted[31_337] as ZNode)).toBe(31_337);
+    // Remove in random order down to a handful, checking as the tree shrinks.
+    for (let i = nodes.length - 1; i > 0; i--) {
+      const j = Math.floor(rand() * (i + 1));
+      [nodes[i], nodes[j]] = [nodes[j] as ZNode, nodes[i] as ZNode];
+    }
+    for (let i = 0; i < 39_990; i++) {
+      t.remove(nodes[i] as ZNode);
+      if (i % 5000 === 0) t.check();
+    }
+    t.check();
+    expect(t.length).toBe(10);
+    const rest = nodes.slice(39_990).sort((a, b) => cmp([a.member, a.score], [b.member, b.score]));
+    expect([...t.nodes()]).toEqual(rest);
+    expect(t.first).toBe(rest[0]);
+    expect(t.tail).toBe(rest[9]);
+  });
+
+  it('walks ranks both ways across leaves and counts a bound', () => {
+    const t = new RankTree();
+    for (let i = 0; i < 1000; i++) t.insert(i, `m${String(i).padStart(4, '0')}`);
+    const up: number[] = [];
+    t.walk(60, 10, false, (n) => up.push(n.score));
+    expect(up).toEqual([60, 61, 62, 63, 64, 65, 66, 67, 68, 69]);
+    const down: number[] = [];
+    t.walk(70, 10, true, (n) => down.push(n.score));
+    expect(down).toEqual([70, 69, 68, 67, 66, 65, 64, 63, 62, 61]);
+    const edge: number[] = [];
+    t.walk(997, 10, false, (n) => edge.push(n.score));
+    expect(edge).toEqual([997, 998, 999]);
+    expect(t.countWhile((n) => n.score < 517)).toBe(517);
+    expect(t.countWhile(() => false)).toBe(0);
+    expect(t.countWhile(() => true)).toBe(1000);
+  });
+
+  it('removes rank ranges', () => {
+    const t = new RankTree();
+    for (let i = 0; i < 200; i++) t.insert(i, `m${String(i).padStart(3, '0')}`);
     const gone: string[] = [];
-    expect(sl.removeRange(10, 20, (n) => gone.push(n.member))).toBe(10);
+    expect(t.removeRange(10, 20, (n) => gone.push(n.member))).toBe(10);
     expect(gone).toEqual(Array.from({ length: 10 }, (_, i) => `m0${10 + i}`));
-    expect(sl.length).toBe(190);
-    expect(sl.removeRange(185, 500, () => undefined)).toBe(5);
-    expect(sl.removeRange(5, 5, () => undefined)).toBe(0);
-    sl.check();
-    expect(sl.tail?.member).toBe('m194');
+    expect(t.length).toBe(190);
+    expect(t.removeRange(185, 500, () => undefined)).toBe(5);
+    expect(t.removeRange(5, 5, () => undefined)).toBe(0);
+    t.check();
+    expect(t.tail?.member).toBe('m194');
   });
 });
 

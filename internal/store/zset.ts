@@ -1,6 +1,6 @@
-// Sorted set value: a skiplist ordered by (score, member) plus a member -> node map, with ranges, pops and ZSCAN order.
+// Sorted set value: an order-statistic tree by (score, member) plus a member -> node map, with ranges, pops and ZSCAN order.
 import { DEFAULT_ENCODING_LIMITS, type EncodingAware, type EncodingLimits } from './encodings.js';
-import { SkipList, type SkipNode } from './skiplist.js';
+import { RankTree, type ZNode } from './ranktree.js';
 import type { Collection } from './types.js';
 
 /** Redis's zset-max-listpack-entries / zset-max-listpack-value defaults: past either (as configured: EncodingLimits), the encoding is skiplist. */
@@ -84,19 +84,19 @@ export interface ScanPage {
 
 export class ZSet implements Collection, EncodingAware {
   readonly type = 'zset' as const;
-  private readonly dict = new Map<string, SkipNode>();
-  private readonly list: SkipList;
+  private readonly dict = new Map<string, ZNode>();
+  private readonly list: RankTree;
   /** Once skiplist-encoded, never back, as in Redis. */
   private big = false;
   private limits: Readonly<EncodingLimits> = DEFAULT_ENCODING_LIMITS;
   private bytes = ZSET_OVERHEAD;
   /** Nodes in insertion order (ZSCAN): ascending `seq`, removed ones flagged dead until compaction. */
-  private order: SkipNode[] = [];
+  private order: ZNode[] = [];
   private deadInOrder = 0;
   private nextSeq = 1;
 
   constructor(private readonly rand: () => number = Math.random) {
-    this.list = new SkipList(rand);
+    this.list = new RankTree();
   }
 
   get size(): number {
@@ -113,7 +113,7 @@ export class ZSet implements Collection, EncodingAware {
 
   clone(): ZSet {
     const z = new ZSet(this.rand);
-    for (let n = this.list.first; n !== null; n = n.next[0] as SkipNode | null) z.insertNew(n.member, n.score);
+    for (const n of this.list.nodes()) z.insertNew(n.member, n.score);
     z.big = this.big;
     z.limits = this.limits;
     return z;
@@ -144,7 +144,7 @@ export class ZSet implements Collection, EncodingAware {
     return score === 0 ? 0 : score;
   }
 
-  private insertNew(member: string, score: number): SkipNode {
+  private insertNew(member: string, score: number): ZNode {
     const node = this.list.insert(ZSet.norm(score), member);
     this.dict.set(member, node);
     node.seq = this.nextSeq++;
@@ -155,7 +155,7 @@ export class ZSet implements Collection, EncodingAware {
   }
 
   /** Bookkeeping for a node the skiplist already unlinked. */
-  private forget(node: SkipNode): void {
+  private forget(node: ZNode): void {
     this.dict.delete(node.member);
     this.bytes -= node.member.length + ELEMENT_OVERHEAD;
     node.dead = true;
@@ -243,11 +243,7 @@ export class ZSet implements Collection, EncodingAware {
     if (start < 0) start = 0;
     if (end > this.list.length) end = this.list.length;
     if (start >= end) return out;
-    let n = this.list.at(reverse ? end - 1 : start);
-    for (let k = end - start; k > 0 && n !== null; k--) {
-      out.push([n.member, n.score]);
-      n = reverse ? n.prev : (n.next[0] as SkipNode | null);
-    }
+    this.list.walk(reverse ? end - 1 : start, end - start, reverse, (n) => out.push([n.member, n.score]));
     return out;
   }
 
@@ -257,11 +253,7 @@ export class ZSet implements Collection, EncodingAware {
     if (start < 0) start = 0;
     if (end > this.list.length) end = this.list.length;
     if (start >= end) return out;
-    let n = this.list.at(reverse ? end - 1 : start);
-    for (let k = end - start; k > 0 && n !== null; k--) {
-      out.push(n.member);
-      n = reverse ? n.prev : (n.next[0] as SkipNode | null);
-    }
+    this.list.walk(reverse ? end - 1 : start, end - start, reverse, (n) => out.push(n.member));
     return out;
   }
 
@@ -285,12 +277,12 @@ export class ZSet implements Collection, EncodingAware {
 
   /** Every entry in ascending order. */
   *entries(): IterableIterator<ZEntry> {
-    for (let n = this.list.first; n !== null; n = n.next[0] as SkipNode | null) yield [n.member, n.score];
+    for (const n of this.list.nodes()) yield [n.member, n.score];
   }
 
   /** Every member in ascending order. */
   *members(): IterableIterator<string> {
-    for (let n = this.list.first; n !== null; n = n.next[0] as SkipNode | null) yield n.member;
+    for (const n of this.list.nodes()) yield n.member;
   }
 
   /**
@@ -310,17 +302,17 @@ export class ZSet implements Collection, EncodingAware {
     let hi = order.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if ((order[mid] as SkipNode).seq < cursor) lo = mid + 1;
+      if ((order[mid] as ZNode).seq < cursor) lo = mid + 1;
       else hi = mid;
     }
     let i = lo;
     for (let visited = 0; i < order.length && visited < count; i++) {
-      const n = order[i] as SkipNode;
+      const n = order[i] as ZNode;
       if (n.dead) continue;
       visited++;
       if (accept(n.member)) entries.push([n.member, n.score]);
     }
-    return { cursor: i < order.length ? (order[i] as SkipNode).seq : 0, entries };
+    return { cursor: i < order.length ? (order[i] as ZNode).seq : 0, entries };
   }
 
   /** A uniformly random entry; undefined when empty. O(log n). */
