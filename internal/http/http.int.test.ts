@@ -17,7 +17,7 @@ async function httpReady(node: SpawnedNode): Promise<void> {
 function readmeExamples(): string[] {
   const readme = readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
   const section = readme.slice(readme.indexOf('## HTTP API'));
-  const block = /```sh\n([\s\S]*?)```/.exec(section)?.[1];
+  const block = /```sh(?: runnable)?\n([\s\S]*?)```/.exec(section)?.[1];
   if (block === undefined) throw new Error('README.md has no ```sh block under "## HTTP API"');
   return block.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('#'));
 }
