@@ -74,12 +74,31 @@ describe('buildRing', () => {
     }
     expect(next).toBe(SLOT_COUNT);
     expect(r.ranges.length).toBeLessThanOrEqual(5 * 128);
-    // Adjacent ranges always change owner.
-    for (let i = 1; i < r.ranges.length; i++) expect(r.ranges[i]?.owner).not.toBe(r.ranges[i - 1]?.owner);
+    // Adjacent ranges change owner, or replicas (one owner's run over tokens with different successors).
+    for (let i = 1; i < r.ranges.length; i++) {
+      const a = r.ranges[i - 1];
+      const b = r.ranges[i];
+      expect(b?.owner !== a?.owner || b?.replicas.join() !== a?.replicas.join()).toBe(true);
+    }
     expect(rangeOf(r, 0)).toBe(r.ranges[0]);
     expect(rangeOf(r, SLOT_COUNT - 1)).toBe(r.ranges[r.ranges.length - 1]);
     const mid = r.ranges[Math.floor(r.ranges.length / 2)];
     expect(rangeOf(r, mid?.end ?? 0)).toBe(mid);
+  });
+
+  it("lists as each slot's first replica the member that owns it once the owner is gone (failover without election)", () => {
+    for (const k of [16, 128, 1024]) {
+      const members = ids(4);
+      const r = buildRing(members, k, 1);
+      for (const dead of members) {
+        const after = buildRing(members.filter((m) => m !== dead), k, 1);
+        for (let s = 0; s < SLOT_COUNT; s++) {
+          if (r.members[r.owners[s] as number] !== dead) continue;
+          const first = r.members[rangeOf(r, s).replicas[0] as number];
+          expect(after.members[after.owners[s] as number], `slot ${s}, K ${k}`).toBe(first);
+        }
+      }
+    }
   });
 
   it('caps replicas at members - 1', () => {

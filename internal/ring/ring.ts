@@ -109,12 +109,26 @@ export function buildRing(ids: Iterable<string>, k = DEFAULT_TOKENS, replicas = 
     }
     return out;
   };
+  // A run of one owner can span several of its tokens with other members' tokens between them
+  // (inside one slot's span, owning no slot): each token has its own successors, so a range ends
+  // where the replicas change too. Otherwise a slot's listed replica would not be the member that
+  // takes it over when the owner dies (the next token clockwise).
+  const memo = new Map<number, number[]>();
+  const replicasAt = (tok: number): number[] => {
+    let r = memo.get(tok);
+    if (r === undefined) memo.set(tok, (r = replicasOf(tok)));
+    return r;
+  };
+  const sameList = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
   const ranges: RingRange[] = [];
   let start = 0;
+  let reps = replicasAt(ownerToken[0] as number);
   for (let s = 1; s <= SLOT_COUNT; s++) {
-    if (s === SLOT_COUNT || owners[s] !== owners[start]) {
-      ranges.push({ start, end: s - 1, owner: owners[start] as number, replicas: replicasOf(ownerToken[start] as number) });
+    const next = s === SLOT_COUNT ? reps : replicasAt(ownerToken[s] as number);
+    if (s === SLOT_COUNT || owners[s] !== owners[start] || !sameList(next, reps)) {
+      ranges.push({ start, end: s - 1, owner: owners[start] as number, replicas: reps });
       start = s;
+      reps = next;
     }
   }
   return { members, owners, ranges, version: ringVersion(members, k), tokens: k };
