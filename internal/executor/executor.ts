@@ -1,6 +1,6 @@
 // Dispatch: lookup -> arity -> auth -> pause/monitor gate -> route -> memory -> handler -> journal -> stats/slowlog.
 import { performance } from 'node:perf_hooks';
-import type { CommandContext, ConnectionControl, PauseMode, ScriptControl, ServerApi, TransactionControl } from '../contracts/command.js';
+import type { CommandContext, ConnectionControl, PauseMode, ServerApi } from '../contracts/command.js';
 import type { CommandStat } from '../contracts/figures.js';
 import { CommandError, errors, truncate } from '../contracts/errors.js';
 import { ErrorStats } from './error-stats.js';
@@ -10,7 +10,6 @@ import { arityOk, flagBit, hasFlag } from '../commands/spec.js';
 import { type CommandSpec } from '../contracts/command.js';
 import { array, errorReply, NULL_ARRAY, QUEUED, type Reply } from '../resp/reply.js';
 import type { Client } from '../server/client.js';
-import type { Keyspace } from '../store/keyspace.js';
 import type { Store } from '../store/store.js';
 import type { Logger } from 'pino';
 import { BlockingManager } from './blocking.js';
@@ -22,6 +21,7 @@ import { ClientPause } from './pause.js';
 import { busyRefusal, mayWrite, scriptLookupError, touchesKeyspace } from './command-bits.js';
 import { WatchTable } from './watch.js';
 import { Tracking } from './tracking.js';
+import { ExecContext } from './context.js';
 
 /** Receives every write as it must be replayed (AOF, replicas). */
 export interface Journal {
@@ -60,68 +60,6 @@ const NOT_MONITORED = flagBit('admin') | flagBit('skip_monitor');
 
 function newCommandStat(): CommandStat {
   return { calls: 0, usec: 0, rejectedCalls: 0, failedCalls: 0, latency: new BucketCounts(COMMAND_LATENCY_BOUNDS_US) };
-}
-
-/** The context object handed to handlers; one per client, re-stamped for every command. */
-class ExecContext implements CommandContext {
-  now = 0;
-  inMulti = false;
-  inScript = false;
-  readonly tx: TransactionControl;
-  readonly script: ScriptControl;
-  /** Writes of the current command, kept only while some journal listens. */
-  writes: (readonly string[])[] = [];
-  /** Number of writes of the current command (rdb_changes_since_last_save counts them). */
-  dirty = 0;
-  /** The running command (kept while it blocks, so serving it later can run the pre-write hook). */
-  spec: CommandSpec | null = null;
-  argv: readonly string[] = [];
-  /** The db the pending writes start in (EXEC may SELECT midway; the journal records the start). */
-  writesDb: number | null = null;
-  /** Pending writes came from EXEC: journal them inside MULTI ... EXEC. */
-  wrapWrites = false;
-  /** Inside EXEC: the db the journaled writes are in so far (a queued SELECT moves it). */
-  txDb = -1;
-  constructor(
-    readonly client: Client,
-    readonly store: Store,
-    readonly server: ServerApi,
-    private readonly executor: Executor,
-  ) {
-    this.tx = {
-      multi: () => executor.multi(client),
-      exec: () => executor.exec(this),
-      discard: () => executor.discard(client),
-      watch: (keys) => executor.watch(client, keys),
-      unwatch: () => executor.unwatch(client),
-    };
-    this.script = {
-      run: (fn, start) => executor.asScript(this, fn, start === true),
-      call: (argv, check, propagate, proto) => executor.scriptCall(this, argv, check, propagate, proto),
-    };
-  }
-  get db(): Keyspace {
-    return this.store.db(this.client.db);
-  }
-  get control(): ConnectionControl {
-    return this.executor.control;
-  }
-  propagate(argv: readonly string[]): void {
-    this.dirty++;
-    if (!this.executor.journaling) return;
-    // A SELECT queued in the transaction moved the client: replay must switch db at this point too.
-    if (this.wrapWrites && this.client.db !== this.txDb) {
-      this.writes.push(['SELECT', String(this.client.db)]);
-      this.txDb = this.client.db;
-    }
-    this.writes.push(argv);
-  }
-  notify(cls: NotifyClass, event: string, key: string): void {
-    this.executor.notify(this.client.db, cls, event, key);
-  }
-  block(keys: readonly string[], timeoutMs: number, tryServe: (ctx: CommandContext) => Reply | null, onTimeout: () => Reply): Promise<Reply> {
-    return this.executor.blocking.block(this.client, this.client.db, keys, timeoutMs, () => this.executor.serveAs(this, tryServe), onTimeout);
-  }
 }
 
 export interface ExecutorDeps {
