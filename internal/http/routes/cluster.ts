@@ -23,7 +23,7 @@ export function registerClusterRoutes(app: FastifyInstance, ctx: HttpContext): v
 
   app.get(
     '/api/cluster/members',
-    { schema: { ...common, summary: 'Cluster members (this node alone until the cluster lands)', response: { 200: membersResponse, ...ERROR_RESPONSES } } },
+    { schema: { ...common, summary: 'Cluster members: id, RESP and HTTP addresses, state, slots owned', response: { 200: membersResponse, ...ERROR_RESPONSES } } },
     async () => ({ self: cluster.selfId, epoch: cluster.epoch(), members: cluster.members().map(show) }),
   );
 
