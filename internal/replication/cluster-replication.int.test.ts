@@ -90,8 +90,9 @@ async function failover(c: SpawnedCluster, prefix: string): Promise<{ lost: stri
   const owners = await ownerPorts(n0.port);
   const w = writer(n0.port, prefix);
   await waitUntil(() => w.acked.length > 300, 30_000, 'writes before the kill');
-  const t0 = performance.now();
+  // Counted from the process's exit: a write the victim answered just before dying is not "writable again".
   await victim.kill();
+  const t0 = performance.now();
   // Writable again: a key of the victim's slots written after the kill is acknowledged.
   const victimKey = (k: string): boolean => owners.get(keyHashSlot(k)) === victim.port;
   await waitUntil(() => w.okAt.some((x) => x.at > t0 && victimKey(x.key)), 30_000, 'a write to the dead owner\'s slots');

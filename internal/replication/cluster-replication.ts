@@ -37,6 +37,8 @@ export interface ClusterReplicationDeps {
   timeoutMs: () => number;
   mode: () => 'async' | 'sync';
   syncTimeoutMs: () => number;
+  /** cluster.replica_reads: replica copies serve READONLY connections only, or every client. */
+  replicaReads: () => 'readonly' | 'always';
   /** This node serves (cluster_state ok): its copies are current. */
   ready: () => boolean;
   log: Logger;
@@ -135,7 +137,9 @@ export class ClusterReplication implements Journal {
     const handedTo = new Map<string, SlotMask>();
     const me = ring.members.indexOf(self);
     const now = this.deps.clock.now();
-    const served = this.servedBefore && now - this.ringSince >= SETTLE_MS;
+    // Without replicas an interim owner holds only what was written to it after the death: the
+    // returning owner's files are the rest, so nothing is dropped there (the handoff merges).
+    const served = this.servedBefore && now - this.ringSince >= SETTLE_MS && this.deps.state.replicas > 0;
     if (prev !== null) {
       const prevMe = prev.members.indexOf(self);
       for (let s = 0; s < SLOT_COUNT; s++) {
@@ -344,9 +348,9 @@ export class ClusterReplication implements Journal {
     else this.readonlyClients.delete(client);
   }
 
-  /** A READONLY client's read of a slot this node replicates is served here. */
+  /** A READONLY client's read of a slot this node replicates is served here (any client's with cluster.replica_reads always). */
   readHere(client: Client, slot: number): boolean {
-    return this.replicated[slot] === 1 && this.readonlyClients.has(client);
+    return this.replicated[slot] === 1 && (this.readonlyClients.has(client) || this.deps.replicaReads() === 'always');
   }
 
   // --- figures -------------------------------------------------------------------------------

@@ -11,12 +11,15 @@ const EACH = 200; // lists, hashes, sets, zsets
 const STREAMS = 50;
 const TOTAL = STRINGS + 4 * EACH + STREAMS;
 const TTL_MS = 600_000;
+/** These tests are about the handoff without replica copies (replication/ tests those). */
+const NO_REPLICAS = ['--cluster-replicas', '0'];
 
 let cluster: SpawnedCluster;
 let joiner: SpawnedNode | null = null;
 
 beforeAll(async () => {
-  cluster = await startCluster(2);
+  // Handoff alone, as without replication (cluster.replicas 0): replica copies are tested in replication/.
+  cluster = await startCluster(2, { args: NO_REPLICAS });
 });
 
 afterAll(async () => {
@@ -118,7 +121,7 @@ describe('slot handoff', () => {
     expect((await dbsize(a.port)) + (await dbsize(b.port))).toBe(TOTAL);
 
     const t0 = Date.now();
-    joiner = await spawnNode({ args: ['--cluster-seeds', `127.0.0.1:${a.gossipPort},127.0.0.1:${b.gossipPort}`, '--cluster-profile', 'fast'] });
+    joiner = await spawnNode({ args: ['--cluster-seeds', `127.0.0.1:${a.gossipPort},127.0.0.1:${b.gossipPort}`, '--cluster-profile', 'fast', ...NO_REPLICAS] });
     const three = [a, b, joiner];
     await waitUntil(() => settled(three), 30_000, 'the joiner to receive its keys');
     const joinMs = Date.now() - t0;
@@ -166,7 +169,7 @@ describe('restart after kill -9: which copy wins', () => {
   });
 
   it('the interim owner\'s newer writes replace the restarted node\'s disk copies; its untouched keys stay', async () => {
-    crashed = await startCluster(3, { args: AOF_ALWAYS });
+    crashed = await startCluster(3, { args: [...AOF_ALWAYS, ...NO_REPLICAS] });
     const c = crashed;
     const node = (i: number): SpawnedNode => c.nodes[i] as SpawnedNode;
     const client = (i: number): Redis => openIoredis(node(i).port);
