@@ -94,6 +94,20 @@ function elementsOf(ctx: CommandContext, key: string, o: SortOptions): string[] 
 
 const compareBytes = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
+/** `elems` ordered by `scores` (same positions), equal scores by the elements' bytes, so the order is fully defined. */
+function sortNumeric(elems: readonly string[], scores: Float64Array, desc: boolean): string[] {
+  const order = new Uint32Array(elems.length);
+  for (let i = 0; i < order.length; i++) order[i] = i;
+  const asc = (i: number, j: number): number => {
+    const d = (scores[i] as number) - (scores[j] as number);
+    return d < 0 ? -1 : d > 0 ? 1 : compareBytes(elems[i] as string, elems[j] as string);
+  };
+  order.sort(desc ? (i, j) => asc(j, i) : asc);
+  const out = new Array<string>(order.length);
+  for (let k = 0; k < order.length; k++) out[k] = elems[order[k] as number] as string;
+  return out;
+}
+
 function sortGeneric(ctx: CommandContext, argv: string[], readOnly: boolean): Reply {
   const key = argv[1] as string;
   const spec = ctx.server.lookupCommand(readOnly ? 'sort_ro' : 'sort');
@@ -104,33 +118,27 @@ function sortGeneric(ctx: CommandContext, argv: string[], readOnly: boolean): Re
     const weights = new Map<string, string | null>();
     if (o.by !== null) for (const el of elems) weights.set(el, lookupByPattern(ctx, o.by, el));
     const weightOf = (el: string): string | null => (o.by !== null ? (weights.get(el) ?? null) : el);
-    let cmp: (a: string, b: string) => number;
     if (o.alpha) {
-      cmp = (a, b) => {
+      const cmp = (a: string, b: string): number => {
         const wa = weightOf(a);
         const wb = weightOf(b);
         if (wa === null || wb === null) return wa === wb ? 0 : wa === null ? -1 : 1;
         return compareBytes(wa, wb);
       };
+      elems = [...elems].sort(o.desc ? (a, b) => cmp(b, a) : cmp);
     } else {
-      const scores = new Map<string, number>();
-      for (const el of elems) {
-        const w = weightOf(el);
-        if (w === null) {
-          scores.set(el, 0);
-          continue;
-        }
+      // Scores by position in a typed array, and positions sorted: a Map lookup per comparison
+      // made SORT of 1M numbers take 3 s.
+      const scores = new Float64Array(elems.length);
+      for (let i = 0; i < elems.length; i++) {
+        const w = weightOf(elems[i] as string);
+        if (w === null) continue;
         const s = parseScore(w);
         if (s === null) throw new CommandError('ERR', "One or more scores can't be converted into double");
-        scores.set(el, s);
+        scores[i] = s;
       }
-      // Equal scores fall back to the elements' bytes, so the order is fully defined.
-      cmp = (a, b) => {
-        const d = (scores.get(a) as number) - (scores.get(b) as number);
-        return d < 0 ? -1 : d > 0 ? 1 : compareBytes(a, b);
-      };
+      elems = sortNumeric(elems, scores, o.desc);
     }
-    elems = [...elems].sort(o.desc ? (a, b) => cmp(b, a) : cmp);
   } else if (o.desc && !(ctx.db.peek(key)?.value instanceof ZSet)) {
     // nosort DESC reverses lists and sets as Redis does; zsets were read in reverse already.
     elems.reverse();
