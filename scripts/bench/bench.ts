@@ -16,7 +16,13 @@ import {
   KNOWN_TESTS,
   OptionsError,
   USAGE,
+  benchmarkArgs,
   combineRuns,
+  cpuUsPerOp,
+  pinCores,
+  pinned,
+  procCpuTicks,
+  ratioSpread,
   defaultRequests,
   formatMarkdown,
   formatMemory,
@@ -29,6 +35,22 @@ import {
 } from './report.js';
 
 type Target = 'redis' | 'ringcache';
+
+/** Where the server (and its threads) and redis-benchmark run; set once in main from the options. */
+let cores: { server: number | null; client: number | null } = { server: null, client: null };
+
+/** Clock ticks per second of /proc/<pid>/stat's utime and stime (USER_HZ: 100 on every Linux we run on). */
+const TICKS_PER_SECOND = 100;
+
+/** utime + stime of a process so far, or null where /proc is not there (not Linux) or it exited. */
+function cpuTicks(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    return procCpuTicks(readFileSync(`/proc/${pid}/stat`, 'latin1'));
+  } catch {
+    return null;
+  }
+}
 
 /** The repo root: the nearest ancestor with package.json (works from dist/scripts/bench and scripts/bench). */
 function repoRoot(): string {
@@ -216,11 +238,9 @@ async function startRedis(opts: BenchOptions, dir: string): Promise<Server> {
   const port = await freePort();
   const redisDir = path.join(dir, 'redis');
   mkdirSync(redisDir, { recursive: true });
-  const child = track(
-    spawn(opts.redisServer, ['--port', String(port), ...persistenceArgs(opts), '--dir', redisDir, '--bind', '127.0.0.1', '--daemonize', 'no'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    }),
-  );
+  const [cmd, args] = pinned(opts.redisServer, ['--port', String(port), ...persistenceArgs(opts), '--dir', redisDir, '--bind', '127.0.0.1', '--daemonize', 'no'], cores.server);
+  // taskset execs the server, so the child's pid is the server's (its /proc/<pid>/stat counts all its threads).
+  const child = track(spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] }));
   const out = captured(child);
   const spawnError = new Promise<never>((_, reject) =>
     child.once('error', (e: NodeJS.ErrnoException) =>
@@ -241,7 +261,8 @@ async function startRingcache(opts: BenchOptions, root: string, dir: string): Pr
   // Gossip on any free port: never collide with a local cluster on 7946.
   args.push('--dir', path.join(dir, 'data'), '--log-dir', path.join(dir, 'logs'), '--node-id', 'bench', '--loglevel', 'warn', '--cluster-gossip-port', '0');
   for (const a of persistenceArgs(opts)) args.push(a);
-  const child = track(spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: dir }));
+  const [cmd, argv] = pinned(process.execPath, args, cores.server);
+  const child = track(spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'], cwd: dir }));
   const out = captured(child);
   await waitForResp(port, child, 'ringcache', out);
   return { target: 'ringcache', port, child, httpPort };
@@ -278,21 +299,17 @@ async function keyCount(server: Server): Promise<number | null> {
 
 // --- the benchmark ------------------------------------------------------------------------------
 
-async function benchmark(opts: BenchOptions, server: Server, tests: readonly string[], pipeline: number, requests: number): Promise<BenchRow[]> {
-  const base = ['-h', '127.0.0.1', '-p', String(server.port), '-n', String(requests), '-c', String(opts.clients), '-P', String(pipeline), '-q', '--csv'];
-  // Generous: 100k unpipelined requests at a slow 5k ops/s take 20 s per test.
-  const timeoutMs = Math.max(120_000, tests.length * (requests / 2000) * 1000);
-  const standard = tests.filter((t) => KNOWN_TESTS[t]?.command === undefined);
-  const custom = tests.filter((t) => KNOWN_TESTS[t]?.command !== undefined);
-  const rows: BenchRow[] = [];
-  if (standard.length > 0) for (const r of parseBenchmarkCsv(await run(opts.redisBenchmark, [...base, '-t', standard.join(',')], timeoutMs))) rows.push(r);
-  // redis-benchmark ignores -t when given a command, so each custom test is its own run.
-  for (const t of custom) {
-    const known = KNOWN_TESTS[t];
-    for (const r of parseBenchmarkCsv(await run(opts.redisBenchmark, [...base, ...(known?.options ?? []), ...(known?.command ?? [])], timeoutMs))) rows.push(r);
-  }
-  if (rows.length === 0) throw new Error(`no CSV rows from redis-benchmark against ${server.target}`);
-  return rows;
+/** One test's run against one server, with the server's CPU per request measured around it. */
+async function benchmark(opts: BenchOptions, server: Server, test: string, pipeline: number, requests: number): Promise<BenchRow[]> {
+  // Generous: 100k unpipelined requests at a slow 5k ops/s take 20 s.
+  const timeoutMs = Math.max(120_000, (requests / 2000) * 1000);
+  const before = cpuTicks(server.child.pid);
+  const [cmd, args] = pinned(opts.redisBenchmark, benchmarkArgs(opts, server.port, test, pipeline, requests), cores.client);
+  const rows = parseBenchmarkCsv(await run(cmd, args, timeoutMs));
+  const after = cpuTicks(server.child.pid);
+  if (rows.length === 0) throw new Error(`no CSV rows from redis-benchmark ${test} against ${server.target}`);
+  const us = before === null || after === null ? null : cpuUsPerOp(before, after, TICKS_PER_SECOND, requests);
+  return rows.map((r) => ({ ...r, cpuUsPerOp: us }));
 }
 
 /** Prepares the data custom-command tests read (the same on both servers). */
@@ -352,6 +369,7 @@ async function main(): Promise<number> {
     return 0;
   }
   const root = repoRoot();
+  cores = pinCores(opts.pin, os.cpus().length);
   tmpDir = mkdtempSync(path.join(os.tmpdir(), 'ringcache-bench-'));
 
   const redis = await startRedis(opts, tmpDir);
@@ -367,11 +385,14 @@ async function main(): Promise<number> {
   await seed(opts, redis, opts.tests);
   await seed(opts, ring, ringTests);
 
-  const samples = new Map<string, BenchRow[]>();
-  const add = (target: Target, pipeline: number, rows: readonly BenchRow[]): void => {
+  // Samples by target/pipeline/test, indexed by round so rounds pair up for the ratio spread.
+  const samples = new Map<string, (BenchRow | null)[]>();
+  const add = (target: Target, pipeline: number, round: number, rows: readonly BenchRow[]): void => {
     for (const r of rows) {
       const k = `${target}/${pipeline}/${r.test}`;
-      samples.set(k, [...(samples.get(k) ?? []), r]);
+      const list = samples.get(k) ?? [];
+      list[round] = r;
+      samples.set(k, list);
     }
   };
   let flip = false;
@@ -384,8 +405,8 @@ async function main(): Promise<number> {
       for (const s of order) {
         const tests = s.target === 'redis' ? opts.tests : ringTests;
         if (tests.length === 0) continue;
-        log(`running ${tests.join(',')} -P ${pipeline} -n ${requests} -c ${opts.clients} against ${s.target} (round ${round + 1}/${opts.rounds})...`);
-        add(s.target, pipeline, await benchmark(opts, s, tests, pipeline, requests));
+        log(`running ${tests.join(',')} -P ${pipeline} -n ${requests} -c ${opts.clients} -r ${opts.keys} against ${s.target} (round ${round + 1}/${opts.rounds})...`);
+        for (const t of tests) add(s.target, pipeline, round, await benchmark(opts, s, t, pipeline, requests));
       }
     }
   }
@@ -393,8 +414,11 @@ async function main(): Promise<number> {
   const comparisons: Comparison[] = [];
   for (const pipeline of opts.pipelines) {
     for (const test of opts.tests) {
-      const r = combineRuns(samples.get(`redis/${pipeline}/${test}`) ?? []);
-      const c = combineRuns(samples.get(`ringcache/${pipeline}/${test}`) ?? []);
+      const rs = samples.get(`redis/${pipeline}/${test}`) ?? [];
+      const cs = samples.get(`ringcache/${pipeline}/${test}`) ?? [];
+      const present = (xs: (BenchRow | null)[]): BenchRow[] => xs.filter((x): x is BenchRow => x !== null && x !== undefined);
+      const r = combineRuns(present(rs));
+      const c = combineRuns(present(cs));
       comparisons.push({
         test,
         pipeline,
@@ -402,6 +426,11 @@ async function main(): Promise<number> {
         redis: r,
         ringcache: c,
         ratio: ratio(c?.rps, r?.rps),
+        spread: ratioSpread(
+          Array.from({ length: opts.rounds }, (_, i) => rs[i]?.rps ?? null),
+          Array.from({ length: opts.rounds }, (_, i) => cs[i]?.rps ?? null),
+        ),
+        cpuRatio: ratio(c?.cpuUsPerOp, r?.cpuUsPerOp),
         note: unsupported.get(test) ?? null,
       });
     }
@@ -410,7 +439,7 @@ async function main(): Promise<number> {
   const redisName = await run(opts.redisServer, ['--version'], 5000).then(redisVersion, () => 'redis-server (unknown version)');
   const cpu = os.cpus()[0]?.model ?? 'unknown';
   const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version?: string };
-  const header = `ringcache ${pkg.version ?? '?'} vs ${redisName}; node ${process.version}; ${os.cpus().length} x ${cpu}; -c ${opts.clients}, ${opts.rounds} round(s), median; ${opts.appendfsync === null ? 'persistence off' : `appendonly yes, appendfsync ${opts.appendfsync}`}`;
+  const header = `ringcache ${pkg.version ?? '?'} vs ${redisName}; node ${process.version}; ${os.cpus().length} x ${cpu}; -c ${opts.clients}, ${opts.keys > 1 ? `-r ${opts.keys}` : 'one key'}, -d ${opts.valueSize}, ${cores.server === null ? 'unpinned' : `server on core ${cores.server}, redis-benchmark on core ${cores.client ?? '?'}`}, ${opts.rounds} round(s), median, spread = min-max of per-round ratios, us/op = server CPU per request; ${opts.appendfsync === null ? 'persistence off' : `appendonly yes, appendfsync ${opts.appendfsync}`}`;
 
   process.stdout.write(`\n${header}\n\n${formatTable(comparisons)}\n`);
   if (memory) process.stdout.write(`\n${formatMemory(memory)}\n`);
@@ -422,7 +451,16 @@ async function main(): Promise<number> {
     const doc = {
       date: new Date().toISOString(),
       environment: { ringcache: pkg.version ?? null, redis: redisName, node: process.version, cpus: os.cpus().length, cpu },
-      options: { tests: opts.tests, pipelines: opts.pipelines, clients: opts.clients, rounds: opts.rounds, requests: opts.requests },
+      options: {
+        tests: opts.tests,
+        pipelines: opts.pipelines,
+        clients: opts.clients,
+        rounds: opts.rounds,
+        requests: opts.requests,
+        keys: opts.keys,
+        valueSize: opts.valueSize,
+        pinned: cores,
+      },
       results: comparisons,
       memory,
     };

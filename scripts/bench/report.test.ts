@@ -8,7 +8,14 @@ import {
   EVALSHA_SHA,
   KNOWN_TESTS,
   OptionsError,
+  benchmarkArgs,
   combineRuns,
+  cpuUsPerOp,
+  geomean,
+  pinCores,
+  pinned,
+  procCpuTicks,
+  ratioSpread,
   defaultRequests,
   formatMarkdown,
   formatMemory,
@@ -113,7 +120,10 @@ describe('median and combineRuns', () => {
       avgMs: null,
       p50Ms: 2,
       p99Ms: 9,
+      cpuUsPerOp: null,
     });
+    const cpu = (us: number | null): BenchRow => ({ ...row('get', 1), cpuUsPerOp: us });
+    expect(combineRuns([cpu(3), cpu(1), cpu(null), cpu(2)])?.cpuUsPerOp).toBe(2);
   });
 });
 
@@ -142,9 +152,9 @@ describe('tables', () => {
   it('formats an aligned text table with latency columns and notes', () => {
     const text = formatTable(rows);
     const lines = text.split('\n');
-    expect(lines[0]).toMatch(/^test\s+pipeline\s+redis ops\/s\s+ringcache ops\/s\s+ratio\s+redis p50 ms/);
-    expect(lines[2]).toMatch(/^SET\s+1\s+50,000\s+25,000\s+0\.50x\s+0\.500\s+1\.100\s+1\.200\s+2\.500$/);
-    expect(lines[3]).toMatch(/^GET\s+16\s+400,000\s+n\/a\s+n\/a\s+1\.700\s+n\/a\s+3\.800\s+n\/a$/);
+    expect(lines[0]).toMatch(/^test\s+pipeline\s+redis ops\/s\s+ringcache ops\/s\s+ratio\s+spread\s+redis us\/op\s+ringcache us\/op\s+CPU ring\/redis\s+redis p50 ms/);
+    expect(lines[2]).toMatch(/^SET\s+1\s+50,000\s+25,000\s+0\.50x\s+n\/a\s+n\/a\s+n\/a\s+n\/a\s+0\.500\s+1\.100\s+1\.200\s+2\.500$/);
+    expect(lines[3]).toMatch(/^GET\s+16\s+400,000\s+n\/a\s+n\/a\s+n\/a\s+n\/a\s+n\/a\s+n\/a\s+1\.700\s+n\/a\s+3\.800\s+n\/a$/);
     expect(lines[4]).toBe('note: GET -P 16: ringcache answered GET: ERR unknown command');
     // Columns are padded to a common width and the last one is right-aligned: equal line lengths.
     expect(new Set(lines.slice(0, 4).map((l) => l.length)).size).toBe(1);
@@ -152,14 +162,16 @@ describe('tables', () => {
 
   it('omits latency columns when no run reported them', () => {
     const plain = rows.map((c) => ({ ...c, redis: c.redis && { ...c.redis, p50Ms: null, p99Ms: null }, ringcache: c.ringcache && { ...c.ringcache, p50Ms: null, p99Ms: null } }));
-    expect(formatTable(plain).split('\n')[0]).toMatch(/ratio$/);
+    expect(formatTable(plain).split('\n')[0]).toMatch(/CPU ring\/redis$/);
   });
 
   it('formats markdown with right-aligned numeric columns', () => {
     const md = formatMarkdown(rows).split('\n');
-    expect(md[0]).toBe('| test | pipeline | redis ops/s | ringcache ops/s | ratio | redis p50 ms | ringcache p50 ms | redis p99 ms | ringcache p99 ms |');
-    expect(md[1]).toBe('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
-    expect(md[2]).toBe('| SET | 1 | 50,000 | 25,000 | 0.50x | 0.500 | 1.100 | 1.200 | 2.500 |');
+    expect(md[0]).toBe(
+      '| test | pipeline | redis ops/s | ringcache ops/s | ratio | spread | redis us/op | ringcache us/op | CPU ring/redis | redis p50 ms | ringcache p50 ms | redis p99 ms | ringcache p99 ms |',
+    );
+    expect(md[1]).toBe('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    expect(md[2]).toBe('| SET | 1 | 50,000 | 25,000 | 0.50x | n/a | n/a | n/a | n/a | 0.500 | 1.100 | 1.200 | 2.500 |');
   });
 });
 
@@ -192,9 +204,20 @@ describe('redisVersion', () => {
 });
 
 describe('parseOptions', () => {
-  it('defaults to set,get at pipelines 1 and 16 with per-pipeline request counts', () => {
+  it('defaults to what users load a cache with: nine tests plus EVALSHA, 100k random keys, 64-byte values, pinned, 5 rounds', () => {
     const o = parseOptions([], {});
-    expect(o).toMatchObject({ tests: ['set', 'get'], pipelines: [1, 16], requests: null, clients: 50, rounds: 1, json: null, markdown: false });
+    expect(o).toMatchObject({
+      tests: ['set', 'get', 'incr', 'lpush', 'lpop', 'sadd', 'hset', 'zadd', 'mset', 'evalsha'],
+      pipelines: [1, 16],
+      requests: null,
+      clients: 50,
+      rounds: 5,
+      json: null,
+      markdown: false,
+      keys: 100_000,
+      valueSize: 64,
+      pin: true,
+    });
     expect(defaultRequests(1)).toBe(100_000);
     expect(defaultRequests(16)).toBe(200_000);
   });
@@ -202,6 +225,17 @@ describe('parseOptions', () => {
   it('reads flags over environment', () => {
     const o = parseOptions(['--requests', '5000', '--tests=SET,lpush', '--markdown', '--json', 'out.json'], { BENCH_REQUESTS: '7', BENCH_ROUNDS: '3' });
     expect(o).toMatchObject({ requests: 5000, tests: ['set', 'lpush'], markdown: true, json: 'out.json', rounds: 3 });
+  });
+
+  it('reads --keys (1 = the one-key mode), --value-size and --no-pin, flags over environment', () => {
+    expect(parseOptions(['--keys', '1'], {}).keys).toBe(1);
+    expect(parseOptions(['--keys=500', '--value-size', '3'], { BENCH_KEYS: '9' })).toMatchObject({ keys: 500, valueSize: 3 });
+    expect(parseOptions([], { BENCH_KEYS: '9', BENCH_VALUE_SIZE: '100' })).toMatchObject({ keys: 9, valueSize: 100 });
+    expect(parseOptions(['--no-pin'], {}).pin).toBe(false);
+    expect(parseOptions([], { BENCH_PIN: '0' }).pin).toBe(false);
+    expect(parseOptions(['--pin'], { BENCH_PIN: 'no' }).pin).toBe(true);
+    expect(() => parseOptions(['--keys', '0'], {})).toThrow(/--keys: must be at least 1/);
+    expect(() => parseOptions(['--value-size', 'big'], {})).toThrow(/--value-size: expected an integer/);
   });
 
   it('runs both servers with the same AOF policy when --appendfsync is given, none by default', () => {
@@ -222,6 +256,68 @@ describe('parseOptions', () => {
 
   it('knows a probe for every test it accepts', () => {
     for (const [name, t] of Object.entries(KNOWN_TESTS)) expect(t.probe.length, name).toBeGreaterThan(0);
+  });
+});
+
+describe('redis-benchmark arguments and pinning', () => {
+  const o = { clients: 50, keys: 100_000, valueSize: 64 };
+  it('runs a -t test alone on random keys with the value size', () => {
+    expect(benchmarkArgs(o, 6379, 'zadd', 16, 200_000)).toEqual(
+      ['-h', '127.0.0.1', '-p', '6379', '-n', '200000', '-c', '50', '-P', '16', '-d', '64', '-r', '100000', '-q', '--csv', '-t', 'zadd'],
+    );
+  });
+  it('passes no -r in the one-key mode (-r 1 would still rewrite __rand_int__)', () => {
+    expect(benchmarkArgs({ ...o, keys: 1 }, 1, 'set', 1, 10)).not.toContain('-r');
+  });
+  it('puts a custom test options and command last', () => {
+    const a = benchmarkArgs({ ...o, keys: 1 }, 1, 'evalsha', 1, 10);
+    expect(a.slice(-6)).toEqual(['-r', '100000', 'EVALSHA', EVALSHA_SHA, '1', 'bench:script:__rand_int__']);
+    expect(a).not.toContain('-t');
+  });
+  it('pins with taskset on 2+ cores only, server on 0 and redis-benchmark on 1', () => {
+    expect(pinCores(true, 2)).toEqual({ server: 0, client: 1 });
+    expect(pinCores(true, 1)).toEqual({ server: null, client: null });
+    expect(pinCores(false, 8)).toEqual({ server: null, client: null });
+    expect(pinned('redis-server', ['--port', '1'], 0)).toEqual(['taskset', ['-c', '0', 'redis-server', '--port', '1']]);
+    expect(pinned('redis-server', ['--port', '1'], null)).toEqual(['redis-server', ['--port', '1']]);
+  });
+});
+
+describe('server CPU per request from /proc/<pid>/stat', () => {
+  // A real line (node, pid 4242) with utime 1234 and stime 567 in fields 14 and 15.
+  const line = '4242 (node) S 4200 4242 4200 34816 4242 4194304 29871 0 0 0 1234 567 0 0 20 0 11 0 1820339 1145937920 20000 18446744073709551615';
+  it('adds utime and stime', () => {
+    expect(procCpuTicks(line)).toBe(1801);
+  });
+  it('counts fields from the last parenthesis: a command name may hold spaces and )', () => {
+    expect(procCpuTicks(line.replace('(node)', '(my (odd) name)'))).toBe(1801);
+  });
+  it('rejects text that is not a stat line', () => {
+    expect(() => procCpuTicks('garbage')).toThrow(/not a \/proc/);
+    expect(() => procCpuTicks('1 (x) S 2')).toThrow(/no utime/);
+  });
+  it('turns ticks into microseconds per request', () => {
+    // 35 ticks at 100/s = 0.35 s over 100,000 requests = 3.5 us each.
+    expect(cpuUsPerOp(1000, 1035, 100, 100_000)).toBeCloseTo(3.5, 10);
+    expect(cpuUsPerOp(5, 5, 100, 10)).toBe(0);
+    expect(cpuUsPerOp(5, 4, 100, 10)).toBeNull();
+    expect(cpuUsPerOp(5, 6, 100, 0)).toBeNull();
+  });
+});
+
+describe('noise and summary figures', () => {
+  it('spreads the per-round ratios, rounds paired by index, skipping missing ones', () => {
+    expect(ratioSpread([100, 200, 100], [50, 80, null])).toEqual({ min: 0.4, max: 0.5 });
+    expect(ratioSpread([100], [null])).toBeNull();
+  });
+  it('takes the geometric mean of the positive values', () => {
+    expect(geomean([0.5, 2, null])).toBeCloseTo(1, 12);
+    expect(geomean([null])).toBeNull();
+  });
+  it('adds a geomean row per pipeline to the table', () => {
+    const c = (test: string, r: number): Comparison => ({ test, pipeline: 16, requests: 1, redis: row(test, 100), ringcache: row(test, 100 * r), ratio: r, cpuRatio: 1 / r, note: null });
+    const out = formatTable([c('set', 0.25), c('get', 1)]).split('\n');
+    expect(out.at(-1)).toMatch(/^geomean\s+16\s+0\.50x\s+2\.00x$/);
   });
 });
 

@@ -69,6 +69,9 @@ export const KNOWN_TESTS: Readonly<Record<string, KnownTest>> = {
   },
 };
 
+/** What users load a cache with (issue 19): the nine redis-benchmark tests plus the scripting one. */
+export const DEFAULT_TESTS: readonly string[] = ['set', 'get', 'incr', 'lpush', 'lpop', 'sadd', 'hset', 'zadd', 'mset', 'evalsha'];
+
 export interface BenchOptions {
   /** redis-benchmark -t names, in order. */
   tests: string[];
@@ -86,6 +89,12 @@ export interface BenchOptions {
   memoryRequests: number;
   /** AOF on both servers with this fsync policy, or null for no persistence (the default). */
   appendfsync: 'always' | 'everysec' | 'no' | null;
+  /** Keyspace of the run (redis-benchmark -r); 1 = every test hits one key (no -r), the old mode. */
+  keys: number;
+  /** Value size in bytes (redis-benchmark -d). */
+  valueSize: number;
+  /** Pin the server to core 0 and redis-benchmark to core 1 (taskset) when the machine has 2+ cores. */
+  pin: boolean;
   redisServer: string;
   redisBenchmark: string;
   redisCli: string;
@@ -107,11 +116,14 @@ export function defaultRequests(pipeline: number): number {
 export const USAGE = `Usage: npm run bench -- [options]     (or node dist/scripts/bench/bench.js [options])
 Compares redis-server and ringcache with redis-benchmark on free loopback ports, in one run.
 
-  --tests a,b          redis-benchmark -t names (default set,get; known: ${Object.keys(KNOWN_TESTS).join(',')})   env BENCH_TESTS
+  --tests a,b          test names (default ${DEFAULT_TESTS.join(',')}; known: ${Object.keys(KNOWN_TESTS).join(',')})   env BENCH_TESTS
+  --keys N             random keys, redis-benchmark -r N (default 100000; 1 = one key per test) env BENCH_KEYS
+  --value-size N       value bytes, redis-benchmark -d N (default 64)                          env BENCH_VALUE_SIZE
+  --no-pin             do not pin (default: server on core 0, redis-benchmark on core 1 when 2+ cores)  env BENCH_PIN=0
   --requests N         requests per run (default 100000 at -P 1, 200000 when pipelined)      env BENCH_REQUESTS
   --pipelines 1,16     pipeline depths (default 1,16)                                          env BENCH_PIPELINES
   --clients N          parallel connections (default 50)                                       env BENCH_CLIENTS
-  --rounds N           alternating runs per pipeline, medians reported (default 1)             env BENCH_ROUNDS
+  --rounds N           alternating runs per pipeline, medians reported (default 5)             env BENCH_ROUNDS
   --json FILE          also write the results as JSON                                          env BENCH_JSON
   --markdown           also print markdown tables (for docs/benchmarks.md)                     env BENCH_MARKDOWN=1
   --memory-keys N      keyspace for the memory comparison, 0 skips it (default 100000)         env BENCH_MEMORY_KEYS
@@ -150,6 +162,9 @@ export function parseOptions(argv: readonly string[], env: Readonly<Record<strin
     BENCH_MEMORY_VALUE: 'memory-value',
     BENCH_MEMORY_REQUESTS: 'memory-requests',
     BENCH_APPENDFSYNC: 'appendfsync',
+    BENCH_KEYS: 'keys',
+    BENCH_VALUE_SIZE: 'value-size',
+    BENCH_PIN: 'pin',
     REDIS_SERVER: 'redis-server',
     REDIS_BENCHMARK: 'redis-benchmark',
     REDIS_CLI: 'redis-cli',
@@ -158,11 +173,15 @@ export function parseOptions(argv: readonly string[], env: Readonly<Record<strin
     const v = env[k];
     if (v !== undefined && v !== '') raw.set(name, v);
   }
-  const booleans = new Set(['markdown', 'help']);
+  const booleans = new Set(['markdown', 'help', 'pin']);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
     if (a === '-h') {
       raw.set('help', '1');
+      continue;
+    }
+    if (a === '--no-pin') {
+      raw.set('pin', '0');
       continue;
     }
     if (!a.startsWith('--')) throw new OptionsError(`unexpected argument '${a}' (options look like --requests 100000)`);
@@ -184,7 +203,7 @@ export function parseOptions(argv: readonly string[], env: Readonly<Record<strin
   for (const name of raw.keys()) if (!known.has(name)) throw new OptionsError(`unknown option --${name}`);
 
   const truthy = (v: string | undefined): boolean => v !== undefined && !/^(0|no|false)$/i.test(v);
-  const tests = list(raw.get('tests') ?? 'set,get');
+  const tests = list(raw.get('tests') ?? DEFAULT_TESTS.join(','));
   if (tests.length === 0) throw new OptionsError('--tests: no test names given');
   for (const t of tests) {
     if (!(t in KNOWN_TESTS)) throw new OptionsError(`--tests: unknown test '${t}' (known: ${Object.keys(KNOWN_TESTS).join(', ')})`);
@@ -199,13 +218,16 @@ export function parseOptions(argv: readonly string[], env: Readonly<Record<strin
     pipelines,
     requests: req === undefined ? null : positiveInt('--requests', req),
     clients: positiveInt('--clients', raw.get('clients') ?? '50'),
-    rounds: positiveInt('--rounds', raw.get('rounds') ?? '1'),
+    rounds: positiveInt('--rounds', raw.get('rounds') ?? '5'),
     json: raw.get('json') ?? null,
     markdown: truthy(raw.get('markdown')),
     memoryKeys: positiveInt('--memory-keys', raw.get('memory-keys') ?? '100000', 0),
     memoryValueSize: positiveInt('--memory-value', raw.get('memory-value') ?? '100'),
     memoryRequests: positiveInt('--memory-requests', raw.get('memory-requests') ?? '200000'),
     appendfsync: fsync === 'off' ? null : (fsync as 'always' | 'everysec' | 'no'),
+    keys: positiveInt('--keys', raw.get('keys') ?? '100000'),
+    valueSize: positiveInt('--value-size', raw.get('value-size') ?? '64'),
+    pin: raw.has('pin') ? truthy(raw.get('pin')) : true,
     redisServer: raw.get('redis-server') ?? 'redis-server',
     redisBenchmark: raw.get('redis-benchmark') ?? 'redis-benchmark',
     redisCli: raw.get('redis-cli') ?? 'redis-cli',
@@ -223,6 +245,79 @@ export interface BenchRow {
   avgMs: number | null;
   p50Ms: number | null;
   p99Ms: number | null;
+  /** Server CPU (user + system, all threads) per request in microseconds, from /proc; null when unknown. */
+  cpuUsPerOp?: number | null;
+}
+
+/** The redis-benchmark arguments of one test's run (each test runs alone so its server CPU can be attributed). */
+export function benchmarkArgs(opts: Pick<BenchOptions, 'clients' | 'keys' | 'valueSize'>, port: number, test: string, pipeline: number, requests: number): string[] {
+  const args = ['-h', '127.0.0.1', '-p', String(port), '-n', String(requests), '-c', String(opts.clients), '-P', String(pipeline), '-d', String(opts.valueSize)];
+  // -r 1 would still rewrite __rand_int__ (to 000000000000): the one-key mode passes no -r at all.
+  if (opts.keys > 1) args.push('-r', String(opts.keys));
+  args.push('-q', '--csv');
+  const known = KNOWN_TESTS[test];
+  // A test's own options come last: redis-benchmark keeps the last -r it reads.
+  if (known?.options) for (const o of known.options) args.push(o);
+  if (known?.command) for (const c of known.command) args.push(c);
+  else args.push('-t', test);
+  return args;
+}
+
+/** `cmd args` run on one core (`taskset -c core`), or as is when core is null. Threads inherit the mask. */
+export function pinned(cmd: string, args: readonly string[], core: number | null): [string, string[]] {
+  return core === null ? [cmd, [...args]] : ['taskset', ['-c', String(core), cmd, ...args]];
+}
+
+/** The cores to pin to: server on 0, redis-benchmark on 1, or none when asked not to or on one core. */
+export function pinCores(pin: boolean, cpus: number): { server: number | null; client: number | null } {
+  return pin && cpus >= 2 ? { server: 0, client: 1 } : { server: null, client: null };
+}
+
+/**
+ * utime + stime (clock ticks, all threads) from the text of /proc/<pid>/stat. The command name (field 2)
+ * is in parentheses and may itself hold spaces or ')', so fields are counted from the last ')':
+ * after it come state (3), ... utime (14), stime (15).
+ */
+export function procCpuTicks(stat: string): number {
+  const close = stat.lastIndexOf(')');
+  if (close < 0) throw new Error(`not a /proc/<pid>/stat line: ${stat.slice(0, 80)}`);
+  const fields = stat.slice(close + 2).trim().split(/\s+/);
+  // fields[0] is field 3 (state), so field n is fields[n - 3].
+  const utime = Number(fields[11]);
+  const stime = Number(fields[12]);
+  if (!Number.isSafeInteger(utime) || !Number.isSafeInteger(stime)) throw new Error(`no utime/stime in /proc/<pid>/stat: ${stat.slice(0, 80)}`);
+  return utime + stime;
+}
+
+/** Microseconds of server CPU per request between two tick readings; null without requests. */
+export function cpuUsPerOp(ticksBefore: number, ticksAfter: number, ticksPerSecond: number, requests: number): number | null {
+  if (requests <= 0 || ticksPerSecond <= 0 || ticksAfter < ticksBefore) return null;
+  return ((ticksAfter - ticksBefore) / ticksPerSecond) * 1e6 / requests;
+}
+
+/** Min and max of the per-round ringcache/redis ratios (rounds paired by index): the noise estimate. */
+export function ratioSpread(redis: readonly (number | null)[], ringcache: readonly (number | null)[]): { min: number; max: number } | null {
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < Math.min(redis.length, ringcache.length); i++) {
+    const r = ratio(ringcache[i], redis[i]);
+    if (r === null) continue;
+    if (r < min) min = r;
+    if (r > max) max = r;
+  }
+  return min === Infinity ? null : { min, max };
+}
+
+/** Geometric mean of the positive values; null when there are none. */
+export function geomean(values: readonly (number | null)[]): number | null {
+  let sum = 0;
+  let n = 0;
+  for (const v of values) {
+    if (v === null || !(v > 0)) continue;
+    sum += Math.log(v);
+    n++;
+  }
+  return n === 0 ? null : Math.exp(sum / n);
 }
 
 /** Splits one CSV line with double-quoted fields (redis-benchmark quotes every field, `""` escapes a quote). */
@@ -318,7 +413,15 @@ export function combineRuns(samples: readonly BenchRow[]): BenchRow | null {
   const first = samples[0];
   if (!first) return null;
   const m = (pick: (r: BenchRow) => number | null): number | null => median(samples.map(pick).filter((v): v is number => v !== null));
-  return { test: first.test, label: first.label, rps: m((r) => r.rps) ?? 0, avgMs: m((r) => r.avgMs), p50Ms: m((r) => r.p50Ms), p99Ms: m((r) => r.p99Ms) };
+  return {
+    test: first.test,
+    label: first.label,
+    rps: m((r) => r.rps) ?? 0,
+    avgMs: m((r) => r.avgMs),
+    p50Ms: m((r) => r.p50Ms),
+    p99Ms: m((r) => r.p99Ms),
+    cpuUsPerOp: m((r) => r.cpuUsPerOp ?? null),
+  };
 }
 
 export interface Comparison {
@@ -329,6 +432,10 @@ export interface Comparison {
   ringcache: BenchRow | null;
   /** ringcache ops/s divided by redis ops/s (1.0 = as fast as Redis); null when either side is missing. */
   ratio: number | null;
+  /** Min-max of the per-round ratios (the noise estimate); absent or null with fewer than one pair. */
+  spread?: { min: number; max: number } | null;
+  /** ringcache server CPU per request over redis-server's (1.0 = as cheap); null when either is unknown. */
+  cpuRatio?: number | null;
   /** Why a side is missing (e.g. the command is not implemented yet). */
   note: string | null;
 }
@@ -347,6 +454,10 @@ export function formatRatio(r: number | null): string {
   return r === null ? 'n/a' : `${r.toFixed(2)}x`;
 }
 
+export function formatUs(n: number | null | undefined): string {
+  return n === null || n === undefined ? 'n/a' : n.toFixed(2);
+}
+
 export function formatMs(n: number | null | undefined): string {
   return n === null || n === undefined ? 'n/a' : n.toFixed(3);
 }
@@ -358,13 +469,31 @@ export function hasLatency(rows: readonly Comparison[]): boolean {
 
 function tableCells(rows: readonly Comparison[]): { head: string[]; body: string[][]; right: boolean[] } {
   const lat = hasLatency(rows);
-  const head = ['test', 'pipeline', 'redis ops/s', 'ringcache ops/s', 'ratio'];
+  const head = ['test', 'pipeline', 'redis ops/s', 'ringcache ops/s', 'ratio', 'spread', 'redis us/op', 'ringcache us/op', 'CPU ring/redis'];
   if (lat) head.push('redis p50 ms', 'ringcache p50 ms', 'redis p99 ms', 'ringcache p99 ms');
   const body = rows.map((c) => {
-    const cells = [c.test.toUpperCase(), String(c.pipeline), formatOps(c.redis?.rps), formatOps(c.ringcache?.rps), formatRatio(c.ratio)];
+    const cells = [
+      c.test.toUpperCase(),
+      String(c.pipeline),
+      formatOps(c.redis?.rps),
+      formatOps(c.ringcache?.rps),
+      formatRatio(c.ratio),
+      c.spread ? `${c.spread.min.toFixed(2)}-${c.spread.max.toFixed(2)}` : 'n/a',
+      formatUs(c.redis?.cpuUsPerOp),
+      formatUs(c.ringcache?.cpuUsPerOp),
+      formatRatio(c.cpuRatio ?? null),
+    ];
     if (lat) cells.push(formatMs(c.redis?.p50Ms), formatMs(c.ringcache?.p50Ms), formatMs(c.redis?.p99Ms), formatMs(c.ringcache?.p99Ms));
     return cells;
   });
+  // One geometric-mean row per pipeline depth when it has two or more tests to summarise.
+  for (const p of [...new Set(rows.map((c) => c.pipeline))]) {
+    const of = rows.filter((c) => c.pipeline === p);
+    if (of.length < 2) continue;
+    const cells = ['geomean', String(p), '', '', formatRatio(geomean(of.map((c) => c.ratio))), '', '', '', formatRatio(geomean(of.map((c) => c.cpuRatio ?? null)))];
+    if (lat) cells.push('', '', '', '');
+    body.push(cells);
+  }
   return { head, body, right: head.map((_, i) => i > 0) };
 }
 
