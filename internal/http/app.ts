@@ -228,7 +228,7 @@ function registerOpenApi(app: FastifyInstance, deps: HttpDeps): void {
         description: 'The cache over REST: the same keys and bytes as RESP. Errors are `{"error":{"code","message"}}`.',
         version: deps.version,
       },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'http.auth_token, when set' } } },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'http.auth_token, when set' }, basic: { type: 'http', scheme: 'basic', description: 'an ACL user and its password: cache and filter commands run as that user' } } },
       tags: [
         { name: 'cache', description: 'Keys and values' },
         { name: 'filters', description: 'Bloom and Cuckoo filters (RedisBloom-compatible BF.* / CF.*)' },

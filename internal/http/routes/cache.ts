@@ -110,7 +110,7 @@ interface CacheRouteKit {
   readonly routing: HttpContext['routing'];
   /** The client a request runs as (its ACL user with Basic credentials, else the API's internal client). */
   readonly clientOf: HttpContext['clientOf'];
-  readonly common: { tags: string[]; security: { bearer: never[] }[] };
+  readonly common: { tags: string[]; security: ({ bearer: never[] } | { basic: never[] })[] };
   requireReady(): void;
   served(reply: FastifyReply, by: string): void;
 }
@@ -119,7 +119,7 @@ export function registerCacheRoutes(app: FastifyInstance, ctx: HttpContext): voi
   const kit: CacheRouteKit = {
     routing: ctx.routing,
     clientOf: ctx.clientOf,
-    common: { tags: ['cache'], security: [{ bearer: [] }] },
+    common: { tags: ['cache'], security: [{ bearer: [] }, { basic: [] }] },
     /** Cache routes need a started node and a cluster that lets it serve. A call, not a hook: cheaper per request. */
     requireReady: () => {
       if (!ctx.ready()) throw new HttpError(503, 'NOT_READY', 'the node is starting or stopping');

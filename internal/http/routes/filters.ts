@@ -35,7 +35,9 @@ interface ItemsBody {
 }
 
 const nameParam = { type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1, description: 'The filter key (UTF-8).' } } } as const;
-const common = { tags: ['filters'], security: [{ bearer: [] }], params: nameParam };
+/** The bearer token, or an ACL user's Basic credentials (commands then run as that user). */
+const security: Record<string, string[]>[] = [{ bearer: [] }, { basic: [] }];
+const common = { tags: ['filters'], security, params: nameParam };
 const itemsSchema = { type: 'array', minItems: 1, maxItems: MAX_FILTER_ITEMS, items: { type: 'string' } } as const;
 const itemsBody = { type: 'object', required: ['items'], additionalProperties: false, properties: { items: itemsSchema } } as const;
 const createBody = {
