@@ -83,6 +83,9 @@ export async function startInProcessCluster(n: number, overrides: Record<string,
       // Seeds make the cluster rules (CROSSSLOT) apply from the start; the hub ignores them.
       'cluster.seeds': '127.0.0.1:1',
       'cluster.forward_timeout_ms': 2000,
+      // Routing, tracking and handoff tests count keys per owner: no replica copies unless asked
+      // (replication is tested on spawned clusters, internal/replication/).
+      'cluster.replicas': 0,
       ...overrides,
     });
     const node = createNode(cfg, { log: pino({ level: 'silent' }), membership: hub.factory });
