@@ -197,8 +197,9 @@ export const serverCommands: CommandSpec[] = [
           if ((argv.length - 2) % 2 !== 0) throw errors.syntax();
           const pairs: [string, string][] = [];
           for (let i = 2; i < argv.length; i += 2) pairs.push([argv[i] as string, argv[i + 1] as string]);
-          ctx.server.config.set(pairs, { local: isLocalClient(ctx.client) });
-          return OK;
+          // Moving the RESP listener (port, bind) binds asynchronously: the reply waits for it.
+          const applying = ctx.server.config.set(pairs, { local: isLocalClient(ctx.client), async: !ctx.inMulti });
+          return applying === undefined ? OK : applying.then(() => OK);
         },
       }),
       sub({

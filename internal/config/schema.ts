@@ -76,8 +76,8 @@ const PROTECTED_ACTION = ['no', 'yes', 'local'] as const;
  */
 const SCHEMA = [
   { path: 'node_id', type: 'string', default: '', mutable: 'startup', doc: 'Stable node name; empty derives one from host and port.' },
-  { path: 'bind', type: 'string', default: '127.0.0.1', mutable: 'startup', doc: 'Address the RESP listener binds.' },
-  { path: 'port', type: 'int', default: 8080, min: 0, max: 65535, mutable: 'startup', doc: 'RESP port (0 picks a free one); http.port and cluster.gossip_port derive from it unless set.' },
+  { path: 'bind', type: 'string', default: '127.0.0.1', mutable: true, doc: 'Address the RESP listener binds; CONFIG SET moves the listener (clients already connected stay).' },
+  { path: 'port', type: 'int', default: 8080, min: 0, max: 65535, mutable: true, doc: 'RESP port (0 picks a free one at start); http.port and cluster.gossip_port derive from it unless set (at start only). CONFIG SET moves the listener and re-announces it to the cluster.' },
   { path: 'dir', type: 'string', default: './data', mutable: 'startup', protectedConfig: true, show: (v) => path.resolve(v), doc: 'Data directory (persistence files); CONFIG GET shows it absolute, as Redis does.' },
   { path: 'databases', type: 'int', default: 16, min: 1, max: 1024, mutable: false, doc: 'Number of logical databases (SELECT 0..n-1); at most 1024 (Redis allows more).' },
   { path: 'requirepass', type: 'string', default: '', mutable: true, secret: true, doc: 'Password for AUTH; empty disables auth.' },

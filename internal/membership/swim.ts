@@ -16,6 +16,7 @@
 //   it before its own suspicion timer fires.
 import { encodeMessage } from './codec.js';
 import { MembershipError } from './errors.js';
+import { incNext } from './incarnation.js';
 import type { MembershipOptions, MembershipStats } from './options.js';
 import { gossipTick, onPacket } from './packets.js';
 import { probeTick } from './probe.js';
@@ -80,6 +81,20 @@ export class Membership implements MembershipView {
     s.after(0, () => void seedTick(s));
     const hp = splitHostPort(s.addr);
     return { port: hp?.port ?? this.opts.port };
+  }
+
+  /**
+   * New metadata for this member while it runs (CONFIG SET port moved the RESP listener): a newer
+   * incarnation carries it, as a refutation does, so every peer replaces what it knew.
+   */
+  announce(meta: MemberMeta): void {
+    const s = this.s;
+    if (Buffer.byteLength(meta.host, 'utf8') > 255) throw new MembershipError('INVALID_OPTIONS', 'meta.host longer than 255 bytes');
+    s.self.meta = { ...meta };
+    if (!s.running || s.leaving) return;
+    s.self.incarnation = incNext(s.self.incarnation);
+    s.self.info = null;
+    s.queue.enqueue(this.selfId, encodeMessage({ type: 'alive', incarnation: s.self.incarnation, id: this.selfId, addr: s.self.addr, meta: s.self.meta }));
   }
 
   async leave(): Promise<void> {

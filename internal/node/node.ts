@@ -27,6 +27,7 @@ import { createNodeCluster } from './cluster.js';
 import { createCore, type Core } from './core.js';
 import { Cron } from './cron.js';
 import { Lifecycle, type LifecycleStep } from './lifecycle.js';
+import { listenerMover } from './listen-move.js';
 import { NodeTls, TLS_RELOAD_PARAMS } from './tls.js';
 import type { ConfigSubscriptions } from './subscriptions.js';
 
@@ -84,7 +85,7 @@ interface NodeState {
 }
 
 /** The RESP listener, its protocol limits and pub/sub output limit following CONFIG SET. */
-function createResp(core: Core, config: Config, state: NodeState, tls: NodeTls, trustedPeer: (ip: string) => boolean): { server: RespServer; step: LifecycleStep } {
+function createResp(core: Core, config: Config, state: NodeState, tls: NodeTls, trustedPeer: (ip: string) => boolean, announce: () => void): { server: RespServer; step: LifecycleStep } {
   const { runtime } = core;
   const limits: ProtocolLimits = { ...DEFAULT_LIMITS, maxBulkLen: config.protoMaxBulkLen, queryBufferLimit: config.clientQueryBufferLimit };
   let pubsubLimit = parseOutputLimit(runtime.str('client_output_buffer_limit_pubsub'));
@@ -113,6 +114,24 @@ function createResp(core: Core, config: Config, state: NodeState, tls: NodeTls, 
     tcpKeepAliveSecs: () => runtime.num('redis.tcp_keepalive'),
   });
   tls.onReload((s) => server.setSecureContext(s));
+  // CONFIG SET port / bind move the plain listener; the announced port follows and gossip re-announces it.
+  runtime.onPrepare(
+    listenerMover({
+      runtime,
+      log: core.log,
+      rebind: (port, host, samePort) => server.rebind(port, host, samePort),
+      tcpPort: () => state.tcpPort,
+      moved: (address) => {
+        const wasAnnounced = state.respPort === state.tcpPort;
+        // A move needs a plain listener (listen-move.ts), so respAddr is the plain one.
+        state.tcpPort = address.port;
+        state.respAddr = address;
+        // Under tls-cluster the announced port is the TLS one, which did not move.
+        if (wasAnnounced) state.respPort = address.port;
+        announce();
+      },
+    }),
+  );
   const tlsPort = runtime.num('redis.tls_port');
   const step: LifecycleStep = {
     name: 'resp',
@@ -273,7 +292,7 @@ export function createNode(config: Config, deps: NodeDeps = {}): RingcacheNode {
   const tls = new NodeTls(runtime, log);
   subscriptions.add({ part: 'tls', params: TLS_RELOAD_PARAMS, apply: (path) => tls.reload(path) });
   // Cluster members are let in by protected mode: their peer links use the RESP port.
-  const resp = createResp(core, config, state, tls, (ip) => isMemberAddress(cluster.membership.members(), ip));
+  const resp = createResp(core, config, state, tls, (ip) => isMemberAddress(cluster.membership.members(), ip), () => cluster.membership.announce?.(selfMeta()));
   // A Registry per node (never prom-client's global one): several nodes may share a process.
   const metrics = new NodeMetrics({ nodeId: config.nodeId, figures: core.figures });
   const cluster = createNodeCluster({ clock, config, runtime, executor, store, metrics, log, selfMeta, serving: () => state.serving, ...(deps.membership ? { membership: deps.membership } : {}) });

@@ -10,6 +10,8 @@ export interface MembershipService extends MembershipView {
   leave(): Promise<void>;
   stop(): Promise<void>;
   readonly gossipAddr: string;
+  /** Announces new metadata (the RESP port moved by CONFIG SET) at a new incarnation, so peers take it. */
+  announce?(meta: MemberMeta): void;
 }
 
 export type RingListener = (ring: Ring, previous: Ring) => void;

@@ -441,8 +441,17 @@ class Connection {
   }
 }
 
+/** A second plain listener bound by CONFIG SET port/bind, beside the one in use until the CONFIG SET commits. */
+export interface Rebound {
+  readonly address: net.AddressInfo;
+  /** The new listener takes over; the old one stops accepting (its clients stay connected, as in Redis). */
+  commit(): void;
+  /** The CONFIG SET failed elsewhere: the new listener closes, the old one never stopped. */
+  abort(): void;
+}
+
 export class RespServer {
-  private readonly server: net.Server;
+  private server: net.Server;
   private tlsServer: tls.Server | null = null;
   private readonly conns = new Map<number, Connection>();
   private nextId = 1;
@@ -518,6 +527,47 @@ export class RespServer {
   /** Binds and resolves with the real address (port 0 picks a free port). */
   listen(port: number, host: string): Promise<net.AddressInfo> {
     return bind(this.server, port, host);
+  }
+
+  /**
+   * Binds a new plain listener on `port`/`host` while the current one keeps accepting (CONFIG SET
+   * port/bind): rejects as listen does (EADDRINUSE...) and then nothing changed. `samePort`: only
+   * the address changes, and the port cannot be bound twice (0.0.0.0 beside 127.0.0.1), so the
+   * current listener stops first and, if the new bind fails, listens again where it was (Redis's
+   * changeBindAddr does the same).
+   */
+  async rebind(port: number, host: string, samePort = false): Promise<Rebound> {
+    const next = net.createServer((socket) => this.accept(socket));
+    const current = this.server;
+    const was = current.address() as net.AddressInfo | null;
+    if (samePort && was !== null) current.close();
+    let address: net.AddressInfo;
+    try {
+      address = await bind(next, port, host);
+    } catch (e) {
+      if (samePort && was !== null) {
+        const again = net.createServer((socket) => this.accept(socket));
+        await bind(again, was.port, was.address);
+        this.server = again;
+      }
+      throw e;
+    }
+    return {
+      address,
+      commit: () => {
+        const old = this.server;
+        this.server = next;
+        if (old.listening) old.close();
+      },
+      abort: () => {
+        next.close();
+        if (samePort && was !== null && !this.server.listening) {
+          const again = net.createServer((socket) => this.accept(socket));
+          this.server = again;
+          bind(again, was.port, was.address).catch((e: unknown) => this.deps.log.error({ err: e }, 'could not listen again on the previous address'));
+        }
+      },
+    };
   }
 
   /** Stops accepting and closes every client connection. */
