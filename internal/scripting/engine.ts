@@ -21,6 +21,7 @@ import {
   LUA_TTABLE,
   pushString,
   toString,
+  toStringCached,
   type LuaState,
 } from './lua.js';
 import { BUNDLED_LIBRARIES } from './libs/index.js';
@@ -109,7 +110,7 @@ function argStrings(L: LuaState): string[] | null {
   for (let i = 1; i <= n; i++) {
     const t = lua._lua_type(L, i);
     if (t === LUA_TNUMBER) argv[i - 1] = formatDouble(lua._lua_tonumber(L, i));
-    else if (t === LUA_TSTRING) argv[i - 1] = toString(L, i) as string;
+    else if (t === LUA_TSTRING) argv[i - 1] = (i === 1 ? toStringCached(L, i) : toString(L, i)) as string;
     else return null;
   }
   return argv;
@@ -258,6 +259,8 @@ function registerCFunctions(): CFunctions {
 }
 
 const LUA_YIELD = 1;
+const KEYS_NAME = cname('KEYS');
+const ARGV_NAME = cname('ARGV');
 
 function pushArray(L: LuaState, items: readonly string[]): void {
   lua._lua_createtable(L, items.length, 0);
@@ -366,6 +369,7 @@ export class LuaEngine {
 
   /** Drops every compiled chunk and starts a fresh state (SCRIPT FLUSH). */
   reset(): void {
+    engines.delete(this.co);
     this.co = 0;
     engines.delete(this.L);
     lua._lua_close(this.L);
@@ -404,11 +408,13 @@ export class LuaEngine {
   }
 
   /** Sets a global for scripts (KEYS, ARGV): on the hidden table, past the read-only guard. */
-  private setGlobalArray(name: string, items: readonly string[]): void {
+  private setGlobalArrays(keys: readonly string[], args: readonly string[]): void {
     const L = this.L;
     lua._lua_rawgeti(L, LUA_REGISTRYINDEX, this.hidden);
-    pushArray(L, items);
-    lua._lua_setfield(L, -2, cname(name));
+    pushArray(L, keys);
+    lua._lua_setfield(L, -2, KEYS_NAME);
+    pushArray(L, args);
+    lua._lua_setfield(L, -2, ARGV_NAME);
     lua._lua_settop(L, -2);
   }
 
@@ -416,6 +422,8 @@ export class LuaEngine {
     if (this.co === 0) {
       this.co = lua._lua_newthread(this.L);
       this.coRef = lua._luaL_ref(this.L, LUA_REGISTRYINDEX);
+      // redis.call runs on this thread: engineOf finds the engine without the fallback.
+      engines.set(this.co, this);
     }
     return this.co;
   }
@@ -434,8 +442,7 @@ export class LuaEngine {
     lua._lua_rawgeti(co, LUA_REGISTRYINDEX, ref);
     let nargs = 0;
     if (mode === 'eval') {
-      this.setGlobalArray('KEYS', keys);
-      this.setGlobalArray('ARGV', args);
+      this.setGlobalArrays(keys, args);
     } else {
       pushArray(co, keys);
       pushArray(co, args);
@@ -488,13 +495,15 @@ export class LuaEngine {
     } finally {
       lua._lua_settop(L, 0);
       if (this.co !== 0) lua._lua_settop(this.co, 0);
-      this.yieldable.clear();
+      // (Set.clear allocates a new backing table even when empty: most runs mark nothing)
+      if (this.yieldable.size > 0) this.yieldable.clear();
       this.active = null;
     }
   }
 
   private dropThread(): void {
     lua._luaL_unref(this.L, LUA_REGISTRYINDEX, this.coRef);
+    engines.delete(this.co);
     this.co = 0;
   }
 

@@ -152,16 +152,32 @@ export function cstring(s: string): number {
   return p;
 }
 
+/**
+ * A Buffer over the whole wasm heap, for latin1 transfer in one native call (a char-by-char loop
+ * builds a cons string that every later hash of it, e.g. the keyspace lookup, must flatten first).
+ * Rebuilt when the heap grows (growing detaches the old ArrayBuffer).
+ */
+type HeapBuffer = Buffer & { latin1Slice(start: number, end: number): string; latin1Write(s: string, offset: number, length: number): number };
+let heapBuffer = Buffer.from(lua.HEAPU8.buffer) as HeapBuffer;
+function heapView(): HeapBuffer {
+  // A detached buffer (the heap grew) reads as empty.
+  if (heapBuffer.length === 0) heapBuffer = Buffer.from(lua.HEAPU8.buffer) as HeapBuffer;
+  return heapBuffer;
+}
+
 /** Pushes a latin1 string (bytes) onto the Lua stack. */
 export function pushString(L: LuaState, s: string): void {
   const n = s.length;
-  if (n > 64) {
+  if (n > 16) {
     const p = ensureScratch(n);
-    Buffer.from(lua.HEAPU8.buffer, p, n).write(s, 'latin1');
+    heapView().latin1Write(s, p, n);
     lua._lua_pushlstring(L, p, n);
     return;
   }
-  lua._lua_pushlstring(L, cstring(s), n);
+  const p = ensureScratch(n + 1);
+  const heap = lua.HEAPU8;
+  for (let i = 0; i < n; i++) heap[p + i] = s.charCodeAt(i) & 0xff;
+  lua._lua_pushlstring(L, p, n);
 }
 
 /**
@@ -172,13 +188,38 @@ export function toString(L: LuaState, idx: number): string | null {
   const p = lua._lua_tolstring(L, idx, lenPtr);
   if (p === 0) return null;
   const n = (lua.HEAPU32[lenPtr >> 2] as number) >>> 0;
-  if (n < 48) {
+  if (n === 0) return '';
+  if (n === 1) return String.fromCharCode(lua.HEAPU8[p] as number);
+  // (Buffer's own latin1 decoder, without toString's argument checks)
+  return heapView().latin1Slice(p, p + n);
+}
+
+/** Lua strings by heap address (see toStringCached), verified byte for byte on every hit. */
+const cached = new Map<number, string>();
+
+/**
+ * toString for strings a script passes again and again, such as the command name of each
+ * redis.call: Lua interns its strings, so a constant's address is stable while the chunk lives,
+ * and handing back one JS string for it lets its hash be computed once (the command lookup is a
+ * Map get). An address reused for other bytes after a collection is caught by the comparison.
+ */
+export function toStringCached(L: LuaState, idx: number): string | null {
+  const p = lua._lua_tolstring(L, idx, lenPtr);
+  if (p === 0) return null;
+  const n = (lua.HEAPU32[lenPtr >> 2] as number) >>> 0;
+  const known = cached.get(p);
+  if (known !== undefined && known.length === n) {
     const heap = lua.HEAPU8;
-    let s = '';
-    for (let i = 0; i < n; i++) s += String.fromCharCode(heap[p + i] as number);
-    return s;
+    let i = 0;
+    while (i < n && heap[p + i] === known.charCodeAt(i)) i++;
+    if (i === n) return known;
   }
-  return Buffer.from(lua.HEAPU8.buffer, p, n).toString('latin1');
+  const s = n === 0 ? '' : heapView().latin1Slice(p, p + n);
+  if (n <= 32) {
+    if (cached.size >= 4096) cached.clear();
+    cached.set(p, s);
+  }
+  return s;
 }
 
 /** Field names and other constant C strings, allocated once and kept for the process's life. */

@@ -1,8 +1,8 @@
-// One script run as Redis's scriptPrepareForRun and scriptCall check it: up-front refusals, then per-command checks (noscript, read-only, OOM, MISCONF, cluster locality).
+// One script run as Redis's scriptPrepareForRun and scriptCall check it: up-front refusals, then per-command checks (noscript, read-only, OOM, MISCONF, READONLY/NOREPLICAS, cluster locality).
 import type { CommandContext, CommandSpec } from '../contracts/command.js';
 import type { ClusterSlotRange } from '../contracts/cluster.js';
 import { CommandError, errors } from '../contracts/errors.js';
-import { flagBit, keyIndexes, specForArgv } from '../commands/spec.js';
+import { flagBit, specForArgv } from '../commands/spec.js';
 import { keyHashSlot } from '../ring/slot.js';
 import type { Reply } from '../resp/reply.js';
 import type { ScriptHooks } from './engine.js';
@@ -32,6 +32,9 @@ export function refuseBeforeRun(ctx: CommandContext, flags: EvalScriptFlags, ro:
   if (flags.compat) return;
   if (flags.noCluster && ctx.server.cluster !== undefined) throw new CommandError('ERR', "Can not run script on cluster, 'no-cluster' flag is set.");
   if (!flags.noWrites) {
+    // Replication's write gate (a read-only replica, min-replicas-to-write), in scriptPrepareForRun's order.
+    const gate = ctx.server.replication?.refuseWrite(ctx.client) ?? null;
+    if (gate?.code === 'READONLY') throw new CommandError('READONLY', 'Can not run script with write flag on readonly replica');
     const reason = denyWrites();
     if (reason !== null) {
       throw new CommandError(
@@ -40,6 +43,7 @@ export function refuseBeforeRun(ctx: CommandContext, flags: EvalScriptFlags, ro:
       );
     }
     if (ro) throw new CommandError('ERR', 'Can not execute a script with write flag using *_ro command.');
+    if (gate !== null) throw gate;
   }
   const store = ctx.store;
   if (store.memoryPolicy.maxmemory > 0 && !flags.allowOom && !flags.noWrites && !store.evictIfNeeded()) {
@@ -80,24 +84,48 @@ export function scriptHooks(ctx: CommandContext, opts: RunOptions): ScriptHooks 
     }
     if (readOnly && (bits & (WRITE | MAY_REPLICATE)) !== 0) return 'Write commands are not allowed from read-only scripts.';
     if ((bits & WRITE) !== 0 && !dirty) {
+      // Once the script wrote, no state check may fail it half-way (Redis's scriptVerifyWriteCommandAllow).
+      const gate = ctx.server.replication?.refuseWrite(ctx.client) ?? null;
+      if (gate?.code === 'READONLY') return `-${gate.line}`;
       const reason = opts.denyWrites();
       if (reason !== null) return `-MISCONF ${reason}`;
+      if (gate !== null) return `-${gate.line}`;
     }
     if (!allowOom && !dirty && oomAtStart && (bits & DENYOOM) !== 0) return `-${errors.oom().line}`;
     if ((bits & WRITE) !== 0) dirty = true;
     if (cluster !== undefined) {
-      // The slot map cannot change while the script runs (nothing else does): read it once per run.
-      ranges ??= cluster.ranges();
-      for (const i of keyIndexes(spec, argv)) {
-        const s = keyHashSlot(argv[i] as string);
-        const range = rangeOf(ranges, s);
-        if (range !== undefined && range.owner !== cluster.selfId) return 'Script attempted to access a non local key in a cluster node';
-        if (!allowCrossSlot) {
-          if (slot === -1) slot = s;
-          else if (slot !== s) return 'Script attempted to access keys that do not hash to the same slot';
+      if (spec.keys !== undefined) {
+        for (const i of spec.keys(argv)) {
+          const refused = checkKey(argv[i] as string);
+          if (refused !== null) return refused;
+        }
+      } else if (spec.firstKey !== 0) {
+        // (keyIndexes without its array: the usual fixed key positions)
+        const last = spec.lastKey < 0 ? argv.length + spec.lastKey : spec.lastKey;
+        for (let i = spec.firstKey; i <= last && i < argv.length; i += spec.step) {
+          const refused = checkKey(argv[i] as string);
+          if (refused !== null) return refused;
         }
       }
     }
+    return null;
+  };
+  // Scripts mostly call several commands on one key: its slot is remembered (a compare instead of a CRC16).
+  // (a key that passed passes again: the slot map and the script's slot stay as they were)
+  let lastKey: string | null = null;
+  const checkKey = (key: string): string | null => {
+    if (key === lastKey) return null;
+    const c = cluster as NonNullable<typeof cluster>;
+    // The slot map cannot change while the script runs (nothing else does): read it once per run.
+    ranges ??= c.ranges();
+    const s = keyHashSlot(key);
+    const range = rangeOf(ranges, s);
+    if (range !== undefined && range.owner !== c.selfId) return 'Script attempted to access a non local key in a cluster node';
+    if (!allowCrossSlot) {
+      if (slot === -1) slot = s;
+      else if (slot !== s) return 'Script attempted to access keys that do not hash to the same slot';
+    }
+    lastKey = key;
     return null;
   };
 

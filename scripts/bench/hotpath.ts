@@ -7,6 +7,7 @@ import { createNode } from '../../internal/node/node.js';
 import { RequestDecoder } from '../../internal/resp/decoder.js';
 import { encode, ReplyWriter } from '../../internal/resp/encoder.js';
 import { Client } from '../../internal/server/client.js';
+import { EVALSHA_SCRIPT, EVALSHA_SHA } from './report.js';
 
 /**
  * What a redis-benchmark run costs ringcache in JavaScript, without the kernel and the load
@@ -35,6 +36,8 @@ const TESTS: Record<string, (i: number) => string[]> = {
   // With -r 100000: distinct keys, the common cache workload.
   'set-r': (i) => ['SET', `key:${String(i % 100_000).padStart(12, '0')}`, 'xxx'],
   'get-r': (i) => ['GET', `key:${String(i % 100_000).padStart(12, '0')}`],
+  // bench.ts's evalsha (GET + INCR + EXPIRE in a script) on distinct keys; the script is loaded below.
+  'evalsha-r': (i) => ['EVALSHA', EVALSHA_SHA, '1', `key:${String(i % 100_000).padStart(12, '0')}`],
 };
 
 function frame(argv: readonly string[]): string {
@@ -102,6 +105,7 @@ async function main(): Promise<void> {
       }
       return n;
     };
+    if (t === 'evalsha-r') executor.execute(client, ['SCRIPT', 'LOAD', EVALSHA_SCRIPT]);
     if (t === 'zrange') executor.execute(client, ['ZADD', 'bench:zset', ...Array.from({ length: 100 }, (_, i) => [String(i), `member:${i}`]).flat()]);
     await run(performance.now() + 300); // warm-up
     let best = Infinity;
