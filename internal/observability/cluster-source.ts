@@ -15,6 +15,7 @@ export interface ClusterSourceExtras {
   localHealth?(): number;
   /** Keys moved by slot handoff (routing/handoff.ts stats). */
   handoffKeys?(): { sent: number; received: number; replaced: number; skipped: number };
+  replicaStreams?(): readonly { peer: string; lagBytes: number; lagMs: number; inSync: boolean }[];
 }
 
 /**
@@ -44,6 +45,7 @@ export function clusterSourceFromView(view: MembershipView, extras: ClusterSourc
     ...(extras.gossipDropped ? { gossipDropped: extras.gossipDropped } : {}),
     ...(extras.localHealth ? { localHealth: () => (extras.localHealth as () => number)() } : {}),
     ...(extras.handoffKeys ? { handoffKeys: extras.handoffKeys } : {}),
+    ...(extras.replicaStreams ? { replicaStreams: extras.replicaStreams } : {}),
   };
   return { source, close };
 }

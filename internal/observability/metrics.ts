@@ -58,6 +58,8 @@ export interface ClusterMetricsSource {
   localHealth?(): number;
   /** Keys handed off to new owners (sent), and received from previous owners (applied, replaced or skipped), since start. */
   handoffKeys?(): { sent: number; received: number; replaced: number; skipped: number };
+  /** Cluster replication: this node's streams to its replicas (replication/cluster-replication.ts). */
+  replicaStreams?(): readonly { peer: string; lagBytes: number; lagMs: number; inSync: boolean }[];
 }
 
 export interface MetricsOptions {
@@ -536,6 +538,7 @@ export class NodeMetrics {
         this.inc({ outcome: 'skipped' }, h.skipped);
       },
     });
+    registerReplicaLag(registers, cluster);
     const forwarding = this.forwarding;
     new Counter({
       name: 'ringcache_forwarded_requests_total',
@@ -579,4 +582,23 @@ export class NodeMetrics {
       this.snap = null;
     }
   }
+}
+
+/** Cluster replication lag per replica stream (bytes and seconds not yet acknowledged) and whether it is caught up. */
+function registerReplicaLag(registers: Registry[], cluster: () => ClusterMetricsSource | null): void {
+  const gauge = (name: string, help: string, value: (s: { lagBytes: number; lagMs: number; inSync: boolean }) => number): void => {
+    new Gauge({
+      name,
+      help,
+      labelNames: ['peer'],
+      registers,
+      collect() {
+        this.reset();
+        for (const s of cluster()?.replicaStreams?.() ?? []) this.set({ peer: s.peer }, value(s));
+      },
+    });
+  };
+  gauge('ringcache_cluster_replica_lag_bytes', 'Bytes of the replication stream to this replica not yet acknowledged by it.', (s) => s.lagBytes);
+  gauge('ringcache_cluster_replica_lag_seconds', 'Age of the oldest unacknowledged byte of the replication stream to this replica (0 when caught up).', (s) => s.lagMs / 1000);
+  gauge('ringcache_cluster_replica_in_sync', '1 when the replica holds a full copy of the slots it takes from this node and acknowledged the stream up to it.', (s) => (s.inSync ? 1 : 0));
 }

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { closeAll, openIoredis } from '../testing/clients.js';
 import { respCommand, startCluster, waitUntil, type SpawnedCluster } from '../testing/harness.js';
 import { keyHashSlot } from '../ring/slot.js';
+import { parseExposition, sampleValue } from '../testing/prom.js';
 
 let cluster: SpawnedCluster | null = null;
 
@@ -115,6 +116,12 @@ describe('cluster replication (3 nodes, cluster.replicas 1)', () => {
     await waitUntil(async () => (await Promise.all(ports.map(keysOf))).reduce((a, b) => a + b, 0) === 6000, 30_000, '6000 copies');
     const info = await respCommand(ports[0]!, ['INFO', 'cluster']);
     expect(info).toMatch(/cluster_replica0:peer=node\d,.*in_sync=1/);
+    // /metrics: each of node1's two replica streams caught up, nothing unacknowledged.
+    const samples = parseExposition(await (await fetch(`http://127.0.0.1:${cluster.nodes[0]!.httpPort}/metrics`)).text());
+    for (const peer of ['node2', 'node3']) {
+      expect(sampleValue(samples, 'ringcache_cluster_replica_in_sync', { peer })).toBe(1);
+      expect(sampleValue(samples, 'ringcache_cluster_replica_lag_bytes', { peer })).toBe(0);
+    }
   }, 120_000);
 
   it('sync mode: kill -9 of an owner loses no acknowledged write; restart brings every key back and deletes stay deleted', async () => {
