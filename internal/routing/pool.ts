@@ -115,11 +115,6 @@ export class LinkPool {
     return l;
   }
 
-  /** The client's session link to `peer`, if it has one. */
-  existingSession(owner: object, peer: string): PeerLink | undefined {
-    return this.sessions.get(owner)?.get(peer);
-  }
-
   /**
    * A link of its own to `m` (RESP2, with reply deadlines), not kept by the pool: the caller owns
    * it and closes it (cluster replication streams, whose large chunks must not queue ahead of
@@ -127,6 +122,11 @@ export class LinkPool {
    */
   dedicated(m: MemberInfo): PeerLink {
     return this.make(m, 2, false);
+  }
+
+  /** The client's session link to `peer`, if it has one. */
+  existingSession(owner: object, peer: string): PeerLink | undefined {
+    return this.sessions.get(owner)?.get(peer);
   }
 
   closeSessions(owner: object): void {
