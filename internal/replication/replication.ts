@@ -240,9 +240,12 @@ export class Replication implements ReplicationApi {
     if (client === this.masterClient || client.id === 0) return null;
     const rt = this.deps.runtime;
     if (this.link !== null) return rt.bool('redis.replica_read_only') ? READONLY_REPLICA() : null;
+    // Every write asks, and a parameter read is a dictionary lookup (~3% of a SET in the profile):
+    // min-replicas-to-write is 0 unless configured, and then the lag is not needed.
     const min = rt.num('redis.min_replicas_to_write');
+    if (min <= 0) return null;
     const lag = rt.num('redis.min_replicas_max_lag');
-    if (min > 0 && lag > 0 && this.primary.goodReplicas(lag) < min) return NOT_ENOUGH_REPLICAS();
+    if (lag > 0 && this.primary.goodReplicas(lag) < min) return NOT_ENOUGH_REPLICAS();
     return null;
   }
 
