@@ -261,12 +261,13 @@ export class PrimarySide {
   }
 
   /**
-   * Once a second (replicationCron): a PING into the stream every `pingPeriodS`, and replicas
-   * silent for longer than `timeoutS` are dropped.
+   * Once a second (replicationCron): a PING into the stream every `pingPeriodS` (only on a
+   * primary: a replica passes its primary's PINGs on, and its own would shift its offsets off its
+   * primary's), and replicas silent for longer than `timeoutS` are dropped.
    */
-  cron(tick: number, pingPeriodS: number, timeoutS: number): void {
+  cron(tick: number, pingPeriodS: number, timeoutS: number, ping: boolean): void {
     if (this.replicas.size === 0) return;
-    if (tick % Math.max(1, pingPeriodS) === 0) this.deps.feed.appendRaw(['PING']);
+    if (ping && tick % Math.max(1, pingPeriodS) === 0) this.deps.feed.appendRaw(['PING']);
     const now = this.deps.now();
     for (const p of [...this.replicas.values()]) {
       if (!p.client.alive) {

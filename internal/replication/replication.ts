@@ -102,7 +102,7 @@ export class Replication implements ReplicationApi {
     this.tick++;
     const rt = this.deps.runtime;
     if (this.backlog.size !== rt.num('redis.repl_backlog_size')) this.backlog.resize(rt.num('redis.repl_backlog_size'));
-    this.primary.cron(this.tick, rt.num('redis.repl_ping_replica_period'), rt.num('redis.repl_timeout'));
+    this.primary.cron(this.tick, rt.num('redis.repl_ping_replica_period'), rt.num('redis.repl_timeout'), this.link === null);
   }
 
   replicaOf(host: string, port: number): string {
@@ -168,17 +168,22 @@ export class Replication implements ReplicationApi {
     const { store } = this.deps;
     for (let i = 0; i < store.databases; i++) store.db(i).flush();
     let libs: string | null = null;
+    let streamDb = 0;
     const { keys } = readRdb(rdb, {
       key: (db, key, value, at) => {
         if (db < store.databases) store.db(db).set(key, value, at);
       },
       functions: (payload) => (libs = payload),
+      aux: (name, value) => {
+        if (name === 'repl-stream-db' && /^\d+$/.test(value)) streamDb = Number(value);
+      },
     });
     const fns = this.deps.functions();
     if (libs !== null) fns.restore(libs, 'flush');
     else fns.flush();
     this.backlog.reset(replid, offset);
-    mc.db = 0;
+    // The db the stream after the copy is in (a chained primary passes its own primary's stream on without a SELECT).
+    mc.db = streamDb < store.databases ? streamDb : 0;
     mc.multi = null;
     // Our replicas hold the old history: they reconnect and copy the new one.
     this.primary.dropAll();
@@ -210,7 +215,8 @@ export class Replication implements ReplicationApi {
         ['redis-bits', '64'],
         ['ctime', String(Math.floor(now / 1000))],
         ['used-mem', String(store.usedBytes())],
-        ['repl-stream-db', '0'],
+        // A replica passes its primary's bytes on: they continue in the db its link has selected.
+        ['repl-stream-db', String(this.masterClient?.db ?? 0)],
         ['repl-id', this.backlog.replid],
         ['repl-offset', String(this.backlog.offset)],
         ['aof-base', '0'],
