@@ -23,14 +23,21 @@ export function typeOf(value: Value): ValueType {
   return typeof value === 'string' ? 'string' : value.type;
 }
 
+/** What Entry access times count from: the process's start, so they stay small integers (issue 19). */
+const ACCESS_EPOCH = Date.now();
+
 /** Per-key bookkeeping beyond the value itself. */
 export class Entry {
   /** Absolute expiry in unix ms; 0 means no expiry. */
   expireAt = 0;
   /** Index in the keyspace's volatile-key array, -1 when the key has no expiry. */
   vidx = -1;
-  /** Last access, unix ms (OBJECT IDLETIME, LRU eviction). */
-  access: number;
+  /**
+   * Last access (OBJECT IDLETIME, LRU eviction), as ms since ACCESS_EPOCH: a small integer that V8
+   * keeps in the field itself for ~24 days of uptime, where a unix ms would be a 16-byte boxed
+   * double per key. Read and written as unix ms through `access`.
+   */
+  private accessed: number;
   /** Logarithmic access counter (OBJECT FREQ, LFU eviction), Redis's LFU_INIT_VAL. */
   lfu = 5;
   /** Bytes charged to the keyspace for this entry. */
@@ -59,7 +66,16 @@ export class Entry {
     now: number,
   ) {
     this.v = value;
-    this.access = now;
+    this.accessed = now - ACCESS_EPOCH;
+  }
+
+  /** Last access, unix ms. */
+  get access(): number {
+    return this.accessed + ACCESS_EPOCH;
+  }
+
+  set access(ms: number) {
+    this.accessed = ms - ACCESS_EPOCH;
   }
 
   get value(): Value {
