@@ -168,3 +168,14 @@ describe('CLUSTER HANDOFF (a previous owner hands a key over)', () => {
     expect(t.run(...encodeHandoff('z', [['ZADD', 'z', '1', 'a']]))).toBe(1);
   });
 });
+
+describe('CLUSTER RESET', () => {
+  it('is refused with the reason, a syntax error for another mode, and noscript from a script as in Redis', () => {
+    const t = createTestExecutor({ cluster: loneCluster });
+    expect(String(t.run('CLUSTER', 'RESET', 'HARD'))).toMatch(/^-ERR CLUSTER RESET is not supported: membership is gossip/);
+    expect(t.run('CLUSTER', 'RESET', 'firm')).toBe('-ERR syntax error');
+    expect(String(t.run('EVAL', "return redis.call('cluster', 'reset', 'hard')", '0'))).toMatch(/This Redis command is not allowed from script/);
+    expect(t.run('CLUSTER', 'RESET')).toBe(t.run('CLUSTER', 'RESET', 'soft'));
+    expect(createTestExecutor().run('CLUSTER', 'RESET')).toBe('-ERR This instance has cluster support disabled');
+  });
+});

@@ -448,6 +448,23 @@ export const clusterCommands: readonly CommandSpec[] = [
         },
       }),
       sub({
+        // Known so that scripts get Redis's noscript refusal ("This Redis command is not allowed from script").
+        name: 'cluster|reset',
+        arity: -2,
+        flags: ['admin', 'stale', 'noscript'],
+        group: 'cluster',
+        summary: 'Reset a Redis Cluster node',
+        since: '3.0.0',
+        complexity: 'O(N) where N is the number of known nodes. The command may execute a FLUSHALL as a side effect.',
+        handler: (ctx, argv) => {
+          api(ctx);
+          const mode = argv[2]?.toLowerCase();
+          if (argv.length > 3 || (mode !== undefined && mode !== 'hard' && mode !== 'soft')) throw errors.syntax();
+          // Membership is gossip, not a nodes table: a node forgets the cluster by leaving it.
+          throw errors.generic('CLUSTER RESET is not supported: membership is gossip; stop the node (SHUTDOWN) to leave the ring, start it without cluster.seeds to run alone');
+        },
+      }),
+      sub({
         name: 'cluster|help',
         arity: 2,
         flags: ['loading', 'stale'],

@@ -1,6 +1,6 @@
 // Scripts under min-replicas-to-write, side by side with redis-server 7.0.15: flagged scripts that may write are refused up front, old-style EVAL only at its first write.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type Redis from 'ioredis';
+import type { Redis } from 'ioredis';
 import { closeAll, connectIoredis } from '../testing/clients.js';
 import { spawnNode, type SpawnedNode } from '../testing/harness.js';
 import { startRedisServer, type RedisServer } from '../testing/redis-server.js';
