@@ -10,6 +10,7 @@ const KEYS = 100_000;
 describe('standalone replication between spawned nodes', () => {
   let primary: SpawnedNode;
   let replica: SpawnedNode;
+  let chained: SpawnedNode | undefined;
   let p: Redis;
   let r: Redis;
 
@@ -25,6 +26,7 @@ describe('standalone replication between spawned nodes', () => {
 
   afterAll(async () => {
     closeAll();
+    await chained?.stop();
     await replica?.stop();
     await primary?.stop();
   });
@@ -141,7 +143,23 @@ describe('standalone replication between spawned nodes', () => {
     await p.config('SET', 'min-replicas-to-write', '0');
   });
 
-  it('REPLICAOF NO ONE promotes the replica, keeping the old history as replid2', async () => {
+  it('a replica of the replica gets the same stream and offsets (chained), in the right db', async () => {
+    chained = await spawnNode({ args: ['--loglevel', 'info', '--redis-replicaof', `127.0.0.1 ${replica.port}`] });
+    const c = await connectIoredis(chained.port, { protocol: 2 });
+    await p.select(3);
+    await p.set('chained-db3', '1');
+    await waitUntil(() => caughtUp(r, c), 60_000, 'chained replica caught up');
+    // The primary's stream is still in db 3: the next write carries no SELECT.
+    await p.set('chained-db3-again', '2');
+    await p.select(0);
+    await waitUntil(async () => (await caughtUp(p, r)) && (await caughtUp(r, c)), 20_000, 'chain caught up');
+    await c.select(3);
+    expect(await c.mget('chained-db3', 'chained-db3-again')).toEqual(['1', '2']);
+    await c.select(0);
+    expect(await c.dbsize()).toBe(await p.dbsize());
+  }, 120_000);
+
+  it('REPLICAOF NO ONE promotes the replica, keeping the old history as replid2; its own replica continues', async () => {
     await waitUntil(() => caughtUp(p, r), 10_000, 'caught up');
     const old = await replInfo(p);
     expect(await r.call('REPLICAOF', 'NO', 'ONE')).toBe('OK');
@@ -151,5 +169,8 @@ describe('standalone replication between spawned nodes', () => {
     expect(info.get('master_replid2')).toBe(old.get('master_replid'));
     expect(info.get('second_repl_offset')).toBe(String(Number(old.get('master_repl_offset')) + 1));
     expect(((await r.call('ROLE')) as unknown[])[0]).toBe('master');
+    const c = await connectIoredis((chained as SpawnedNode).port, { protocol: 2 });
+    await waitUntil(async () => (await c.get('promoted')) === '1', 20_000, 'chained replica follows the promoted node');
+    expect((chained as SpawnedNode).output()).toMatch(/partial resynchronization accepted by the primary/);
   });
 });
