@@ -86,7 +86,7 @@ const SCHEMA = [
   { path: 'maxclients', type: 'int', default: 10000, min: 1, max: UINT_MAX, mutable: true, doc: 'Connections beyond this are refused with an error.' },
   { path: 'timeout', type: 'int', default: 0, min: 0, max: INT_MAX, mutable: true, doc: 'Close idle clients after this many seconds (0 = never).' },
   { path: 'hz', type: 'int', default: 10, min: 0, max: INT_MAX, clamp: [1, 500], mutable: true, doc: 'Background task frequency (active expiry cycles per second); as in Redis, values outside 1..500 are clamped into it.' },
-  { path: 'maxmemory', type: 'memory', default: 0, min: 0, max: ULLONG_MAX, mutable: true, doc: 'Dataset byte limit (keys + values + per-key overhead); 0 = unlimited.' },
+  { path: 'maxmemory', type: 'memory', default: 0, min: 0, max: ULLONG_MAX, mutable: true, doc: 'Limit on used_memory (1 MiB + dataset estimate x measured overhead factor, docs/security.md "Memory limits"); 0 = unlimited.' },
   { path: 'maxmemory_policy', type: 'enum', default: 'noeviction', values: ['volatile-lru', 'volatile-lfu', 'volatile-random', 'volatile-ttl', 'allkeys-lru', 'allkeys-lfu', 'allkeys-random', 'noeviction'], mutable: true, doc: 'What to evict at maxmemory.' },
   { path: 'maxmemory_samples', type: 'int', default: 5, min: 1, max: INT_MAX, mutable: true, doc: 'Keys sampled per eviction.' },
   { path: 'lfu_log_factor', type: 'int', default: 10, min: 0, max: INT_MAX, mutable: true, doc: 'LFU counter logarithm factor.' },
