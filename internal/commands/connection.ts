@@ -22,7 +22,7 @@ function helloReply(ctx: CommandContext): Reply {
     ['proto', int(ctx.client.proto)],
     ['id', int(ctx.client.id)],
     ['mode', bulk(clusterMode(ctx.server))],
-    ['role', bulk('master')],
+    ['role', bulk(ctx.server.replication?.isReplica === true ? 'replica' : 'master')],
     ['modules', EMPTY_ARRAY],
   ]);
 }
