@@ -21,6 +21,11 @@ const NAME_CACHE = 32;
 const LLONG_MAX_DIGITS = '9223372036854775807';
 const LLONG_MIN_DIGITS = '9223372036854775808';
 
+/** Multibulks up to this many arguments get their argv array sized at the header. */
+const PREALLOC_ARGS = 1024;
+/** Between commands: no array is allocated until a header says how many arguments come. */
+const NO_ARGS: string[] = [];
+
 /**
  * Decodes multibulk (`*N\r\n$L\r\n...`) and inline requests. State survives between feeds, so a
  * command split at any byte boundary decodes exactly as one delivered whole, and a large bulk is
@@ -40,7 +45,9 @@ export class RequestDecoder {
   private scanned = 0;
   // Multibulk in progress.
   private argsLeft = -1;
-  private args: string[] = [];
+  private args: string[] = NO_ARGS;
+  /** Arguments of the multibulk in progress read so far (the next one's index). */
+  private argi = 0;
   // Bulk in progress: -1 = expecting a `$` line.
   private bulkLen = -1;
   // A large bulk being filled incrementally (its trailing CRLF included).
@@ -158,17 +165,22 @@ export class RequestDecoder {
         if (this.strict && n > this.strict.maxMultibulk) throw new ProtocolError('unauthenticated multibulk length');
         if (n <= 0) continue; // `*0` and `*-1` are no-ops
         this.argsLeft = n;
-        this.args = [];
+        // Sized up front, as Redis sizes argv (capped like its 1024, so a bare `*1000000` header
+        // reserves nothing): `[]` plus pushes allocated a 17-slot backing store per command, the
+        // largest piece of a SET's garbage.
+        this.args = n <= PREALLOC_ARGS ? new Array<string>(n) : [];
+        this.argi = 0;
       }
       while (this.argsLeft > 0) {
         const arg = this.bulk();
         if (arg === null) return null;
-        this.args.push(arg);
+        this.args[this.argi++] = arg;
         this.argsLeft--;
       }
       this.argsLeft = -1;
       const out = this.args;
-      this.args = [];
+      this.args = NO_ARGS;
+      this.argi = 0;
       return out;
     }
   }
@@ -205,7 +217,7 @@ export class RequestDecoder {
     const end = this.start + this.bulkLen;
     if (end + 2 > this.end) return null;
     if (this.buf[end] !== CR || this.buf[end + 1] !== LF) throw new ProtocolError("expected '\\r\\n' after bulk");
-    const s = this.args.length === 0 ? this.commandName(this.start, end) : sliceShort(this.buf, this.start, end);
+    const s = this.argi === 0 ? this.commandName(this.start, end) : sliceShort(this.buf, this.start, end);
     this.bulkLen = -1;
     this.consume(end + 2);
     return s;
@@ -236,7 +248,7 @@ export class RequestDecoder {
     const data = j + 2;
     const dataEnd = data + n;
     if (dataEnd + 2 > end || buf[dataEnd] !== CR || buf[dataEnd + 1] !== LF) return null;
-    const s = this.args.length === 0 ? this.commandName(data, dataEnd) : sliceShort(buf, data, dataEnd);
+    const s = this.argi === 0 ? this.commandName(data, dataEnd) : sliceShort(buf, data, dataEnd);
     this.consume(dataEnd + 2);
     return s;
   }
