@@ -47,6 +47,11 @@ export function scriptLookupError(registry: CommandRegistry, argv: readonly stri
   return target === undefined ? 'Unknown Redis command called from script' : 'Wrong number of args calling Redis command from script';
 }
 
+/** The error line a script-level refusal counts under (Redis's afterErrorReply): `-CODE text` keeps its code, a bare message is an ERR. */
+export function scriptErrorLine(refused: string): string {
+  return refused.startsWith('-') ? refused.slice(1) : `ERR ${refused}`;
+}
+
 /**
  * The -BUSY a command gets while a script runs past busy-reply-threshold, as Redis's rejectCommand
  * gives it: inside MULTI it dooms the transaction, and an EXEC is answered EXECABORT naming the

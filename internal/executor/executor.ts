@@ -18,7 +18,7 @@ import type { PubSub } from '../server/pubsub.js';
 import { BucketCounts, COMMAND_LATENCY_BOUNDS_US } from '../observability/buckets.js';
 import { MonitorFeed } from './monitor.js';
 import { ClientPause } from './pause.js';
-import { busyRefusal, mayWrite, scriptLookupError, touchesKeyspace } from './command-bits.js';
+import { busyRefusal, mayWrite, scriptErrorLine, scriptLookupError, touchesKeyspace } from './command-bits.js';
 import { WatchTable } from './watch.js';
 import { Tracking } from './tracking.js';
 import { ExecContext } from './context.js';
@@ -376,10 +376,17 @@ export class Executor {
     try {
       spec = this.resolve(argv);
     } catch {
-      return { refused: scriptLookupError(this.deps.registry, argv) };
+      const refused = scriptLookupError(this.deps.registry, argv);
+      this.countError(scriptErrorLine(refused), undefined, true);
+      return { refused };
     }
     const refused = check(spec);
-    if (refused !== null) return { refused };
+    if (refused !== null) {
+      // Counted here, as Redis's scriptCall does (afterErrorReply + a rejected call); the script's
+      // own error reply then carries ignore_error_stats_update and is not counted again.
+      this.countError(scriptErrorLine(refused), spec, true);
+      return { refused };
+    }
     const { client } = ctx;
     const mark = ctx.writes.length;
     const callerProto = client.proto;
@@ -747,18 +754,27 @@ export class Executor {
     this.deps.server().stats.errorReplies++;
     this.errorStats.count(line);
     if (spec === undefined) return;
+    const st = this.commandStat(spec);
+    if (rejected) st.rejectedCalls++;
+    else st.failedCalls++;
+  }
+
+  private commandStat(spec: CommandSpec): CommandStat {
     let st = this.commandStats.get(spec.name);
     if (st === undefined) {
       st = newCommandStat();
       this.commandStats.set(spec.name, st);
     }
-    if (rejected) st.rejectedCalls++;
-    else st.failedCalls++;
+    return st;
   }
 
   /** A handler's own error reply (not thrown: e.g. a blocked client released with -NOGROUP) counts as a failed call. */
   private settled(r: Reply, spec: CommandSpec): Reply {
-    if (r.t === 'error' && r.counted !== true) this.countError(r.v, spec, false);
+    if (r.t !== 'error') return r;
+    if (r.counted !== true) this.countError(r.v, spec, false);
+    // An error already in the stats (a script's redis.call error): the command still failed, as
+    // Redis's afterErrorReply with ERR_REPLY_FLAG_NO_STATS_UPDATE counts it.
+    else this.commandStat(spec).failedCalls++;
     return r;
   }
 }
