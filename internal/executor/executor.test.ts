@@ -178,3 +178,18 @@ describe('Executor', () => {
     expect(executor.slow.entries().map((e) => e.argv[1])).toEqual(['b', 'a']);
   });
 });
+
+describe('eviction in the journal', () => {
+  it('journals a DEL for every evicted key, before the write that made room, so AOF replay and replicas drop it too', () => {
+    const t = createTestExecutor({ config: { maxmemory: 4 * 1024 * 1024 }, policy: 'allkeys-random' });
+    const value = 'x'.repeat(1000);
+    for (let i = 0; i < 8000 && t.store.stats.evictedKeys === 0; i++) t.run('SET', `k${i}`, value);
+    expect(t.store.stats.evictedKeys).toBeGreaterThan(0);
+    const dels = t.journal.filter((j) => j.argv[0] === 'DEL').map((j) => j.argv[1] as string);
+    expect(dels.length).toBe(t.store.stats.evictedKeys);
+    for (const k of dels) expect(t.run('EXISTS', k)).toBe(0);
+    // The DEL comes before the SET whose memory check evicted it.
+    const lastDel = t.journal.findIndex((j) => j.argv[0] === 'DEL');
+    expect(t.journal[lastDel + 1]?.argv[0]).toBe('SET');
+  });
+});

@@ -161,7 +161,13 @@ export class Executor {
         this.notify(db, 'x', 'expired', key);
         if (tracking.active) tracking.keyChanged(key, null);
       },
-      evicted: (db, key) => this.notify(db, 'e', 'evicted', key),
+      // An evicted key is deleted for the AOF and replicas too (Redis propagates a DEL), else replay brings it back.
+      evicted: (db, key) => {
+        this.journalExpired(db, key);
+        this.touchWatched(db, key);
+        this.notify(db, 'e', 'evicted', key);
+        if (tracking.active) tracking.keyChanged(key, null);
+      },
       // Hash fields past their deadline: HDEL in the journal, `hexpired` (and `del` when the key went), as Redis.
       fieldsExpired: (db, key, fields, keyDeleted) => {
         for (const j of this.journals) j.append(db, ['HDEL', key, ...fields]);
