@@ -46,14 +46,17 @@ function sync(ctx: CommandContext): Reply {
   return api(ctx).sync(ctx.client, null, '-1');
 }
 
-/** WAIT numreplicas timeout: answered from the replicas' ACK offsets; in MULTI or a script it does not block. */
+/** WAIT numreplicas timeout: answered from the replicas' ACK offsets (cluster replica streams in a cluster); in MULTI or a script it does not block. */
 function wait(ctx: CommandContext, argv: string[]): Reply | Promise<Reply> {
   const n = parseInt64(argv[1] as string);
   if (n === null) throw errors.notInteger();
   const t = parseInt64(argv[2] as string);
   if (t === null) throw errors.generic('timeout is not an integer or out of range');
   if (t < 0) throw errors.generic('timeout is negative');
-  const out = api(ctx).wait(ctx.client, Number(n), Number(t), !ctx.inMulti && !ctx.inScript);
+  const mayBlock = !ctx.inMulti && !ctx.inScript;
+  // In a cluster the replicas are this node's replica streams (cluster replication), not REPLICAOF's.
+  const clustered = ctx.server.cluster?.waitReplicas?.(Number(n), Number(t), mayBlock) ?? null;
+  const out = clustered ?? api(ctx).wait(ctx.client, Number(n), Number(t), mayBlock);
   return typeof out === 'number' ? int(out) : out.then((v) => int(v));
 }
 

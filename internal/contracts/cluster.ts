@@ -58,6 +58,12 @@ export interface ClusterApi {
   setReadonly?(client: Client, on: boolean): void;
   /** Cluster replication figures (INFO replication, metrics). */
   replicationFigures?(): ClusterReplicationFigures;
+  /**
+   * WAIT in a cluster: how many of this node's replica streams acknowledged everything this node
+   * appended so far, waiting until `numreplicas` did or `timeoutMs` passed (0 = no limit); never
+   * waits unless `mayBlock`. Null when this node streams to no replica (cluster.replicas 0).
+   */
+  waitReplicas?(numreplicas: number, timeoutMs: number, mayBlock: boolean): number | Promise<number> | null;
 }
 
 /** One owner -> replica stream from this node, and the owners' streams applied here. */

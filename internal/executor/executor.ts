@@ -35,6 +35,17 @@ export interface Journal {
   whenDurable?(): Promise<void> | null;
 }
 
+/**
+ * A whenDurable() rejection the client is told about (a sync-mode replica did not acknowledge in
+ * time): the replies of the writes it covers become this error line and the connection stays
+ * usable. Any other rejection (an AOF write failed) closes the connection unanswered.
+ */
+export class DurabilityError extends Error {
+  constructor(readonly reply: string) {
+    super(reply);
+  }
+}
+
 /** Called before a write-flagged command runs (a snapshot in progress copies the keys it may touch). */
 export type BeforeWriteHook = (db: number, spec: CommandSpec, argv: readonly string[]) => void;
 

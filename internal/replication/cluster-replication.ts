@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock/clock.js';
 import { keyIndexes } from '../commands/spec.js';
 import type { CommandSpec } from '../contracts/command.js';
-import type { Journal } from '../executor/executor.js';
+import { DurabilityError, type Journal } from '../executor/executor.js';
 import type { MemberInfo } from '../membership/types.js';
 import { parseReply } from '../resp/reply-reader.js';
 import type { Reply } from '../resp/reply.js';
@@ -48,6 +48,15 @@ export interface ClusterReplicationDeps {
 }
 
 const NO_PEERS: readonly PeerStream[] = [];
+
+/**
+ * The error a sync-mode write answers when a replica did not acknowledge it in time. NOREPLICAS is
+ * the class Redis clients know for "not enough replicas" (min-replicas-to-write); unlike Redis's
+ * refusal, the write already ran on the owner, so the line says it may be applied.
+ */
+export function syncTimeoutReply(ms: number): string {
+  return `NOREPLICAS Not enough good replicas to write: a replica did not acknowledge the write within replication.sync_timeout_ms (${ms} ms); it may have been applied on the owner only`;
+}
 
 /**
  * How long a ring must have been served before this node's copies of the slots it owned in it count
@@ -308,8 +317,8 @@ export class ClusterReplication implements Journal {
 
   /**
    * Sync mode: replies wait until every caught-up replica acknowledged what was appended so far;
-   * one that does not within replication.sync_timeout_ms fails the batch (the connection never
-   * sends those replies, see Journal.whenDurable).
+   * one that does not within replication.sync_timeout_ms fails the batch: its write replies become
+   * syncTimeoutReply's error (never OK), the connection stays usable (see DurabilityError).
    */
   whenDurable(): Promise<void> | null {
     if (!this.appended) return null;
@@ -325,20 +334,41 @@ export class ClusterReplication implements Journal {
     const timeout = new Promise<void>((_, reject) => {
       timer = setTimeout(() => {
         this.syncTimeouts++;
-        reject(new Error(`a replica did not acknowledge the write within ${ms} ms`));
+        reject(new DurabilityError(syncTimeoutReply(ms)));
       }, ms);
     });
     return Promise.race([Promise.all(waits).then(() => undefined), timeout]).finally(() => clearTimeout(timer));
   }
 
-  /** Acknowledged replicas of everything appended so far, waiting at most `timeoutMs` (WAIT in cluster mode). */
-  async waitReplicas(wanted: number, timeoutMs: number): Promise<number> {
-    const targets = [...this.streams.values()].map((s) => ({ s, offset: s.backlog.offset }));
-    const done = (): number => targets.filter((t) => t.s.acked >= t.offset).length;
-    if (done() >= wanted || targets.length === 0) return done();
-    const deadline = this.deps.clock.now() + (timeoutMs <= 0 ? 2 ** 31 : timeoutMs);
-    while (done() < wanted && this.deps.clock.now() < deadline) await new Promise<void>((r) => setTimeout(r, 5));
-    return done();
+  /**
+   * WAIT in cluster mode: how many replica streams from here acknowledged everything appended so
+   * far (the writes this node ran, the client's among them), waiting until `wanted` did or
+   * `timeoutMs` passed (0: no limit). Null when this node streams to nobody.
+   */
+  waitReplicas(wanted: number, timeoutMs: number, mayBlock = true): number | Promise<number> | null {
+    this.refresh();
+    if (this.streams.size === 0) return null;
+    // A stream whose history restarted since (a new full copy) or that closed does not count.
+    const targets = [...this.streams.values()].map((s) => ({ s, offset: s.backlog.offset, replid: s.backlog.replid }));
+    const done = (): number => targets.filter((t) => !t.s.isClosed && t.s.backlog.replid === t.replid && t.s.acked >= t.offset).length;
+    const now = done();
+    if (now >= wanted || !mayBlock) return now;
+    return new Promise<number>((resolve) => {
+      let settled = false;
+      const finish = (): void => {
+        if (settled) return;
+        settled = true;
+        if (timer !== undefined) clearTimeout(timer);
+        resolve(done());
+      };
+      const timer = timeoutMs > 0 ? setTimeout(finish, timeoutMs) : undefined;
+      for (const t of targets) {
+        const check = (): void => {
+          if (done() >= wanted) finish();
+        };
+        t.s.waitFor(t.offset).then(check, check);
+      }
+    });
   }
 
   // --- READONLY ------------------------------------------------------------------------------

@@ -115,6 +115,10 @@ export class PeerStream {
     }
   }
 
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
   /** The replica accepted this history's first chunk. */
   get established(): boolean {
     return !this.full;

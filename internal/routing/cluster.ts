@@ -265,6 +265,7 @@ export class ClusterParts {
       },
       setReadonly: (client, on) => this.replication.setReadonly(client, on),
       replicationFigures: () => this.replication.figures(),
+      waitReplicas: (n, ms, mayBlock) => this.replication.waitReplicas(n, ms, mayBlock),
     };
   }
 

@@ -3,7 +3,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import type { Logger } from 'pino';
 import type { AclApi, ServerStats } from '../contracts/command.js';
-import type { Executor } from '../executor/executor.js';
+import { DurabilityError, type Executor } from '../executor/executor.js';
 import { RequestDecoder, ProtocolError } from '../resp/decoder.js';
 import { encode, ReplyWriter } from '../resp/encoder.js';
 import { UNAUTH_MAX_BULK, UNAUTH_MAX_MULTIBULK, type ProtocolLimits } from '../resp/limits.js';
@@ -41,6 +41,8 @@ export interface RespServerDeps {
 /** A reply owed to the client, in request order; `r` is null until the command answered. */
 interface Pending {
   r: Reply | null;
+  /** The command wrote here (its reply is replaced if the write is not acknowledged, see DurabilityError). */
+  w?: boolean;
   /** The protocol when the command ran (a later HELLO does not change how its reply is written). */
   readonly proto: 2 | 3;
 }
@@ -50,6 +52,19 @@ const MAX_PIPELINED = 1024;
 
 /** What is written for a reply CLIENT REPLY OFF / SKIP suppressed: nothing. */
 const DROPPED: Reply = multi([]);
+
+/** `buf` with each [start, end) span of `spans` (pairs, ascending) replaced by `line`. */
+export function replaceSpans(buf: Buffer, spans: readonly number[], line: string): Buffer {
+  const parts: Buffer[] = [];
+  const err = Buffer.from(line, 'latin1');
+  let at = 0;
+  for (let i = 0; i < spans.length; i += 2) {
+    parts.push(buf.subarray(at, spans[i] as number), err);
+    at = spans[i + 1] as number;
+  }
+  parts.push(buf.subarray(at));
+  return Buffer.concat(parts);
+}
 
 /** One accepted socket: its decoder, its client state, and the ordered execute/reply loop. */
 class Connection {
@@ -65,6 +80,12 @@ class Connection {
   /** Reply buffers held back until the journal says the writes they acknowledge are durable. */
   private gated = 0;
   private gateChain: Promise<void> = Promise.resolve();
+  /**
+   * Byte spans (start, end pairs) of write replies in the writer since its last take(): a batch
+   * whose write a replica did not acknowledge gets an error in their place (DurabilityError).
+   * Null when the writer holds none.
+   */
+  private writeSpans: number[] | null = null;
   /**
    * Replies still owed, in request order, once a forwarded command is in flight: later commands
    * run meanwhile (their replies queue behind it), so a pipeline to another owner is not one
@@ -165,6 +186,7 @@ class Connection {
         this.crossProtocol();
         return;
       }
+      const dirty = this.deps.stats.dirty;
       const out = executor.execute(this.client, argv);
       if (out instanceof Promise) {
         if (executor.mayPipeline(out)) {
@@ -215,11 +237,14 @@ class Connection {
         return;
       }
       const r = this.client.replyFlags !== 0 && this.client.replyDropped() ? DROPPED : out;
+      const wrote = this.deps.stats.dirty !== dirty;
       if (this.ordered.length > 0) {
-        this.ordered.push({ r, proto: this.client.proto });
+        this.ordered.push(wrote ? { r, proto: this.client.proto, w: true } : { r, proto: this.client.proto });
         if (this.held !== null) this.queueHeld();
       } else {
+        const start = this.writer.length;
         this.reply(r);
+        if (wrote) this.noteWrite(start);
       }
       if (this.client.closeAfterReply) {
         if (this.ordered.length > 0) {
@@ -244,7 +269,9 @@ class Connection {
     while (n < this.ordered.length) {
       const head = this.ordered[n] as Pending;
       if (head.r === null) break;
+      const start = this.writer.length;
       encode(this.writer, head.r, head.proto);
+      if (head.w === true) this.noteWrite(start);
       n++;
     }
     if (n === 0) return;
@@ -274,6 +301,11 @@ class Connection {
       this.flushScheduled = false;
       if (!this.inBatch) this.flush();
     });
+  }
+
+  /** The reply encoded from `start` to the writer's end acknowledges a write. */
+  private noteWrite(start: number): void {
+    (this.writeSpans ??= []).push(start, this.writer.length);
   }
 
   private reply(r: Reply): void {
@@ -355,16 +387,21 @@ class Connection {
       this.flushAfter(gate);
       return;
     }
+    this.writeSpans = null;
     this.writeOut(this.writer.take());
   }
 
   /**
    * Sends the batch's replies once `gate` resolves, after any batch held before it (order is
-   * kept). If the write they acknowledge failed, they are never sent: the connection is closed,
-   * so the client sees an error rather than an OK for data that is not on disk.
+   * kept). If the write they acknowledge failed, they are never sent as OK: a replica that did not
+   * acknowledge (DurabilityError) turns the write replies into that error and the connection stays;
+   * a failed AOF write closes the connection, so the client sees an error rather than an OK for
+   * data that is not on disk.
    */
   private flushAfter(gate: Promise<void> | null): void {
     const buf = this.writer.take();
+    const spans = this.writeSpans;
+    this.writeSpans = null;
     this.gated++;
     this.gateChain = this.gateChain
       .then(() => gate)
@@ -373,8 +410,12 @@ class Connection {
           this.gated--;
           if (!this.socket.destroyed) this.writeOut(buf);
         },
-        () => {
+        (e: unknown) => {
           this.gated--;
+          if (e instanceof DurabilityError) {
+            if (!this.socket.destroyed) this.writeOut(spans === null ? buf : replaceSpans(buf, spans, `-${e.reply}\r\n`));
+            return;
+          }
           this.deps.log.warn({ client: this.client.id, addr: this.client.addr }, 'closing client: the AOF write its replies depend on failed');
           this.kill();
         },
