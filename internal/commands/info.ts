@@ -77,6 +77,8 @@ function memorySection(f: NodeFigures): InfoFields {
     ['used_memory_vm_heap', m.vmHeap],
     ['used_memory_vm_heap_human', humanBytes(m.vmHeap)],
     ['mem_overhead_factor', m.overheadFactor.toFixed(2)],
+    // used_memory leaves nothing out of eviction's count (Redis subtracts AOF and replica buffers here).
+    ['mem_not_counted_for_evict', 0],
     // UNLINK and FLUSHALL ASYNC free at once (no lazyfree thread), so nothing is ever pending.
     ['lazyfree_pending_objects', 0],
     ['used_memory_lua', m.lua],

@@ -636,7 +636,9 @@ export class Executor {
       client.multi.queue.push({ argv });
       return QUEUED;
     }
-    if (store.memoryPolicy.maxmemory > 0 && this.scriptCalls === 0 && hasFlag(spec, 'denyoom') && !this.tracking.evicting(() => store.evictIfNeeded())) {
+    // Every command evicts first, as Redis's processCommand (a read after a big write frees the
+    // volatile keys, their invalidations ahead of its reply); only denyoom ones are refused.
+    if (store.memoryPolicy.maxmemory > 0 && this.scriptCalls === 0 && !this.tracking.evicting(() => store.evictIfNeeded()) && hasFlag(spec, 'denyoom')) {
       return this.fail(errors.oom(), spec, true);
     }
     if (this.denyWrites !== null && (spec.flagBits & WRITE_BIT) !== 0) {

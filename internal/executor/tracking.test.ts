@@ -232,6 +232,23 @@ describe('default mode invalidation', () => {
     expect(out).toContain(inv('small'));
   });
 
+  it('a read evicts before it runs: the invalidation of an evicted key comes ahead of its reply (Tcl tracking.tcl)', () => {
+    const t = createTestExecutor({ config: { maxmemory: 1_000_000 }, policy: 'volatile-random' });
+    const { c, out } = wire(t);
+    t.runAs(c, 'CLIENT', 'TRACKING', 'on');
+    t.runAs(c, 'SETEX', 'volatile-key', '10000', 'x');
+    t.runAs(c, 'GET', 'volatile-key');
+    // A write over the limit (it evicted before running, when nothing was over yet).
+    t.runAs(c, 'SETBIT', 'big-key', String(8 * 1_200_000), '0');
+    expect(t.store.db(0).size).toBe(2);
+    expect(out).toEqual([]);
+    // GETBIT is no denyoom command: it is not refused, but it evicts the volatile key first.
+    expect(t.runAs(c, 'GETBIT', 'big-key', '0')).toBe(0);
+    expect(t.store.db(0).size).toBe(1);
+    expect(out).toEqual([inv('volatile-key')]);
+    expect(String(t.run('INFO', 'memory'))).toMatch(/\r\nmem_not_counted_for_evict:0\r\n/);
+  });
+
   it('stops when tracking is off, RESET, or the client is gone (INFO counts them)', () => {
     const t = createTestExecutor();
     const { c, out } = wire(t);
