@@ -356,6 +356,8 @@ export class Executor {
 
   /** redis.call in progress: the script decided OOM by its flags already (Redis's scriptCall), so execute skips it. */
   private scriptCalls = 0;
+  /** The spec scriptCall resolved, for the execute it calls next (each redis.call resolves once). */
+  private scriptResolved: CommandSpec | null = null;
   /** See ScriptControl.run: EXEC's nesting, with the caller's connection state kept. */
   asScript<T>(ctx: ExecContext, fn: () => T, start: boolean): T {
     const client = ctx.client;
@@ -409,6 +411,7 @@ export class Executor {
     const callerProto = client.proto;
     client.proto = proto;
     this.scriptCalls++;
+    this.scriptResolved = spec;
     const r = this.execute(client, argv);
     this.scriptCalls--;
     client.proto = callerProto;
@@ -549,7 +552,8 @@ export class Executor {
     client.lastInteraction = now;
     let spec: CommandSpec;
     try {
-      spec = this.resolve(argv);
+      spec = this.scriptResolved ?? this.resolve(argv);
+      this.scriptResolved = null;
     } catch (e) {
       client.lastCommand = 'NULL';
       // Inside MULTI an unknown command or bad arity dooms the transaction (EXECABORT at EXEC).

@@ -20,6 +20,7 @@ import {
   LUA_TSTRING,
   LUA_TTABLE,
   pushString,
+  pushStringRemembered,
   toString,
   toStringCached,
   type LuaState,
@@ -110,7 +111,7 @@ function argStrings(L: LuaState): string[] | null {
   for (let i = 1; i <= n; i++) {
     const t = lua._lua_type(L, i);
     if (t === LUA_TNUMBER) argv[i - 1] = formatDouble(lua._lua_tonumber(L, i));
-    else if (t === LUA_TSTRING) argv[i - 1] = (i === 1 ? toStringCached(L, i) : toString(L, i)) as string;
+    else if (t === LUA_TSTRING) argv[i - 1] = toStringCached(L, i, i === 1) as string;
     else return null;
   }
   return argv;
@@ -265,7 +266,7 @@ const ARGV_NAME = cname('ARGV');
 function pushArray(L: LuaState, items: readonly string[]): void {
   lua._lua_createtable(L, items.length, 0);
   for (let i = 0; i < items.length; i++) {
-    pushString(L, items[i] as string);
+    pushStringRemembered(L, items[i] as string);
     lua._lua_rawseti(L, -2, i + 1);
   }
 }

@@ -203,7 +203,7 @@ const cached = new Map<number, string>();
  * and handing back one JS string for it lets its hash be computed once (the command lookup is a
  * Map get). An address reused for other bytes after a collection is caught by the comparison.
  */
-export function toStringCached(L: LuaState, idx: number): string | null {
+export function toStringCached(L: LuaState, idx: number, remember: boolean): string | null {
   const p = lua._lua_tolstring(L, idx, lenPtr);
   if (p === 0) return null;
   const n = (lua.HEAPU32[lenPtr >> 2] as number) >>> 0;
@@ -215,11 +215,25 @@ export function toStringCached(L: LuaState, idx: number): string | null {
     if (i === n) return known;
   }
   const s = n === 0 ? '' : heapView().latin1Slice(p, p + n);
-  if (n <= 32) {
-    if (cached.size >= 4096) cached.clear();
-    cached.set(p, s);
-  }
+  if (remember && n <= CACHED_MAX) remember1(p, s);
   return s;
+}
+
+/** Strings longer than this are not cached (the comparison would cost what it saves). */
+const CACHED_MAX = 64;
+
+function remember1(p: number, s: string): void {
+  if (cached.size >= 4096) cached.clear();
+  cached.set(p, s);
+}
+
+/**
+ * Pushes `s` and remembers its Lua address: a KEYS or ARGV element the script hands back to
+ * redis.call then comes back as this very JS string (hash already computed) without a copy.
+ */
+export function pushStringRemembered(L: LuaState, s: string): void {
+  pushString(L, s);
+  if (s.length <= CACHED_MAX && s.length > 0) remember1(lua._lua_tolstring(L, -1, 0), s);
 }
 
 /** Field names and other constant C strings, allocated once and kept for the process's life. */

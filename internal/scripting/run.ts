@@ -62,84 +62,115 @@ export interface RunOptions {
 
 /** The hooks a script's redis.call goes through, bound to one run of one client. */
 export function scriptHooks(ctx: CommandContext, opts: RunOptions): ScriptHooks {
-  const { flags } = opts;
-  const readOnly = opts.ro || (!flags.compat && flags.noWrites);
-  const allowOom = !flags.compat && flags.allowOom;
-  const allowCrossSlot = flags.compat || flags.allowCrossSlot;
-  const store = ctx.store;
-  const oomAtStart = store.memoryPolicy.maxmemory > 0 && !store.evictIfNeeded();
-  const cluster = ctx.server.cluster;
-  let dirty = false;
-  let propagate = true;
-  let slot = -1;
-  let ranges: readonly ClusterSlotRange[] | null = null;
+  return new ScriptRun(ctx, opts);
+}
 
-  const check = (spec: CommandSpec, argv: readonly string[]): string | null => {
+/**
+ * One run's state and checks (Redis's scriptCall). A class rather than closures: one object per
+ * script run instead of a closure per hook, on a path run once per EVALSHA.
+ */
+class ScriptRun implements ScriptHooks {
+  private readonly readOnly: boolean;
+  private readonly allowOom: boolean;
+  private readonly allowCrossSlot: boolean;
+  private readonly oomAtStart: boolean;
+  private readonly cluster: CommandContext['server']['cluster'];
+  private isDirty = false;
+  private propagate = true;
+  private slot = -1;
+  private ranges: readonly ClusterSlotRange[] | null = null;
+  /** Scripts mostly call several commands on one key: a key that passed passes again (the slot map and the script's slot stay as they were). */
+  private lastKey: string | null = null;
+  /** The argv of the redis.call being checked (check is handed to the executor as a bound method). */
+  private argv: readonly string[] = [];
+  private readonly checkBound = (spec: CommandSpec): string | null => this.check(spec, this.argv);
+  readonly log: (level: number, message: string) => void;
+
+  constructor(
+    private readonly ctx: CommandContext,
+    private readonly opts: RunOptions,
+  ) {
+    const { flags } = opts;
+    this.readOnly = opts.ro || (!flags.compat && flags.noWrites);
+    this.allowOom = !flags.compat && flags.allowOom;
+    this.allowCrossSlot = flags.compat || flags.allowCrossSlot;
+    const store = ctx.store;
+    this.oomAtStart = store.memoryPolicy.maxmemory > 0 && !store.evictIfNeeded();
+    this.cluster = ctx.server.cluster;
+    this.log = opts.log;
+  }
+
+  call(argv: string[], resp: 2 | 3): Reply | { readonly refused: string } {
+    this.argv = argv;
+    return this.ctx.script.call(argv, this.checkBound, this.propagate, resp);
+  }
+
+  setRepl(f: number): void {
+    // ringcache journals to the AOF and replicas from one stream: either both get the writes or neither.
+    this.propagate = f !== 0;
+  }
+
+  dirty(): boolean {
+    return this.isDirty;
+  }
+
+  aclCheck(argv: string[]): boolean | null {
+    const ctx = this.ctx;
+    const spec = specForArgv((n) => ctx.server.lookupCommand(n), argv);
+    return spec === undefined ? null : ctx.server.acl.check(ctx.client.user, spec, argv) === null;
+  }
+
+  private check(spec: CommandSpec, argv: readonly string[]): string | null {
     const bits = spec.flagBits;
+    const ctx = this.ctx;
     if ((bits & NOSCRIPT) !== 0) return 'This Redis command is not allowed from script';
     // The caller's user, as Redis's scriptVerifyACL (one test for an unrestricted user).
     if (!ctx.client.user.free) {
       const denied = ctx.server.acl.scriptRefusal(ctx.client, spec, argv);
       if (denied !== null) return denied;
     }
-    if (readOnly && (bits & (WRITE | MAY_REPLICATE)) !== 0) return 'Write commands are not allowed from read-only scripts.';
-    if ((bits & WRITE) !== 0 && !dirty) {
+    if (this.readOnly && (bits & (WRITE | MAY_REPLICATE)) !== 0) return 'Write commands are not allowed from read-only scripts.';
+    if ((bits & WRITE) !== 0 && !this.isDirty) {
       // Once the script wrote, no state check may fail it half-way (Redis's scriptVerifyWriteCommandAllow).
       const gate = ctx.server.replication?.refuseWrite(ctx.client) ?? null;
       if (gate?.code === 'READONLY') return `-${gate.line}`;
-      const reason = opts.denyWrites();
+      const reason = this.opts.denyWrites();
       if (reason !== null) return `-MISCONF ${reason}`;
       if (gate !== null) return `-${gate.line}`;
     }
-    if (!allowOom && !dirty && oomAtStart && (bits & DENYOOM) !== 0) return `-${errors.oom().line}`;
-    if ((bits & WRITE) !== 0) dirty = true;
-    if (cluster !== undefined) {
+    if (!this.allowOom && !this.isDirty && this.oomAtStart && (bits & DENYOOM) !== 0) return `-${errors.oom().line}`;
+    if ((bits & WRITE) !== 0) this.isDirty = true;
+    if (this.cluster !== undefined) {
       if (spec.keys !== undefined) {
         for (const i of spec.keys(argv)) {
-          const refused = checkKey(argv[i] as string);
+          const refused = this.checkKey(argv[i] as string);
           if (refused !== null) return refused;
         }
       } else if (spec.firstKey !== 0) {
         // (keyIndexes without its array: the usual fixed key positions)
         const last = spec.lastKey < 0 ? argv.length + spec.lastKey : spec.lastKey;
         for (let i = spec.firstKey; i <= last && i < argv.length; i += spec.step) {
-          const refused = checkKey(argv[i] as string);
+          const refused = this.checkKey(argv[i] as string);
           if (refused !== null) return refused;
         }
       }
     }
     return null;
-  };
-  // Scripts mostly call several commands on one key: its slot is remembered (a compare instead of a CRC16).
-  // (a key that passed passes again: the slot map and the script's slot stay as they were)
-  let lastKey: string | null = null;
-  const checkKey = (key: string): string | null => {
-    if (key === lastKey) return null;
-    const c = cluster as NonNullable<typeof cluster>;
-    // The slot map cannot change while the script runs (nothing else does): read it once per run.
-    ranges ??= c.ranges();
-    const s = keyHashSlot(key);
-    const range = rangeOf(ranges, s);
-    if (range !== undefined && range.owner !== c.selfId) return 'Script attempted to access a non local key in a cluster node';
-    if (!allowCrossSlot) {
-      if (slot === -1) slot = s;
-      else if (slot !== s) return 'Script attempted to access keys that do not hash to the same slot';
-    }
-    lastKey = key;
-    return null;
-  };
+  }
 
-  return {
-    call: (argv: string[], resp: 2 | 3): Reply | { readonly refused: string } => ctx.script.call(argv, (spec) => check(spec, argv), propagate, resp),
-    setRepl: (f) => {
-      // ringcache journals to the AOF and replicas from one stream: either both get the writes or neither.
-      propagate = f !== 0;
-    },
-    log: opts.log,
-    dirty: () => dirty,
-    aclCheck: (argv) => {
-      const spec = specForArgv((n) => ctx.server.lookupCommand(n), argv);
-      return spec === undefined ? null : ctx.server.acl.check(ctx.client.user, spec, argv) === null;
-    },
-  };
+  private checkKey(key: string): string | null {
+    if (key === this.lastKey) return null;
+    const cluster = this.cluster as NonNullable<ScriptRun['cluster']>;
+    // The slot map cannot change while the script runs (nothing else does): read it once per run.
+    this.ranges ??= cluster.ranges();
+    const s = keyHashSlot(key);
+    const range = rangeOf(this.ranges, s);
+    if (range !== undefined && range.owner !== cluster.selfId) return 'Script attempted to access a non local key in a cluster node';
+    if (!this.allowCrossSlot) {
+      if (this.slot === -1) this.slot = s;
+      else if (this.slot !== s) return 'Script attempted to access keys that do not hash to the same slot';
+    }
+    this.lastKey = key;
+    return null;
+  }
 }
