@@ -6,7 +6,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const HERE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+/** The repository, also when this file runs compiled from dist/ (scripts/bench/rebalance.ts). */
+export const REPO_ROOT = path.basename(HERE_ROOT) === 'dist' ? path.dirname(HERE_ROOT) : HERE_ROOT;
 export const NODE_MAIN = path.join(REPO_ROOT, 'dist/cmd/ringcache/main.js');
 
 /** A free loopback TCP port (bound and released; good enough for tests on one machine). */
