@@ -395,17 +395,10 @@ export class Executor {
     try {
       spec = this.resolve(argv);
     } catch {
-      const refused = scriptLookupError(this.deps.registry, argv);
-      this.countError(scriptErrorLine(refused), undefined, true);
-      return { refused };
+      return this.scriptRefused(scriptLookupError(this.deps.registry, argv), undefined);
     }
     const refused = check(spec);
-    if (refused !== null) {
-      // Counted here, as Redis's scriptCall does (afterErrorReply + a rejected call); the script's
-      // own error reply then carries ignore_error_stats_update and is not counted again.
-      this.countError(scriptErrorLine(refused), spec, true);
-      return { refused };
-    }
+    if (refused !== null) return this.scriptRefused(refused, spec);
     const { client } = ctx;
     const mark = ctx.writes.length;
     const callerProto = client.proto;
@@ -417,6 +410,12 @@ export class Executor {
     client.proto = callerProto;
     if (!propagate) ctx.writes.length = mark;
     return r instanceof Promise ? errorReply('ERR command cannot run inside a script') : r;
+  }
+
+  /** Counted as Redis's scriptCall counts it (a rejected call); the script's error reply then carries ignore_error_stats_update. */
+  private scriptRefused(refused: string, spec: CommandSpec | undefined): { readonly refused: string } {
+    this.countError(scriptErrorLine(refused), spec, true);
+    return { refused };
   }
 
   watch(client: Client, keys: readonly string[]): void {
@@ -640,8 +639,7 @@ export class Executor {
       client.multi.queue.push({ argv });
       return QUEUED;
     }
-    // Every command evicts first, as Redis's processCommand (a read after a big write frees the
-    // volatile keys, their invalidations ahead of its reply); only denyoom ones are refused.
+    // Every command evicts first, as Redis's processCommand; only denyoom ones are refused.
     if (store.memoryPolicy.maxmemory > 0 && this.scriptCalls === 0 && !this.tracking.evicting(() => store.evictIfNeeded()) && hasFlag(spec, 'denyoom')) {
       return this.fail(errors.oom(), spec, true);
     }
@@ -795,9 +793,7 @@ export class Executor {
   private settled(r: Reply, spec: CommandSpec): Reply {
     if (r.t !== 'error') return r;
     if (r.counted !== true) this.countError(r.v, spec, false);
-    // An error already in the stats (a script's redis.call error): the command still failed, as
-    // Redis's afterErrorReply with ERR_REPLY_FLAG_NO_STATS_UPDATE counts it.
-    else this.commandStat(spec).failedCalls++;
+    else this.commandStat(spec).failedCalls++; // already in the stats: still a failed call (ERR_REPLY_FLAG_NO_STATS_UPDATE)
     return r;
   }
 }
