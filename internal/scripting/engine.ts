@@ -263,11 +263,12 @@ const LUA_YIELD = 1;
 const KEYS_NAME = cname('KEYS');
 const ARGV_NAME = cname('ARGV');
 
-function pushArray(L: LuaState, items: readonly string[]): void {
-  lua._lua_createtable(L, items.length, 0);
-  for (let i = 0; i < items.length; i++) {
+/** A table of items[from..to) (KEYS and ARGV are ranges of the command's argv: no slices). */
+function pushArray(L: LuaState, items: readonly string[], from: number, to: number): void {
+  lua._lua_createtable(L, to - from, 0);
+  for (let i = from; i < to; i++) {
     pushStringRemembered(L, items[i] as string);
-    lua._lua_rawseti(L, -2, i + 1);
+    lua._lua_rawseti(L, -2, i - from + 1);
   }
 }
 
@@ -307,6 +308,8 @@ export class LuaEngine {
   /** The coroutine scripts run in, reused while runs end normally (a finished 5.1 coroutine can start again). */
   private co: LuaState = 0;
   private coRef = 0;
+  /** The coroutine whose count hook is set (0: none). */
+  private hooked: LuaState = 0;
   private runs = 0;
   /** The hook checks the clock every this many VM instructions (Redis: 100,000). */
   private readonly hookFn: number;
@@ -372,6 +375,7 @@ export class LuaEngine {
   reset(): void {
     engines.delete(this.co);
     this.co = 0;
+    this.hooked = 0;
     engines.delete(this.L);
     lua._lua_close(this.L);
     this.L = this.open();
@@ -409,12 +413,12 @@ export class LuaEngine {
   }
 
   /** Sets a global for scripts (KEYS, ARGV): on the hidden table, past the read-only guard. */
-  private setGlobalArrays(keys: readonly string[], args: readonly string[]): void {
+  private setGlobalArrays(argv: readonly string[], firstKey: number, firstArg: number): void {
     const L = this.L;
     lua._lua_rawgeti(L, LUA_REGISTRYINDEX, this.hidden);
-    pushArray(L, keys);
+    pushArray(L, argv, firstKey, firstArg);
     lua._lua_setfield(L, -2, KEYS_NAME);
-    pushArray(L, args);
+    pushArray(L, argv, firstArg, argv.length);
     lua._lua_setfield(L, -2, ARGV_NAME);
     lua._lua_settop(L, -2);
   }
@@ -436,22 +440,28 @@ export class LuaEngine {
    * `yieldAfterMs`, a script still running after that long yields at its next safe hook and the
    * caller gets a ScriptTask to resume it (Redis serves other clients from the hook instead).
    */
-  run(ref: number, mode: 'eval' | 'function', keys: readonly string[], args: readonly string[], hooks: ScriptHooks, funcname: string, yieldAfterMs: number | null = null): Reply | ScriptTask {
+  run(ref: number, mode: 'eval' | 'function', argv: readonly string[], numkeys: number, hooks: ScriptHooks, funcname: string, yieldAfterMs: number | null = null): Reply | ScriptTask {
     if (this.active !== null) return errorReply('ERR a script is already running');
     const co = this.thread();
     lua._lua_settop(co, 0);
     lua._lua_rawgeti(co, LUA_REGISTRYINDEX, ref);
     let nargs = 0;
+    // EVAL / FCALL argv: name, script or function, numkeys, keys..., args...
+    const firstArg = 3 + numkeys;
     if (mode === 'eval') {
-      this.setGlobalArrays(keys, args);
+      this.setGlobalArrays(argv, 3, firstArg);
     } else {
-      pushArray(co, keys);
-      pushArray(co, args);
+      pushArray(co, argv, 3, firstArg);
+      pushArray(co, argv, firstArg, argv.length);
       nargs = 2;
     }
     const run: ActiveRun = { hooks, resp: 2, killed: false, co, funcname, startedAt: performance.now(), yieldAfterMs };
     this.active = run;
-    lua._lua_sethook(co, this.hookFn, LUA_MASKCOUNT, 100000);
+    // The count hook stays on the reused coroutine between runs (it does nothing then): set once.
+    if (this.hooked !== co) {
+      lua._lua_sethook(co, this.hookFn, LUA_MASKCOUNT, 100000);
+      this.hooked = co;
+    }
     const out = this.step(run, nargs);
     return out ?? { resume: () => this.step(run, 0) };
   }
@@ -474,7 +484,11 @@ export class LuaEngine {
     const { co } = run;
     const L = this.L;
     try {
-      lua._lua_sethook(co, 0, 0, 0);
+      if (run.killed) {
+        // SCRIPT KILL switched to line hooks: the next run sets the count hook again.
+        lua._lua_sethook(co, 0, 0, 0);
+        this.hooked = 0;
+      }
       if (++this.runs === GC_PERIOD) {
         this.runs = 0;
         lua._lua_gc(L, LUA_GCSTEP, GC_PERIOD);
@@ -506,6 +520,7 @@ export class LuaEngine {
     lua._luaL_unref(this.L, LUA_REGISTRYINDEX, this.coRef);
     engines.delete(this.co);
     this.co = 0;
+    this.hooked = 0;
   }
 
   /** The error at the top after a failed pcall, as Redis reports it. */

@@ -279,7 +279,7 @@ export class FunctionLibraries implements FunctionsApi {
     refuseBeforeRun(ctx, flags, ro, () => this.deps.denyWrites());
     const hooks = scriptHooks(ctx, { flags, ro, denyWrites: () => this.deps.denyWrites(), log: (l, m) => this.deps.log(l, m) });
     return this.deps.runGuarded(ctx, { startedAt: Date.now(), eval: false, name: fn.name, argv, dirty: () => hooks.dirty() }, (yieldAfter) =>
-      this.engine.run(fn.ref, 'function', argv.slice(3, 3 + n), argv.slice(3 + n), hooks, fn.name, yieldAfter),
+      this.engine.run(fn.ref, 'function', argv, n, hooks, fn.name, yieldAfter),
     );
   }
 

@@ -128,7 +128,7 @@ export class Scripting {
     refuseBeforeRun(ctx, script.flags, ro, this.deps.denyWrites);
     const hooks = scriptHooks(ctx, { flags: script.flags, ro, denyWrites: this.deps.denyWrites, log: this.deps.log });
     return this.runGuarded(ctx, { startedAt: Date.now(), eval: true, name, argv, dirty: () => hooks.dirty() }, (yieldAfter) =>
-      this.engine.run(script.ref, 'eval', argv.slice(3, 3 + n), argv.slice(3 + n), hooks, name, yieldAfter),
+      this.engine.run(script.ref, 'eval', argv, n, hooks, name, yieldAfter),
     );
   }
 
