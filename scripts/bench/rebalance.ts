@@ -57,12 +57,14 @@ interface Phase {
   sets: number;
   errors: number;
   badReads: number;
+  /** Of badReads: GETs answered nil for a key that exists. */
+  nilReads: number;
 }
 
 /** The three clients; `phase()` starts a new window of counters. */
 function workload(ports: readonly number[], keys: number, value: string) {
   let running = true;
-  let cur: Phase = { maxPauseMs: 0, sets: 0, errors: 0, badReads: 0 };
+  let cur: Phase = { maxPauseMs: 0, sets: 0, errors: 0, badReads: 0, nilReads: 0 };
   const errorSamples: string[] = [];
   const fail = (e: unknown): void => {
     cur.errors++;
@@ -103,7 +105,10 @@ function workload(ports: readonly number[], keys: number, value: string) {
             if (got !== want) cur.badReads++;
           } else {
             const got = await c.get(key);
-            if (got !== (model.get(key) ?? value)) cur.badReads++;
+            if (got !== (model.get(key) ?? value)) {
+              cur.badReads++;
+              if (got === null) cur.nilReads++;
+            }
           }
         } catch (e) {
           fail(e);
@@ -117,7 +122,7 @@ function workload(ports: readonly number[], keys: number, value: string) {
   return {
     phase(): Phase {
       const p = cur;
-      cur = { maxPauseMs: 0, sets: 0, errors: 0, badReads: 0 };
+      cur = { maxPauseMs: 0, sets: 0, errors: 0, badReads: 0, nilReads: 0 };
       return p;
     },
     errorSamples,
@@ -207,8 +212,8 @@ async function main(): Promise<void> {
     const mb = (b: number): string => (b / 1e6).toFixed(1);
     console.log(`spawn -> 4 known nodes: ${Math.round(ringAt - spawnAt)} ms`);
     console.log(`baseline (2 s, no ring change): longest SET ${base.maxPauseMs.toFixed(1)} ms, ${base.errors} errors, ${base.badReads} bad reads`);
-    console.log(`join : ${joinKeys} keys (${mb(joinKeys * recordBytes)} MB of keys+values) reached node4 in ${joinSec.toFixed(2)} s = ${mb((joinKeys * recordBytes) / joinSec)} MB/s payload; node4 wire input ${mb(in1 - in0)} MB = ${mb((in1 - in0) / joinSec)} MB/s; longest SET ${join.maxPauseMs.toFixed(1)} ms; client errors ${join.errors}; nil/stale reads ${join.badReads}`);
-    console.log(`leave: ${leaveKeys} keys (${mb(leaveKeys * recordBytes)} MB) handed back in ${leaveSec.toFixed(2)} s = ${mb((leaveKeys * recordBytes) / leaveSec)} MB/s payload; longest SET ${leave.maxPauseMs.toFixed(1)} ms; client errors ${leave.errors}; nil/stale reads ${leave.badReads}`);
+    console.log(`join : ${joinKeys} keys (${mb(joinKeys * recordBytes)} MB of keys+values) reached node4 in ${joinSec.toFixed(2)} s = ${mb((joinKeys * recordBytes) / joinSec)} MB/s payload; node4 wire input ${mb(in1 - in0)} MB = ${mb((in1 - in0) / joinSec)} MB/s; longest SET ${join.maxPauseMs.toFixed(1)} ms; client errors ${join.errors}; bad reads ${join.badReads} (${join.nilReads} nil)`);
+    console.log(`leave: ${leaveKeys} keys (${mb(leaveKeys * recordBytes)} MB) handed back in ${leaveSec.toFixed(2)} s = ${mb((leaveKeys * recordBytes) / leaveSec)} MB/s payload; longest SET ${leave.maxPauseMs.toFixed(1)} ms; client errors ${leave.errors}; bad reads ${leave.badReads} (${leave.nilReads} nil)`);
     console.log(`final: ${mismatched} of ${keys} keys differ from the clients' models`);
     if (w.errorSamples.length > 0) console.log(`error samples: ${w.errorSamples.join(' | ')}`);
   } finally {
