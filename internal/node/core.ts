@@ -114,6 +114,11 @@ export function createCore(config: Config, opts: CoreOptions, host: CoreHost): C
   const pubsub = new PubSub();
   let notifyMask = parseNotifyFlags(runtime.str('notify_keyspace_events')) ?? 0;
   subscriptions.add({ part: 'notifications', params: ['notify_keyspace_events'], apply: (_p, v) => (notifyMask = parseNotifyFlags(v as string) ?? 0) });
+  // Read on every command's finish and every script run: kept here rather than looked up by path each time.
+  let slowlogUs = runtime.num('slowlog_log_slower_than');
+  subscriptions.add({ part: 'slowlog', params: ['slowlog_log_slower_than'], apply: (_p, v) => (slowlogUs = v as number) });
+  let busyMs = runtime.num('redis.busy_reply_threshold');
+  subscriptions.add({ part: 'busy', params: ['redis.busy_reply_threshold'], apply: (_p, v) => (busyMs = v as number) });
   const startedAt = clock.now();
   const acl = createNodeAcl(runtime, subscriptions, registry.all(), clock, () => host.clients());
   // The executor reads the server lazily: the ServerApi below refers back to the executor.
@@ -123,7 +128,7 @@ export function createCore(config: Config, opts: CoreOptions, host: CoreHost): C
     server: () => server,
     log: log.child({ component: 'executor' }),
     acl,
-    slowlogThresholdUs: () => runtime.num('slowlog_log_slower_than'),
+    slowlogThresholdUs: () => slowlogUs,
     slowlogMaxLen: () => runtime.num('slowlog_max_len'),
     pubsub,
     notifyMask: () => notifyMask,
@@ -135,7 +140,7 @@ export function createCore(config: Config, opts: CoreOptions, host: CoreHost): C
     denyWrites: () => executor.denyWrites?.() ?? null,
     // redis.log levels 0..3 (debug, verbose, notice, warning) onto pino's.
     log: (level, message) => scriptLog[(['debug', 'debug', 'info', 'warn'] as const)[level] ?? 'info']({ level }, message),
-    busyThresholdMs: () => runtime.num('redis.busy_reply_threshold'),
+    busyThresholdMs: () => busyMs,
     setBusy: (reason) => (executor.busyReason = reason),
   });
   const figures = (): NodeFigures => collectFigures({ config: runtime, clock, store, stats, executor, host, nodeId: config.nodeId, version: opts.version, startedAt, scripting });

@@ -45,6 +45,8 @@ export class Scripting {
   private bodyBytes = 0;
   private running: Running | null = null;
   private killRequested = false;
+  /** The last EVALSHA's script, by its lower-case SHA (SCRIPT FLUSH forgets it). */
+  private lastSha: { readonly sha: string; readonly script: CachedScript } | null = null;
   readonly functions: FunctionLibraries;
 
   constructor(private readonly deps: ScriptingDeps) {
@@ -104,6 +106,7 @@ export class Scripting {
   /** SCRIPT FLUSH: every cached script is gone and the Lua state is new. */
   flush(): void {
     this.cache.clear();
+    this.lastSha = null;
     this.bodyBytes = 0;
     this.engine.reset();
   }
@@ -118,10 +121,18 @@ export class Scripting {
     let name: string;
     let script: CachedScript;
     if (sha) {
-      name = (argv[1] as string).toLowerCase();
-      const found = name.length === 40 ? this.cache.get(name) : undefined;
-      if (found === undefined) throw new CommandError('NOSCRIPT', 'No matching script. Please use EVAL.');
-      script = found;
+      const last = this.lastSha;
+      if (last !== null && argv[1] === last.sha) {
+        // A client repeating one EVALSHA: a string compare instead of lower-casing and hashing the SHA.
+        name = last.sha;
+        script = last.script;
+      } else {
+        name = (argv[1] as string).toLowerCase();
+        const found = name.length === 40 ? this.cache.get(name) : undefined;
+        if (found === undefined) throw new CommandError('NOSCRIPT', 'No matching script. Please use EVAL.');
+        script = found;
+        this.lastSha = { sha: name, script };
+      }
     } else {
       ({ sha: name, script } = this.load(argv[1] as string));
     }
