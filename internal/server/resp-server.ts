@@ -237,7 +237,8 @@ class Connection {
         return;
       }
       const r = this.client.replyFlags !== 0 && this.client.replyDropped() ? DROPPED : out;
-      const wrote = this.deps.stats.dirty !== dirty;
+      // A reply CLIENT REPLY OFF / SKIP dropped stays dropped even if the write fails.
+      const wrote = this.deps.stats.dirty !== dirty && r !== DROPPED;
       if (this.ordered.length > 0) {
         this.ordered.push(wrote ? { r, proto: this.client.proto, w: true } : { r, proto: this.client.proto });
         if (this.held !== null) this.queueHeld();
@@ -305,6 +306,7 @@ class Connection {
 
   /** The reply encoded from `start` to the writer's end acknowledges a write. */
   private noteWrite(start: number): void {
+    if (this.writer.length === start) return;
     (this.writeSpans ??= []).push(start, this.writer.length);
   }
 
