@@ -483,6 +483,8 @@ export class LuaEngine {
   private finish(run: ActiveRun, status: number): Reply {
     const { co } = run;
     const L = this.L;
+    // After a normal return the main state's stack is known empty (run() left it so): one clean-up call less.
+    let clean = false;
     try {
       if (run.killed) {
         // SCRIPT KILL switched to line hooks: the next run sets the count hook again.
@@ -504,11 +506,17 @@ export class LuaEngine {
         return this.errorResult(run.funcname);
       }
       // A script returns its first value (Redis calls it for one result).
-      if (lua._lua_gettop(co) === 0) return NULL_BULK;
-      lua._lua_settop(co, 1);
-      return popReply(co, run.resp);
+      const top = lua._lua_gettop(co);
+      if (top === 0) {
+        clean = true;
+        return NULL_BULK;
+      }
+      if (top > 1) lua._lua_settop(co, 1);
+      const reply = popReply(co, run.resp);
+      clean = true;
+      return reply;
     } finally {
-      lua._lua_settop(L, 0);
+      if (!clean) lua._lua_settop(L, 0);
       if (this.co !== 0) lua._lua_settop(this.co, 0);
       // (Set.clear allocates a new backing table even when empty: most runs mark nothing)
       if (this.yieldable.size > 0) this.yieldable.clear();
