@@ -17,6 +17,8 @@ const OWN = new Set([
   'cluster|peer',
   'cluster|handoff',
   'cluster|track',
+  'cluster|replfeed',
+  'cluster|dropstale',
   ...HASH_FIELD_EXPIRY,
   ...COMMAND_FAMILIES.flat()
     .map((s) => s.name)

@@ -101,7 +101,6 @@ export const replicationCommands: readonly CommandSpec[] = [
     acl: ['admin', 'slow', 'dangerous'],
     summary: 'Internal command used for replication',
     since: '2.8.0',
-    complexity: 'O(1)',
     handler: psync,
   }),
   command({
@@ -112,7 +111,6 @@ export const replicationCommands: readonly CommandSpec[] = [
     acl: ['admin', 'slow', 'dangerous'],
     summary: 'Internal command used for replication',
     since: '1.0.0',
-    complexity: 'O(1)',
     handler: sync,
   }),
   command({
