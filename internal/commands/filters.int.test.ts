@@ -107,7 +107,8 @@ describe('filters on a spawned node', () => {
   });
 
   it('forwards a filter owned by another member (RESP and HTTP)', async () => {
-    cluster = await startCluster(2);
+    // Without replicas: the non-owner must hold no copy of the filter (with cluster.replicas 1 it would).
+    cluster = await startCluster(2, { args: ['--cluster-replicas', '0'] });
     const [a, b] = cluster.nodes as [SpawnedNode, SpawnedNode];
     await waitUntil(async () => (await fetch(`http://127.0.0.1:${a.httpPort}/ready`)).status === 200, 15_000, 'the HTTP API');
     // A key node b owns, found through node a's HTTP API.
