@@ -1,32 +1,10 @@
 // HTTP requests as ACL users: Basic credentials pick the user, NOPERM is a 403 in the API's error shape, the bearer token and no credentials keep the internal client.
 import { describe, expect, it } from 'vitest';
-import { buildHttpApp } from './app.js';
-import { DEFAULT_HTTP_SETTINGS, type HttpSettings } from './context.js';
-import { NodeMetrics } from '../observability/metrics.js';
-import { createTestExecutor } from '../testing/exec.js';
+import type { HttpSettings } from './context.js';
+import { testHttpApp, type TestHttpApp } from '../testing/http-app.js';
 import { basicCredentials } from './acl-auth.js';
 
-function setup(settings: Partial<HttpSettings> = {}) {
-  const te = createTestExecutor();
-  const metrics = new NodeMetrics({ nodeId: 'test', figures: () => ({ ...te.server.figures(), up: true }) }, { defaultMetrics: false });
-  const app = buildHttpApp({
-    nodeId: 'test',
-    version: '0.0.0-test',
-    startedAt: te.clock.now(),
-    now: () => te.clock.now(),
-    keys: () => te.store.db(0).size,
-    executor: te.executor,
-    commandsProcessed: () => te.stats.commandsProcessed,
-    ready: () => true,
-    metrics,
-    figures: () => te.server.figures(),
-    addresses: () => ({ resp: '127.0.0.1:8080', http: '127.0.0.1:9080' }),
-    settings: { ...DEFAULT_HTTP_SETTINGS, ...settings },
-    acl: te.server.acl,
-    lookupCommand: (n) => te.server.lookupCommand(n),
-  });
-  return { te, app };
-}
+const setup = (settings: Partial<HttpSettings> = {}): TestHttpApp => testHttpApp(settings);
 
 const basic = (user: string, pass: string): Record<string, string> => ({ authorization: `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}` });
 const json = { 'content-type': 'application/json' };

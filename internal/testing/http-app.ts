@@ -28,6 +28,9 @@ export function testHttpApp(settings: Partial<HttpSettings> = {}, ready: () => b
     figures: () => te.server.figures(),
     addresses: () => ({ resp: '127.0.0.1:8080', http: '127.0.0.1:9080' }),
     settings: { ...DEFAULT_HTTP_SETTINGS, ...settings },
+    // Requests with Basic credentials run as ACL users, as on a node.
+    acl: te.server.acl,
+    lookupCommand: (n) => te.server.lookupCommand(n),
   });
   return { te, app };
 }
