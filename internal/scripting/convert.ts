@@ -42,14 +42,18 @@ function pushTagged(L: LuaState, tag: string): void {
 
 /** Pushes a command's reply as the Lua value redis.call returns, in the script's protocol. */
 export function pushReply(L: LuaState, r: Reply, resp: 2 | 3): void {
+  // A bulk or integer takes one slot, which every caller has (a C function starts with
+  // LUA_MINSTACK free slots, and each enclosing table level checked for 4): no stack check call.
+  if (r.t === 'bulk') {
+    pushString(L, r.v);
+    return;
+  }
+  if (r.t === 'int') {
+    lua._lua_pushnumber(L, Number(r.v));
+    return;
+  }
   if (lua._lua_checkstack(L, 4) === 0) throw new Error('reached lua stack limit');
   switch (r.t) {
-    case 'bulk':
-      pushString(L, r.v);
-      return;
-    case 'int':
-      lua._lua_pushnumber(L, Number(r.v));
-      return;
     case 'simple':
       lua._lua_createtable(L, 0, 1);
       pushString(L, r.v);
