@@ -273,9 +273,9 @@ export interface ServerApi {
    * unit-test servers, which answer as a standalone redis-server.
    */
   readonly cluster?: ClusterApi;
-  /** The Lua engine, the script cache and the function libraries (EVAL, SCRIPT, FUNCTION, FCALL). */
   /** Standalone replication (REPLICAOF, PSYNC, WAIT, ROLE, INFO replication); absent in unit-test servers. */
   readonly replication?: ReplicationApi;
+  /** The Lua engine, the script cache and the function libraries (EVAL, SCRIPT, FUNCTION, FCALL). */
   readonly scripting: ScriptingApi;
   /** Blocks the event loop, as Redis's DEBUG SLEEP blocks the server. */
   blockFor(ms: number): void;
