@@ -80,6 +80,8 @@ export class ClusterReplication implements Journal {
   private servedBefore = false;
   /** When the ring last changed (clock ms). */
   private ringSince = 0;
+  /** The first ring change this node saw while serving (clock ms): how long it has been a serving member. */
+  private servingSince = Number.POSITIVE_INFINITY;
   /** Inside a journaled MULTI ... EXEC: the db its writes are in (a queued SELECT moves it). */
   private txDb: number | null = null;
   private readonly readonlyClients = new WeakSet<Client>();
@@ -148,7 +150,12 @@ export class ClusterReplication implements Journal {
     const now = this.deps.clock.now();
     // Without replicas an interim owner holds only what was written to it after the death: the
     // returning owner's files are the rest, so nothing is dropped there (the handoff merges).
-    const served = this.servedBefore && now - this.ringSince >= SETTLE_MS && this.deps.state.replicas > 0;
+    // A copy is current when this node served the previous ring for SETTLE_MS, or has been a serving
+    // member for that long: an interim owner that took a dead member's slots a moment ago still holds
+    // them current (it replicated them), so a member returning right after must drop its disk copies.
+    // Only a node that itself just started (a partial ring while it meets its peers) is not current.
+    if (this.servedBefore && this.servingSince === Number.POSITIVE_INFINITY) this.servingSince = this.ringSince;
+    const served = this.servedBefore && (now - this.ringSince >= SETTLE_MS || now - this.servingSince >= SETTLE_MS) && this.deps.state.replicas > 0;
     if (prev !== null) {
       const prevMe = prev.members.indexOf(self);
       for (let s = 0; s < SLOT_COUNT; s++) {
