@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../clock/clock.js';
-import { FUZZ_TEST_TIMEOUT_MS, fuzzParams } from '../testing/fuzz.js';
+import { byteMutation, FUZZ_TEST_TIMEOUT_MS, fuzzParams, mutate } from '../testing/fuzz.js';
 import { decodeBody, encodeBody, encodeFrame, encodeMessage, FrameReader, MAX_PUSH_PULL_MEMBERS, type MemberRecord, type Message } from './codec.js';
 import { DROP_REASONS, Envelope, keyringFromSecrets } from './envelope.js';
 import type { MemberMeta, MemberState } from './types.js';
@@ -32,25 +32,7 @@ const message: fc.Arbitrary<Message> = fc.oneof(
 const messages = fc.array(message, { maxLength: 8 });
 const body = (ms: readonly Message[]): Buffer => encodeBody(ms.map(encodeMessage));
 
-const mutation = fc.oneof(
-  fc.record({ kind: fc.constant('set' as const), at: fc.nat(), byte: fc.nat({ max: 255 }) }),
-  fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), bytes: fc.uint8Array({ minLength: 1, maxLength: 6 }) }),
-  fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), n: fc.integer({ min: 1, max: 6 }) }),
-  fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
-);
-type Mutation = typeof mutation extends fc.Arbitrary<infer M> ? M : never;
-
-function mutate(buf: Buffer, ms: readonly Mutation[]): Buffer {
-  let b = Buffer.from(buf);
-  for (const m of ms) {
-    const at = b.length === 0 ? 0 : m.at % b.length;
-    if (m.kind === 'set' && b.length > 0) b[at] = m.byte;
-    else if (m.kind === 'insert') b = Buffer.concat([b.subarray(0, at), Buffer.from(m.bytes), b.subarray(at)]);
-    else if (m.kind === 'delete') b = Buffer.concat([b.subarray(0, at), b.subarray(at + m.n)]);
-    else if (m.kind === 'truncate') b = b.subarray(0, at);
-  }
-  return b;
-}
+const mutation = byteMutation(fc.nat({ max: 255 }), 6);
 
 const envelope = (keyring: readonly Buffer[], clock = new ManualClock()): Envelope => new Envelope({ clusterName: 'fuzz', keyring, replayWindowMs: 30_000, clock });
 const KEYS = keyringFromSecrets(['fuzz-secret-one', 'fuzz-secret-two']);

@@ -4,7 +4,7 @@
 // the default `npm test` run is short and seeded so a failure reproduces.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FUZZ_TEST_TIMEOUT_MS, fuzzParams as params } from '../testing/fuzz.js';
+import { byteMutation, FUZZ_TEST_TIMEOUT_MS, fuzzParams as params, mutate } from '../testing/fuzz.js';
 import { ProtocolError, RequestDecoder } from './decoder.js';
 import { DEFAULT_LIMITS, UNAUTH_MAX_BULK, UNAUTH_MAX_MULTIBULK, type ProtocolLimits } from './limits.js';
 
@@ -90,25 +90,7 @@ const cuts = fc.array(fc.nat(), { maxLength: 12 });
 const toBytes = (frames: readonly Frame[]): Buffer => Buffer.from(frames.map((f) => f.bytes).join(''), 'latin1');
 
 /** A mutation of a byte stream: flip, insert, delete or truncate at a position (modulo the length). */
-const mutation = fc.oneof(
-  fc.record({ kind: fc.constant('set' as const), at: fc.nat(), byte: fc.constantFrom(0x0d, 0x0a, 0x2a, 0x24, 0x2d, 0x30, 0x39, 0x22, 0x27, 0x5c, 0x20, 0x00, 0xff) }),
-  fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), bytes: fc.uint8Array({ minLength: 1, maxLength: 8 }) }),
-  fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), n: fc.integer({ min: 1, max: 8 }) }),
-  fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
-);
-type Mutation = typeof mutation extends fc.Arbitrary<infer M> ? M : never;
-
-function mutate(buf: Buffer, ms: readonly Mutation[]): Buffer {
-  let b = Buffer.from(buf);
-  for (const m of ms) {
-    const at = b.length === 0 ? 0 : m.at % b.length;
-    if (m.kind === 'set' && b.length > 0) b[at] = m.byte;
-    else if (m.kind === 'insert') b = Buffer.concat([b.subarray(0, at), Buffer.from(m.bytes), b.subarray(at)]);
-    else if (m.kind === 'delete') b = Buffer.concat([b.subarray(0, at), b.subarray(at + m.n)]);
-    else if (m.kind === 'truncate') b = b.subarray(0, at);
-  }
-  return b;
-}
+const mutation = byteMutation(fc.constantFrom(0x0d, 0x0a, 0x2a, 0x24, 0x2d, 0x30, 0x39, 0x22, 0x27, 0x5c, 0x20, 0x00, 0xff), 8);
 
 /** Bulk lengths small enough that a mutated `$` line cannot make the test allocate hundreds of MB. */
 const FUZZ_LIMITS: ProtocolLimits = { ...DEFAULT_LIMITS, maxBulkLen: 1024 * 1024 };

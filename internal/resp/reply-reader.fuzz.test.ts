@@ -1,7 +1,7 @@
 // Property-based fuzzing of the reply reader (peer links): generated RESP2/RESP3 replies, mutated and truncated; only ReplyProtocolError may escape.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FUZZ_TEST_TIMEOUT_MS, fuzzParams } from '../testing/fuzz.js';
+import { byteMutation, FUZZ_TEST_TIMEOUT_MS, fuzzParams, mutate } from '../testing/fuzz.js';
 import { encodeToBuffer, type Protocol } from './encoder.js';
 import type { Reply } from './reply.js';
 import { frameEnd, MAX_REPLY_DEPTH, parseReply, ReplyProtocolError } from './reply-reader.js';
@@ -26,23 +26,7 @@ const { reply } = fc.letrec<{ reply: Reply }>((tie) => ({
 }));
 const proto = fc.constantFrom<Protocol>(2, 3);
 
-const mutation = fc.oneof(
-  fc.record({ kind: fc.constant('set' as const), at: fc.nat(), byte: fc.constantFrom(0x0d, 0x0a, 0x2a, 0x24, 0x2d, 0x3a, 0x28, 0x25, 0x7c, 0x30, 0x39, 0x61, 0xff) }),
-  fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), bytes: fc.uint8Array({ minLength: 1, maxLength: 6 }) }),
-  fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), n: fc.integer({ min: 1, max: 6 }) }),
-);
-type Mutation = typeof mutation extends fc.Arbitrary<infer M> ? M : never;
-
-function mutate(buf: Buffer, ms: readonly Mutation[]): Buffer {
-  let b = Buffer.from(buf);
-  for (const m of ms) {
-    const at = b.length === 0 ? 0 : m.at % b.length;
-    if (m.kind === 'set' && b.length > 0) b[at] = m.byte;
-    else if (m.kind === 'insert') b = Buffer.concat([b.subarray(0, at), Buffer.from(m.bytes), b.subarray(at)]);
-    else if (m.kind === 'delete') b = Buffer.concat([b.subarray(0, at), b.subarray(at + m.n)]);
-  }
-  return b;
-}
+const mutation = byteMutation(fc.constantFrom(0x0d, 0x0a, 0x2a, 0x24, 0x2d, 0x3a, 0x28, 0x25, 0x7c, 0x30, 0x39, 0x61, 0xff), 6, false);
 
 /** frameEnd then parseReply as the links do; anything thrown but ReplyProtocolError fails. */
 function readOne(buf: Buffer): void {
