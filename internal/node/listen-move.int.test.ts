@@ -2,7 +2,7 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeAll, connectIoredis } from '../testing/clients.js';
-import { freePort, spawnNode, waitUntil, type SpawnedNode } from '../testing/harness.js';
+import { canConnect, freePort, spawnNode, waitUntil, type SpawnedNode } from '../testing/harness.js';
 import { startRedisServer, type RedisServer } from '../testing/redis-server.js';
 
 /** The error line of a command, or its reply. */
@@ -15,17 +15,6 @@ async function answer(port: number, argv: string[]): Promise<string> {
   } finally {
     c.disconnect();
   }
-}
-
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect(port, '127.0.0.1');
-    s.on('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.on('error', () => resolve(false));
-  });
 }
 
 /** A port some other socket holds (the Tcl test's dummy_accept). */
@@ -79,7 +68,7 @@ describe('CONFIG SET port / bind', () => {
     const next = await freePort();
     const held = await connectIoredis(node.port);
     expect(await held.call('CONFIG', 'SET', 'port', String(next))).toBe('OK');
-    expect(await accepts(node.port)).toBe(false);
+    expect(await canConnect(node.port)).toBe(false);
     expect(await held.ping()).toBe('PONG');
     expect(await answer(next, ['PING'])).toBe('PONG');
     expect(await answer(next, ['CONFIG', 'GET', 'port'])).toBe(`port,${next}`);
@@ -90,7 +79,7 @@ describe('CONFIG SET port / bind', () => {
     // And back, over the moved listener.
     expect(await moved.call('CONFIG', 'SET', 'port', String(node.port))).toBe('OK');
     expect(await answer(node.port, ['PING'])).toBe('PONG');
-    expect(await accepts(next)).toBe(false);
+    expect(await canConnect(next)).toBe(false);
     held.disconnect();
     moved.disconnect();
   });

@@ -175,7 +175,8 @@ export async function spawnNode(opts: SpawnOptions = {}): Promise<SpawnedNode> {
   return node;
 }
 
-function canConnect(port: number): Promise<boolean> {
+/** Whether a TCP connection to 127.0.0.1:port is accepted. */
+export function canConnect(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = net.connect(port, '127.0.0.1');
     s.on('connect', () => {
