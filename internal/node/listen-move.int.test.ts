@@ -1,9 +1,9 @@
 // CONFIG SET port / bind at run time, side by side with redis-server 7.0.15: the listener moves, a port in use rolls the whole CONFIG SET back, peers learn the new port.
 import net from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeAll, connectIoredis } from '../testing/clients.js';
-import { canConnect, freePort, spawnNode, waitUntil, type SpawnedNode } from '../testing/harness.js';
-import { startRedisServer, type RedisServer } from '../testing/redis-server.js';
+import { describe, expect, it } from 'vitest';
+import { connectIoredis } from '../testing/clients.js';
+import { canConnect, freePort, spawnNode, waitUntil } from '../testing/harness.js';
+import { useSideBySide } from '../testing/side-by-side.js';
 
 /** The error line of a command, or its reply. */
 async function answer(port: number, argv: string[]): Promise<string> {
@@ -24,23 +24,13 @@ async function busyPort(): Promise<{ port: number; close: () => void }> {
   return { port: (srv.address() as net.AddressInfo).port, close: () => srv.close() };
 }
 
-let node: SpawnedNode;
-let redis: RedisServer;
-
-beforeAll(async () => {
-  [node, redis] = await Promise.all([spawnNode(), startRedisServer()]);
-});
-
-afterAll(async () => {
-  closeAll();
-  await Promise.all([node.stop(), redis.stop()]);
-});
+const servers = useSideBySide();
 
 describe('CONFIG SET port / bind', () => {
   it('a port in use fails with Redis\'s error and rolls back every value of the CONFIG SET, on both servers', async () => {
     const busy = await busyPort();
     try {
-      for (const port of [node.port, redis.port]) {
+      for (const port of [servers.node.port, servers.redis.port]) {
         const before = await answer(port, ['CONFIG', 'GET', 'client-query-buffer-limit']);
         await answer(port, ['CONFIG', 'SET', 'maxmemory', '10000002']);
         const err = await answer(port, ['CONFIG', 'SET', 'maxmemory', '10000001', 'port', String(busy.port), 'client-query-buffer-limit', '10m']);
@@ -57,7 +47,7 @@ describe('CONFIG SET port / bind', () => {
   });
 
   it('an address that cannot be bound fails with Redis\'s error and the listener stays', async () => {
-    for (const port of [node.port, redis.port]) {
+    for (const port of [servers.node.port, servers.redis.port]) {
       expect(await answer(port, ['CONFIG', 'SET', 'bind', '999.999.999.999'])).toBe("ERR CONFIG SET failed (possibly related to argument 'bind') - Failed to bind to specified addresses.");
       expect(await answer(port, ['PING'])).toBe('PONG');
       expect(await answer(port, ['CONFIG', 'GET', 'bind'])).toMatch(/^bind,127\.0\.0\.1/);
@@ -66,9 +56,9 @@ describe('CONFIG SET port / bind', () => {
 
   it('a free port moves the listener: new clients connect there, connected ones stay, INFO and CLUSTER SLOTS follow', async () => {
     const next = await freePort();
-    const held = await connectIoredis(node.port);
+    const held = await connectIoredis(servers.node.port);
     expect(await held.call('CONFIG', 'SET', 'port', String(next))).toBe('OK');
-    expect(await canConnect(node.port)).toBe(false);
+    expect(await canConnect(servers.node.port)).toBe(false);
     expect(await held.ping()).toBe('PONG');
     expect(await answer(next, ['PING'])).toBe('PONG');
     expect(await answer(next, ['CONFIG', 'GET', 'port'])).toBe(`port,${next}`);
@@ -77,18 +67,18 @@ describe('CONFIG SET port / bind', () => {
     const slots = (await moved.call('CLUSTER', 'SLOTS')) as [number, number, [string, number, string]][];
     expect(slots[0]?.[2][1]).toBe(next);
     // And back, over the moved listener.
-    expect(await moved.call('CONFIG', 'SET', 'port', String(node.port))).toBe('OK');
-    expect(await answer(node.port, ['PING'])).toBe('PONG');
+    expect(await moved.call('CONFIG', 'SET', 'port', String(servers.node.port))).toBe('OK');
+    expect(await answer(servers.node.port, ['PING'])).toBe('PONG');
     expect(await canConnect(next)).toBe(false);
     held.disconnect();
     moved.disconnect();
   });
 
   it('refuses to move inside MULTI rather than answer before the bind', async () => {
-    const c = await connectIoredis(node.port);
+    const c = await connectIoredis(servers.node.port);
     const r = await c.multi().call('CONFIG', 'SET', 'port', String(await freePort())).exec();
     expect(String(r?.[0]?.[0])).toContain('can not move a listener inside a transaction');
-    expect(await answer(node.port, ['PING'])).toBe('PONG');
+    expect(await answer(servers.node.port, ['PING'])).toBe('PONG');
     c.disconnect();
   });
 });

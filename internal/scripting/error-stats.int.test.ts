@@ -1,21 +1,10 @@
 // Error stats of scripts, side by side with redis-server 7.0.15: a redis.call refused by the script layer (OOM, unknown command) counts once, as a rejected call, and the script as failed.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
-import { closeAll, connectIoredis } from '../testing/clients.js';
-import { spawnNode, type SpawnedNode } from '../testing/harness.js';
-import { startRedisServer, type RedisServer } from '../testing/redis-server.js';
+import { connectIoredis } from '../testing/clients.js';
+import { useSideBySide } from '../testing/side-by-side.js';
 
-let node: SpawnedNode;
-let redis: RedisServer;
-
-beforeAll(async () => {
-  [node, redis] = await Promise.all([spawnNode(), startRedisServer()]);
-});
-
-afterAll(async () => {
-  closeAll();
-  await Promise.all([node.stop(), redis.stop()]);
-});
+const servers = useSideBySide();
 
 /** errorstat_*, total_error_replies and the calls/rejected/failed counts of eval and set, sorted. */
 async function stats(c: Redis): Promise<string[]> {
@@ -39,7 +28,7 @@ const SCRIPTS = [
 describe('script error stats', () => {
   it('count as redis-server counts them, under maxmemory 1 and for command errors', async () => {
     const seen: Record<string, string[][]> = {};
-    for (const [name, port] of [['ringcache', node.port], ['redis', redis.port]] as const) {
+    for (const [name, port] of [['ringcache', servers.node.port], ['redis', servers.redis.port]] as const) {
       const c = await connectIoredis(port);
       const rows: string[][] = [];
       for (const body of SCRIPTS) {

@@ -1,21 +1,10 @@
 // Scripts under min-replicas-to-write, side by side with redis-server 7.0.15: flagged scripts that may write are refused up front, old-style EVAL only at its first write.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
-import { closeAll, connectIoredis } from '../testing/clients.js';
-import { spawnNode, type SpawnedNode } from '../testing/harness.js';
-import { startRedisServer, type RedisServer } from '../testing/redis-server.js';
+import { connectIoredis } from '../testing/clients.js';
+import { useSideBySide } from '../testing/side-by-side.js';
 
-let node: SpawnedNode;
-let redis: RedisServer;
-
-beforeAll(async () => {
-  [node, redis] = await Promise.all([spawnNode(), startRedisServer()]);
-});
-
-afterAll(async () => {
-  closeAll();
-  await Promise.all([node.stop(), redis.stop()]);
-});
+const servers = useSideBySide();
 
 async function reply(c: Redis, argv: string[]): Promise<string> {
   try {
@@ -37,7 +26,7 @@ const CASES: [string, string][] = [
 describe('scripts under min-replicas-to-write with no replica', () => {
   it('answer as redis-server: NOREPLICAS for flagged scripts that may write and for old-style writes', async () => {
     const answers: Record<string, string[]> = {};
-    for (const [name, port] of [['ringcache', node.port], ['redis', redis.port]] as const) {
+    for (const [name, port] of [['ringcache', servers.node.port], ['redis', servers.redis.port]] as const) {
       const c = await connectIoredis(port);
       await c.set('x', 'some value');
       expect(await c.call('CONFIG', 'SET', 'min-replicas-to-write', '1')).toBe('OK');
