@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // ringcache CLI: flags/env -> loadConfig -> createNode(cfg).start(); SIGTERM/SIGINT -> stop().
+// First: its body runs before the other modules evaluate; the node's own modules load later (see main).
+import { startupHeapDone } from '../../internal/node/startup-heap.js';
 import { ConfigError, envName, flagName, loadConfig } from '../../internal/config/load.js';
 import { PARAMS } from '../../internal/config/schema.js';
-import { createNode } from '../../internal/node/node.js';
 import { checkAof, checkSnapshot } from '../../internal/persistence/check.js';
 import { RINGCACHE_VERSION } from '../../internal/version.js';
 
@@ -46,6 +47,9 @@ async function main(argv: string[]): Promise<void> {
     if (e instanceof ConfigError) fail(e.message);
     throw e;
   }
+  // Loaded only now: parsing the node's module graph is most of start-up's allocation, and it
+  // happens after startup-heap.ts has limited the young generation's growth.
+  const { createNode } = await import('../../internal/node/node.js');
   let exiting = false;
   const node = createNode(config, {
     onShutdown: () => {
@@ -67,6 +71,7 @@ async function main(argv: string[]): Promise<void> {
   process.on('SIGINT', () => onSignal('SIGINT'));
   try {
     await node.start();
+    startupHeapDone();
   } catch (e) {
     const err = e as NodeJS.ErrnoException & { port?: number; address?: string };
     if (err.code === 'EADDRINUSE') fail(`address ${err.address ?? ''}:${err.port ?? ''} is already in use`);
