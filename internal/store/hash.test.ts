@@ -1,6 +1,6 @@
 // Hash structure tests: randomized comparison against a Map model (values, listpack order, encodings, bytes), random picks and the HSCAN guarantee.
 import { describe, expect, it } from 'vitest';
-import { HASH_MAX_LISTPACK_ENTRIES, HASH_MAX_LISTPACK_VALUE, HashValue } from './hash.js';
+import { HASH_FLAT_MAX_FIELDS, HASH_MAX_LISTPACK_ENTRIES, HASH_MAX_LISTPACK_VALUE, HashValue } from './hash.js';
 import { prng } from '../testing/random.js';
 
 function build(pairs: readonly (readonly [string, string])[]): HashValue {
@@ -12,13 +12,14 @@ function build(pairs: readonly (readonly [string, string])[]): HashValue {
 const pairsOf = (h: HashValue): [string, string][] => [...h.entries()].map(([f, s]) => [f, s.v]);
 
 describe('HashValue against a model', () => {
-  it.each([1, 2, 3, 4, 5, 6])('randomized operations agree with a Map, order included (seed %i)', (seed) => {
+  // Seeds 7 and 8 keep the hash around HASH_FLAT_MAX_FIELDS (flat form, then the map form).
+  it.each([1, 2, 3, 4, 5, 6, 7, 8])('randomized operations agree with a Map, order included (seed %i)', (seed) => {
     const rand = prng(seed);
     const h = new HashValue();
     // A JS Map has a listpack's order rules: overwrite keeps the place, delete closes the gap.
     const model = new Map<string, string>();
     let converted = false;
-    const universe = seed <= 3 ? 200 : 800;
+    const universe = seed <= 3 ? 200 : seed <= 6 ? 800 : seed === 7 ? HASH_FLAT_MAX_FIELDS - 2 : HASH_FLAT_MAX_FIELDS + 6;
     const field = (): string => `f${Math.floor(rand() * universe)}`;
     const value = (): string => (rand() < 0.003 ? 'v'.repeat(65) : `v${Math.floor(rand() * 1e6)}`);
     for (let op = 0; op < 6000; op++) {
@@ -148,17 +149,21 @@ describe('HSCAN cursor', () => {
     expect(seen).toEqual(new Map(pairs));
   });
 
-  it.each([1, 2, 3, 4, 5, 6, 7, 8])('returns every field present for the whole iteration under concurrent sets and deletes (seed %i)', (seed) => {
+  // Seeds 9 and 10: a flat hash (few fields) that a long value made a hashtable.
+  it.each([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])('returns every field present for the whole iteration under concurrent sets and deletes (seed %i)', (seed) => {
     const rand = prng(seed * 77);
-    const stable = Array.from({ length: 700 }, (_, i) => `stable${i}`);
-    const churn = Array.from({ length: 700 }, (_, i) => `churn${i}`);
-    const h = build([...stable, ...churn.slice(0, 350)].map((f) => [f, 'v'] as const));
-    const everPresent = new Set<string>([...stable, ...churn.slice(0, 350)]);
+    const n = seed <= 8 ? 700 : 6;
+    const stable = Array.from({ length: n }, (_, i) => `stable${i}`);
+    const churn = Array.from({ length: n }, (_, i) => `churn${i}`);
+    const h = build([...stable, ...churn.slice(0, n >> 1)].map((f) => [f, 'v'] as const));
+    if (seed > 8) h.set('churn0', 'v'.repeat(HASH_MAX_LISTPACK_VALUE + 1));
+    expect(h.encoding()).toBe('hashtable');
+    const everPresent = new Set<string>([...stable, ...churn.slice(0, n >> 1)]);
     const seen = new Set<string>();
     let cursor = 0;
     let calls = 0;
     do {
-      const r = h.scan(cursor, 1 + Math.floor(rand() * 25), (f) => !f.startsWith('stable1'));
+      const r = h.scan(cursor, 1 + Math.floor(rand() * (seed <= 8 ? 25 : 2)), (f) => !f.startsWith('stable1'));
       for (let i = 0; i < r.items.length; i += 2) {
         const f = r.items[i] as string;
         expect(everPresent.has(f), f).toBe(true);
@@ -166,7 +171,7 @@ describe('HSCAN cursor', () => {
         seen.add(f);
       }
       cursor = r.cursor;
-      for (let k = 0; k < 20; k++) {
+      for (let k = 0; k < (seed <= 8 ? 20 : 2); k++) {
         const f = churn[Math.floor(rand() * churn.length)] as string;
         if (rand() < 0.5) {
           h.set(f, String(k));

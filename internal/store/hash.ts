@@ -30,20 +30,41 @@ export interface HashScanResult {
   items: string[];
 }
 
-export class HashValue implements Collection, EncodingAware {
-  readonly type = 'hash' as const;
+/** The hashtable form: field -> slot map over a dense field array. */
+interface BigHash {
   /**
    * Field -> value and dense position. A Map iterates in insertion order, an overwrite keeps the
    * field's place and a delete closes the gap: exactly a listpack's order, so HGETALL and
    * friends answer small hashes in the order Redis does.
    */
-  private map = new Map<string, Slot>();
+  readonly map: Map<string, Slot>;
   /** Every field once, without holes; removal swaps the last field into the freed slot. */
-  private dense: string[] = [];
+  readonly dense: string[];
+  /** Sum of field and value lengths. */
+  dataBytes: number;
+}
+
+/**
+ * Up to this many fields a hash is one flat array [f1, v1, f2, v2 ...] (issue 19: a 1-field hash
+ * cost ~500 heap bytes as a Map, a slot object and a dense array; ~100 as a flat array). Lookups
+ * scan it, as Redis scans a listpack; past it the hash moves to the map for O(1) access, for good.
+ * The representation is independent of the encoding OBJECT ENCODING reports.
+ */
+export const HASH_FLAT_MAX_FIELDS = 16;
+
+const NO_PAIRS: readonly string[] = Object.freeze([]);
+
+export class HashValue implements Collection, EncodingAware {
+  /**
+   * The flat form while the hash is small: fields and values alternating in listpack order
+   * (insertion order, an overwrite keeps the place, a delete closes the gap); position i of the
+   * dense order is pair i. Replaced, never grown in place, so it holds no spare capacity.
+   */
+  private flat: readonly string[] = NO_PAIRS;
+  /** The map form, once the hash outgrew the flat one (then `flat` is unused). */
+  private big: BigHash | null = null;
   private listpack = true;
   private limits: Readonly<EncodingLimits> = DEFAULT_ENCODING_LIMITS;
-  /** Sum of field and value lengths. */
-  private dataBytes = 0;
   /**
    * Field deadlines (Redis 7.4 hash-field expiration); undefined while no field has one, so a
    * plain hash pays one field and one `undefined` test per write and nothing per read. An expired
@@ -52,26 +73,42 @@ export class HashValue implements Collection, EncodingAware {
    */
   private ttl: FieldTtls | undefined = undefined;
 
+  /** On the prototype rather than in every instance. */
+  get type(): 'hash' {
+    return 'hash';
+  }
+
   get size(): number {
-    return this.dense.length;
+    return this.big === null ? this.flat.length >> 1 : this.big.dense.length;
   }
 
   encoding(): string {
     return this.listpack ? 'listpack' : 'hashtable';
   }
 
+  /** Sum of field and value lengths. */
+  private dataBytes(): number {
+    if (this.big !== null) return this.big.dataBytes;
+    let n = 0;
+    for (const s of this.flat) n += s.length;
+    return n;
+  }
+
   byteSize(): number {
     const ttls = this.ttl === undefined ? 0 : this.ttl.size * TTL_OVERHEAD;
-    return HASH_OVERHEAD + this.dataBytes + this.dense.length * FIELD_OVERHEAD + ttls;
+    return HASH_OVERHEAD + this.dataBytes() + this.size * FIELD_OVERHEAD + ttls;
   }
 
   clone(): HashValue {
     const c = new HashValue();
-    for (const [f, s] of this.map) c.map.set(f, { v: s.v, i: s.i });
-    c.dense = this.dense.slice();
+    if (this.big === null) c.flat = this.flat;
+    else {
+      const map = new Map<string, Slot>();
+      for (const [f, s] of this.big.map) map.set(f, { v: s.v, i: s.i });
+      c.big = { map, dense: this.big.dense.slice(), dataBytes: this.big.dataBytes };
+    }
     c.listpack = this.listpack;
     c.limits = this.limits;
-    c.dataBytes = this.dataBytes;
     if (this.ttl !== undefined) c.ttl = this.ttl.clone();
     return c;
   }
@@ -81,26 +118,36 @@ export class HashValue implements Collection, EncodingAware {
     const fresh = this.limits === DEFAULT_ENCODING_LIMITS;
     this.limits = limits;
     // Built outside a keyspace, only ever growing: its fields decide, as they would have under these limits.
-    if (fresh) this.listpack = this.dense.length <= limits.hashMaxListpackEntries && !this.hasLongItem(limits.hashMaxListpackValue);
+    if (fresh) this.listpack = this.size <= limits.hashMaxListpackEntries && !this.hasLongItem(limits.hashMaxListpackValue);
   }
 
   private hasLongItem(max: number): boolean {
-    for (const [f, s] of this.map) if (f.length > max || s.v.length > max) return true;
+    if (this.big === null) return this.flat.some((s) => s.length > max);
+    for (const [f, s] of this.big.map) if (f.length > max || s.v.length > max) return true;
     return false;
   }
 
+  /** The flat form's pair index of a field, -1 when absent. */
+  private find(field: string): number {
+    const a = this.flat;
+    for (let i = 0; i < a.length; i += 2) if (a[i] === field) return i;
+    return -1;
+  }
+
   get(field: string): string | undefined {
-    return this.map.get(field)?.v;
+    if (this.big !== null) return this.big.map.get(field)?.v;
+    const i = this.find(field);
+    return i < 0 ? undefined : this.flat[i + 1];
   }
 
   has(field: string): boolean {
-    return this.map.has(field);
+    return this.big !== null ? this.big.map.has(field) : this.find(field) >= 0;
   }
 
   /** `get` for readers: a field past its deadline (not reclaimed yet) reads as missing. */
   getLive(field: string, now: number): string | undefined {
     if (this.ttl !== undefined && this.isExpired(field, now)) return undefined;
-    return this.map.get(field)?.v;
+    return this.get(field);
   }
 
   /**
@@ -113,31 +160,81 @@ export class HashValue implements Collection, EncodingAware {
     if (this.listpack && (field.length > max || value.length > max)) {
       this.listpack = false;
     }
-    const s = this.map.get(field);
+    const big = this.big;
+    if (big === null) {
+      const a = this.flat;
+      const i = this.find(field);
+      if (i >= 0) {
+        const next = a.slice();
+        next[i + 1] = value;
+        this.flat = next;
+        return false;
+      }
+      if (a.length >> 1 < HASH_FLAT_MAX_FIELDS) {
+        const next = new Array<string>(a.length + 2);
+        for (let k = 0; k < a.length; k++) next[k] = a[k] as string;
+        next[a.length] = field;
+        next[a.length + 1] = value;
+        this.flat = next;
+        if (next.length >> 1 > this.limits.hashMaxListpackEntries) this.listpack = false;
+        return true;
+      }
+      this.toMap();
+      return this.set(field, value, true);
+    }
+    const s = big.map.get(field);
     if (s !== undefined) {
-      this.dataBytes += value.length - s.v.length;
+      big.dataBytes += value.length - s.v.length;
       s.v = value;
       return false;
     }
-    this.map.set(field, { v: value, i: this.dense.length });
-    this.dense.push(field);
-    this.dataBytes += field.length + value.length;
-    if (this.dense.length > this.limits.hashMaxListpackEntries) this.listpack = false;
+    big.map.set(field, { v: value, i: big.dense.length });
+    big.dense.push(field);
+    big.dataBytes += field.length + value.length;
+    if (big.dense.length > this.limits.hashMaxListpackEntries) this.listpack = false;
     return true;
   }
 
-  /** Removes a field in O(1); false when it was not there. */
+  /** Moves the flat form into the map form, keeping the order (dense position i = pair i). */
+  private toMap(): void {
+    const a = this.flat;
+    const big: BigHash = { map: new Map(), dense: [], dataBytes: 0 };
+    for (let i = 0; i < a.length; i += 2) {
+      const f = a[i] as string;
+      const v = a[i + 1] as string;
+      big.map.set(f, { v, i: big.dense.length });
+      big.dense.push(f);
+      big.dataBytes += f.length + v.length;
+    }
+    this.big = big;
+    this.flat = NO_PAIRS;
+  }
+
+  /** Removes a field in O(1) (O(size) while flat); false when it was not there. */
   delete(field: string): boolean {
-    const s = this.map.get(field);
+    const big = this.big;
+    if (big === null) {
+      const i = this.find(field);
+      if (i < 0) return false;
+      if (this.ttl !== undefined) this.persist(field);
+      const a = this.flat;
+      // Closing the gap moves later fields down one position, never up: a field present for a
+      // whole HSCAN of a flat hashtable-encoded hash is still met (see scan).
+      const next = new Array<string>(a.length - 2);
+      for (let k = 0, j = 0; k < a.length; k++) if (k !== i && k !== i + 1) next[j++] = a[k] as string;
+      this.flat = a.length === 2 ? NO_PAIRS : next;
+      return true;
+    }
+    const s = big.map.get(field);
     if (s === undefined) return false;
     if (this.ttl !== undefined) this.persist(field);
-    const last = this.dense.pop() as string;
-    if (s.i < this.dense.length) {
-      this.dense[s.i] = last;
-      (this.map.get(last) as Slot).i = s.i;
+    const last = big.dense.pop() as string;
+    if (s.i < big.dense.length) {
+      big.dense[s.i] = last;
+      (big.map.get(last) as Slot).i = s.i;
     }
-    this.map.delete(field);
-    this.dataBytes -= field.length + s.v.length;
+    big.map.delete(field);
+    big.dataBytes -= field.length + s.v.length;
     return true;
   }
 
@@ -196,27 +293,28 @@ export class HashValue implements Collection, EncodingAware {
 
   /** Fields and their values in iteration order (insertion order); `.v` is the value. */
   entries(): IterableIterator<[string, { readonly v: string }]> {
-    return this.map.entries();
+    return this.big !== null ? this.big.map.entries() : flatEntries(this.flat);
   }
 
   keys(): IterableIterator<string> {
-    return this.map.keys();
+    return this.big !== null ? this.big.map.keys() : flatKeys(this.flat);
   }
 
   /** A uniformly random position in 0..size-1 (one `rand()` call, so tests can script it). */
   randomIndex(rand: () => number): number {
-    const n = this.dense.length;
+    const n = this.size;
     return Math.min(n - 1, Math.floor(rand() * n));
   }
 
   /** The field at a dense position (0 <= i < size), for random sampling. */
   fieldAt(i: number): string {
-    return this.dense[i] as string;
+    return (this.big === null ? this.flat[2 * i] : this.big.dense[i]) as string;
   }
 
   /** The value of the field at a dense position (0 <= i < size). */
   valueAt(i: number): string {
-    return (this.map.get(this.dense[i] as string) as Slot).v;
+    if (this.big === null) return this.flat[2 * i + 1] as string;
+    return (this.big.map.get(this.big.dense[i] as string) as Slot).v;
   }
 
   /**
@@ -230,14 +328,23 @@ export class HashValue implements Collection, EncodingAware {
   scan(cursor: number, count: number, accept?: (field: string) => boolean): HashScanResult {
     const items: string[] = [];
     if (this.listpack) {
-      for (const [f, s] of this.map) if (accept === undefined || accept(f)) items.push(f, s.v);
+      for (const [f, s] of this.entries()) if (accept === undefined || accept(f)) items.push(f, s.v);
       return { cursor: 0, items };
     }
-    let pos = cursor === 0 ? this.dense.length : Math.min(cursor, this.dense.length);
+    const n = this.size;
+    let pos = cursor === 0 ? n : Math.min(cursor, n);
     for (let visited = 0; pos > 0 && visited < count; visited++) {
-      const f = this.dense[--pos] as string;
-      if (accept === undefined || accept(f)) items.push(f, (this.map.get(f) as Slot).v);
+      const f = this.fieldAt(--pos);
+      if (accept === undefined || accept(f)) items.push(f, this.valueAt(pos));
     }
     return { cursor: pos, items };
   }
+}
+
+function* flatEntries(a: readonly string[]): IterableIterator<[string, { readonly v: string }]> {
+  for (let i = 0; i < a.length; i += 2) yield [a[i] as string, { v: a[i + 1] as string }];
+}
+
+function* flatKeys(a: readonly string[]): IterableIterator<string> {
+  for (let i = 0; i < a.length; i += 2) yield a[i] as string;
 }
