@@ -56,21 +56,34 @@ export interface SetScanResult {
   members: string[];
 }
 
+/**
+ * Up to this many members a set has no index: `dense` alone, scanned for lookups (issue 19: the
+ * index Map cost ~300 heap bytes for a 1-member set). Past it the set builds its index, for good.
+ * The representation is independent of the encoding OBJECT ENCODING reports.
+ */
+export const SET_FLAT_MAX_MEMBERS = 16;
+
+const NO_MEMBERS: readonly string[] = Object.freeze([]);
+
 export class SetValue implements Collection, EncodingAware {
-  readonly type = 'set' as const;
-  /** member -> its position in `dense`. */
-  private index = new Map<string, number>();
+  /** member -> its position in `dense`; null while the set is small (then `dense` is replaced, never changed in place). */
+  private index: Map<string, number> | null = null;
   /**
    * Every member once, without holes: random picks index it directly, and removal swaps the last
    * member into the freed slot (members only ever move towards the front, which SSCAN relies on).
    */
-  private dense: string[] = [];
+  private dense: readonly string[] = NO_MEMBERS;
   private intset = true;
   private limits: Readonly<EncodingLimits> = DEFAULT_ENCODING_LIMITS;
   /** Sum of member lengths. */
   private memberBytes = 0;
   /** Members in numeric order while an intset, built on demand and dropped on every change. */
   private sorted: string[] | null = null;
+
+  /** On the prototype rather than in every instance. */
+  get type(): 'set' {
+    return 'set';
+  }
 
   get size(): number {
     return this.dense.length;
@@ -86,8 +99,9 @@ export class SetValue implements Collection, EncodingAware {
 
   clone(): SetValue {
     const c = new SetValue();
-    c.index = new Map(this.index);
-    c.dense = this.dense.slice();
+    // A small set's array is never changed in place, so the copy may share it.
+    c.index = this.index === null ? null : new Map(this.index);
+    c.dense = this.index === null ? this.dense : this.dense.slice();
     c.intset = this.intset;
     c.limits = this.limits;
     c.memberBytes = this.memberBytes;
@@ -106,14 +120,23 @@ export class SetValue implements Collection, EncodingAware {
   }
 
   has(member: string): boolean {
-    return this.index.has(member);
+    return this.index !== null ? this.index.has(member) : this.dense.indexOf(member) >= 0;
   }
 
   /** Adds a member; false when it was already there. Converts to hashtable as Redis does, never back. */
   add(member: string): boolean {
-    if (this.index.has(member)) return false;
-    this.index.set(member, this.dense.length);
-    this.dense.push(member);
+    if (this.has(member)) return false;
+    const a = this.dense;
+    if (this.index === null && a.length < SET_FLAT_MAX_MEMBERS) {
+      const next = new Array<string>(a.length + 1);
+      for (let k = 0; k < a.length; k++) next[k] = a[k] as string;
+      next[a.length] = member;
+      this.dense = next;
+    } else {
+      const index = this.index ?? this.buildIndex();
+      index.set(member, a.length);
+      (this.dense as string[]).push(member);
+    }
     this.memberBytes += member.length;
     if (this.intset) {
       if (this.dense.length > this.limits.setMaxIntsetEntries || !isInt64String(member)) this.intset = false;
@@ -122,21 +145,39 @@ export class SetValue implements Collection, EncodingAware {
     return true;
   }
 
-  /** Removes a member in O(1); false when it was not there. */
+  /** Leaves the small form: an index over a private copy of the members. */
+  private buildIndex(): Map<string, number> {
+    const dense = this.dense.slice();
+    const index = new Map<string, number>();
+    for (let i = 0; i < dense.length; i++) index.set(dense[i] as string, i);
+    this.dense = dense;
+    this.index = index;
+    return index;
+  }
+
+  /** Removes a member in O(1) (O(size) while small); false when it was not there. */
   delete(member: string): boolean {
-    const i = this.index.get(member);
-    if (i === undefined) return false;
+    const i = this.index !== null ? this.index.get(member) : this.dense.indexOf(member);
+    if (i === undefined || i < 0) return false;
     this.removeAt(i, member);
     return true;
   }
 
   private removeAt(i: number, member: string): void {
-    const last = this.dense.pop() as string;
-    if (i < this.dense.length) {
-      this.dense[i] = last;
-      this.index.set(last, i);
+    if (this.index === null) {
+      const a = this.dense;
+      const next = a.slice(0, a.length - 1);
+      if (i < next.length) next[i] = a[a.length - 1] as string;
+      this.dense = next.length === 0 ? NO_MEMBERS : next;
+    } else {
+      const dense = this.dense as string[];
+      const last = dense.pop() as string;
+      if (i < dense.length) {
+        dense[i] = last;
+        this.index.set(last, i);
+      }
+      this.index.delete(member);
     }
-    this.index.delete(member);
     this.memberBytes -= member.length;
     this.sorted = null;
   }
