@@ -298,6 +298,7 @@ export function createNode(config: Config, deps: NodeDeps = {}): RingcacheNode {
   const cluster = createNodeCluster({ clock, config, runtime, executor, store, metrics, log, selfMeta, serving: () => state.serving, ...(deps.membership ? { membership: deps.membership } : {}) });
   // tls-cluster: peer links (forwarding, handoff, replication) connect over TLS to the members' TLS ports.
   cluster.parts.pool.tls = () => tls.linkOptions();
+  repl.replication.clusterGate = (c) => cluster.parts.replication.refuseWrite(c);
   // tls-replication: REPLICAOF's link to a primary connects over TLS (to the primary's TLS port).
   repl.replication.linkTls = () => tls.replicationOptions();
   // A member joining the ring gets this node's function libraries (routing/router.ts).

@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock/clock.js';
 import { keyIndexes } from '../commands/spec.js';
 import type { CommandSpec } from '../contracts/command.js';
+import { CommandError } from '../contracts/errors.js';
 import { DurabilityError, type Journal } from '../executor/executor.js';
 import type { MemberInfo } from '../membership/types.js';
 import { parseReply } from '../resp/reply-reader.js';
@@ -21,6 +22,7 @@ import { Client } from '../server/client.js';
 import type { Store } from '../store/store.js';
 import type { Entry } from '../store/types.js';
 import { REPL_DROP, ReplicaApplier, type FeedAnswer } from './cluster-apply.js';
+import { Quorum } from './cluster-quorum.js';
 import { added, emptyMask, isEmpty, maskRanges, recordFor, replicaMask, replicatedIn, streamMasks, type SlotMask } from './cluster-slots.js';
 import { PeerStream } from './cluster-stream.js';
 
@@ -56,6 +58,11 @@ const NO_PEERS: readonly PeerStream[] = [];
  */
 export function syncTimeoutReply(ms: number): string {
   return `NOREPLICAS Not enough good replicas to write: a replica did not acknowledge the write within replication.sync_timeout_ms (${ms} ms); it may have been applied on the owner only`;
+}
+
+/** The refusal of a sync-mode write on the minority side of a partition (Redis Cluster's CLUSTERDOWN class; the write did not run). */
+export function minorityRefusal(visible: number, known: number): CommandError {
+  return new CommandError('CLUSTERDOWN', `The cluster is down: this node sees ${visible} of ${known} members, no majority; replication.mode sync refuses writes on the minority side of a partition`);
 }
 
 /**
@@ -95,6 +102,10 @@ export class ClusterReplication implements Journal {
    * other clients' reads are not held up by them.
    */
   private appended = false;
+  /** Every member seen in the ring, dead or alive (cluster-quorum.ts). */
+  private readonly quorum = new Quorum();
+  /** This node's ring holds no majority of the known members: it is on the minority side of a partition. */
+  private minority = false;
 
   constructor(private readonly deps: ClusterReplicationDeps) {
     this.client = new Client(0, 'replication', '', -1, deps.clock.now(), true, () => undefined);
@@ -143,6 +154,7 @@ export class ClusterReplication implements Journal {
       else if (!isEmpty(grown)) s.copy(grown);
     }
     this.rebuildSlotPeers(ring);
+    this.checkQuorum(ring);
     const replicated = replicaMask(ring, self);
     const copy = emptyMask();
     const handedTo = new Map<string, SlotMask>();
@@ -176,10 +188,41 @@ export class ClusterReplication implements Journal {
     }
     this.replicated = replicated;
     this.copySlots = copy;
-    this.servedBefore = this.deps.ready();
+    // On the minority side this node's copies are not current: the majority served the same slots.
+    this.servedBefore = this.deps.ready() && !this.minority;
     this.ringSince = now;
     this.applier.forget(new Set(ring.members));
     for (const [id, m] of handedTo) this.dropStaleAt(this.memberInfo(ring, id), m);
+  }
+
+  /**
+   * Counts the ring against the known members. Losing the majority marks every key here as not
+   * current (Entry.fromDisk, the mark of a restarted node's files): when the partition heals, the
+   * majority's owners drop those copies (CLUSTER DROPSTALE) and send theirs, so a key the majority
+   * deleted or rewrote meanwhile does not come back from here. Keys written here later clear the
+   * mark (async mode accepts writes on the minority side; see docs/replication.md).
+   */
+  private checkQuorum(ring: Ring): void {
+    const states = new Map(this.deps.state.view.members().map((m) => [m.id, m.state]));
+    const minority = !this.quorum.update(ring.members, (id) => states.get(id));
+    if (minority && !this.minority) {
+      for (let db = 0; db < this.deps.store.databases; db++) this.deps.store.db(db).markLoadedFromDisk();
+      this.deps.log.warn({ members: ring.members.length, known: this.quorum.size }, 'no majority of the cluster reachable: this node is on the minority side; its copies count as stale');
+    } else if (!minority && this.minority) {
+      this.deps.log.warn({ members: ring.members.length, known: this.quorum.size }, 'majority reachable again');
+    }
+    this.minority = minority;
+  }
+
+  /**
+   * The write gate (executor and scripts): in sync mode a node on the minority side refuses client
+   * writes before they run, since it cannot replicate them to the side that took its slots over.
+   * The node's internal clients (id 0: stream apply, handoff, AOF load) pass.
+   */
+  refuseWrite(client: Client): CommandError | null {
+    if (!this.minority || client.id === 0 || this.deps.mode() !== 'sync') return null;
+    this.refresh();
+    return this.minority ? minorityRefusal(this.deps.state.ring.members.length, this.quorum.size) : null;
   }
 
   private memberInfo(ring: Ring, id: string): MemberInfo {
@@ -333,7 +376,13 @@ export class ClusterReplication implements Journal {
     if (this.streams.size === 0 || this.deps.mode() !== 'sync') return null;
     const waits: Promise<void>[] = [];
     for (const s of this.streams.values()) {
-      if (s.inSync && s.acked < s.backlog.offset) waits.push(s.waitFor(s.backlog.offset));
+      if (s.acked >= s.backlog.offset) continue;
+      if (s.inSync) waits.push(s.waitFor(s.backlog.offset));
+      // A replica still taking a copy gets the write after it, in order; waiting for the whole copy
+      // would stall writes for its length, so the write waits for any acknowledgement: a replica
+      // that answers is alive, one cut off (a partition, a stream just opened to a member that cannot
+      // be reached) answers nothing and the write fails at the timeout instead of being acknowledged.
+      else waits.push(Promise.race([s.waitFor(s.backlog.offset), s.nextAck()]).catch(() => undefined));
     }
     if (waits.length === 0) return null;
     const ms = this.deps.syncTimeoutMs();

@@ -75,6 +75,7 @@ export class PeerStream {
   private closed = false;
   private link: PeerLink;
   private waiters: Waiter[] = [];
+  private ackWaiters: (() => void)[] = [];
   /** Clock ms of the last acknowledgement, and of the oldest chunk not yet acknowledged. */
   lastAckAt = 0;
   pendingSince = -1;
@@ -163,6 +164,15 @@ export class PeerStream {
     if (!this.walking) void this.walk();
   }
 
+  /**
+   * Resolves at the replica's next acknowledgement of anything (or when the stream closes): a
+   * replica still taking a copy is alive when its chunks keep being acknowledged.
+   */
+  nextAck(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    return new Promise((resolve) => this.ackWaiters.push(resolve));
+  }
+
   /** Resolves once the replica acknowledged `offset` of the current history; rejects if the history restarts. */
   waitFor(offset: number): Promise<void> {
     if (this.acked >= offset) return Promise.resolve();
@@ -178,6 +188,14 @@ export class PeerStream {
     // A replica that left the ring is no longer one of the slot's live replicas: nothing to wait for.
     for (const w of this.waiters) w.resolve();
     this.waiters = [];
+    this.wakeAck();
+  }
+
+  private wakeAck(): void {
+    if (this.ackWaiters.length === 0) return;
+    const list = this.ackWaiters;
+    this.ackWaiters = [];
+    for (const fn of list) fn();
   }
 
   private async walk(): Promise<void> {
@@ -296,6 +314,7 @@ export class PeerStream {
   }
 
   private settle(): void {
+    this.wakeAck();
     if (this.waiters.length === 0) return;
     const keep: Waiter[] = [];
     for (const w of this.waiters) {

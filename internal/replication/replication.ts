@@ -242,8 +242,13 @@ export class Replication implements ReplicationApi {
     return this.primary.wait(numreplicas, timeoutMs, mayBlock);
   }
 
+  /** The cluster's write gate (a sync-mode node on a partition's minority side, cluster-replication.ts); consulted first. */
+  clusterGate: ((client: Client) => CommandError | null) | null = null;
+
   refuseWrite(client: Client): CommandError | null {
     if (client === this.masterClient || client.id === 0) return null;
+    const gate = this.clusterGate?.(client) ?? null;
+    if (gate !== null) return gate;
     const rt = this.deps.runtime;
     if (this.link !== null) return rt.bool('redis.replica_read_only') ? READONLY_REPLICA() : null;
     // Every write asks, and a parameter read is a dictionary lookup (~3% of a SET in the profile):
