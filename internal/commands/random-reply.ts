@@ -36,7 +36,8 @@ export function repeatedPicks(ctx: CommandContext, size: number, n: number, next
   const pool = new ReplyWriter(64 * 1024);
   const starts: number[] = [];
   const lens: number[] = [];
-  const picks = new Uint32Array(n);
+  // One slot per pick; a slot is below `size`, so small collections take 1 or 2 bytes a pick, not 4 (64 MB at 16M picks).
+  const picks = size <= 0x100 ? new Uint8Array(n) : size <= 0x10000 ? new Uint16Array(n) : new Uint32Array(n);
   const header = Buffer.from(`*${n * perPick}\r\n`, 'latin1');
   const limit = ctx.server.config.num('proto_max_bulk_len');
   let total = header.length;
