@@ -1,7 +1,7 @@
 // Sorted set structure tests: the rank tree + map against a sorted-array model under thousands of randomized operations.
 import { describe, expect, it } from 'vitest';
 import { RankTree, type ZNode } from './ranktree.js';
-import { emptyLexRange, emptyScoreRange, type LexBound, type LexRange, type ScoreRange, type ZEntry, ZSet } from './zset.js';
+import { emptyLexRange, emptyScoreRange, type LexBound, type LexRange, type ScoreRange, type ZEntry, ZSET_FLAT_MAX_MEMBERS, ZSet } from './zset.js';
 import { prng } from '../testing/random.js';
 
 const cmp = (a: ZEntry, b: ZEntry): number => (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
@@ -107,7 +107,8 @@ describe('RankTree', () => {
 });
 
 describe('ZSet against a sorted-array model', () => {
-  it.each([1, 2, 3, 4])('randomized operations (seed %i)', (seed) => {
+  // Seeds 5 and 6 keep the set around ZSET_FLAT_MAX_MEMBERS (the flat form, then the tree).
+  it.each([1, 2, 3, 4, 5, 6])('randomized operations (seed %i)', (seed) => {
     const rand = prng(seed);
     const z = new ZSet(rand);
     const model = new Model();
@@ -118,7 +119,8 @@ describe('ZSet against a sorted-array model', () => {
       // Few distinct scores so ties (ordered by member) are common.
       return Math.floor(rand() * 40) - 20 + (rand() < 0.3 ? 0.5 : 0);
     };
-    const member = (): string => `k${Math.floor(rand() * 400)}`;
+    const universe = seed <= 4 ? 400 : seed === 5 ? ZSET_FLAT_MAX_MEMBERS - 4 : ZSET_FLAT_MAX_MEMBERS + 6;
+    const member = (): string => `k${Math.floor(rand() * universe)}`;
     for (let step = 0; step < 6000; step++) {
       const op = rand();
       if (op < 0.35) {
@@ -299,12 +301,12 @@ describe('ZSet encoding, memory and copies', () => {
 });
 
 describe('ZSet scan', () => {
-  it('answers a listpack set whole with cursor 0', () => {
+  it.each([5, 20])('answers a listpack set whole with cursor 0, in (score, member) order as Redis walks its listpack (%i members)', (n) => {
     const z = new ZSet();
-    for (let i = 0; i < 20; i++) z.add(`m${i}`, i);
+    for (let i = 0; i < n; i++) z.add(`m${i}`, n - i);
     const page = z.scan(0, 5, () => true);
     expect(page.cursor).toBe(0);
-    expect(page.entries).toHaveLength(20);
+    expect(page.entries).toEqual(Array.from({ length: n }, (_, i) => [`m${n - 1 - i}`, i + 1]));
   });
 
   it('returns every member present throughout exactly once, under concurrent changes', () => {

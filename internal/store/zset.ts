@@ -1,15 +1,24 @@
 // Sorted set value: an order-statistic tree by (score, member) plus a member -> node map, with ranges, pops and ZSCAN order.
 import { DEFAULT_ENCODING_LIMITS, type EncodingAware, type EncodingLimits } from './encodings.js';
-import { RankTree, type ZNode } from './ranktree.js';
+import { EMPTY_FLAT, flatCheck, flatCountWhile, flatFind, flatInsert, flatRemovePairs, type Flat } from './zset-flat.js';
+import { ELEMENT_OVERHEAD, ZTree, type ScanPage, type ZEntry } from './zset-tree.js';
 import type { Collection } from './types.js';
+
+export type { ScanPage, ZEntry } from './zset-tree.js';
 
 /** Redis's zset-max-listpack-entries / zset-max-listpack-value defaults: past either (as configured: EncodingLimits), the encoding is skiplist. */
 export const ZSET_MAX_LISTPACK_ENTRIES = DEFAULT_ENCODING_LIMITS.zsetMaxListpackEntries;
 export const ZSET_MAX_LISTPACK_VALUE = DEFAULT_ENCODING_LIMITS.zsetMaxListpackValue;
 
-/** Bytes charged per member on top of its own length: node, level arrays, map entry, scan slot. */
-const ELEMENT_OVERHEAD = 112;
 const ZSET_OVERHEAD = 96;
+
+/**
+ * Up to this many members a listpack-encoded sorted set is one flat [member, score ...] array in
+ * order (issue 19: a 1-member set cost ~1200 heap bytes as a map, a tree and a scan order; ~100
+ * flat). Ranks and ranges scan it, as Redis scans a listpack; past it, or once skiplist-encoded,
+ * the set moves to the tree for O(log n) access, for good.
+ */
+export const ZSET_FLAT_MAX_MEMBERS = 16;
 
 /** A score interval; `minex`/`maxex` make a bound exclusive, as `(` does in Redis. */
 export interface ScoreRange {
@@ -74,33 +83,44 @@ export interface AddFlags {
   incr?: boolean;
 }
 
-/** One entry of a result: member and score. */
-export type ZEntry = readonly [member: string, score: number];
 
-export interface ScanPage {
-  cursor: number;
-  entries: ZEntry[];
+/** -0 is stored as 0, as Redis's listpack does (a score reads back as `0`, never `-0`). */
+function norm(score: number): number {
+  return score === 0 ? 0 : score;
+}
+
+/** Redis's zsetAdd decision for one member, from its current score (undefined: absent) and the ZADD flags. */
+export function decideAdd(cur: number | undefined, score: number, flags: AddFlags): { outcome: AddOutcome; score: number } {
+  if (Number.isNaN(score)) return { outcome: 'nan', score };
+  if (cur === undefined) return flags.xx ? { outcome: 'nop', score } : { outcome: 'added', score: norm(score) };
+  if (flags.nx) return { outcome: 'nop', score: cur };
+  let next = score;
+  if (flags.incr) {
+    next = cur + score;
+    if (Number.isNaN(next)) return { outcome: 'nan', score: next };
+  }
+  if ((flags.lt && next >= cur) || (flags.gt && next <= cur)) return { outcome: 'nop', score: cur };
+  next = norm(next);
+  return next === cur ? { outcome: 'unchanged', score: cur } : { outcome: 'updated', score: next };
 }
 
 export class ZSet implements Collection, EncodingAware {
-  readonly type = 'zset' as const;
-  private readonly dict = new Map<string, ZNode>();
-  private readonly list: RankTree;
+  /** The flat form (see ZSET_FLAT_MAX_MEMBERS) while `tree` is null. */
+  private flat: Flat = EMPTY_FLAT;
+  private tree: ZTree | null = null;
   /** Once skiplist-encoded, never back, as in Redis. */
   private big = false;
   private limits: Readonly<EncodingLimits> = DEFAULT_ENCODING_LIMITS;
-  private bytes = ZSET_OVERHEAD;
-  /** Nodes in insertion order (ZSCAN): ascending `seq`, removed ones flagged dead until compaction. */
-  private order: ZNode[] = [];
-  private deadInOrder = 0;
-  private nextSeq = 1;
 
-  constructor(private readonly rand: () => number = Math.random) {
-    this.list = new RankTree();
+  constructor(private readonly rand: () => number = Math.random) {}
+
+  /** On the prototype rather than in every instance. */
+  get type(): 'zset' {
+    return 'zset';
   }
 
   get size(): number {
-    return this.dict.size;
+    return this.tree === null ? this.flat.length >> 1 : this.tree.size;
   }
 
   encoding(): string {
@@ -108,12 +128,17 @@ export class ZSet implements Collection, EncodingAware {
   }
 
   byteSize(): number {
-    return this.bytes;
+    if (this.tree !== null) return ZSET_OVERHEAD + this.tree.bytes;
+    let n = ZSET_OVERHEAD;
+    for (let i = 0; i < this.flat.length; i += 2) n += (this.flat[i] as string).length + ELEMENT_OVERHEAD;
+    return n;
   }
 
   clone(): ZSet {
     const z = new ZSet(this.rand);
-    for (const n of this.list.nodes()) z.insertNew(n.member, n.score);
+    // The flat array is never changed in place, so the copy may share it.
+    if (this.tree === null) z.flat = this.flat;
+    else z.tree = this.tree.clone();
     z.big = this.big;
     z.limits = this.limits;
     return z;
@@ -126,45 +151,30 @@ export class ZSet implements Collection, EncodingAware {
     // Built outside a keyspace, only ever growing: its members decide, as they would have under these limits.
     if (fresh) {
       let long = false;
-      for (const m of this.dict.keys()) if (m.length > limits.zsetMaxListpackValue) long = true;
-      this.big = long || this.dict.size > limits.zsetMaxListpackEntries;
+      for (const m of this.members()) if (m.length > limits.zsetMaxListpackValue) long = true;
+      this.big = long || this.size > limits.zsetMaxListpackEntries;
+      if (this.big) this.toTree();
     }
+  }
+
+  /** Leaves the flat form for the tree, for good. */
+  private toTree(): ZTree {
+    if (this.tree !== null) return this.tree;
+    const t = new ZTree();
+    for (let i = 0; i < this.flat.length; i += 2) t.insert(this.flat[i] as string, this.flat[i + 1] as number);
+    this.flat = EMPTY_FLAT;
+    this.tree = t;
+    return t;
   }
 
   score(member: string): number | undefined {
-    return this.dict.get(member)?.score;
+    if (this.tree !== null) return this.tree.dict.get(member)?.score;
+    const i = flatFind(this.flat, member);
+    return i < 0 ? undefined : (this.flat[i + 1] as number);
   }
 
   has(member: string): boolean {
-    return this.dict.has(member);
-  }
-
-  /** -0 is stored as 0, as Redis's listpack does (a score reads back as `0`, never `-0`). */
-  private static norm(score: number): number {
-    return score === 0 ? 0 : score;
-  }
-
-  private insertNew(member: string, score: number): ZNode {
-    const node = this.list.insert(ZSet.norm(score), member);
-    this.dict.set(member, node);
-    node.seq = this.nextSeq++;
-    this.order.push(node);
-    this.bytes += member.length + ELEMENT_OVERHEAD;
-    if (!this.big && (this.dict.size > this.limits.zsetMaxListpackEntries || member.length > this.limits.zsetMaxListpackValue)) this.big = true;
-    return node;
-  }
-
-  /** Bookkeeping for a node the skiplist already unlinked. */
-  private forget(node: ZNode): void {
-    this.dict.delete(node.member);
-    this.bytes -= node.member.length + ELEMENT_OVERHEAD;
-    node.dead = true;
-    this.deadInOrder++;
-    // Compaction is O(n) but only after as many removals, so removal stays amortized O(log n).
-    if (this.deadInOrder > 64 && this.deadInOrder > this.dict.size) {
-      this.order = this.order.filter((n) => !n.dead);
-      this.deadInOrder = 0;
-    }
+    return this.tree !== null ? this.tree.dict.has(member) : flatFind(this.flat, member) >= 0;
   }
 
   /**
@@ -172,54 +182,70 @@ export class ZSet implements Collection, EncodingAware {
    * or the increment with `incr`. Returns what happened and the member's resulting score.
    */
   add(member: string, score: number, flags: AddFlags = {}): { outcome: AddOutcome; score: number } {
-    if (Number.isNaN(score)) return { outcome: 'nan', score };
-    const node = this.dict.get(member);
-    if (node !== undefined) {
-      if (flags.nx) return { outcome: 'nop', score: node.score };
-      const cur = node.score;
-      let next = score;
-      if (flags.incr) {
-        next = cur + score;
-        if (Number.isNaN(next)) return { outcome: 'nan', score: next };
+    const d = decideAdd(this.score(member), score, flags);
+    if (d.outcome === 'updated') {
+      if (this.tree !== null) this.tree.rescore(member, d.score);
+      else {
+        const i = flatFind(this.flat, member) >> 1;
+        this.flat = flatInsert(flatRemovePairs(this.flat, i, i + 1), member, d.score);
       }
-      if ((flags.lt && next >= cur) || (flags.gt && next <= cur)) return { outcome: 'nop', score: cur };
-      next = ZSet.norm(next);
-      if (next === cur) return { outcome: 'unchanged', score: cur };
-      this.list.updateScore(node, next);
-      return { outcome: 'updated', score: next };
+    } else if (d.outcome === 'added') {
+      this.insertNew(member, d.score);
     }
-    if (flags.xx) return { outcome: 'nop', score };
-    this.insertNew(member, score);
-    return { outcome: 'added', score: ZSet.norm(score) };
+    return d;
+  }
+
+  private insertNew(member: string, score: number): void {
+    if (!this.big && (this.size + 1 > this.limits.zsetMaxListpackEntries || member.length > this.limits.zsetMaxListpackValue)) this.big = true;
+    if (this.tree === null && !this.big && this.flat.length >> 1 < ZSET_FLAT_MAX_MEMBERS) this.flat = flatInsert(this.flat, member, score);
+    else this.toTree().insert(member, score);
   }
 
   remove(member: string): boolean {
-    const node = this.dict.get(member);
-    if (node === undefined) return false;
-    this.list.remove(node);
-    this.forget(node);
+    if (this.tree !== null) return this.tree.remove(member);
+    const i = flatFind(this.flat, member);
+    if (i < 0) return false;
+    this.flat = flatRemovePairs(this.flat, i >> 1, (i >> 1) + 1);
     return true;
   }
 
   /** 0-based rank, from the lowest score (or the highest with `reverse`); undefined if absent. */
   rank(member: string, reverse = false): number | undefined {
-    const node = this.dict.get(member);
-    if (node === undefined) return undefined;
-    const r = this.list.rankOf(node);
-    return reverse ? this.list.length - 1 - r : r;
+    let r: number;
+    if (this.tree !== null) {
+      const node = this.tree.dict.get(member);
+      if (node === undefined) return undefined;
+      r = this.tree.list.rankOf(node);
+    } else {
+      const i = flatFind(this.flat, member);
+      if (i < 0) return undefined;
+      r = i >> 1;
+    }
+    return reverse ? this.size - 1 - r : r;
   }
 
   /** The entry at a 0-based ascending rank. */
   at(rank: number): ZEntry | undefined {
-    const n = this.list.at(rank);
-    return n === null ? undefined : [n.member, n.score];
+    if (this.tree !== null) {
+      const n = this.tree.list.at(rank);
+      return n === null ? undefined : [n.member, n.score];
+    }
+    if (rank < 0 || 2 * rank >= this.flat.length || !Number.isInteger(rank)) return undefined;
+    return [this.flat[2 * rank] as string, this.flat[2 * rank + 1] as number];
   }
 
   /** Ascending ranks [start, end) of the members whose scores fall in `r`. */
   scoreSpan(r: ScoreRange): [number, number] {
-    if (emptyScoreRange(r) || this.list.length === 0) return [0, 0];
-    const start = this.list.countWhile((n) => !scoreGteMin(n.score, r));
-    const end = this.list.countWhile((n) => scoreLteMax(n.score, r));
+    if (emptyScoreRange(r) || this.size === 0) return [0, 0];
+    let start: number;
+    let end: number;
+    if (this.tree !== null) {
+      start = this.tree.list.countWhile((n) => !scoreGteMin(n.score, r));
+      end = this.tree.list.countWhile((n) => scoreLteMax(n.score, r));
+    } else {
+      start = flatCountWhile(this.flat, (s) => !scoreGteMin(s, r));
+      end = flatCountWhile(this.flat, (s) => scoreLteMax(s, r));
+    }
     return [start, Math.max(start, end)];
   }
 
@@ -228,10 +254,31 @@ export class ZSet implements Collection, EncodingAware {
    * are equal (as in Redis, where other cases are unspecified); then it is exact.
    */
   lexSpan(r: LexRange): [number, number] {
-    if (emptyLexRange(r) || this.list.length === 0) return [0, 0];
-    const start = this.list.countWhile((n) => !lexGteMin(n.member, r.min));
-    const end = this.list.countWhile((n) => lexLteMax(n.member, r.max));
+    if (emptyLexRange(r) || this.size === 0) return [0, 0];
+    let start: number;
+    let end: number;
+    if (this.tree !== null) {
+      start = this.tree.list.countWhile((n) => !lexGteMin(n.member, r.min));
+      end = this.tree.list.countWhile((n) => lexLteMax(n.member, r.max));
+    } else {
+      start = flatCountWhile(this.flat, (_s, m) => !lexGteMin(m, r.min));
+      end = flatCountWhile(this.flat, (_s, m) => lexLteMax(m, r.max));
+    }
     return [start, Math.max(start, end)];
+  }
+
+  /** Visits ascending ranks [start, end) (clamped), upwards or, with `reverse`, from end-1 down. */
+  private visit(start: number, end: number, reverse: boolean, each: (member: string, score: number) => void): void {
+    if (start < 0) start = 0;
+    if (end > this.size) end = this.size;
+    if (start >= end) return;
+    if (this.tree !== null) {
+      this.tree.list.walk(reverse ? end - 1 : start, end - start, reverse, (n) => each(n.member, n.score));
+      return;
+    }
+    const a = this.flat;
+    if (reverse) for (let i = end - 1; i >= start; i--) each(a[2 * i] as string, a[2 * i + 1] as number);
+    else for (let i = start; i < end; i++) each(a[2 * i] as string, a[2 * i + 1] as number);
   }
 
   /**
@@ -240,90 +287,88 @@ export class ZSet implements Collection, EncodingAware {
    */
   slice(start: number, end: number, reverse = false): ZEntry[] {
     const out: ZEntry[] = [];
-    if (start < 0) start = 0;
-    if (end > this.list.length) end = this.list.length;
-    if (start >= end) return out;
-    this.list.walk(reverse ? end - 1 : start, end - start, reverse, (n) => out.push([n.member, n.score]));
+    this.visit(start, end, reverse, (m, s) => out.push([m, s]));
     return out;
   }
 
   /** Members only, like `slice` (ZRANGE without WITHSCORES). */
   sliceMembers(start: number, end: number, reverse = false): string[] {
     const out: string[] = [];
-    if (start < 0) start = 0;
-    if (end > this.list.length) end = this.list.length;
-    if (start >= end) return out;
-    this.list.walk(reverse ? end - 1 : start, end - start, reverse, (n) => out.push(n.member));
+    this.visit(start, end, reverse, (m) => out.push(m));
     return out;
   }
 
   /** Removes ascending ranks [start, end); returns how many went. */
   removeRanks(start: number, end: number): number {
-    return this.list.removeRange(start, end, (n) => this.forget(n));
+    const t = this.tree;
+    if (t !== null) return t.list.removeRange(start, end, (n) => t.forget(n));
+    if (start < 0) start = 0;
+    if (end > this.size) end = this.size;
+    if (start >= end) return 0;
+    this.flat = flatRemovePairs(this.flat, start, end);
+    return end - start;
   }
 
   /** Pops up to `count` entries from the low end (`max` false) or the high end. */
   pop(count: number, max: boolean): ZEntry[] {
     const out: ZEntry[] = [];
+    const t = this.tree;
+    if (t === null) {
+      const n = Math.min(count, this.size);
+      this.visit(max ? this.size - n : 0, max ? this.size : n, max, (m, s) => out.push([m, s]));
+      this.removeRanks(max ? this.size - n : 0, max ? this.size : n);
+      return out;
+    }
     while (out.length < count) {
-      const n = max ? this.list.tail : this.list.first;
+      const n = max ? t.list.tail : t.list.first;
       if (n === null) break;
       out.push([n.member, n.score]);
-      this.list.remove(n);
-      this.forget(n);
+      t.list.remove(n);
+      t.forget(n);
     }
     return out;
   }
 
   /** Every entry in ascending order. */
   *entries(): IterableIterator<ZEntry> {
-    for (const n of this.list.nodes()) yield [n.member, n.score];
+    if (this.tree !== null) {
+      for (const n of this.tree.list.nodes()) yield [n.member, n.score];
+      return;
+    }
+    const a = this.flat;
+    for (let i = 0; i < a.length; i += 2) yield [a[i] as string, a[i + 1] as number];
   }
 
   /** Every member in ascending order. */
   *members(): IterableIterator<string> {
-    for (const n of this.list.nodes()) yield n.member;
+    if (this.tree !== null) {
+      for (const n of this.tree.list.nodes()) yield n.member;
+      return;
+    }
+    const a = this.flat;
+    for (let i = 0; i < a.length; i += 2) yield a[i] as string;
   }
 
   /**
-   * One ZSCAN step. A listpack-encoded set answers whole with cursor 0, as Redis does. Otherwise
-   * the cursor is the insertion sequence to resume from: every member present for the whole
-   * iteration is returned exactly once, whatever is added, removed or rescored meanwhile.
-   * `count` bounds the slots visited, as Redis bounds buckets.
+   * One ZSCAN step. A listpack-encoded set answers whole with cursor 0, in its (score, member)
+   * order, as Redis walks its listpack. Otherwise the tree's insertion-sequence cursor (ZTree.scan).
    */
   scan(cursor: number, count: number, accept: (member: string) => boolean): ScanPage {
+    if (this.big && this.tree !== null) return this.tree.scan(cursor, count, accept);
     const entries: ZEntry[] = [];
-    if (!this.big) {
-      for (const n of this.order) if (!n.dead && accept(n.member)) entries.push([n.member, n.score]);
-      return { cursor: 0, entries };
-    }
-    const order = this.order;
-    let lo = 0;
-    let hi = order.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((order[mid] as ZNode).seq < cursor) lo = mid + 1;
-      else hi = mid;
-    }
-    let i = lo;
-    for (let visited = 0; i < order.length && visited < count; i++) {
-      const n = order[i] as ZNode;
-      if (n.dead) continue;
-      visited++;
-      if (accept(n.member)) entries.push([n.member, n.score]);
-    }
-    return { cursor: i < order.length ? (order[i] as ZNode).seq : 0, entries };
+    for (const e of this.entries()) if (accept(e[0])) entries.push(e);
+    return { cursor: 0, entries };
   }
 
   /** A uniformly random entry; undefined when empty. O(log n). */
   random(): ZEntry | undefined {
-    if (this.list.length === 0) return undefined;
+    if (this.size === 0) return undefined;
     return this.at(this.randomRank());
   }
 
   /** A uniformly random rank in [0, size) (the set must not be empty). */
   randomRank(): number {
-    return Math.floor(this.rand() * this.list.length);
+    return Math.floor(this.rand() * this.size);
   }
 
   /**
@@ -331,7 +376,7 @@ export class ZSet implements Collection, EncodingAware {
    * ranks when count is a large share of the set, else rejection sampling of ranks.
    */
   randomDistinct(count: number): ZEntry[] {
-    const size = this.list.length;
+    const size = this.size;
     if (count >= size) return [...this.entries()];
     if (count * 3 > size) {
       const all = [...this.entries()];
@@ -357,19 +402,7 @@ export class ZSet implements Collection, EncodingAware {
 
   /** Structural self-check for tests. */
   check(): void {
-    this.list.check();
-    if (this.list.length !== this.dict.size) throw new Error(`list has ${this.list.length}, dict ${this.dict.size}`);
-    for (const [m, n] of this.dict) if (n.member !== m || n.dead) throw new Error(`dict entry ${m} is stale`);
-    let live = 0;
-    let prevSeq = 0;
-    for (const n of this.order) {
-      if (n.seq <= prevSeq) throw new Error('scan order not ascending');
-      prevSeq = n.seq;
-      if (!n.dead) live++;
-    }
-    if (live !== this.dict.size) throw new Error(`scan order has ${live} live nodes, dict ${this.dict.size}`);
-    let bytes = ZSET_OVERHEAD;
-    for (const m of this.dict.keys()) bytes += m.length + ELEMENT_OVERHEAD;
-    if (bytes !== this.bytes) throw new Error(`byteSize ${this.bytes}, expected ${bytes}`);
+    if (this.tree !== null) this.tree.check();
+    else flatCheck(this.flat);
   }
 }
