@@ -13,7 +13,7 @@
 # run/<node-id>.meta (config file and addresses) and run/<node-id>.err (the process's stderr: startup
 # errors such as "address already in use" and crashes). The node's own log is <log_dir>/<node-id>.log.
 # Environment: NODE (node binary, default node), RINGCACHE_* (passed to the nodes, like their flags),
-# STARTUP_TIMEOUT / STOP_TIMEOUT (seconds, default 20 / 20).
+# STARTUP_TIMEOUT / STOP_TIMEOUT (seconds, default 20 / 45).
 set -euo pipefail
 
 ORIG_PWD=$PWD
@@ -26,7 +26,7 @@ DEFAULT_CONFIG=configs/single.yaml
 CLUSTER_CONFIGS=(configs/node1.yaml configs/node2.yaml configs/node3.yaml)
 CLUSTER_TIMEOUT=${CLUSTER_TIMEOUT:-30}
 STARTUP_TIMEOUT=${STARTUP_TIMEOUT:-20}
-STOP_TIMEOUT=${STOP_TIMEOUT:-20}
+STOP_TIMEOUT=${STOP_TIMEOUT:-45} # a graceful stop may spend cluster.handoff_timeout_ms (30 s) handing its keys over, then save
 
 say() { printf '%s\n' "$*"; }
 warn() { printf '%s\n' "$*" >&2; }
