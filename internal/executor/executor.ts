@@ -15,50 +15,17 @@ import type { Logger } from 'pino';
 import { BlockingManager } from './blocking.js';
 import { classBit, KEYEVENT, KEYSPACE, type NotifyClass } from './notify.js';
 import type { PubSub } from '../server/pubsub.js';
-import { BucketCounts, COMMAND_LATENCY_BOUNDS_US } from '../observability/buckets.js';
 import { MonitorFeed } from './monitor.js';
 import { ClientPause } from './pause.js';
 import { busyRefusal, mayWrite, scriptErrorLine, scriptLookupError, touchesKeyspace } from './command-bits.js';
 import { WatchTable } from './watch.js';
 import { Tracking } from './tracking.js';
 import { ExecContext } from './context.js';
+import { CommandStats, newCommandStat } from './command-stats.js';
+import type { BeforeWriteHook, CommandRouter, Journal } from './seams.js';
 
-/** Receives every write as it must be replayed (AOF, replicas). */
-export interface Journal {
-  /** Takes the write now: the executor reuses the argv list afterwards (the strings stay). */
-  append(db: number, argv: readonly string[]): void;
-  /**
-   * A promise that settles once everything appended so far is durable (AOF appendfsync always),
-   * or null when nothing needs waiting for. Replies leave only after it resolves; on rejection
-   * they are never sent.
-   */
-  whenDurable?(): Promise<void> | null;
-}
-
-/**
- * A whenDurable() rejection the client is told about (a sync-mode replica did not acknowledge in
- * time): the replies of the writes it covers become this error line and the connection stays
- * usable. Any other rejection (an AOF write failed) closes the connection unanswered.
- */
-export class DurabilityError extends Error {
-  constructor(readonly reply: string) {
-    super(reply);
-  }
-}
-
-/** Called before a write-flagged command runs (a snapshot in progress copies the keys it may touch). */
-export type BeforeWriteHook = (db: number, spec: CommandSpec, argv: readonly string[]) => void;
-
-/**
- * Decides where a command runs (routing/router.ts): null = here, else the reply to answer with.
- * Throws a CommandError (MOVED, CROSSSLOT) to refuse it.
- */
-export interface CommandRouter {
-  route(client: Client, spec: CommandSpec, argv: string[]): Reply | Promise<Reply> | null;
-  /** Whether a routed promise may be pipelined (the connection runs later commands meanwhile). */
-  mayPipeline(p: Promise<Reply>): boolean;
-  clientClosed(client: Client): void;
-}
+// The seams live in seams.ts; importers keep naming them from here.
+export { DurabilityError, type BeforeWriteHook, type CommandRouter, type Journal } from './seams.js';
 
 /** Commands that act on the transaction itself and are never queued. */
 const TX_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
@@ -70,10 +37,6 @@ const SUBSCRIBED_MODE = new Set(['ping', 'subscribe', 'ssubscribe', 'unsubscribe
 const NOT_MONITORED = flagBit('admin') | flagBit('skip_monitor');
 /** dispatch tests these on every command: a constant bit, not hasFlag's name-to-bit lookup (~1% of a SET). */
 const WRITE_BIT = flagBit('write');
-
-function newCommandStat(): CommandStat {
-  return { calls: 0, usec: 0, rejectedCalls: 0, failedCalls: 0, latency: new BucketCounts(COMMAND_LATENCY_BOUNDS_US) };
-}
 
 export interface ExecutorDeps {
   registry: CommandRegistry;
@@ -119,7 +82,7 @@ export class Executor {
   private readonly runArgv: (readonly string[])[] = [];
   private readonly runNow: number[] = [];
   private readonly journals: Journal[] = [];
-  readonly commandStats = new Map<string, CommandStat>();
+  readonly commandStats = new CommandStats();
   /** INFO errorstats: error replies by code (ERR, WRONGTYPE, NOGROUP...). */
   readonly errorStats = new ErrorStats();
   /** SLOWLOG's entries (entries(), reset()). */
@@ -255,9 +218,18 @@ export class Executor {
     return out;
   }
 
-  /** Whether any journal listens; without one, writes are counted but not kept. */
+  /**
+   * Whether any journal listens; without one, writes are counted but not kept. A standalone node
+   * has cluster replication's journal attached with no replica stream: it does not listen, so its
+   * writes build no journal list (read per write: one call per attached journal).
+   */
   get journaling(): boolean {
-    return this.journals.length > 0;
+    const js = this.journals;
+    for (let i = 0; i < js.length; i++) {
+      const j = js[i] as Journal;
+      if (j.listening === undefined || j.listening()) return true;
+    }
+    return false;
   }
 
   /**
@@ -286,6 +258,7 @@ export class Executor {
   /** The connection is gone: drop its waits and watches so nothing is handed to it. */
   clientClosed(client: Client): void {
     client.alive = false;
+    if (this.lastCtx?.client === client) this.lastCtx = null;
     if (client.replRole !== null) this.replicationClosed?.(client);
     this.blocking.cancel(client);
     this.unwatch(client);
@@ -440,12 +413,18 @@ export class Executor {
     this.watchers.touched(db, key);
   }
 
+  /** The last context handed out: a pipelined batch is one client's, so the WeakMap is asked once per batch. */
+  private lastCtx: ExecContext | null = null;
+
   private context(client: Client): ExecContext {
+    const last = this.lastCtx;
+    if (last !== null && last.client === client) return last;
     let ctx = this.contexts.get(client);
     if (ctx === undefined) {
       ctx = new ExecContext(client, this.deps.store, this.deps.server(), this);
       this.contexts.set(client, ctx);
     }
+    this.lastCtx = ctx;
     return ctx;
   }
 
@@ -685,11 +664,7 @@ export class Executor {
   }
 
   private finish(ctx: ExecContext, spec: CommandSpec, argv: readonly string[], t0: number): void {
-    let st = this.commandStats.get(spec.name);
-    if (st === undefined) {
-      st = newCommandStat();
-      this.commandStats.set(spec.name, st);
-    }
+    const st = this.commandStat(spec);
     st.calls++;
     // A fast command inside a batch joins the run that settleRun times with one clock read.
     const inRun = this.inBatch && this.execDepth === 0 && spec.runTimed;
@@ -780,12 +755,22 @@ export class Executor {
     else st.failedCalls++;
   }
 
+  /** The last command's stats, while the map's generation says nobody replaced or cleared them (see CommandStats). */
+  private statSpec: CommandSpec | null = null;
+  private stat: CommandStat | null = null;
+  private statGen = -1;
+
   private commandStat(spec: CommandSpec): CommandStat {
-    let st = this.commandStats.get(spec.name);
+    const stats = this.commandStats;
+    if (spec === this.statSpec && stats.generation === this.statGen) return this.stat as CommandStat;
+    let st = stats.get(spec.name);
     if (st === undefined) {
       st = newCommandStat();
-      this.commandStats.set(spec.name, st);
+      stats.set(spec.name, st);
     }
+    this.statSpec = spec;
+    this.stat = st;
+    this.statGen = stats.generation;
     return st;
   }
 

@@ -315,6 +315,11 @@ export class ClusterReplication implements Journal {
 
   // --- Journal -----------------------------------------------------------------------------
 
+  /** No replica stream, nothing to keep: the executor then collects no writes (Journal.listening). */
+  listening(): boolean {
+    return this.streams.size > 0;
+  }
+
   append(db: number, argv: readonly string[]): void {
     if (this.streams.size === 0) return;
     const name = argv[0] as string;
