@@ -5,7 +5,7 @@
 // nothing else uses those ports and no local cluster of the developer's runs, so the test runs in
 // CI (.ci/run sets RINGCACHE_DOCS_E2E=1) and is skipped elsewhere unless asked for.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import net from 'node:net';
 import path from 'node:path';
@@ -13,7 +13,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../internal/testing/harness.js';
 import { commandLines, runnableBlocks, type RunnableBlock } from './runnable.js';
 
-const PORTS = [8080, 8081, 8082, 8083, 9080, 9081, 9082, 9083, 7946, 7947, 7948, 7949, 9090, 18080];
+const PORTS = [8080, 8081, 8082, 8083, 9080, 9081, 9082, 9083, 7946, 7947, 7948, 7949, 18080];
+// Not 9090: Debian's prometheus package may run its own service there; the Monitoring block copes with either.
 const FILES = ['README.md', 'docs/operations.md'];
 
 function portFree(port: number): Promise<boolean> {
@@ -131,6 +132,16 @@ describe.skipIf(!wanted || nodesRecorded)('runnable docs blocks (default ports)'
 });
 
 describe('runnable blocks', () => {
+  it('name only npm scripts that exist (in the README\'s development table and prose too)', () => {
+    const pkg = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    const named = new Set<string>();
+    for (const f of FILES) {
+      for (const m of readFileSync(path.join(REPO_ROOT, f), 'utf8').matchAll(/npm run (?:--silent )?([a-z][a-z:-]*)/g)) named.add(m[1] as string);
+    }
+    expect(named.size).toBeGreaterThan(5);
+    expect([...named].filter((n) => !(n in pkg.scripts))).toEqual([]);
+  });
+
   it('exist where the docs promise them, and parse', () => {
     const blocks = FILES.flatMap((f) => runnableBlocks(path.join(REPO_ROOT, f)));
     expect(blocks.length).toBeGreaterThanOrEqual(3);
