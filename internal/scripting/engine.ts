@@ -9,6 +9,7 @@ import {
   cfunction,
   cname,
   cstring,
+  forgetRunStrings,
   lua,
   LUA_GCCOUNT,
   LUA_GCSTEP,
@@ -443,6 +444,7 @@ export class LuaEngine {
   run(ref: number, mode: 'eval' | 'function', argv: readonly string[], numkeys: number, hooks: ScriptHooks, funcname: string, yieldAfterMs: number | null = null): Reply | ScriptTask {
     if (this.active !== null) return errorReply('ERR a script is already running');
     const co = this.thread();
+    forgetRunStrings();
     lua._lua_settop(co, 0);
     lua._lua_rawgeti(co, LUA_REGISTRYINDEX, ref);
     let nargs = 0;

@@ -218,13 +218,16 @@ export function toStringCached(L: LuaState, idx: number, remember: boolean): str
   const p = lua._lua_tolstring(L, idx, lenPtr);
   if (p === 0) return null;
   const n = (lua.HEAPU32[lenPtr >> 2] as number) >>> 0;
-  const known = cached.get(p);
-  if (known !== undefined && known.length === n) {
-    const heap = lua.HEAPU8;
-    let i = 0;
-    while (i < n && heap[p + i] === known.charCodeAt(i)) i++;
-    if (i === n) return known;
+  // The run's KEYS and ARGV first (a few entries, no hashing), then the names of the Map.
+  for (let r = 0; r < runCount; r++) {
+    if (runAddrs[r] === p) {
+      const mine = runStrings[r] as string;
+      if (sameBytes(mine, p, n)) return mine;
+      break;
+    }
   }
+  const known = cached.get(p);
+  if (known !== undefined && sameBytes(known, p, n)) return known;
   const s = n === 0 ? '' : heapView().latin1Slice(p, p + n);
   if (remember && n <= CACHED_MAX) remember1(p, s);
   return s;
@@ -238,13 +241,38 @@ function remember1(p: number, s: string): void {
   cached.set(p, s);
 }
 
+function sameBytes(s: string, p: number, n: number): boolean {
+  if (s.length !== n) return false;
+  const heap = lua.HEAPU8;
+  let i = 0;
+  while (i < n && heap[p + i] === s.charCodeAt(i)) i++;
+  return i === n;
+}
+
+/**
+ * KEYS and ARGV strings of the script running now, by Lua address: not in the Map above, whose
+ * every run would add (and, with random keys, soon clear) entries that are never asked again.
+ */
+const RUN_MAX = 16;
+const runAddrs: number[] = [];
+const runStrings: string[] = [];
+let runCount = 0;
+
+/** A new run: the previous run's KEYS and ARGV are forgotten (a stale entry would only miss). */
+export function forgetRunStrings(): void {
+  runCount = 0;
+}
+
 /**
  * Pushes `s` and remembers its Lua address: a KEYS or ARGV element the script hands back to
  * redis.call then comes back as this very JS string (hash already computed) without a copy.
  */
 export function pushStringRemembered(L: LuaState, s: string): void {
   pushString(L, s);
-  if (s.length <= CACHED_MAX && s.length > 0) remember1(lua._lua_tolstring(L, -1, 0), s);
+  if (s.length <= CACHED_MAX && s.length > 0 && runCount < RUN_MAX) {
+    runAddrs[runCount] = lua._lua_tolstring(L, -1, 0);
+    runStrings[runCount++] = s;
+  }
 }
 
 /** Field names and other constant C strings, allocated once and kept for the process's life. */

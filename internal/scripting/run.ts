@@ -1,6 +1,6 @@
 // One script run as Redis's scriptPrepareForRun and scriptCall check it: up-front refusals, then per-command checks (noscript, read-only, OOM, MISCONF, READONLY/NOREPLICAS, cluster locality).
 import type { CommandContext, CommandSpec } from '../contracts/command.js';
-import type { ClusterSlotRange } from '../contracts/cluster.js';
+import type { ClusterApi, ClusterSlotRange } from '../contracts/cluster.js';
 import { CommandError, errors } from '../contracts/errors.js';
 import { flagBit, specForArgv } from '../commands/spec.js';
 import { keyHashSlot } from '../ring/slot.js';
@@ -25,6 +25,18 @@ function rangeOf(ranges: readonly ClusterSlotRange[], slot: number): ClusterSlot
     else return r;
   }
   return undefined;
+}
+
+/** The last slot map read, by the ring epoch it belongs to (the ring changes only with its epoch). */
+let lastMap: { cluster: ClusterApi; epoch: number; ranges: readonly ClusterSlotRange[] } | null = null;
+
+/** cluster.ranges() builds a fresh copy of the map (~0.3 us): runs reuse it until the epoch moves. */
+function slotMap(cluster: ClusterApi): readonly ClusterSlotRange[] {
+  const epoch = cluster.epoch();
+  if (lastMap !== null && lastMap.cluster === cluster && lastMap.epoch === epoch) return lastMap.ranges;
+  const ranges = cluster.ranges();
+  lastMap = { cluster, epoch, ranges };
+  return ranges;
 }
 
 /** Redis's writeCommandsDeniedByDiskError and OOM answers before a flagged script starts. */
@@ -162,7 +174,7 @@ class ScriptRun implements ScriptHooks {
     if (key === this.lastKey) return null;
     const cluster = this.cluster as NonNullable<ScriptRun['cluster']>;
     // The slot map cannot change while the script runs (nothing else does): read it once per run.
-    this.ranges ??= cluster.ranges();
+    this.ranges ??= slotMap(cluster);
     const s = keyHashSlot(key);
     const range = rangeOf(this.ranges, s);
     if (range !== undefined && range.owner !== cluster.selfId) return 'Script attempted to access a non local key in a cluster node';
