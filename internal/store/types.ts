@@ -23,6 +23,11 @@ export function typeOf(value: Value): ValueType {
   return typeof value === 'string' ? 'string' : value.type;
 }
 
+/** Redis's LFU_INIT_VAL, the LFU counter's 8 bits, and the from-disk mark above them (Entry.meta). */
+const LFU_INIT = 5;
+const LFU_MASK = 0xff;
+const FROM_DISK = 0x100;
+
 /** What Entry access times count from: the process's start, so they stay small integers (issue 19). */
 const ACCESS_EPOCH = Date.now();
 
@@ -38,27 +43,20 @@ export class Entry {
    * double per key. Read and written as unix ms through `access`.
    */
   private accessed: number;
-  /** Logarithmic access counter (OBJECT FREQ, LFU eviction), Redis's LFU_INIT_VAL. */
-  lfu = 5;
+  /**
+   * The LFU counter (bits 0-7) and the from-disk mark (FROM_DISK), in one small integer: one
+   * field per key instead of two (issue 19: every field of Entry is 8 bytes per key).
+   */
+  private meta = LFU_INIT;
   /** Bytes charged to the keyspace for this entry. */
   charged = 0;
-  /**
-   * Loaded from this node's AOF or snapshot at start-up and not modified since (the keyspace
-   * clears it on every write to the key). CLUSTER HANDOFF lets a copy handed over by a peer
-   * replace such an entry: the peer's copy is live, so newer than what this node read from disk.
-   */
-  fromDisk = false;
   private v: Value;
   /**
-   * A string value that bit commands use (SETBIT, BITFIELD, BITCOUNT...) is held here as bytes:
-   * `len` of them, zero-padded capacity beyond, so that a SETBIT on a large bitmap costs O(1)
-   * instead of a copy of the string. Every other reader still sees a latin1 string: `value`
-   * rebuilds it from the bytes once after they changed (`stale`) and keeps it, beside the bytes,
-   * until the next change.
+   * A string value that bit commands use (SETBIT, BITFIELD, BITCOUNT...) is held here as bytes,
+   * so that a SETBIT on a large bitmap costs O(1) instead of a copy of the string (see Bytes);
+   * undefined for every other value, which then pays one field for it.
    */
-  private buf: Buffer | undefined = undefined;
-  private len = 0;
-  private stale = false;
+  private bytes: Bytes | undefined = undefined;
   constructor(
     value: Value,
     /** Insertion sequence: position in the SCAN order, stable while the key lives. */
@@ -78,10 +76,33 @@ export class Entry {
     this.accessed = ms - ACCESS_EPOCH;
   }
 
+  /** Logarithmic access counter (OBJECT FREQ, LFU eviction), 0..255; Redis's LFU_INIT_VAL at creation. */
+  get lfu(): number {
+    return this.meta & LFU_MASK;
+  }
+
+  set lfu(n: number) {
+    this.meta = (this.meta & FROM_DISK) | (n & LFU_MASK);
+  }
+
+  /**
+   * Loaded from this node's AOF or snapshot at start-up and not modified since (the keyspace
+   * clears it on every write to the key). CLUSTER HANDOFF lets a copy handed over by a peer
+   * replace such an entry: the peer's copy is live, so newer than what this node read from disk.
+   */
+  get fromDisk(): boolean {
+    return (this.meta & FROM_DISK) !== 0;
+  }
+
+  set fromDisk(on: boolean) {
+    this.meta = on ? this.meta | FROM_DISK : this.meta & LFU_MASK;
+  }
+
   get value(): Value {
-    if (this.stale) {
-      this.v = (this.buf as Buffer).toString('latin1', 0, this.len);
-      this.stale = false;
+    const b = this.bytes;
+    if (b !== undefined && b.stale) {
+      this.v = b.buf.toString('latin1', 0, b.len);
+      b.stale = false;
     }
     return this.v;
   }
@@ -89,23 +110,23 @@ export class Entry {
   /** Replacing the value drops the bytes of a bitmap. */
   set value(value: Value) {
     this.v = value;
-    this.buf = undefined;
-    this.stale = false;
+    this.bytes = undefined;
   }
 
   /** True when the value is a string (held as a latin1 string or as bytes), without rebuilding it. */
   isString(): boolean {
-    return this.buf !== undefined || typeof this.v === 'string';
+    return this.bytes !== undefined || typeof this.v === 'string';
   }
 
   /** Bytes charged for the value (Redis's length for a string), without rebuilding a string held as bytes. */
   valueBytes(): number {
-    return this.buf !== undefined ? this.len : valueBytes(this.v);
+    return this.bytes !== undefined ? this.bytes.len : valueBytes(this.v);
   }
 
   /** Byte i of a string value (0 past its end), without rebuilding or copying it. Only for string values (isString). */
   byteAt(i: number): number {
-    if (this.buf !== undefined) return i < this.len ? (this.buf[i] as number) : 0;
+    const b = this.bytes;
+    if (b !== undefined) return i < b.len ? (b.buf[i] as number) : 0;
     const s = this.v as string;
     return i < s.length ? s.charCodeAt(i) : 0;
   }
@@ -116,13 +137,14 @@ export class Entry {
    * BITCOUNT then costs the count, not a copy too). Only for string values (isString).
    */
   readBytes(): Uint8Array {
-    if (this.buf === undefined) this.toBytes(0);
-    return (this.buf as Buffer).subarray(0, this.len);
+    const b = this.bytes ?? this.toBytes(0);
+    return b.buf.subarray(0, b.len);
   }
 
   /** Bytes [from, to) of a string value as a latin1 string, without rebuilding the whole of a value held as bytes. */
   substring(from: number, to: number): string {
-    if (this.buf !== undefined) return this.buf.toString('latin1', from, Math.min(to, this.len));
+    const b = this.bytes;
+    if (b !== undefined) return b.buf.toString('latin1', from, Math.min(to, b.len));
     return (this.v as string).slice(from, to);
   }
 
@@ -132,32 +154,41 @@ export class Entry {
    * the keyspace (Keyspace.changed) once it has changed them. Only for string values (isString).
    */
   mutableBytes(minLen: number): Buffer {
-    if (this.buf === undefined) this.toBytes(minLen);
-    let buf = this.buf as Buffer;
-    if (minLen > buf.length) {
+    const b = this.bytes ?? this.toBytes(minLen);
+    if (minLen > b.buf.length) {
       // Redis's sdsMakeRoomFor growth: double up to 1 MB, then 1 MB more, so SETBITs at growing
       // offsets stay amortized O(1) with bounded slack.
       const room = Math.min(Math.max(minLen, minLen < 1 << 20 ? minLen * 2 : minLen + (1 << 20)), bufferConstants.MAX_STRING_LENGTH);
       const grown = Buffer.alloc(room);
-      buf.copy(grown, 0, 0, this.len);
-      buf = this.buf = grown;
+      b.buf.copy(grown, 0, 0, b.len);
+      b.buf = grown;
     }
-    if (minLen > this.len) this.len = minLen;
+    if (minLen > b.len) b.len = minLen;
     // The string is rebuilt on the next read; until then only the bytes are held.
     this.v = '';
-    this.stale = true;
-    return buf.subarray(0, this.len);
+    b.stale = true;
+    return b.buf.subarray(0, b.len);
   }
 
   /** Moves a value held as a string into bytes (capacity at least `minLen`); the string is rebuilt when next read. */
-  private toBytes(minLen: number): void {
+  private toBytes(minLen: number): Bytes {
     const s = this.v as string;
-    this.buf = Buffer.alloc(Math.max(s.length, minLen));
-    this.buf.write(s, 'latin1');
-    this.len = s.length;
+    const buf = Buffer.alloc(Math.max(s.length, minLen));
+    buf.write(s, 'latin1');
     this.v = '';
-    this.stale = true;
+    return (this.bytes = { buf, len: s.length, stale: true });
   }
+}
+
+/**
+ * A string value held as bytes: `len` of them in `buf`, zero-padded capacity beyond. Every other
+ * reader still sees a latin1 string: Entry.value rebuilds it from the bytes once after they
+ * changed (`stale`) and keeps it, beside the bytes, until the next change.
+ */
+interface Bytes {
+  buf: Buffer;
+  len: number;
+  stale: boolean;
 }
 
 /** Fixed cost charged per key on top of key and value bytes (Map slot, Entry object, headers). */
