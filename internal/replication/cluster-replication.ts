@@ -382,12 +382,12 @@ export class ClusterReplication implements Journal {
     const waits: Promise<void>[] = [];
     for (const s of this.streams.values()) {
       if (s.acked >= s.backlog.offset) continue;
-      if (s.inSync) waits.push(s.waitFor(s.backlog.offset));
+      if (s.inSync) waits.push(this.acknowledged(s, s.waitFor(s.backlog.offset)));
       // A replica still taking a copy gets the write after it, in order; waiting for the whole copy
       // would stall writes for its length, so the write waits for any acknowledgement: a replica
       // that answers is alive, one cut off (a partition, a stream just opened to a member that cannot
       // be reached) answers nothing and the write fails at the timeout instead of being acknowledged.
-      else waits.push(Promise.race([s.waitFor(s.backlog.offset), s.nextAck()]).catch(() => undefined));
+      else waits.push(this.acknowledged(s, Promise.race([s.waitFor(s.backlog.offset), s.nextAck()])));
     }
     if (waits.length === 0) return null;
     const ms = this.deps.syncTimeoutMs();
@@ -399,6 +399,25 @@ export class ClusterReplication implements Journal {
       }, ms);
     });
     return Promise.race([Promise.all(waits).then(() => undefined), timeout]).finally(() => clearTimeout(timer));
+  }
+
+  /**
+   * A sync write's wait on one replica stream, as the error the write answers when it fails: the
+   * stream restarted (the replica lost its history), or closed because the replica left the ring
+   * (declared dead: maybe only cut off, on the other side of a partition) before acknowledging.
+   * A stream closed for a replica still in the ring (its slots moved elsewhere) is not a failure.
+   */
+  private acknowledged(s: PeerStream, wait: Promise<void>): Promise<void> {
+    const fail = (why: string): never => {
+      this.syncTimeouts++;
+      throw new DurabilityError(`NOREPLICAS Not enough good replicas to write: replica ${s.peer.id} ${why} before acknowledging the write; it may have been applied on the owner only`);
+    };
+    return wait.then(
+      () => {
+        if (s.isClosed && !this.deps.state.ring.members.includes(s.peer.id)) fail('left the ring (dead or cut off)');
+      },
+      () => fail('restarted its stream'),
+    );
   }
 
   /**
