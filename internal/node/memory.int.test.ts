@@ -8,11 +8,12 @@ import { startRedisServer, type RedisServer } from '../testing/redis-server.js';
 
 const MB = 1024 * 1024;
 /**
- * docs/security.md "Memory limits": 1.1-1.5 x maxmemory above the fresh RSS on an idle machine, up to
- * ~3x while other processes starve the node's garbage collector of CPU (seen: 1.6-2.9x on a loaded
- * 2-core machine). The test holds the loaded bound, which still catches the 6x of unbounded growth.
+ * docs/security.md "Memory limits": the peak stays within fresh RSS + 1.5 x maxmemory, on a loaded
+ * machine too since the young generation is kept at its initial size under a maxmemory (this test
+ * measured 1.06-1.39x allkeys-lru and 0.86-1.16x noeviction at load averages of 17-22 on 2 cores;
+ * 1.6-2.9x before). Unbounded growth was 6x.
  */
-const BOUND = 3;
+const BOUND = 1.5;
 
 function field(info: string, name: string): number {
   const m = new RegExp(`^${name}:([0-9.]+)`, 'm').exec(info);
