@@ -50,13 +50,8 @@ export class Entry {
   private meta = LFU_INIT;
   /** Bytes charged to the keyspace for this entry. */
   charged = 0;
-  private v: Value;
-  /**
-   * A string value that bit commands use (SETBIT, BITFIELD, BITCOUNT...) is held here as bytes,
-   * so that a SETBIT on a large bitmap costs O(1) instead of a copy of the string (see Bytes);
-   * undefined for every other value, which then pays one field for it.
-   */
-  private bytes: Bytes | undefined = undefined;
+  /** The value, or a string value held as bytes for the bit commands (see Bytes). */
+  private v: Value | Bytes;
   constructor(
     value: Value,
     /** Insertion sequence: position in the SCAN order, stable while the key lives. */
@@ -99,35 +94,32 @@ export class Entry {
   }
 
   get value(): Value {
-    const b = this.bytes;
-    if (b !== undefined && b.stale) {
-      this.v = b.buf.toString('latin1', 0, b.len);
-      b.stale = false;
-    }
-    return this.v;
+    const v = this.v;
+    if (typeof v === 'string' || !(v instanceof Bytes)) return v;
+    return (v.str ??= v.buf.toString('latin1', 0, v.len));
   }
 
   /** Replacing the value drops the bytes of a bitmap. */
   set value(value: Value) {
     this.v = value;
-    this.bytes = undefined;
   }
 
   /** True when the value is a string (held as a latin1 string or as bytes), without rebuilding it. */
   isString(): boolean {
-    return this.bytes !== undefined || typeof this.v === 'string';
+    return typeof this.v === 'string' || this.v instanceof Bytes;
   }
 
   /** Bytes charged for the value (Redis's length for a string), without rebuilding a string held as bytes. */
   valueBytes(): number {
-    return this.bytes !== undefined ? this.bytes.len : valueBytes(this.v);
+    const v = this.v;
+    return v instanceof Bytes ? v.len : valueBytes(v);
   }
 
   /** Byte i of a string value (0 past its end), without rebuilding or copying it. Only for string values (isString). */
   byteAt(i: number): number {
-    const b = this.bytes;
-    if (b !== undefined) return i < b.len ? (b.buf[i] as number) : 0;
-    const s = this.v as string;
+    const v = this.v;
+    if (v instanceof Bytes) return i < v.len ? (v.buf[i] as number) : 0;
+    const s = v as string;
     return i < s.length ? s.charCodeAt(i) : 0;
   }
 
@@ -137,15 +129,15 @@ export class Entry {
    * BITCOUNT then costs the count, not a copy too). Only for string values (isString).
    */
   readBytes(): Uint8Array {
-    const b = this.bytes ?? this.toBytes(0);
+    const b = this.toBytes(0);
     return b.buf.subarray(0, b.len);
   }
 
   /** Bytes [from, to) of a string value as a latin1 string, without rebuilding the whole of a value held as bytes. */
   substring(from: number, to: number): string {
-    const b = this.bytes;
-    if (b !== undefined) return b.buf.toString('latin1', from, Math.min(to, b.len));
-    return (this.v as string).slice(from, to);
+    const v = this.v;
+    if (v instanceof Bytes) return v.buf.toString('latin1', from, Math.min(to, v.len));
+    return (v as string).slice(from, to);
   }
 
   /**
@@ -154,7 +146,7 @@ export class Entry {
    * the keyspace (Keyspace.changed) once it has changed them. Only for string values (isString).
    */
   mutableBytes(minLen: number): Buffer {
-    const b = this.bytes ?? this.toBytes(minLen);
+    const b = this.toBytes(minLen);
     if (minLen > b.buf.length) {
       // Redis's sdsMakeRoomFor growth: double up to 1 MB, then 1 MB more, so SETBITs at growing
       // offsets stay amortized O(1) with bounded slack.
@@ -165,30 +157,35 @@ export class Entry {
     }
     if (minLen > b.len) b.len = minLen;
     // The string is rebuilt on the next read; until then only the bytes are held.
-    this.v = '';
-    b.stale = true;
+    b.str = null;
     return b.buf.subarray(0, b.len);
   }
 
-  /** Moves a value held as a string into bytes (capacity at least `minLen`); the string is rebuilt when next read. */
+  /** The value's bytes, moving a value held as a string into bytes first (capacity at least `minLen`). */
   private toBytes(minLen: number): Bytes {
-    const s = this.v as string;
+    const v = this.v;
+    if (v instanceof Bytes) return v;
+    const s = v as string;
     const buf = Buffer.alloc(Math.max(s.length, minLen));
     buf.write(s, 'latin1');
-    this.v = '';
-    return (this.bytes = { buf, len: s.length, stale: true });
+    const b = new Bytes(buf, s.length, s);
+    this.v = b;
+    return b;
   }
 }
 
 /**
- * A string value held as bytes: `len` of them in `buf`, zero-padded capacity beyond. Every other
- * reader still sees a latin1 string: Entry.value rebuilds it from the bytes once after they
- * changed (`stale`) and keeps it, beside the bytes, until the next change.
+ * A string value held as bytes, in the Entry's value field: `len` of them in `buf`, zero-padded
+ * capacity beyond, so that a SETBIT on a large bitmap costs O(1) instead of a copy of the string.
+ * Every other reader still sees a latin1 string: Entry.value rebuilds it from the bytes once after
+ * they changed (`str` null) and keeps it, beside the bytes, until the next change.
  */
-interface Bytes {
-  buf: Buffer;
-  len: number;
-  stale: boolean;
+class Bytes {
+  constructor(
+    public buf: Buffer,
+    public len: number,
+    public str: string | null,
+  ) {}
 }
 
 /** Fixed cost charged per key on top of key and value bytes (Map slot, Entry object, headers). */
