@@ -97,6 +97,8 @@ function setGeneric(
   at: number | undefined,
   okReply: Reply,
   abortReply: Reply,
+  /** The request itself when it is already the plain `SET key value` to journal (no list built per SET). */
+  asSent: readonly string[] | null = null,
 ): Reply {
   const db = ctx.db;
   // GET reads (and type-checks) before anything changes, as Redis does.
@@ -118,7 +120,7 @@ function setGeneric(
     ctx.notify('$', 'set', key);
   } else {
     db.set(key, value, 0);
-    ctx.propagate(['SET', key, value]);
+    ctx.propagate(asSent ?? ['SET', key, value]);
     ctx.notify('$', 'set', key);
   }
   return old ?? okReply;
@@ -161,7 +163,8 @@ function getCmd(ctx: CommandContext, argv: string[]): Reply {
 function setCmd(ctx: CommandContext, argv: string[]): Reply {
   const { flags, expire } = parseExtended(argv, 3, true);
   const at = expire === undefined ? undefined : resolveExpire(ctx, flags, expire, 'set');
-  return setGeneric(ctx, argv[1] as string, argv[2] as string, flags, at, OK, NULL_BULK);
+  // Without options the request is its own journal record, in the case it was sent (as Redis propagates it).
+  return setGeneric(ctx, argv[1] as string, argv[2] as string, flags, at, OK, NULL_BULK, argv.length === 3 ? argv : null);
 }
 
 function setnxCmd(ctx: CommandContext, argv: string[]): Reply {

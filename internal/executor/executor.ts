@@ -55,6 +55,9 @@ export interface ExecutorDeps {
   trackingMaxKeys?: () => number;
 }
 
+/** What a settled run's argv slots hold. */
+const NO_ARGV: readonly string[] = [];
+
 /** The longest run of fast commands timed by one clock read. */
 const RUN_MAX = 64;
 
@@ -78,7 +81,7 @@ export class Executor {
    */
   private runLength = 0;
   private readonly runStats: CommandStat[] = [];
-  private readonly runClients: Client[] = [];
+  private readonly runClients: (Client | null)[] = [];
   private readonly runArgv: (readonly string[])[] = [];
   private readonly runNow: number[] = [];
   private readonly journals: Journal[] = [];
@@ -505,12 +508,11 @@ export class Executor {
       if (threshold >= 0 && us >= threshold) {
         this.recordSlow(this.runClients[i] as Client, this.runArgv[i] as readonly string[], us, this.runNow[i] as number);
       }
+      // Drop the references so a settled run keeps no argv or client alive. The slots stay:
+      // `length = 0` freed the arrays' backing stores, which every batch then allocated again.
+      this.runClients[i] = null;
+      this.runArgv[i] = NO_ARGV;
     }
-    // Drop the references so a settled run keeps no argv or client alive.
-    this.runStats.length = 0;
-    this.runClients.length = 0;
-    this.runArgv.length = 0;
-    this.runNow.length = 0;
   }
 
   /** Runs one command for a client. Synchronous unless the handler itself is asynchronous. */
