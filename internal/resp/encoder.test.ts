@@ -216,6 +216,25 @@ describe('ReplyWriter', () => {
     expect(w.take().toString('latin1')).toBe(expected);
   });
 
+  it('keeps a raw reply of 1 MB or more whole: takeParts() hands the same Buffer back between the bytes around it', () => {
+    const w = new ReplyWriter(64);
+    const raw = Buffer.alloc(1 << 20, 0x61);
+    encode(w, OK, 2);
+    encode(w, { t: 'raw', v: raw }, 2);
+    encode(w, int(1), 2);
+    expect(w.length).toBe(5 + raw.length + 4);
+    const parts = w.takeParts();
+    expect(parts.map((p) => p.length)).toEqual([5, raw.length, 4]);
+    expect(parts[1]).toBe(raw);
+    expect(Buffer.concat(parts).toString('latin1')).toBe(`+OK\r\n${'a'.repeat(1 << 20)}:1\r\n`);
+    expect(w.length).toBe(0);
+    encode(w, { t: 'raw', v: raw }, 2);
+    encode(w, OK, 2);
+    // take() joins them for the callers that need one Buffer.
+    expect(w.take().equals(Buffer.concat([raw, Buffer.from('+OK\r\n')]))).toBe(true);
+    expect(w.takeParts().map((p) => p.length)).toEqual([0]);
+  });
+
   it('grows from a zero-sized start', () => {
     const w = new ReplyWriter(0);
     encode(w, bulk('abc'), 2);

@@ -6,17 +6,26 @@ export type Protocol = 2 | 3;
 
 const CRLF = '\r\n';
 
+/**
+ * A Buffer at least this big given to `bytes()` is kept as it is, not copied into the writer: a
+ * 117 MB random reply (SRANDMEMBER s -16777216) was copied into a 128 MB writer, doubling its peak.
+ */
+const KEEP_WHOLE = 1 << 20;
+
 /** Growable output buffer. `take()` hands out the bytes written so far and starts over. */
 export class ReplyWriter {
   private buf: Buffer;
   private pos = 0;
+  /** Bytes before `buf`'s, in order: earlier scratch buffers and big Buffers kept whole. */
+  private parts: Buffer[] = [];
+  private partsLength = 0;
 
   constructor(private readonly initial = 16 * 1024) {
     this.buf = Buffer.allocUnsafe(initial);
   }
 
   get length(): number {
-    return this.pos;
+    return this.partsLength + this.pos;
   }
 
   private ensure(n: number): void {
@@ -63,9 +72,32 @@ export class ReplyWriter {
   }
 
   bytes(b: Buffer): void {
+    if (b.length >= KEEP_WHOLE) {
+      if (this.pos > 0) this.addPart(this.takeScratch());
+      this.addPart(b);
+      return;
+    }
     this.ensure(b.length);
     b.copy(this.buf, this.pos);
     this.pos += b.length;
+  }
+
+  private addPart(b: Buffer): void {
+    this.parts.push(b);
+    this.partsLength += b.length;
+  }
+
+  /**
+   * The written bytes as Buffers to send in order, without joining them (a big Buffer given to
+   * `bytes()` is one of them, uncopied); the writer starts over.
+   */
+  takeParts(): Buffer[] {
+    if (this.parts.length === 0) return [this.takeScratch()];
+    const out = this.parts;
+    if (this.pos > 0) out.push(this.takeScratch());
+    this.parts = [];
+    this.partsLength = 0;
+    return out;
   }
 
   /**
@@ -73,6 +105,11 @@ export class ReplyWriter {
    * batches are copied so the big scratch buffer is reused; big ones are handed over whole.
    */
   take(): Buffer {
+    if (this.parts.length > 0) return Buffer.concat(this.takeParts());
+    return this.takeScratch();
+  }
+
+  private takeScratch(): Buffer {
     const n = this.pos;
     this.pos = 0;
     if (n > 64 * 1024) {

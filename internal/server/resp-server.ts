@@ -390,7 +390,8 @@ class Connection {
       return;
     }
     this.writeSpans = null;
-    this.writeOut(this.writer.take());
+    // Parts, not one joined Buffer: a big reply kept whole by the writer is sent without a copy.
+    for (const b of this.writer.takeParts()) this.writeOut(b);
   }
 
   /**
