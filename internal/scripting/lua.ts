@@ -205,8 +205,15 @@ export function toString(L: LuaState, idx: number): string | null {
   return heapView().latin1Slice(p, p + n);
 }
 
-/** Lua strings by heap address (see toStringCached), verified byte for byte on every hit. */
-const cached = new Map<number, string>();
+/**
+ * Lua strings by heap address (see toStringCached), verified byte for byte on every hit: a
+ * direct-mapped table (Lua's allocations are 8-byte aligned), so a lookup is two array reads
+ * instead of a Map's hashing; two names that collide just miss.
+ */
+const CACHE_SLOTS = 1024;
+const cachedAddrs = new Int32Array(CACHE_SLOTS);
+const cachedStrings = new Array<string>(CACHE_SLOTS).fill('');
+const slotOf = (p: number): number => (p >>> 3) & (CACHE_SLOTS - 1);
 
 /**
  * toString for strings a script passes again and again, such as the command name of each
@@ -218,7 +225,7 @@ export function toStringCached(L: LuaState, idx: number, remember: boolean): str
   const p = lua._lua_tolstring(L, idx, lenPtr);
   if (p === 0) return null;
   const n = (lua.HEAPU32[lenPtr >> 2] as number) >>> 0;
-  // The run's KEYS and ARGV first (a few entries, no hashing), then the names of the Map.
+  // The run's KEYS and ARGV first (a few entries), then the names' table.
   for (let r = 0; r < runCount; r++) {
     if (runAddrs[r] === p) {
       const mine = runStrings[r] as string;
@@ -226,20 +233,21 @@ export function toStringCached(L: LuaState, idx: number, remember: boolean): str
       break;
     }
   }
-  const known = cached.get(p);
-  if (known !== undefined && sameBytes(known, p, n)) return known;
+  const slot = slotOf(p);
+  if (cachedAddrs[slot] === p) {
+    const known = cachedStrings[slot] as string;
+    if (sameBytes(known, p, n)) return known;
+  }
   const s = n === 0 ? '' : heapView().latin1Slice(p, p + n);
-  if (remember && n <= CACHED_MAX) remember1(p, s);
+  if (remember && n <= CACHED_MAX) {
+    cachedAddrs[slot] = p;
+    cachedStrings[slot] = s;
+  }
   return s;
 }
 
 /** Strings longer than this are not cached (the comparison would cost what it saves). */
 const CACHED_MAX = 64;
-
-function remember1(p: number, s: string): void {
-  if (cached.size >= 4096) cached.clear();
-  cached.set(p, s);
-}
 
 function sameBytes(s: string, p: number, n: number): boolean {
   if (s.length !== n) return false;

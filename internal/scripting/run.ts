@@ -72,21 +72,30 @@ export interface RunOptions {
   readonly log: (level: number, message: string) => void;
 }
 
-/** The hooks a script's redis.call goes through, bound to one run of one client. */
-export function scriptHooks(ctx: CommandContext, opts: RunOptions): ScriptHooks {
+/**
+ * The hooks a script's redis.call goes through, bound to one run of one client. `spare`: the
+ * hooks of a run that has ended, reset for this one instead of allocating new ones.
+ */
+export function scriptHooks(ctx: CommandContext, opts: RunOptions, spare?: ScriptHooks): ScriptHooks {
+  if (spare instanceof ScriptRun) {
+    spare.begin(ctx, opts);
+    return spare;
+  }
   return new ScriptRun(ctx, opts);
 }
 
 /**
- * One run's state and checks (Redis's scriptCall). A class rather than closures: one object per
- * script run instead of a closure per hook, on a path run once per EVALSHA.
+ * One run's state and checks (Redis's scriptCall). A class rather than closures, and reusable
+ * (begin): no allocation per run on a path run once per EVALSHA.
  */
 class ScriptRun implements ScriptHooks {
-  private readonly readOnly: boolean;
-  private readonly allowOom: boolean;
-  private readonly allowCrossSlot: boolean;
-  private readonly oomAtStart: boolean;
-  private readonly cluster: CommandContext['server']['cluster'];
+  private ctx: CommandContext;
+  private opts: RunOptions;
+  private readOnly = false;
+  private allowOom = false;
+  private allowCrossSlot = false;
+  private oomAtStart = false;
+  private cluster: CommandContext['server']['cluster'] = undefined;
   private isDirty = false;
   private propagate = true;
   private slot = -1;
@@ -96,20 +105,33 @@ class ScriptRun implements ScriptHooks {
   /** The argv of the redis.call being checked (check is handed to the executor as a bound method). */
   private argv: readonly string[] = [];
   private readonly checkBound = (spec: CommandSpec): string | null => this.check(spec, this.argv);
-  readonly log: (level: number, message: string) => void;
+  log: (level: number, message: string) => void;
 
-  constructor(
-    private readonly ctx: CommandContext,
-    private readonly opts: RunOptions,
-  ) {
+  constructor(ctx: CommandContext, opts: RunOptions) {
+    this.ctx = ctx;
+    this.opts = opts;
+    this.log = opts.log;
+    this.begin(ctx, opts);
+  }
+
+  /** Starts a run: every field as a new ScriptRun would have it. */
+  begin(ctx: CommandContext, opts: RunOptions): void {
     const { flags } = opts;
+    this.ctx = ctx;
+    this.opts = opts;
+    this.log = opts.log;
     this.readOnly = opts.ro || (!flags.compat && flags.noWrites);
     this.allowOom = !flags.compat && flags.allowOom;
     this.allowCrossSlot = flags.compat || flags.allowCrossSlot;
     const store = ctx.store;
     this.oomAtStart = store.memoryPolicy.maxmemory > 0 && !store.evictIfNeeded();
     this.cluster = ctx.server.cluster;
-    this.log = opts.log;
+    this.isDirty = false;
+    this.propagate = true;
+    this.slot = -1;
+    this.ranges = null;
+    this.lastKey = null;
+    this.argv = [];
   }
 
   call(argv: string[], resp: 2 | 3): Reply | { readonly refused: string } {

@@ -3,8 +3,8 @@ import type { CommandContext } from '../contracts/command.js';
 import { CommandError, errors } from '../contracts/errors.js';
 import { parseInt64 } from '../commands/args.js';
 import type { Reply } from '../resp/reply.js';
-import { LuaEngine, sha1hex, type ScriptTask } from './engine.js';
-import { refuseBeforeRun, scriptHooks } from './run.js';
+import { LuaEngine, sha1hex, type ScriptHooks, type ScriptTask } from './engine.js';
+import { refuseBeforeRun, scriptHooks, type RunOptions } from './run.js';
 import { FunctionLibraries } from './functions.js';
 import { evalShebang, type EvalScriptFlags } from './shebang.js';
 
@@ -12,6 +12,8 @@ interface CachedScript {
   readonly body: string;
   readonly ref: number;
   readonly flags: EvalScriptFlags;
+  /** The run options of EVAL / EVALSHA and of their _RO forms (one object each, not one per run). */
+  readonly opts: readonly [RunOptions, RunOptions];
 }
 
 export interface ScriptingDeps {
@@ -35,6 +37,21 @@ interface Running {
   readonly dirty: () => boolean;
 }
 
+/** An EVAL's Running: one object per run, its dirty() a method rather than a closure. */
+class EvalRunning implements Running {
+  readonly eval = true;
+  constructor(
+    readonly startedAt: number,
+    readonly name: string,
+    readonly argv: readonly string[],
+    private readonly hooks: ScriptHooks,
+  ) {}
+
+  dirty(): boolean {
+    return this.hooks.dirty();
+  }
+}
+
 /** What other clients get while a script (SLOW_EVAL) or a function (SLOW_FUNCTION) runs past busy-reply-threshold. */
 export const SLOW_EVAL = 'Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.';
 export const SLOW_FUNCTION = 'Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.';
@@ -44,6 +61,8 @@ export class Scripting {
   private readonly cache = new Map<string, CachedScript>();
   private bodyBytes = 0;
   private running: Running | null = null;
+  /** The hooks of the last EVAL, reset for the next one (scriptHooks). */
+  private spareHooks: ScriptHooks | null = null;
   private killRequested = false;
   /** The last EVALSHA's script, by its lower-case SHA (SCRIPT FLUSH forgets it). */
   private lastSha: { readonly sha: string; readonly script: CachedScript } | null = null;
@@ -93,7 +112,9 @@ export class Scripting {
     if ('error' in shebang) throw new CommandError('ERR', shebang.error);
     const compiled = this.engine.compile(body.slice(shebang.length), '@user_script');
     if ('error' in compiled) throw new CommandError('ERR', `Error compiling script (new function): ${compiled.error}`);
-    const script = { body, ref: compiled.ref, flags: shebang.flags };
+    const { denyWrites, log } = this.deps;
+    const flags = shebang.flags;
+    const script: CachedScript = { body, ref: compiled.ref, flags, opts: [{ flags, ro: false, denyWrites, log }, { flags, ro: true, denyWrites, log }] };
     this.cache.set(sha, script);
     this.bodyBytes += body.length;
     return { sha, script };
@@ -137,8 +158,10 @@ export class Scripting {
       ({ sha: name, script } = this.load(argv[1] as string));
     }
     refuseBeforeRun(ctx, script.flags, ro, this.deps.denyWrites);
-    const hooks = scriptHooks(ctx, { flags: script.flags, ro, denyWrites: this.deps.denyWrites, log: this.deps.log });
-    return this.runGuarded(ctx, { startedAt: Date.now(), eval: true, name, argv, dirty: () => hooks.dirty() }, (yieldAfter) =>
+    // (nothing else runs while a script does: the last run's hooks are free unless it yielded)
+    const hooks = scriptHooks(ctx, script.opts[ro ? 1 : 0], this.running === null ? (this.spareHooks ?? undefined) : undefined);
+    this.spareHooks = hooks;
+    return this.runGuarded(ctx, new EvalRunning(Date.now(), name, argv, hooks), (yieldAfter) =>
       this.engine.run(script.ref, 'eval', argv, n, hooks, name, yieldAfter),
     );
   }
