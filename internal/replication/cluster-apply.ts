@@ -67,10 +67,21 @@ export class ReplicaApplier {
     for (const id of [...this.senders.keys()]) if (!keep.has(id)) this.senders.delete(id);
   }
 
+  /** sender -> the stream id of the FULL copy last refused from it (see feed). */
+  private readonly refused = new Map<string, string>();
+
   feed(sender: string, replid: string, offset: number, full: boolean, payload: string): FeedAnswer {
     let s = this.senders.get(sender);
     if (full) {
-      if (this.deps.refuseFull(sender)) return { retry: 'this node is still handing its copy of the slots to the sender' };
+      if (this.deps.refuseFull(sender)) {
+        this.refused.set(sender, replid);
+        return { retry: 'this node is still handing its copy of the slots to the sender' };
+      }
+      // A copy refused while this node handed its own to the sender was walked before the sender
+      // had it (a partition's minority side walks what it held before the heal): a fresh one.
+      const refused = this.refused.get(sender);
+      this.refused.delete(sender);
+      if (refused === replid) return { offset: -1 };
       s = { replid, offset, decoder: new RequestDecoder({ ...DEFAULT_LIMITS, queryBufferLimit: 2 ** 31 - 1 }), db: 0, at: this.deps.now() };
       this.senders.set(sender, s);
     } else if (s === undefined || s.replid !== replid) {

@@ -81,6 +81,14 @@ export class ClusterReplication implements Journal {
   private prevRing: Ring | null = null;
   /** Slots this node holds as a replica now. */
   private replicated: SlotMask = emptyMask();
+  /**
+   * Owned slots whose copy here is whole: owned since start-up, or replicated before this node took
+   * them over. A slot taken over with no copy (all its holders gone at once, as the two nodes of a
+   * partition's minority side that held a slot's only copies) holds only what was written since:
+   * CLUSTER DROPSTALE is not sent for it, so the returning holders keep their older keys and the
+   * handoff merges (a key written here replaces theirs).
+   */
+  private held: SlotMask = emptyMask().fill(1);
   /** Slots this node owned before the last ring change and now replicates: its copy goes to the new owner (handoff 'copy'). */
   private copySlots: SlotMask = emptyMask();
   /** Whether this node was serving before the ring change (its copies were current). */
@@ -179,12 +187,19 @@ export class ClusterReplication implements Journal {
         // node that owned s only alone at start-up, before meeting anyone, has nothing current.
         if (served) {
           if (replicated[s] === 1) copy[s] = 1;
+          if (this.held[s] !== 1) continue;
           const id = ring.members[nowOwner] as string;
           let m = handedTo.get(id);
           if (m === undefined) handedTo.set(id, (m = emptyMask()));
           m[s] = 1;
         }
       }
+    }
+    const held = emptyMask();
+    if (prev !== null) {
+      const prevMe = prev.members.indexOf(self);
+      for (let s = 0; s < SLOT_COUNT; s++) if (ring.owners[s] === me && ((prev.owners[s] === prevMe && this.held[s] === 1) || this.replicated[s] === 1)) held[s] = 1;
+      this.held = held;
     }
     this.replicated = replicated;
     this.copySlots = copy;
@@ -199,8 +214,9 @@ export class ClusterReplication implements Journal {
    * Counts the ring against the known members. Losing the majority marks every key here as not
    * current (Entry.fromDisk, the mark of a restarted node's files): when the partition heals, the
    * majority's owners drop those copies (CLUSTER DROPSTALE) and send theirs, so a key the majority
-   * deleted or rewrote meanwhile does not come back from here. Keys written here later clear the
-   * mark (async mode accepts writes on the minority side; see docs/replication.md).
+   * deleted or rewrote meanwhile does not come back from here. Regaining it marks them again: async
+   * mode accepted writes on the minority side, and the majority's copies win over them too (as a
+   * Redis Cluster master that rejoins as a replica loses what it took while cut off).
    */
   private checkQuorum(ring: Ring): void {
     const states = new Map(this.deps.state.view.members().map((m) => [m.id, m.state]));
@@ -209,7 +225,8 @@ export class ClusterReplication implements Journal {
       for (let db = 0; db < this.deps.store.databases; db++) this.deps.store.db(db).markLoadedFromDisk();
       this.deps.log.warn({ members: ring.members.length, known: this.quorum.size }, 'no majority of the cluster reachable: this node is on the minority side; its copies count as stale');
     } else if (!minority && this.minority) {
-      this.deps.log.warn({ members: ring.members.length, known: this.quorum.size }, 'majority reachable again');
+      for (let db = 0; db < this.deps.store.databases; db++) this.deps.store.db(db).markLoadedFromDisk();
+      this.deps.log.warn({ members: ring.members.length, known: this.quorum.size }, 'majority reachable again; copies written on the minority side count as stale');
     }
     this.minority = minority;
   }
