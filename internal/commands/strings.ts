@@ -163,8 +163,11 @@ function getCmd(ctx: CommandContext, argv: string[]): Reply {
 function setCmd(ctx: CommandContext, argv: string[]): Reply {
   const { flags, expire } = parseExtended(argv, 3, true);
   const at = expire === undefined ? undefined : resolveExpire(ctx, flags, expire, 'set');
-  // Without options the request is its own journal record, in the case it was sent (as Redis propagates it).
-  return setGeneric(ctx, argv[1] as string, argv[2] as string, flags, at, OK, NULL_BULK, argv.length === 3 ? argv : null);
+  // A request that already is the record to journal (`SET key value`, as redis-benchmark and
+  // redis-cli send it) is journaled itself; other spellings keep the uppercase record replicas,
+  // the AOF and their tests see.
+  const asSent = argv.length === 3 && argv[0] === 'SET' ? argv : null;
+  return setGeneric(ctx, argv[1] as string, argv[2] as string, flags, at, OK, NULL_BULK, asSent);
 }
 
 function setnxCmd(ctx: CommandContext, argv: string[]): Reply {
