@@ -37,8 +37,8 @@ export interface PrimaryDeps {
   feed: ReplicationFeed;
   /** Starts journaling writes into the feed (the first replica creates the stream, as Redis's backlog). */
   startFeed(): void;
-  /** The full copy at this instant: an RDB file of the whole dataset. */
-  rdb(): Buffer;
+  /** The full copy at this instant: an RDB file of the whole dataset, or of what `filter` keeps (REPLCONF rdb-filter-only). */
+  rdb(filter: { readonly functions: boolean } | null): Buffer;
   /** Null when this node may serve replicas now, else why not (a replica without its primary link). */
   cannotServe(): CommandError | null;
   /** client-output-buffer-limit's replica class hard limit in bytes (0 = none). */
@@ -52,6 +52,8 @@ interface PendingConf {
   ip: string | null;
   port: number;
   psync2: boolean;
+  /** REPLCONF rdb-filter-only: the full copy holds only what the filters name (`functions`), no keys. */
+  filter: { readonly functions: boolean } | null;
 }
 
 export class PrimarySide {
@@ -69,7 +71,7 @@ export class PrimarySide {
   /** REPLCONF from a (future) replica: listening-port, ip-address, capa, ack, getack is the replica side's. */
   replconf(client: Client, args: readonly string[]): Reply | null {
     if (args.length % 2 !== 0) throw errors.syntax();
-    const conf = this.confs.get(client) ?? { ip: null, port: 0, psync2: false };
+    const conf = this.confs.get(client) ?? { ip: null, port: 0, psync2: false, filter: null };
     this.confs.set(client, conf);
     for (let i = 0; i < args.length; i += 2) {
       const opt = (args[i] as string).toLowerCase();
@@ -90,8 +92,19 @@ export class PrimarySide {
         if (peer !== undefined && Number.isSafeInteger(off)) this.acked(peer, off);
         // ACKs are never answered.
         return null;
-      } else if (opt === 'rdb-only' || opt === 'rdb-filter-only' || opt === 'getack') {
-        // Accepted and ignored (rdb-only serves redis-cli --rdb, which this node answers normally).
+      } else if (opt === 'rdb-filter-only') {
+        // redis-cli --functions-rdb: keys are always left out, functions kept when named (Redis's only filter).
+        let functions = false;
+        for (const f of val.split(/\s+/).filter((x) => x !== '')) {
+          if (f.toLowerCase() !== 'functions') throw errors.generic(`Unsupported rdb-filter-only option: ${f}`);
+          functions = true;
+        }
+        conf.filter = { functions };
+      } else if (opt === 'rdb-only') {
+        if (val !== '0' && val !== '1') throw errors.generic('value is out of range, value must between 0 and 1');
+        // Accepted: redis-cli --rdb reads the copy and closes the link itself.
+      } else if (opt === 'getack') {
+        // Accepted and ignored: GETACK is what a primary sends its replicas.
       } else {
         throw errors.generic(`Unrecognized REPLCONF option: ${args[i] as string}`);
       }
@@ -109,9 +122,9 @@ export class PrimarySide {
     const refusal = this.deps.cannotServe();
     if (refusal !== null) throw refusal;
     const b = this.deps.backlog;
-    const conf = this.confs.get(client) ?? { ip: null, port: 0, psync2: false };
+    const conf = this.confs.get(client) ?? { ip: null, port: 0, psync2: false, filter: null };
     const want = Number(offsetArg);
-    if (replid !== null && replid !== '?' && Number.isSafeInteger(want)) {
+    if (replid !== null && replid !== '?' && Number.isSafeInteger(want) && conf.filter === null) {
       const known = replid === b.replid || (replid === b.replid2 && want <= b.secondReplOffset);
       const missing = known ? b.readFrom(want - 1) : null;
       if (missing !== null) {
@@ -129,7 +142,7 @@ export class PrimarySide {
     this.deps.feed.forceSelect();
     const offset = b.offset;
     const t0 = performance.now();
-    const rdb = this.deps.rdb();
+    const rdb = this.deps.rdb(conf.filter);
     const head = Buffer.from(`$${rdb.length}\r\n`, 'latin1');
     const peer = this.attach(client, conf, [head, rdb]);
     peer.state = 'send_bulk';

@@ -57,7 +57,7 @@ export class Replication implements ReplicationApi {
       backlog: this.backlog,
       feed: this.feed,
       startFeed: () => this.startFeed(),
-      rdb: () => this.rdb(),
+      rdb: (filter) => this.rdb(filter),
       cannotServe: () => (this.link !== null && this.link.state !== 'connected' ? new CommandError('NOMASTERLINK', "Can't SYNC while not connected with my master") : null),
       outputLimit: () => replicaHardLimit(runtime.str('client_output_buffer_limit')),
       now: deps.now,
@@ -199,17 +199,18 @@ export class Replication implements ReplicationApi {
     return keys;
   }
 
-  /** The whole dataset as an RDB file, with Redis's AUX fields. */
-  private rdb(): Buffer {
+  /** The whole dataset as an RDB file, with Redis's AUX fields; a filter (redis-cli --functions-rdb) leaves the keys out. */
+  private rdb(filter: { readonly functions: boolean } | null = null): Buffer {
     const { store } = this.deps;
     const now = this.deps.now();
     const fns = this.deps.functions();
+    const keys = filter === null;
     return writeRdb({
       databases: store.databases,
-      size: (db) => store.db(db).size,
-      expires: (db) => store.db(db).volatileCount,
-      entries: (db) => liveEntries(store, db, now),
-      functions: fns.libraryCount > 0 ? fns.dump() : null,
+      size: (db) => (keys ? store.db(db).size : 0),
+      expires: (db) => (keys ? store.db(db).volatileCount : 0),
+      entries: (db) => (keys ? liveEntries(store, db, now) : []),
+      functions: fns.libraryCount > 0 && (filter === null || filter.functions) ? fns.dump() : null,
       aux: [
         ['redis-ver', this.deps.version],
         ['redis-bits', '64'],
