@@ -18,6 +18,7 @@ import { DEFAULT_LIMITS, type ProtocolLimits } from '../resp/limits.js';
 import { announceHost, type ClusterParts } from '../routing/cluster.js';
 import type { MembershipService } from '../routing/state.js';
 import { parseOutputLimit } from '../server/output-limit.js';
+import { outputBufferLimitClasses } from '../config/redis-values.js';
 import { RespServer } from '../server/resp-server.js';
 import { createReplication, withReplicationClients } from '../replication/replication.js';
 import { isMemberAddress, WarningThrottle } from '../server/security.js';
@@ -89,11 +90,13 @@ function createResp(core: Core, config: Config, state: NodeState, tls: NodeTls, 
   const { runtime } = core;
   const limits: ProtocolLimits = { ...DEFAULT_LIMITS, maxBulkLen: config.protoMaxBulkLen, queryBufferLimit: config.clientQueryBufferLimit };
   let pubsubLimit = parseOutputLimit(runtime.str('client_output_buffer_limit_pubsub'));
+  let normalLimit = parseOutputLimit(outputBufferLimitClasses(runtime.str('client_output_buffer_limit')).normal);
   core.subscriptions.add({
     part: 'resp',
-    params: ['client_output_buffer_limit_pubsub', 'proto_max_bulk_len', 'client_query_buffer_limit'],
+    params: ['client_output_buffer_limit_pubsub', 'client_output_buffer_limit', 'proto_max_bulk_len', 'client_query_buffer_limit'],
     apply: (path, value) => {
       if (path === 'client_output_buffer_limit_pubsub') pubsubLimit = parseOutputLimit(value as string);
+      else if (path === 'client_output_buffer_limit') normalLimit = parseOutputLimit(outputBufferLimitClasses(value as string).normal);
       else if (path === 'proto_max_bulk_len') limits.maxBulkLen = value as number;
       else limits.queryBufferLimit = value as number;
     },
@@ -106,6 +109,7 @@ function createResp(core: Core, config: Config, state: NodeState, tls: NodeTls, 
     acl: core.server.acl,
     maxclients: () => runtime.num('maxclients'),
     pubsubLimit: () => pubsubLimit,
+    normalLimit: () => normalLimit,
     limits,
     protectedMode: () => runtime.bool('redis.protected_mode'),
     trustedPeer,

@@ -24,6 +24,8 @@ export interface RespServerDeps {
   maxclients: () => number;
   /** client-output-buffer-limit for subscribed clients. */
   pubsubLimit: () => OutputLimit;
+  /** client-output-buffer-limit for normal clients (Redis's default: none). */
+  normalLimit?: () => OutputLimit;
   /** Shared by every connection's decoder and updated in place by CONFIG SET, so changes apply at once. */
   limits: ProtocolLimits;
   /** protected-mode (read per connection; it refuses only while the default user has no password). */
@@ -380,6 +382,22 @@ class Connection {
     }
   }
 
+  /**
+   * A normal client whose unsent output (what the socket still queues plus `adding`, counted before
+   * it is written, as Redis counts a reply once it is in the buffer) is over its class's limit is
+   * closed with nothing more sent, as Redis's closeClientOnOutputBufferLimitReached.
+   */
+  private overNormalLimit(adding: number): boolean {
+    const limit = this.deps.normalLimit?.();
+    if (limit === undefined || (limit.hard === 0 && limit.soft === 0) || this.client.type !== 'normal') return false;
+    const verdict = checkOutputLimit(limit, this.socket.writableLength + adding, this.deps.now(), this.softSince);
+    this.softSince = verdict.softSince;
+    if (!verdict.close) return false;
+    this.deps.log.warn({ client: this.client.id, addr: this.client.addr, pending: this.socket.writableLength + adding }, 'closing client over its output buffer limit');
+    this.kill();
+    return true;
+  }
+
   private flush(): void {
     if (this.held !== null) this.releaseHeld();
     if (this.writer.length === 0 || this.closed) return;
@@ -426,6 +444,8 @@ class Connection {
   }
 
   private writeOut(buf: Buffer): void {
+    if (this.closed) return;
+    if (this.overNormalLimit(buf.length)) return;
     this.deps.stats.netOutputBytes += buf.length;
     if (!this.socket.write(buf)) {
       // Backpressure: stop reading requests until the client drains its replies.
