@@ -281,15 +281,19 @@ function peerOnly(ctx: CommandContext, what: string): void {
  * CLUSTER REPLFEED sender replid offset FULL|CONT payload: applies a chunk of `sender`'s stream of
  * the slots this node replicates (replication/cluster-apply.ts). Answers the offset held after it,
  * -1 for a stream this node does not know (the owner then sends a full copy), or -TRYAGAIN.
+ * With MIGRATE it is a slot migration's stream (the slots move here: replication/cluster-migrate.ts).
  */
 function replFeed(ctx: CommandContext, argv: string[]): Reply {
   peerOnly(ctx, 'REPLFEED');
   const offset = Number(argv[4]);
   const kind = (argv[5] as string).toUpperCase();
-  if (!Number.isSafeInteger(offset) || offset < 0 || (kind !== 'FULL' && kind !== 'CONT')) throw errors.generic('CLUSTER REPLFEED expects <sender-id> <replid> <offset> FULL|CONT <payload>');
+  const migrate = argv.length === 8 && (argv[7] as string).toUpperCase() === 'MIGRATE';
+  if (!Number.isSafeInteger(offset) || offset < 0 || (kind !== 'FULL' && kind !== 'CONT') || (argv.length > 7 && !migrate)) {
+    throw errors.generic('CLUSTER REPLFEED expects <sender-id> <replid> <offset> FULL|CONT <payload> [MIGRATE]');
+  }
   const feed = api(ctx).replFeed;
   if (feed === undefined) throw errors.generic('This node does not replicate');
-  const r = feed(argv[2] as string, argv[3] as string, offset, kind === 'FULL', argv[6] as string);
+  const r = feed(argv[2] as string, argv[3] as string, offset, kind === 'FULL', argv[6] as string, migrate);
   if ('retry' in r) throw new CommandError('TRYAGAIN', r.retry);
   return int(r.offset);
 }
@@ -422,13 +426,13 @@ export const clusterCommands: readonly CommandSpec[] = [
       }),
       sub({
         name: 'cluster|replfeed',
-        arity: 7,
+        arity: -7,
         flags: ['write', 'no_multi', 'stale', 'loading'],
         group: 'cluster',
         summary: "ringcache: a chunk of a slot owner's replication stream (sent on peer links only); answers the stream offset this node holds after it.",
         since: '0.1.0',
         complexity: 'O(N) where N is the size of the chunk',
-        syntax: 'sender-id replid offset FULL|CONT payload',
+        syntax: 'sender-id replid offset FULL|CONT payload [MIGRATE]',
         handler: replFeed,
       }),
       sub({
@@ -494,7 +498,7 @@ export const clusterCommands: readonly CommandSpec[] = [
             "    ringcache: track the keys the next command on this peer link reads (client-side caching across nodes).",
             'HANDOFF <key> <argc> <arg> ... [<argc> <arg> ...]',
             '    ringcache: create <key> from the commands that rebuild it, unless a live copy exists (slot handoff between peers).',
-            'REPLFEED <sender-id> <replid> <offset> FULL|CONT <payload>',
+            'REPLFEED <sender-id> <replid> <offset> FULL|CONT <payload> [MIGRATE]',
             "    ringcache: apply a chunk of a slot owner's replication stream (peer links only).",
             'DROPSTALE <start> <end> [<start> <end> ...]',
             '    ringcache: drop keys of the slot ranges still as loaded from disk (peer links only).',
@@ -509,7 +513,11 @@ export const clusterCommands: readonly CommandSpec[] = [
       }),
     ],
   }),
-  command({ name: 'asking', arity: 1, flags: ['fast'], group: 'cluster', acl: ['connection'], summary: 'Sent by cluster clients after an -ASK redirect', since: '3.0.0', complexity: 'O(1)', handler: () => OK }),
+  command({ name: 'asking', arity: 1, flags: ['fast'], group: 'cluster', acl: ['connection'], summary: 'Sent by cluster clients after an -ASK redirect', since: '3.0.0', complexity: 'O(1)', handler: (ctx) => {
+      ctx.client.asking = true;
+      return OK;
+    },
+  }),
   command({ name: 'readonly', arity: 1, flags: ['loading', 'stale', 'fast'], group: 'cluster', acl: ['connection'], summary: 'Enables read queries for a connection to a cluster replica node', since: '3.0.0', complexity: 'O(1)', handler: (ctx) => readonlyMode(ctx, true) }),
   command({ name: 'readwrite', arity: 1, flags: ['loading', 'stale', 'fast'], group: 'cluster', acl: ['connection'], summary: 'Disables read queries for a connection to a cluster replica node', since: '3.0.0', complexity: 'O(1)', handler: (ctx) => readonlyMode(ctx, false) }),
 ];

@@ -88,6 +88,7 @@ describe('loadConfig: defaults', () => {
       'cluster.secret': c.cluster.secrets.join(','), 'cluster.insecure': c.cluster.insecure, 'cluster.profile': c.cluster.profile, 'cluster.announce_host': c.cluster.announceHost,
       'cluster.mode': c.cluster.mode, 'cluster.tokens': c.cluster.tokens, 'cluster.forward_timeout_ms': c.cluster.forwardTimeoutMs,
       'cluster.handoff_timeout_ms': c.cluster.handoffTimeoutMs, 'cluster.replicas': c.cluster.replicas, 'cluster.replica_reads': c.cluster.replicaReads,
+      'cluster.migration_flip_delay_ms': c.cluster.migrationFlipDelayMs,
       'replication.mode': c.replication.mode, 'replication.sync_timeout_ms': c.replication.syncTimeoutMs,
     };
     for (const [k, v] of Object.entries(fields)) expect(v, k).toBe(c.values[k]);
@@ -401,6 +402,7 @@ describe('cluster settings', () => {
       tokens: 1024,
       forwardTimeoutMs: 5000,
       handoffTimeoutMs: 30_000,
+      migrationFlipDelayMs: 0,
       insecure: false,
       replicas: 1,
       replicaReads: 'readonly',

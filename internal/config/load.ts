@@ -350,6 +350,7 @@ export function freezeConfig(values: Record<string, ConfigValue>, file = '', exp
       tokens: v('cluster.tokens'),
       forwardTimeoutMs: v('cluster.forward_timeout_ms'),
       handoffTimeoutMs: v('cluster.handoff_timeout_ms'),
+      migrationFlipDelayMs: v('cluster.migration_flip_delay_ms'),
       replicas: v('cluster.replicas'),
       replicaReads: v('cluster.replica_reads'),
     }),

@@ -104,6 +104,7 @@ interface HandWrittenConfig {
     readonly tokens: number;
     readonly forwardTimeoutMs: number;
     readonly handoffTimeoutMs: number;
+    readonly migrationFlipDelayMs: number;
     readonly insecure: boolean;
     readonly replicas: number;
     readonly replicaReads: 'readonly' | 'always';

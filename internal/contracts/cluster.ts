@@ -50,8 +50,8 @@ export interface ClusterApi {
   handoffStats?(): { sent: number; received: number; replaced: number; skipped: number; inProgress: boolean };
   /** Gossip packets dropped since start, by reason (membership stats; INFO cluster_gossip_packets_dropped). */
   gossipDropped?(): Readonly<Record<string, number>>;
-  /** CLUSTER REPLFEED: a chunk of an owner's replication stream; the offset held after it (-1: unknown stream), or why to retry. */
-  replFeed?(sender: string, replid: string, offset: number, full: boolean, payload: string): { offset: number } | { retry: string };
+  /** CLUSTER REPLFEED: a chunk of an owner's replication stream (`migrate`: of a slot migration's); the offset held after it (-1: unknown stream), or why to retry. */
+  replFeed?(sender: string, replid: string, offset: number, full: boolean, payload: string, migrate?: boolean): { offset: number } | { retry: string };
   /** CLUSTER DROPSTALE start end ...: drops keys of those slots still as loaded from disk; null for malformed ranges. */
   dropStale?(ranges: readonly string[]): number | null;
   /** READONLY / READWRITE: reads of slots this node replicates are served here. */

@@ -136,6 +136,7 @@ export function createNodeCluster(d: NodeClusterDeps): NodeCluster {
     replicaReads: () => d.runtime.str('cluster.replica_reads') as 'readonly' | 'always',
     replicationMode: () => d.runtime.str('replication.mode') as 'async' | 'sync',
     syncTimeoutMs: () => d.runtime.num('replication.sync_timeout_ms'),
+    flipDelayMs: () => d.runtime.num('cluster.migration_flip_delay_ms'),
   });
   d.executor.router = parts.router;
   // The owner's writes of each slot stream to its replicas (replication/cluster-replication.ts).

@@ -20,6 +20,8 @@ import { rangesMask, type SlotMask } from './cluster-slots.js';
 /** Record names only the stream carries (never commands of the table). */
 export const REPL_DROP = 'REPL.DROP';
 export const REPL_KEY = 'REPL.KEY';
+/** A migration stream's last record: hands the slots it names to the receiver (cluster-migrate.ts). */
+export const REPL_FLIP = 'REPL.FLIP';
 
 export interface ApplierDeps {
   store: Store;
@@ -31,11 +33,21 @@ export interface ApplierDeps {
   executeHere: (client: Client, argv: string[]) => Reply | Promise<Reply>;
   /** Whether a FULL restart from `sender` must wait (this node still hands its copy of slots to it). */
   refuseFull: (sender: string) => boolean;
+  /** REPL.FLIP from `sender`, applied after every record before it (migration streams only). */
+  flip?: (sender: string, mask: SlotMask) => void;
+  /**
+   * REPL.DROP keeps keys loaded from disk and untouched (a migration: without replicas the sender
+   * may hold only what was written since this node went down; REPL.KEY still replaces them).
+   */
+  keepFromDisk?: boolean;
+  /** Each REPL.KEY applied: whether it replaced a key here or arrived new (handoff figures). */
+  onKey?: (outcome: 'received' | 'replaced') => void;
   now: () => number;
   log: Logger;
 }
 
 interface SenderState {
+  sender: string;
   replid: string;
   offset: number;
   decoder: RequestDecoder;
@@ -82,7 +94,7 @@ export class ReplicaApplier {
       const refused = this.refused.get(sender);
       this.refused.delete(sender);
       if (refused === replid) return { offset: -1 };
-      s = { replid, offset, decoder: new RequestDecoder({ ...DEFAULT_LIMITS, queryBufferLimit: 2 ** 31 - 1 }), db: 0, at: this.deps.now() };
+      s = { sender, replid, offset, decoder: new RequestDecoder({ ...DEFAULT_LIMITS, queryBufferLimit: 2 ** 31 - 1 }), db: 0, at: this.deps.now() };
       this.senders.set(sender, s);
     } else if (s === undefined || s.replid !== replid) {
       return { offset: -1 };
@@ -123,6 +135,8 @@ export class ReplicaApplier {
   private fromOwner(sender: string, argv: readonly string[]): boolean {
     const name = (argv[0] as string).toUpperCase();
     if (name === 'SELECT' || name === 'MULTI' || name === 'EXEC') return true;
+    // A flip acts only on the slots the receiver imports from the sender (cluster-migrate.ts).
+    if (name === REPL_FLIP) return true;
     if (name === REPL_DROP) {
       const mask = rangesMask(argv.slice(2));
       if (mask === null) return true;
@@ -166,6 +180,11 @@ export class ReplicaApplier {
     if (name === 'MULTI' || name === 'EXEC') return;
     if (name === REPL_DROP) return this.drop(argv);
     if (name === REPL_KEY) return this.restoreKey(s.db, argv);
+    if (name === REPL_FLIP) {
+      const mask = rangesMask(argv.slice(2));
+      if (mask !== null) this.deps.flip?.(s.sender, mask);
+      return;
+    }
     let spec: CommandSpec;
     try {
       spec = this.deps.resolve(argv);
@@ -189,9 +208,10 @@ export class ReplicaApplier {
 
   private dropIn(db: number, mask: SlotMask): void {
     const victims: string[] = [];
-    for (const key of this.deps.store.db(db).keys()) {
+    const keep = this.deps.keepFromDisk === true;
+    for (const [key, e] of this.deps.store.db(db).entries()) {
       const slot = keyHashSlot(key);
-      if (mask[slot] === 1 && !this.deps.isLocal(slot)) victims.push(key);
+      if (mask[slot] === 1 && !this.deps.isLocal(slot) && !(keep && e.fromDisk)) victims.push(key);
     }
     for (let i = 0; i < victims.length; i += 512) this.run(db, ['DEL', ...victims.slice(i, i + 512)]);
   }
@@ -202,7 +222,10 @@ export class ReplicaApplier {
     if (this.deps.isLocal(keyHashSlot(key))) return;
     const commands = decodeHandoff(argv);
     if (commands === null) return;
-    this.run(db, ['DEL', key]);
+    // The DEL only when there is something to replace: a copy into an empty slot is one command per key.
+    const had = this.deps.store.db(db).raw(key) !== undefined;
+    if (had) this.run(db, ['DEL', key]);
     for (const c of commands) this.run(db, c);
+    this.deps.onKey?.(had ? 'replaced' : 'received');
   }
 }

@@ -24,6 +24,7 @@ import type { Entry } from '../store/types.js';
 import { REPL_DROP, ReplicaApplier, type FeedAnswer } from './cluster-apply.js';
 import { Quorum } from './cluster-quorum.js';
 import { added, emptyMask, isEmpty, maskRanges, recordFor, replicaMask, replicatedIn, streamMasks, type SlotMask } from './cluster-slots.js';
+import { SlotMigrations } from './cluster-migrate.js';
 import { PeerStream } from './cluster-stream.js';
 
 /** What the handoff does with a key of a slot this node does not own (routing/handoff.ts). */
@@ -39,6 +40,8 @@ export interface ClusterReplicationDeps {
   timeoutMs: () => number;
   mode: () => 'async' | 'sync';
   syncTimeoutMs: () => number;
+  /** cluster.migration_flip_delay_ms (cluster-migrate.ts). */
+  flipDelayMs?: () => number;
   /** cluster.replica_reads: replica copies serve READONLY connections only, or every client. */
   replicaReads: () => 'readonly' | 'always';
   /** This node serves (cluster_state ok): its copies are current. */
@@ -101,6 +104,10 @@ export class ClusterReplication implements Journal {
   private txDb: number | null = null;
   private readonly readonlyClients = new WeakSet<Client>();
   readonly applier: ReplicaApplier;
+  /** Slots moving between this node and others on ring changes (cluster-migrate.ts). */
+  readonly migrations: SlotMigrations;
+  /** Slots were handed over at a migration's flip (set by the node: the handoff drops this node's copies). */
+  onHanded: (() => void) | null = null;
   private readonly client: Client;
   /** Sync-mode writes that failed because a replica did not acknowledge in time (INFO). */
   syncTimeouts = 0;
@@ -127,6 +134,24 @@ export class ClusterReplication implements Journal {
       now: () => deps.clock.now(),
       log: deps.log,
     });
+    this.migrations = new SlotMigrations({
+      selfId: deps.selfId,
+      state: deps.state,
+      store: deps.store,
+      pool: deps.pool,
+      resolve: deps.resolve,
+      executeHere: deps.executeHere,
+      timeoutMs: deps.timeoutMs,
+      log: deps.log.child({ component: 'migration' }),
+      clock: deps.clock,
+      backlogBytes: deps.backlogBytes ?? 8 * 1024 * 1024,
+      flipDelayMs: deps.flipDelayMs ?? (() => 0),
+      onImportChange: () => this.syncStreams(this.deps.state.ring),
+      onHanded: () => {
+        this.rebuildSlotPeers(this.deps.state.ring);
+        this.onHanded?.();
+      },
+    });
     deps.state.onRingChange(() => this.refresh());
     this.refresh();
   }
@@ -139,29 +164,10 @@ export class ClusterReplication implements Journal {
     this.prevRing = prev;
     this.ringSeen = ring;
     const self = this.deps.selfId;
-    const masks = streamMasks(ring, self);
-    for (const [id, s] of this.streams) {
-      if (masks.has(id)) continue;
-      s.close();
-      this.streams.delete(id);
-    }
-    for (const [id, mask] of masks) {
-      const info = this.memberInfo(ring, id);
-      const s = this.streams.get(id);
-      if (s === undefined) {
-        this.streams.set(id, new PeerStream(info, mask, { selfId: self, store: this.deps.store, makeLink: (m) => this.deps.pool.dedicated(m), timeoutMs: this.deps.timeoutMs, log: this.deps.log, clock: this.deps.clock, backlogBytes: this.deps.backlogBytes ?? 8 * 1024 * 1024 }));
-        continue;
-      }
-      const grown = added(s.mask, mask);
-      const shrunk = !isEmpty(added(mask, s.mask));
-      s.mask = mask;
-      s.updatePeer(info);
-      // A copy still in flight names slots the peer no longer takes from here (it would refuse
-      // them): start it over with the current slots.
-      if (shrunk && !s.established) s.restart('its slots changed during the copy');
-      else if (!isEmpty(grown)) s.copy(grown);
-    }
-    this.rebuildSlotPeers(ring);
+    const now0 = this.deps.clock.now();
+    // Slots moving in or out (cluster-migrate.ts) are decided first: replica streams leave imported slots out.
+    this.migrations.onRingChange(prev, ring, this.servedBefore && (now0 - this.ringSince >= SETTLE_MS || now0 - this.servingSince >= SETTLE_MS));
+    this.syncStreams(ring);
     this.checkQuorum(ring);
     const replicated = replicaMask(ring, self);
     const copy = emptyMask();
@@ -242,6 +248,36 @@ export class ClusterReplication implements Journal {
     return this.minority ? minorityRefusal(this.deps.state.ring.members.length, this.quorum.size) : null;
   }
 
+  /** Replica streams follow the slots this node serves: one per replica member, with the slots it takes from here. */
+  private syncStreams(ring: Ring): void {
+    const self = this.deps.selfId;
+    const masks = streamMasks(ring, self);
+    // A slot imported here reaches the replicas whole at its flip (its stream's records are the previous holder's writes).
+    if (this.migrations.active) for (const m of masks.values()) for (let s = 0; s < SLOT_COUNT; s++) if (m[s] === 1 && this.migrations.importing(s)) m[s] = 0;
+    for (const [id, s] of this.streams) {
+      if (masks.has(id)) continue;
+      s.close();
+      this.streams.delete(id);
+    }
+    for (const [id, mask] of masks) {
+      const info = this.memberInfo(ring, id);
+      const s = this.streams.get(id);
+      if (s === undefined) {
+        this.streams.set(id, new PeerStream(info, mask, { selfId: self, store: this.deps.store, makeLink: (m) => this.deps.pool.dedicated(m), timeoutMs: this.deps.timeoutMs, log: this.deps.log, clock: this.deps.clock, backlogBytes: this.deps.backlogBytes ?? 8 * 1024 * 1024 }));
+        continue;
+      }
+      const grown = added(s.mask, mask);
+      const shrunk = !isEmpty(added(mask, s.mask));
+      s.mask = mask;
+      s.updatePeer(info);
+      // A copy still in flight names slots the peer no longer takes from here (it would refuse
+      // them): start it over with the current slots.
+      if (shrunk && !s.established) s.restart('its slots changed during the copy');
+      else if (!isEmpty(grown)) s.copy(grown);
+    }
+    this.rebuildSlotPeers(ring);
+  }
+
   private memberInfo(ring: Ring, id: string): MemberInfo {
     return this.deps.state.info(ring.members.indexOf(id));
   }
@@ -253,6 +289,13 @@ export class ClusterReplication implements Journal {
       if (r.owner !== me || r.replicas.length === 0) continue;
       const list = r.replicas.map((i) => this.streams.get(ring.members[i] as string)).filter((s): s is PeerStream => s !== undefined);
       for (let s = r.start; s <= r.end; s++) out[s] = list;
+    }
+    // A slot this node still serves for its new owner journals its writes to the migration stream.
+    if (this.migrations.active) {
+      for (let s = 0; s < SLOT_COUNT; s++) {
+        const m = this.migrations.streamOf(s);
+        if (m !== null) out[s] = [m];
+      }
     }
     this.slotPeers = out;
   }
@@ -315,6 +358,8 @@ export class ClusterReplication implements Journal {
   /** What the handoff does with a key of a slot owned elsewhere (see Placement). */
   placement(slot: number, _e: Entry): Placement {
     this.refresh();
+    const moving = this.migrations.placement(slot, this.replicated[slot] === 1);
+    if (moving !== null) return moving;
     if (this.replicated[slot] === 1) return this.copySlots[slot] === 1 ? 'copy' : 'keep';
     // A replica copy of a slot this node no longer replicates: its owner still holds the current one.
     const prev = this.prevRing;
@@ -332,13 +377,13 @@ export class ClusterReplication implements Journal {
 
   // --- Journal -----------------------------------------------------------------------------
 
-  /** No replica stream, nothing to keep: the executor then collects no writes (Journal.listening). */
+  /** No replica or migration stream, nothing to keep: the executor then collects no writes (Journal.listening). */
   listening(): boolean {
-    return this.streams.size > 0;
+    return this.streams.size > 0 || this.migrations.busy;
   }
 
   append(db: number, argv: readonly string[]): void {
-    if (this.streams.size === 0) return;
+    if (this.streams.size === 0 && !this.migrations.busy) return;
     const name = argv[0] as string;
     if (argv.length === 1 && (name === 'MULTI' || name === 'multi')) {
       this.txDb = db;
@@ -496,6 +541,7 @@ export class ClusterReplication implements Journal {
   }
 
   close(): void {
+    this.migrations.close();
     for (const s of this.streams.values()) s.close();
     this.streams.clear();
   }

@@ -31,6 +31,8 @@ export interface StreamDeps {
   clock: Clock;
   /** Backlog bytes per replica stream. */
   backlogBytes: number;
+  /** A slot migration's stream (cluster-migrate.ts): its chunks are sent as REPLFEED ... MIGRATE. */
+  migrate?: boolean;
 }
 
 /** Largest chunk per request: bounds the replica's synchronous apply step. */
@@ -79,6 +81,8 @@ export class PeerStream {
   /** Clock ms of the last acknowledgement, and of the oldest chunk not yet acknowledged. */
   lastAckAt = 0;
   pendingSince = -1;
+  /** Clock ms of the first failure of the current run of failed chunks (-1: the last chunk was accepted). */
+  failingSince = -1;
   /** Full copies started (INFO). */
   fullSyncs = 0;
   /** Keys copied by full syncs (INFO). */
@@ -276,6 +280,7 @@ export class PeerStream {
     const full = this.full;
     this.inFlight = true;
     const argv = ['CLUSTER', 'REPLFEED', this.deps.selfId, replid, String(from), full ? 'FULL' : 'CONT', payload.toString('latin1')];
+    if (this.deps.migrate === true) argv.push('MIGRATE');
     this.link.request([argv], 0, Math.max(this.deps.timeoutMs(), 5000)).then(
       (frames) => {
         this.inFlight = false;
@@ -296,6 +301,7 @@ export class PeerStream {
     if (n === end) {
       this.full = false;
       this.failures = 0;
+      this.failingSince = -1;
       this.acked = end;
       this.lastAckAt = this.deps.clock.now();
       this.pendingSince = end >= this.backlog.offset ? -1 : this.lastAckAt;
@@ -327,6 +333,7 @@ export class PeerStream {
   private backoff(why: string): void {
     if (this.closed) return;
     this.failures++;
+    if (this.failingSince < 0) this.failingSince = this.deps.clock.now();
     if (this.failures === 1 || this.failures % 20 === 0) this.deps.log.warn({ peer: this.peer.id, why, failures: this.failures }, 'replication stream to a replica failed; retrying');
     const ms = Math.min(1000, 50 * 2 ** Math.min(this.failures - 1, 5));
     this.retry = setTimeout(() => {

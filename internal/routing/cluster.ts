@@ -67,6 +67,8 @@ export interface ClusterPartsOptions {
   /** replication.mode and replication.sync_timeout_ms (default async). */
   replicationMode?: () => 'async' | 'sync';
   syncTimeoutMs?: () => number;
+  /** cluster.migration_flip_delay_ms (default 0). */
+  flipDelayMs?: () => number;
 }
 
 /** Membership-backed routing, CLUSTER command data and the HTTP API's key routing, wired together. */
@@ -142,12 +144,16 @@ export class ClusterParts {
       timeoutMs: o.forwardTimeoutMs,
       mode: o.replicationMode ?? (() => 'async'),
       syncTimeoutMs: o.syncTimeoutMs ?? (() => 1000),
+      flipDelayMs: o.flipDelayMs ?? (() => 0),
       replicaReads: o.replicaReads ?? (() => 'readonly'),
       ready: () => this.ready(),
       log: o.log.child({ component: 'replication' }),
       clock,
     });
     this.handoff.placement = (slot, e) => this.replication.placement(slot, e);
+    // Moving slots: served by their previous holder until the flip; then its copy is dropped by the handoff.
+    this.router.moves = this.replication.migrations;
+    this.replication.onHanded = () => this.handoff.kick();
     this.handoff.onIdle = () => this.replication.handoffIdle();
     this.router.readHere = (client, slot) => this.replication.readHere(client, slot);
     this.api = this.buildApi();
@@ -256,9 +262,15 @@ export class ClusterParts {
         client.user = INTERNAL_USER;
       },
       noteHandoff: (outcome) => this.handoff.noteReceived(outcome),
-      handoffStats: () => ({ ...this.handoff.stats, inProgress: this.handoff.busy }),
+      handoffStats: () => {
+        // Keys moved by slot migrations count as handed off (sent at their flip, received as applied).
+        const h = this.handoff.stats;
+        const m = this.replication.migrations.stats;
+        return { sent: h.sent + m.keysOut, received: h.received + m.keysIn, replaced: h.replaced + m.keysReplaced, skipped: h.skipped, inProgress: this.handoff.busy || this.replication.migrations.busy };
+      },
       ...(o.gossipDropped ? { gossipDropped: o.gossipDropped } : {}),
-      replFeed: (sender, replid, offset, full, payload) => this.replication.replFeed(sender, replid, offset, full, payload),
+      replFeed: (sender, replid, offset, full, payload, migrate) =>
+        migrate === true ? this.replication.migrations.feed(sender, replid, offset, full, payload) : this.replication.replFeed(sender, replid, offset, full, payload),
       dropStale: (ranges) => {
         const mask = rangesMask(ranges);
         return mask === null ? null : this.replication.dropStale(mask);
@@ -276,7 +288,11 @@ export class ClusterParts {
   async leaveRing(timeoutMs: number): Promise<boolean> {
     this.state.leave();
     if (this.state.alone) return true;
-    return this.handoff.drain(timeoutMs);
+    // The slots stream to their new owners while this node serves them, then flip; the handoff sends what is left.
+    const t0 = this.clock.now();
+    const migrated = await this.replication.migrations.drain(timeoutMs);
+    const drained = await this.handoff.drain(Math.max(0, timeoutMs - (this.clock.now() - t0)));
+    return migrated && drained;
   }
 
   close(): void {

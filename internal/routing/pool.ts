@@ -1,4 +1,5 @@
 // Forwarding links to peers: one shared pipelined link per (peer, protocol), plus per-client session links for WATCH and blocking commands.
+import { performance } from 'node:perf_hooks';
 import type { ConnectionOptions } from 'node:tls';
 import type { Logger } from 'pino';
 import { systemClock, type Clock } from '../clock/clock.js';
@@ -29,6 +30,9 @@ export interface PoolOptions {
  * MULTI ... EXEC list, never holds the link). Session links belong to one client: a WATCH must be
  * on the same connection as its EXEC, and a blocking command would stall a shared link.
  */
+/** Longest a link to a member that left the ring stays open for its requests in flight (ms). */
+const LINGER_MS = 5000;
+
 export class LinkPool {
   private readonly shared = new Map<string, PeerLink>();
   /** Per-command lookup by the member object routing holds (no key string built per command). */
@@ -136,14 +140,23 @@ export class LinkPool {
     for (const l of byPeer.values()) l.close();
   }
 
-  /** Drops links to members that left the ring (their requests fail; nothing is sent there again). */
+  /**
+   * Drops links to members that left the ring: nothing new is sent on them, and each closes once
+   * its requests in flight were answered (a member leaving gracefully still answers them), or after
+   * LINGER_MS (a dead member's time out).
+   */
   retain(ids: ReadonlySet<string>): void {
     for (const [key, l] of this.shared) {
       if (!ids.has(l.opts.peer)) {
-        l.close();
         this.shared.delete(key);
+        this.closeWhenIdle(l, performance.now() + LINGER_MS);
       }
     }
+  }
+
+  private closeWhenIdle(l: PeerLink, deadline: number): void {
+    if (l.inFlight === 0 || performance.now() >= deadline) return l.close();
+    setTimeout(() => this.closeWhenIdle(l, deadline), 20).unref();
   }
 
   stats(): { peer: string; proto: number; connected: boolean; inFlight: number; served: number }[] {

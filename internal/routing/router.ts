@@ -47,9 +47,28 @@ const TX_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'unwatch', 'qui
  */
 const PEER_ONLY = new Set(['cluster|handoff', 'cluster|track', 'cluster|replfeed', 'cluster|dropstale']);
 
+/** How long a forward answered -TRYAGAIN waits for this node's ring to change before its one retry (ms). */
+const RING_SETTLE_MS = 200;
+
 export const CROSSSLOT_MESSAGE = "Keys in request don't hash to the same slot";
 /** The -TRYAGAIN a leaving node answers on peer links (routing/handoff.ts recognizes it). */
 export const LEAVING_MESSAGE = 'this node is leaving the cluster';
+
+/**
+ * Slots moving between members after a ring change (replication/cluster-migrate.ts): where a
+ * command for one goes, 'serve' (this node still holds it), a promise (its flip is in progress),
+ * the member holding it (its copy here is incomplete), or null (the ring decides).
+ */
+export interface SlotMoves {
+  where(slot: number): 'serve' | Promise<void> | MemberInfo | null;
+  /** The holder answered that it does not serve the slot: this node's copy is served from now on. */
+  released(slot: number, source: string): void;
+}
+
+/** A raw reply that is a -TRYAGAIN error (the command did not run there). */
+function isTryAgain(r: Reply): boolean {
+  return r.t === 'raw' && r.v.length > 9 && r.v.toString('latin1', 0, 9) === '-TRYAGAIN';
+}
 
 export interface RouterDeps {
   state: ClusterState;
@@ -90,9 +109,16 @@ export class Router {
   /** Whether a READONLY client's read of `slot` is served here, from this node's replica copy (set by cluster replication). */
   readHere: ((client: Client, slot: number) => boolean) | null = null;
   private knownMembers = new Set<string>();
+  /** Slots moving after a ring change (set by the cluster parts). */
+  moves: SlotMoves | null = null;
 
   constructor(private readonly deps: RouterDeps) {
-    deps.state.onRingChange(() => this.sendLibrariesToJoined());
+    deps.state.onRingChange(() => {
+      this.sendLibrariesToJoined();
+      const w = this.ringWaiters;
+      this.ringWaiters = [];
+      for (const r of w) r();
+    });
   }
 
   /** FUNCTION RESTORE ... REPLACE on each member new to the ring (every member sends: the same libraries). */
@@ -132,8 +158,11 @@ export class Router {
    * Where a command runs: null = here (the executor goes on), or the reply to answer with
    * (forwarded, split and merged, or an error). Throws CommandError for MOVED / CROSSSLOT.
    */
-  route(client: Client, spec: CommandSpec, argv: string[]): Reply | Promise<Reply> | null {
+  route(client: Client, spec: CommandSpec, argv: string[], retried = false): Reply | Promise<Reply> | null {
     if (client.peer) return this.routePeer(client, spec, argv);
+    // ASKING holds for the next command only (Redis clears CLIENT_ASKING after every other command).
+    const asking = client.asking;
+    if (spec.name !== 'asking') client.asking = false;
     if (PEER_ONLY.has(spec.name)) return null;
     const state = this.deps.state;
     if (state.alone && !this.deps.seeded) return null;
@@ -167,11 +196,82 @@ export class Router {
       if (this.deps.mode() === 'proxy' && SPLIT.has(name)) return this.split(client, spec, argv);
       return this.crossSlot();
     }
+    const moves = this.moves;
+    if (moves !== null) {
+      const mv = moves.where(slot);
+      if (mv !== null) return this.routeMoving(client, spec, argv, slot, mv, asking);
+    }
     if (state.isLocal(slot)) return null;
     if (this.readHere !== null && hasFlag(spec, 'readonly') && this.readHere(client, slot)) return null;
     if (this.deps.mode() === 'redirect') this.moved(slot);
     if (client.tracking !== null) return this.forwardTracked(client, spec, state.owner(slot), argv);
-    return this.forward(client, state.owner(slot), argv, hasFlag(spec, 'blocking'));
+    const blocking = hasFlag(spec, 'blocking');
+    const p = this.forward(client, state.owner(slot), argv, blocking);
+    if (blocking || retried) return p;
+    // The owner's ring disagreed (-TRYAGAIN: the command did not run there): once this node's ring
+    // moved on (or a moment passed), routed once more instead of failing the client.
+    const again = p.then((r) => (isTryAgain(r) ? this.ringSettled().then(() => this.reroute(client, spec, argv, true)) : r));
+    if (this.pipelined === p) this.pipelined = again;
+    return again;
+  }
+
+  private ringWaiters: (() => void)[] = [];
+
+  /** Resolves at this node's next ring change, or after RING_SETTLE_MS. */
+  private ringSettled(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, RING_SETTLE_MS);
+      this.ringWaiters.push(() => {
+        clearTimeout(t);
+        resolve();
+      });
+    });
+  }
+
+  /**
+   * A command for a slot moving after a ring change. The node still holding it serves it (in
+   * redirect mode only after ASKING: its slot map names the new owner, as Redis's importing node
+   * serves only ASKING clients); during the flip it waits for it; the new owner, whose copy is not
+   * complete, forwards it to the holder (proxy mode) or answers -ASK (redirect mode).
+   */
+  private routeMoving(client: Client, spec: CommandSpec, argv: string[], slot: number, mv: 'serve' | Promise<void> | MemberInfo, asking: boolean): Reply | Promise<Reply> | null {
+    if (mv === 'serve') {
+      if (this.deps.mode() === 'redirect' && !asking) this.moved(slot);
+      return null;
+    }
+    if (mv instanceof Promise) return mv.then(() => this.reroute(client, spec, argv));
+    if (this.deps.mode() === 'redirect') {
+      this.stats.moved++;
+      throw new CommandError('ASK', `${slot} ${mv.meta.host}:${mv.meta.respPort}`);
+    }
+    return this.forwardToHolder(client, spec, argv, slot, mv);
+  }
+
+  /** Forwards to the member still holding a moving slot; if it no longer serves it, this node does (once). */
+  private forwardToHolder(client: Client, spec: CommandSpec, argv: string[], slot: number, holder: MemberInfo): Promise<Reply> {
+    this.stats.forwarded++;
+    const blocking = hasFlag(spec, 'blocking');
+    const link = blocking ? this.deps.pool.session(client, holder, client.proto) : this.deps.pool.link(holder, client.proto, client.id);
+    // Not pipelined: after a flip the next command may run here, and must not overtake this one.
+    this.pipelined = null;
+    return link.requestOne(argv, client.db, (e) => this.failure(e, holder)).then((r) => {
+      if (!isTryAgain(r)) return r;
+      this.moves?.released(slot, holder.id);
+      return this.reroute(client, spec, argv, true);
+    });
+  }
+
+  /**
+   * Routes a command again after a wait (a flip, a -TRYAGAIN from a member whose ring was
+   * changing): run here when it is local now, else forwarded; `last`: no further retry.
+   */
+  private reroute(client: Client, spec: CommandSpec, argv: string[], last = false): Promise<Reply> {
+    try {
+      const r = client.peer ? this.routePeer(client, spec, argv, last) : this.route(client, spec, argv, last);
+      return Promise.resolve(r ?? this.deps.executeHere(client, argv));
+    } catch (e) {
+      return Promise.resolve(e instanceof CommandError ? errorReply(e.line) : errorReply(`ERR ${String(e)}`));
+    }
   }
 
   /** A tracking client's command: a read is tracked on its owner (see remote-tracking.ts). */
@@ -417,17 +517,32 @@ export class Router {
     });
   }
 
-  /** From a peer: run here if every key is ours; never forwarded again. */
-  private routePeer(_client: Client, spec: CommandSpec, argv: string[]): Reply | null {
+  /**
+   * From a peer: run here if every key is ours; never forwarded again, except a slot imported here
+   * whose copy is incomplete, sent on to the member still holding it (which never forwards).
+   */
+  private routePeer(client: Client, spec: CommandSpec, argv: string[], last = false): Reply | Promise<Reply> | null {
     const state = this.deps.state;
     if (state.alone) return null;
     if (spec.firstKey === 0 && spec.keys === undefined) return null;
     // A broadcast SPUBLISH is for this node's subscribers whoever owns the channel's slot.
     if (spec.name === 'spublish') return null;
+    const idx = keyIndexes(spec, argv);
+    const moves = this.moves;
+    if (moves !== null && idx.length > 0) {
+      const slot = keyHashSlot(argv[idx[0] as number] as string);
+      const mv = moves.where(slot);
+      if (mv === 'serve') return null;
+      if (mv instanceof Promise) return mv.then(() => this.reroute(client, spec, argv, true));
+      if (mv !== null) {
+        if (client.multi !== null || last) return errorReply(`TRYAGAIN slot ${slot} is being migrated to this node`);
+        return this.forwardToHolder(client, spec, argv, slot, mv);
+      }
+    }
     // Leaving (graceful stop): it owns nothing; a previous owner's handoff tells this apart from a
     // ring disagreement and stops waiting for it.
     if (state.isLeaving) return errorReply(`TRYAGAIN ${LEAVING_MESSAGE}`);
-    for (const i of keyIndexes(spec, argv)) {
+    for (const i of idx) {
       const slot = keyHashSlot(argv[i] as string);
       if (!state.isLocal(slot)) {
         const o = state.owner(slot);

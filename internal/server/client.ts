@@ -72,6 +72,8 @@ export class Client {
    * runs here and is never forwarded again.
    */
   peer = false;
+  /** ASKING was sent: the next command may be served for a slot moving away from this node (one shot, as Redis's CLIENT_ASKING). */
+  asking = false;
   /** Close the connection once the pending replies are written (QUIT, CLIENT KILL of self). */
   closeAfterReply = false;
   lastCommand = 'NULL';

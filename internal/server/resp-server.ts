@@ -389,7 +389,8 @@ class Connection {
    */
   private overNormalLimit(adding: number): boolean {
     const limit = this.deps.normalLimit?.();
-    if (limit === undefined || (limit.hard === 0 && limit.soft === 0) || this.client.type !== 'normal') return false;
+    // A member's forwarding link carries many clients' replies: each of them is bounded where it connected.
+    if (limit === undefined || (limit.hard === 0 && limit.soft === 0) || this.client.type !== 'normal' || this.client.peer) return false;
     const verdict = checkOutputLimit(limit, this.socket.writableLength + adding, this.deps.now(), this.softSince);
     this.softSince = verdict.softSince;
     if (!verdict.close) return false;
