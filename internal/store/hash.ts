@@ -1,6 +1,7 @@
 // Hash values: field -> slot map (insertion order, like a listpack) over a dense field array, for O(1) random picks and a stable HSCAN cursor.
 import { DEFAULT_ENCODING_LIMITS, type EncodingAware, type EncodingLimits } from './encodings.js';
 import { FieldTtls } from './hash-ttl.js';
+import { PACKED_MAX_ITEM, packedCount, packedDelete, packedField, packedFind, packedNext, packedOffset, packedPairs, packedSet, packedValue } from './packed-pairs.js';
 import type { Collection } from './types.js';
 
 /**
@@ -45,23 +46,22 @@ interface BigHash {
 }
 
 /**
- * Up to this many fields a hash is one flat array [f1, v1, f2, v2 ...] (issue 19: a 1-field hash
- * cost ~500 heap bytes as a Map, a slot object and a dense array; ~100 as a flat array). Lookups
- * scan it, as Redis scans a listpack; past it the hash moves to the map for O(1) access, for good.
- * The representation is independent of the encoding OBJECT ENCODING reports.
+ * Up to this many fields (each field and value at most PACKED_MAX_ITEM bytes) a hash is one
+ * packed latin1 string, as Redis's listpack is one allocation (issue 19: a 1-field hash cost ~500
+ * heap bytes as a Map, a slot object and a dense array; the packed string ~90 for a 64-byte
+ * value). Lookups scan it, as Redis scans a listpack; past it the hash moves to the map for O(1)
+ * access, for good. The representation is independent of the encoding OBJECT ENCODING reports.
  */
 export const HASH_FLAT_MAX_FIELDS = 16;
 
-const NO_PAIRS: readonly string[] = Object.freeze([]);
-
 export class HashValue implements Collection, EncodingAware {
   /**
-   * The flat form while the hash is small: fields and values alternating in listpack order
+   * The packed form while the hash is small (packed-pairs.ts): pairs in listpack order
    * (insertion order, an overwrite keeps the place, a delete closes the gap); position i of the
-   * dense order is pair i. Replaced, never grown in place, so it holds no spare capacity.
+   * dense order is pair i.
    */
-  private flat: readonly string[] = NO_PAIRS;
-  /** The map form, once the hash outgrew the flat one (then `flat` is unused). */
+  private packed = '';
+  /** The map form, once the hash outgrew the packed one (then `packed` is unused). */
   private big: BigHash | null = null;
   private listpack = true;
   private limits: Readonly<EncodingLimits> = DEFAULT_ENCODING_LIMITS;
@@ -79,7 +79,7 @@ export class HashValue implements Collection, EncodingAware {
   }
 
   get size(): number {
-    return this.big === null ? this.flat.length >> 1 : this.big.dense.length;
+    return this.big === null ? packedCount(this.packed) : this.big.dense.length;
   }
 
   encoding(): string {
@@ -89,9 +89,7 @@ export class HashValue implements Collection, EncodingAware {
   /** Sum of field and value lengths. */
   private dataBytes(): number {
     if (this.big !== null) return this.big.dataBytes;
-    let n = 0;
-    for (const s of this.flat) n += s.length;
-    return n;
+    return this.packed.length - 2 * packedCount(this.packed);
   }
 
   byteSize(): number {
@@ -101,7 +99,7 @@ export class HashValue implements Collection, EncodingAware {
 
   clone(): HashValue {
     const c = new HashValue();
-    if (this.big === null) c.flat = this.flat;
+    if (this.big === null) c.packed = this.packed;
     else {
       const map = new Map<string, Slot>();
       for (const [f, s] of this.big.map) map.set(f, { v: s.v, i: s.i });
@@ -122,26 +120,22 @@ export class HashValue implements Collection, EncodingAware {
   }
 
   private hasLongItem(max: number): boolean {
-    if (this.big === null) return this.flat.some((s) => s.length > max);
+    if (this.big === null) {
+      for (const [f, v] of packedPairs(this.packed)) if (f.length > max || v.length > max) return true;
+      return false;
+    }
     for (const [f, s] of this.big.map) if (f.length > max || s.v.length > max) return true;
     return false;
   }
 
-  /** The flat form's pair index of a field, -1 when absent. */
-  private find(field: string): number {
-    const a = this.flat;
-    for (let i = 0; i < a.length; i += 2) if (a[i] === field) return i;
-    return -1;
-  }
-
   get(field: string): string | undefined {
     if (this.big !== null) return this.big.map.get(field)?.v;
-    const i = this.find(field);
-    return i < 0 ? undefined : this.flat[i + 1];
+    const off = packedFind(this.packed, field);
+    return off < 0 ? undefined : packedValue(this.packed, off);
   }
 
   has(field: string): boolean {
-    return this.big !== null ? this.big.map.has(field) : this.find(field) >= 0;
+    return this.big !== null ? this.big.map.has(field) : packedFind(this.packed, field) >= 0;
   }
 
   /** `get` for readers: a field past its deadline (not reclaimed yet) reads as missing. */
@@ -162,22 +156,14 @@ export class HashValue implements Collection, EncodingAware {
     }
     const big = this.big;
     if (big === null) {
-      const a = this.flat;
-      const i = this.find(field);
-      if (i >= 0) {
-        const next = a.slice();
-        next[i + 1] = value;
-        this.flat = next;
-        return false;
-      }
-      if (a.length >> 1 < HASH_FLAT_MAX_FIELDS) {
-        const next = new Array<string>(a.length + 2);
-        for (let k = 0; k < a.length; k++) next[k] = a[k] as string;
-        next[a.length] = field;
-        next[a.length + 1] = value;
-        this.flat = next;
-        if (next.length >> 1 > this.limits.hashMaxListpackEntries) this.listpack = false;
-        return true;
+      if (field.length <= PACKED_MAX_ITEM && value.length <= PACKED_MAX_ITEM) {
+        const p = this.packed;
+        if (p.length === 0 || packedCount(p) < HASH_FLAT_MAX_FIELDS || packedFind(p, field) >= 0) {
+          const r = packedSet(p, field, value);
+          this.packed = r.packed;
+          if (r.added && packedCount(r.packed) > this.limits.hashMaxListpackEntries) this.listpack = false;
+          return r.added;
+        }
       }
       this.toMap();
       return this.set(field, value, true);
@@ -195,34 +181,28 @@ export class HashValue implements Collection, EncodingAware {
     return true;
   }
 
-  /** Moves the flat form into the map form, keeping the order (dense position i = pair i). */
+  /** Moves the packed form into the map form, keeping the order (dense position i = pair i). */
   private toMap(): void {
-    const a = this.flat;
     const big: BigHash = { map: new Map(), dense: [], dataBytes: 0 };
-    for (let i = 0; i < a.length; i += 2) {
-      const f = a[i] as string;
-      const v = a[i + 1] as string;
+    for (const [f, v] of packedPairs(this.packed)) {
       big.map.set(f, { v, i: big.dense.length });
       big.dense.push(f);
       big.dataBytes += f.length + v.length;
     }
     this.big = big;
-    this.flat = NO_PAIRS;
+    this.packed = '';
   }
 
-  /** Removes a field in O(1) (O(size) while flat); false when it was not there. */
+  /** Removes a field in O(1) (O(size) while packed); false when it was not there. */
   delete(field: string): boolean {
     const big = this.big;
     if (big === null) {
-      const i = this.find(field);
-      if (i < 0) return false;
+      const off = packedFind(this.packed, field);
+      if (off < 0) return false;
       if (this.ttl !== undefined) this.persist(field);
-      const a = this.flat;
       // Closing the gap moves later fields down one position, never up: a field present for a
-      // whole HSCAN of a flat hashtable-encoded hash is still met (see scan).
-      const next = new Array<string>(a.length - 2);
-      for (let k = 0, j = 0; k < a.length; k++) if (k !== i && k !== i + 1) next[j++] = a[k] as string;
-      this.flat = a.length === 2 ? NO_PAIRS : next;
+      // whole HSCAN of a packed hashtable-encoded hash is still met (see scan).
+      this.packed = packedDelete(this.packed, off);
       return true;
     }
     const s = big.map.get(field);
@@ -293,11 +273,11 @@ export class HashValue implements Collection, EncodingAware {
 
   /** Fields and their values in iteration order (insertion order); `.v` is the value. */
   entries(): IterableIterator<[string, { readonly v: string }]> {
-    return this.big !== null ? this.big.map.entries() : flatEntries(this.flat);
+    return this.big !== null ? this.big.map.entries() : packedEntries(this.packed);
   }
 
   keys(): IterableIterator<string> {
-    return this.big !== null ? this.big.map.keys() : flatKeys(this.flat);
+    return this.big !== null ? this.big.map.keys() : packedKeys(this.packed);
   }
 
   /** A uniformly random position in 0..size-1 (one `rand()` call, so tests can script it). */
@@ -308,12 +288,12 @@ export class HashValue implements Collection, EncodingAware {
 
   /** The field at a dense position (0 <= i < size), for random sampling. */
   fieldAt(i: number): string {
-    return (this.big === null ? this.flat[2 * i] : this.big.dense[i]) as string;
+    return this.big === null ? packedField(this.packed, packedOffset(this.packed, i)) : (this.big.dense[i] as string);
   }
 
   /** The value of the field at a dense position (0 <= i < size). */
   valueAt(i: number): string {
-    if (this.big === null) return this.flat[2 * i + 1] as string;
+    if (this.big === null) return packedValue(this.packed, packedOffset(this.packed, i));
     return (this.big.map.get(this.big.dense[i] as string) as Slot).v;
   }
 
@@ -341,10 +321,10 @@ export class HashValue implements Collection, EncodingAware {
   }
 }
 
-function* flatEntries(a: readonly string[]): IterableIterator<[string, { readonly v: string }]> {
-  for (let i = 0; i < a.length; i += 2) yield [a[i] as string, { v: a[i + 1] as string }];
+function* packedEntries(p: string): IterableIterator<[string, { readonly v: string }]> {
+  for (const [f, v] of packedPairs(p)) yield [f, { v }];
 }
 
-function* flatKeys(a: readonly string[]): IterableIterator<string> {
-  for (let i = 0; i < a.length; i += 2) yield a[i] as string;
+function* packedKeys(p: string): IterableIterator<string> {
+  for (let off = 0; off < p.length; off = packedNext(p, off)) yield packedField(p, off);
 }

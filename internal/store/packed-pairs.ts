@@ -1,0 +1,78 @@
+// Field/value pairs packed into one latin1 string (a small hash's form, like Redis's listpack): pure functions, each change returns a new flat string.
+import { Buffer } from 'node:buffer';
+
+/**
+ * Each pair is: one char holding the field's length, the field, one char holding the value's
+ * length, the value. So an item is at most this many bytes (a longer one needs another form).
+ */
+export const PACKED_MAX_ITEM = 255;
+
+/** Where changes are assembled: string concatenation would leave cons strings (32 bytes a node) in the value. */
+let scratch = Buffer.allocUnsafe(4096);
+
+/** `p` with [from, to) replaced by the pair (field, value), or by nothing when field is null; a flat string. */
+function splice(p: string, from: number, to: number, field: string | null, value: string): string {
+  const size = from + (field === null ? 0 : 2 + field.length + value.length) + (p.length - to);
+  if (size > scratch.length) scratch = Buffer.allocUnsafe(Math.max(size, scratch.length * 2));
+  let n = from > 0 ? scratch.write(from === p.length ? p : p.slice(0, from), 0, 'latin1') : 0;
+  if (field !== null) {
+    scratch[n++] = field.length;
+    n += scratch.write(field, n, 'latin1');
+    scratch[n++] = value.length;
+    n += scratch.write(value, n, 'latin1');
+  }
+  if (to < p.length) n += scratch.write(to === 0 ? p : p.slice(to), n, 'latin1');
+  return scratch.toString('latin1', 0, n);
+}
+
+/** Offset just past the pair starting at `off`. */
+export function packedNext(p: string, off: number): number {
+  const fl = p.charCodeAt(off);
+  return off + 2 + fl + p.charCodeAt(off + 1 + fl);
+}
+
+export function packedCount(p: string): number {
+  let n = 0;
+  for (let off = 0; off < p.length; off = packedNext(p, off)) n++;
+  return n;
+}
+
+/** Offset of the pair holding `field`, -1 when absent. */
+export function packedFind(p: string, field: string): number {
+  const fl = field.length;
+  for (let off = 0; off < p.length; off = packedNext(p, off)) if (p.charCodeAt(off) === fl && p.startsWith(field, off + 1)) return off;
+  return -1;
+}
+
+/** Offset of the i-th pair (0 <= i < count). */
+export function packedOffset(p: string, i: number): number {
+  let off = 0;
+  for (; i > 0; i--) off = packedNext(p, off);
+  return off;
+}
+
+export function packedField(p: string, off: number): string {
+  return p.slice(off + 1, off + 1 + p.charCodeAt(off));
+}
+
+export function packedValue(p: string, off: number): string {
+  const v = off + 2 + p.charCodeAt(off);
+  return p.slice(v, v + p.charCodeAt(v - 1));
+}
+
+/** Sets a field (both at most PACKED_MAX_ITEM bytes): an overwrite keeps the pair's place, a new pair goes last. */
+export function packedSet(p: string, field: string, value: string): { packed: string; added: boolean } {
+  const off = packedFind(p, field);
+  if (off < 0) return { packed: splice(p, p.length, p.length, field, value), added: true };
+  return { packed: splice(p, off, packedNext(p, off), field, value), added: false };
+}
+
+/** Removes the pair at `off`; the later pairs close the gap. */
+export function packedDelete(p: string, off: number): string {
+  return splice(p, off, packedNext(p, off), null, '');
+}
+
+/** Every pair in order. */
+export function* packedPairs(p: string): IterableIterator<[string, string]> {
+  for (let off = 0; off < p.length; off = packedNext(p, off)) yield [packedField(p, off), packedValue(p, off)];
+}
