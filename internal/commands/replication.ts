@@ -55,7 +55,7 @@ function wait(ctx: CommandContext, argv: string[]): Reply | Promise<Reply> {
   if (t < 0) throw errors.generic('timeout is negative');
   const mayBlock = !ctx.inMulti && !ctx.inScript;
   // In a cluster the replicas are this node's replica streams (cluster replication), not REPLICAOF's.
-  const clustered = ctx.server.cluster?.waitReplicas?.(Number(n), Number(t), mayBlock) ?? null;
+  const clustered = ctx.server.cluster?.waitReplicas?.(Number(n), Number(t), mayBlock, ctx.client) ?? null;
   const out = clustered ?? api(ctx).wait(ctx.client, Number(n), Number(t), mayBlock);
   return typeof out === 'number' ? int(out) : out.then((v) => int(v));
 }

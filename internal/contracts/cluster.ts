@@ -63,7 +63,7 @@ export interface ClusterApi {
    * appended so far, waiting until `numreplicas` did or `timeoutMs` passed (0 = no limit); never
    * waits unless `mayBlock`. Null when this node streams to no replica (cluster.replicas 0).
    */
-  waitReplicas?(numreplicas: number, timeoutMs: number, mayBlock: boolean): number | Promise<number> | null;
+  waitReplicas?(numreplicas: number, timeoutMs: number, mayBlock: boolean, client?: Client): number | Promise<number> | null;
 }
 
 /** One owner -> replica stream from this node, and the owners' streams applied here. */

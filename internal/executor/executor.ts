@@ -722,7 +722,7 @@ export class Executor {
     ctx.wrapWrites = false;
     for (const j of this.journals) {
       if (wrap) j.append(db, ['MULTI']);
-      for (const w of writes) j.append(db, w);
+      for (const w of writes) j.append(db, w, ctx.client);
       if (wrap) j.append(db, ['EXEC']);
     }
     // Journals encode what they are given at once and keep no reference: the array is reused.

@@ -5,8 +5,11 @@ import type { Client } from '../server/client.js';
 
 /** Receives every write as it must be replayed (AOF, replicas). */
 export interface Journal {
-  /** Takes the write now: the executor reuses the argv list afterwards (the strings stay). */
-  append(db: number, argv: readonly string[]): void;
+  /**
+   * Takes the write now: the executor reuses the argv list afterwards (the strings stay). `client`
+   * is the connection whose command wrote it (absent for the node's own deletions: expiry).
+   */
+  append(db: number, argv: readonly string[], client?: Client): void;
   /**
    * Whether append would keep anything now (a replica stream, an open AOF). Absent means always.
    * While no journal listens, commands do not collect their writes at all (ExecContext.propagate).

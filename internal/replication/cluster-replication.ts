@@ -109,6 +109,10 @@ export class ClusterReplication implements Journal {
   /** Slots were handed over at a migration's flip (set by the node: the handoff drops this node's copies). */
   onHanded: (() => void) | null = null;
   private readonly client: Client;
+  /** Per client: where its last write ends on each replica stream it wrote to, and that stream's history (WAIT). */
+  private readonly writeMarks = new WeakMap<Client, Map<PeerStream, { offset: number; replid: string }>>();
+  /** The last client marked (a connection's writes come in runs): saves the WeakMap lookup. */
+  private lastMarks: { client: Client; marks: Map<PeerStream, { offset: number; replid: string }> } | null = null;
   /** Sync-mode writes that failed because a replica did not acknowledge in time (INFO). */
   syncTimeouts = 0;
   /**
@@ -382,7 +386,7 @@ export class ClusterReplication implements Journal {
     return this.streams.size > 0 || this.migrations.busy;
   }
 
-  append(db: number, argv: readonly string[]): void {
+  append(db: number, argv: readonly string[], client?: Client): void {
     if (this.streams.size === 0 && !this.migrations.busy) return;
     const name = argv[0] as string;
     if (argv.length === 1 && (name === 'MULTI' || name === 'multi')) {
@@ -409,7 +413,10 @@ export class ClusterReplication implements Journal {
     if (idx.length === 1) {
       const peers = this.slotPeers[keyHashSlot(argv[idx[0] as number] as string)] as readonly PeerStream[];
       for (const p of peers) p.feed.append(d, argv);
-      if (peers.length > 0) this.appended = true;
+      if (peers.length > 0) {
+        this.appended = true;
+        if (client !== undefined) this.mark(client, peers);
+      }
       return;
     }
     const slots = idx.map((i) => keyHashSlot(argv[i] as string));
@@ -420,6 +427,25 @@ export class ClusterReplication implements Journal {
       if (rec !== null) {
         p.feed.append(d, rec);
         this.appended = true;
+        if (client !== undefined) this.mark(client, [p]);
+      }
+    }
+  }
+
+  /** Remembers where `client`'s last write ends on each of `peers` (WAIT counts those offsets). */
+  private mark(client: Client, peers: Iterable<PeerStream>): void {
+    let m = this.lastMarks === null || this.lastMarks.client !== client ? undefined : this.lastMarks.marks;
+    if (m === undefined) {
+      m = this.writeMarks.get(client);
+      if (m === undefined) this.writeMarks.set(client, (m = new Map()));
+      this.lastMarks = { client, marks: m };
+    }
+    for (const p of peers) {
+      const cur = m.get(p);
+      if (cur === undefined) m.set(p, { offset: p.backlog.offset, replid: p.backlog.replid });
+      else {
+        cur.offset = p.backlog.offset;
+        cur.replid = p.backlog.replid;
       }
     }
   }
@@ -483,15 +509,25 @@ export class ClusterReplication implements Journal {
   }
 
   /**
-   * WAIT in cluster mode: how many replica streams from here acknowledged everything appended so
-   * far (the writes this node ran, the client's among them), waiting until `wanted` did or
-   * `timeoutMs` passed (0: no limit). Null when this node streams to nobody.
+   * WAIT in cluster mode, per client as Redis counts replicas against the client's own write offset:
+   * how many of the replica streams `client`'s writes went to acknowledged its last write on them,
+   * waiting until `wanted` did or `timeoutMs` passed (0: no limit). A client that wrote nothing here
+   * is answered at once with every stream (each holds all of its writes, as in Redis). Without a
+   * client: the streams that acknowledged everything appended so far. Null when this node streams
+   * to nobody.
    */
-  waitReplicas(wanted: number, timeoutMs: number, mayBlock = true): number | Promise<number> | null {
+  waitReplicas(wanted: number, timeoutMs: number, mayBlock = true, client?: Client): number | Promise<number> | null {
     this.refresh();
     if (this.streams.size === 0) return null;
     // A stream whose history restarted since (a new full copy) or that closed does not count.
-    const targets = [...this.streams.values()].map((s) => ({ s, offset: s.backlog.offset, replid: s.backlog.replid }));
+    const marks = client === undefined ? undefined : this.writeMarks.get(client);
+    if (marks !== undefined) for (const s of [...marks.keys()]) if (s.isClosed) marks.delete(s);
+    const targets =
+      client === undefined
+        ? [...this.streams.values()].map((s) => ({ s, offset: s.backlog.offset, replid: s.backlog.replid }))
+        : marks === undefined || marks.size === 0
+          ? [...this.streams.values()].map((s) => ({ s, offset: 0, replid: s.backlog.replid }))
+          : [...marks].map(([s, m]) => ({ s, offset: m.offset, replid: m.replid }));
     const done = (): number => targets.filter((t) => !t.s.isClosed && t.s.backlog.replid === t.replid && t.s.acked >= t.offset).length;
     const now = done();
     if (now >= wanted || !mayBlock) return now;

@@ -36,7 +36,65 @@ async function ownedKeyWithReplica(port: number, elsewhere = false): Promise<{ k
   }
 }
 
+/** Keys owned by the node on `port`, one per replica member: replica port -> key. */
+async function ownedKeysByReplica(port: number): Promise<Map<number, string>> {
+  const r = openIoredis(port);
+  try {
+    const rows = (await r.call('CLUSTER', 'SLOTS')) as SlotRow[];
+    const out = new Map<number, string>();
+    for (const row of rows) {
+      if (row.length < 4 || (row[2] as [string, number])[1] !== port) continue;
+      const replica = (row[3] as [string, number])[1];
+      if (out.has(replica)) continue;
+      for (let i = 0; ; i++) {
+        const slot = keyHashSlot(`m:${i}`);
+        if (slot >= row[0] && slot <= row[1]) {
+          out.set(replica, `m:${i}`);
+          break;
+        }
+      }
+    }
+    return out;
+  } finally {
+    r.disconnect();
+  }
+}
+
 describe('cluster replication: WAIT and sync-mode timeouts', () => {
+  it('WAIT counts the replicas of the client\'s own writes: another client\'s acknowledged write does not make it 1', async () => {
+    cluster = await startCluster(3);
+    const port = cluster.nodes[0]!.port;
+    const byReplica = await ownedKeysByReplica(port);
+    // node1 streams to both other nodes (3 members, 1 replica): a key replicated by each.
+    expect(byReplica.size).toBe(2);
+    const [[frozenPort, mine], [otherPort, theirs]] = [...byReplica] as [[number, string], [number, string]];
+    const frozen = cluster.nodes.find((n) => n.port === frozenPort)!;
+    expect(otherPort).not.toBe(frozenPort);
+    const a = openIoredis(port);
+    const b = openIoredis(port);
+    expect(await a.set(mine, '0')).toBe('OK');
+    expect(await b.set(theirs, '0')).toBe('OK');
+    // Both streams caught up: each client's write is acknowledged by its one replica.
+    await waitUntil(async () => Number(await a.call('WAIT', '1', '200')) === 1 && Number(await b.call('WAIT', '1', '200')) === 1, 20_000, 'both writes acknowledged');
+    // A client that wrote nothing here: every stream counts at once (as Redis answers with its replicas).
+    const c = openIoredis(port);
+    expect(Number(await c.call('WAIT', '2', '0'))).toBe(2);
+    process.kill(frozen.proc.pid!, 'SIGSTOP');
+    try {
+      expect(await a.set(mine, '1')).toBe('OK');
+      expect(await b.set(theirs, '1')).toBe('OK');
+      // b's replica acknowledges b's write; a's replica is frozen: a's WAIT times out with 0, not 1.
+      expect(Number(await b.call('WAIT', '1', '1000'))).toBe(1);
+      const t0 = performance.now();
+      expect(Number(await a.call('WAIT', '1', '200'))).toBe(0);
+      expect(performance.now() - t0).toBeGreaterThanOrEqual(150);
+    } finally {
+      process.kill(frozen.proc.pid!, 'SIGCONT');
+    }
+    // Once it runs again, a's write is acknowledged.
+    await waitUntil(async () => Number(await a.call('WAIT', '1', '500')) === 1, 20_000, 'a\'s write acknowledged after SIGCONT');
+  }, 120_000);
+
   it('WAIT numreplicas timeout answers how many replicas acknowledged (ioredis Cluster and a plain client)', async () => {
     cluster = await startCluster(3, { args: ['--cluster-mode', 'redirect'] });
     const io = new Cluster([{ host: '127.0.0.1', port: cluster.nodes[0]!.port }], { redisOptions: { maxRetriesPerRequest: 2 } });

@@ -277,7 +277,7 @@ export class ClusterParts {
       },
       setReadonly: (client, on) => this.replication.setReadonly(client, on),
       replicationFigures: () => this.replication.figures(),
-      waitReplicas: (n, ms, mayBlock) => this.replication.waitReplicas(n, ms, mayBlock),
+      waitReplicas: (n, ms, mayBlock, client) => this.replication.waitReplicas(n, ms, mayBlock, client),
     };
   }
 
