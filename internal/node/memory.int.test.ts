@@ -69,7 +69,11 @@ describe('resident set under maxmemory', () => {
     expect(w.errors.get('OOM') ?? 0).toBeGreaterThan(1000);
     expect(w.ok).toBeGreaterThan(1000);
     expect(peak - fresh).toBeLessThanOrEqual(BOUND * 50 * MB);
-    expect(await io.set('one-more', 'x').catch((e: Error) => e.message)).toMatch(/^OOM command not allowed when used memory > 'maxmemory'/);
+    // Once the load stops, collections lower the overhead factor and free some room: a few more
+    // writes may fit before the next OOM, which must come.
+    let refused = '';
+    for (let i = 0; i < 2000 && refused === ''; i++) refused = await io.set(`one-more:${i}`, 'x'.repeat(3000)).then(() => '', (e: Error) => e.message);
+    expect(refused).toMatch(/^OOM command not allowed when used memory > 'maxmemory'/);
     expect(field(await io.info('stats'), 'evicted_keys')).toBe(0);
   }, 60_000);
 });
