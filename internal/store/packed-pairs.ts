@@ -11,7 +11,7 @@ export const PACKED_MAX_ITEM = 255;
 let scratch = Buffer.allocUnsafe(4096);
 
 /** `p` with [from, to) replaced by the pair (field, value), or by nothing when field is null; a flat string. */
-function splice(p: string, from: number, to: number, field: string | null, value: string): string {
+export function packedSplice(p: string, from: number, to: number, field: string | null, value: string): string {
   const size = from + (field === null ? 0 : 2 + field.length + value.length) + (p.length - to);
   if (size > scratch.length) scratch = Buffer.allocUnsafe(Math.max(size, scratch.length * 2));
   let n = from > 0 ? scratch.write(from === p.length ? p : p.slice(0, from), 0, 'latin1') : 0;
@@ -63,13 +63,13 @@ export function packedValue(p: string, off: number): string {
 /** Sets a field (both at most PACKED_MAX_ITEM bytes): an overwrite keeps the pair's place, a new pair goes last. */
 export function packedSet(p: string, field: string, value: string): { packed: string; added: boolean } {
   const off = packedFind(p, field);
-  if (off < 0) return { packed: splice(p, p.length, p.length, field, value), added: true };
-  return { packed: splice(p, off, packedNext(p, off), field, value), added: false };
+  if (off < 0) return { packed: packedSplice(p, p.length, p.length, field, value), added: true };
+  return { packed: packedSplice(p, off, packedNext(p, off), field, value), added: false };
 }
 
 /** Removes the pair at `off`; the later pairs close the gap. */
 export function packedDelete(p: string, off: number): string {
-  return splice(p, off, packedNext(p, off), null, '');
+  return packedSplice(p, off, packedNext(p, off), null, '');
 }
 
 /** Every pair in order. */

@@ -1,64 +1,100 @@
-// A small sorted set's flat form: [m0, s0, m1, s1 ...] in (score, member) order, as a listpack holds it; pure functions, each returning a new array.
+// A small sorted set's packed form: (member, score) pairs in (score, member) order in one latin1 string (packed-pairs.ts, the score as 8 bytes), as a listpack holds them.
+import { packedCount, packedField, packedFind, packedNext, packedOffset, packedSplice, PACKED_MAX_ITEM } from './packed-pairs.js';
 
-/** Members at even positions, their (normalized) scores right after; never changed in place. */
-export type Flat = readonly (string | number)[];
+/** Pairs of member and 8-byte little-endian float64 score; never changed in place. */
+export type Flat = string;
 
-export const EMPTY_FLAT: Flat = Object.freeze([]);
+export const EMPTY_FLAT: Flat = '';
 
-/** Position (even) of a member, -1 when absent. */
-export function flatFind(a: Flat, member: string): number {
-  for (let i = 0; i < a.length; i += 2) if (a[i] === member) return i;
-  return -1;
+/** The longest member the packed form holds. */
+export const FLAT_MAX_MEMBER = PACKED_MAX_ITEM;
+
+const f64 = new Float64Array(1);
+const u8 = new Uint8Array(f64.buffer);
+
+function encodeScore(score: number): string {
+  f64[0] = score;
+  return String.fromCharCode(u8[0] as number, u8[1] as number, u8[2] as number, u8[3] as number, u8[4] as number, u8[5] as number, u8[6] as number, u8[7] as number);
 }
 
-/** Position (even) of the first pair not before (score, member); JS code-unit order is memcmp order on latin1 strings. */
-export function flatLower(a: Flat, score: number, member: string): number {
-  let lo = 0;
-  let hi = a.length >> 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    const s = a[2 * mid + 1] as number;
-    if (s < score || (s === score && (a[2 * mid] as string) < member)) lo = mid + 1;
-    else hi = mid;
+export const flatCount = packedCount;
+export const flatFind = packedFind;
+export const flatOffset = packedOffset;
+export const flatMember = packedField;
+export const flatNext = packedNext;
+
+/** The score of the pair at `off`. */
+export function flatScore(a: Flat, off: number): number {
+  const v = off + 2 + a.charCodeAt(off);
+  for (let k = 0; k < 8; k++) u8[k] = a.charCodeAt(v + k);
+  return f64[0] as number;
+}
+
+/** The rank (pair index) of the pair at `off`. */
+export function flatRankOf(a: Flat, off: number): number {
+  let r = 0;
+  for (let o = 0; o < off; o = packedNext(a, o)) r++;
+  return r;
+}
+
+/** Offset of the first pair not before (score, member); JS code-unit order is memcmp order on latin1 strings. */
+function flatLower(a: Flat, score: number, member: string): number {
+  let off = 0;
+  for (; off < a.length; off = packedNext(a, off)) {
+    const s = flatScore(a, off);
+    if (!(s < score || (s === score && packedField(a, off) < member))) break;
   }
-  return 2 * lo;
+  return off;
 }
 
-/** A copy with (member, score) inserted in order (the member must be absent). */
+/** A copy with (member, score) inserted in order (the member must be absent, at most FLAT_MAX_MEMBER bytes). */
 export function flatInsert(a: Flat, member: string, score: number): Flat {
   const at = flatLower(a, score, member);
-  const out = new Array<string | number>(a.length + 2);
-  for (let k = 0; k < at; k++) out[k] = a[k] as string | number;
-  out[at] = member;
-  out[at + 1] = score;
-  for (let k = at; k < a.length; k++) out[k + 2] = a[k] as string | number;
-  return out;
+  return packedSplice(a, at, at, member, encodeScore(score));
 }
 
-/** A copy without pairs [from, to) (pair indexes, not positions). */
-export function flatRemovePairs(a: Flat, from: number, to: number): Flat {
-  if (to <= from) return a;
-  const n = a.length - 2 * (to - from);
-  if (n === 0) return EMPTY_FLAT;
-  const out = new Array<string | number>(n);
-  for (let k = 0; k < 2 * from; k++) out[k] = a[k] as string | number;
-  for (let k = 2 * to; k < a.length; k++) out[k - 2 * (to - from)] = a[k] as string | number;
-  return out;
+/** A copy without the pair at `off`. */
+export function flatRemoveAt(a: Flat, off: number): Flat {
+  return packedSplice(a, off, packedNext(a, off), null, '');
 }
 
-/** How many leading pairs satisfy `pred` (monotone over the order: true, then false). */
-export function flatCountWhile(a: Flat, pred: (score: number, member: string) => boolean): number {
+/** A copy without ranks [from, to) (0 <= from < to <= count). */
+export function flatRemoveRanks(a: Flat, from: number, to: number): Flat {
+  const start = packedOffset(a, from);
+  let end = start;
+  for (let i = from; i < to; i++) end = packedNext(a, end);
+  return packedSplice(a, start, end, null, '');
+}
+
+/** How many leading pairs' scores satisfy `pred` (monotone over the order: true, then false). */
+export function flatCountWhileScore(a: Flat, pred: (score: number) => boolean): number {
   let n = 0;
-  while (2 * n < a.length && pred(a[2 * n + 1] as number, a[2 * n] as string)) n++;
+  for (let off = 0; off < a.length && pred(flatScore(a, off)); off = packedNext(a, off)) n++;
   return n;
+}
+
+/** How many leading pairs' members satisfy `pred` (monotone over the order). */
+export function flatCountWhileMember(a: Flat, pred: (member: string) => boolean): number {
+  let n = 0;
+  for (let off = 0; off < a.length && pred(packedField(a, off)); off = packedNext(a, off)) n++;
+  return n;
+}
+
+/** Every pair in order. */
+export function* flatEntries(a: Flat): IterableIterator<readonly [string, number]> {
+  for (let off = 0; off < a.length; off = packedNext(a, off)) yield [packedField(a, off), flatScore(a, off)];
+}
+
+/** Sum of the members' lengths. */
+export function flatMemberBytes(a: Flat): number {
+  return a.length - 10 * packedCount(a);
 }
 
 /** Throws unless the pairs are strictly ascending by (score, member). */
 export function flatCheck(a: Flat): void {
-  if (a.length % 2 !== 0) throw new Error('odd flat length');
-  for (let i = 2; i < a.length; i += 2) {
-    const ps = a[i - 1] as number;
-    const s = a[i + 1] as number;
-    if (ps > s || (ps === s && (a[i - 2] as string) >= (a[i] as string))) throw new Error(`flat order broken at ${i}`);
+  let prev: readonly [string, number] | null = null;
+  for (const e of flatEntries(a)) {
+    if (prev !== null && (prev[1] > e[1] || (prev[1] === e[1] && prev[0] >= e[0]))) throw new Error(`flat order broken at ${e[0]}`);
+    prev = e;
   }
 }

@@ -362,3 +362,21 @@ describe('ZSet random picks', () => {
     expect(new ZSet().random()).toBeUndefined();
   });
 });
+
+describe('ZSet packed form', () => {
+  it('holds binary members and any double, in (score, member) order', () => {
+    const z = new ZSet();
+    const members = ['\u0000', '\u00ff\u0000a', '', 'b'.repeat(64)];
+    const scores = [-1.5e300, Infinity, 0.1 + 0.2, -Infinity];
+    for (const [i, m] of members.entries()) z.add(m, scores[i] as number);
+    expect(z.encoding()).toBe('listpack');
+    const want = members.map((m, i) => [m, scores[i] as number] as const).sort((a, b) => a[1] - b[1]);
+    expect([...z.entries()]).toEqual(want);
+    for (const [rank, [m, s]] of want.entries()) {
+      expect(z.rank(m)).toBe(rank);
+      expect(z.score(m)).toBe(s);
+      expect(z.at(rank)).toEqual([m, s]);
+    }
+    z.check();
+  });
+});

@@ -1,6 +1,25 @@
 // Sorted set value: an order-statistic tree by (score, member) plus a member -> node map, with ranges, pops and ZSCAN order.
 import { DEFAULT_ENCODING_LIMITS, type EncodingAware, type EncodingLimits } from './encodings.js';
-import { EMPTY_FLAT, flatCheck, flatCountWhile, flatFind, flatInsert, flatRemovePairs, type Flat } from './zset-flat.js';
+import {
+  EMPTY_FLAT,
+  FLAT_MAX_MEMBER,
+  flatCheck,
+  flatCount,
+  flatCountWhileMember,
+  flatCountWhileScore,
+  flatEntries,
+  flatFind,
+  flatInsert,
+  flatMember,
+  flatMemberBytes,
+  flatNext,
+  flatOffset,
+  flatRankOf,
+  flatRemoveAt,
+  flatRemoveRanks,
+  flatScore,
+  type Flat,
+} from './zset-flat.js';
 import { ELEMENT_OVERHEAD, ZTree, type ScanPage, type ZEntry } from './zset-tree.js';
 import type { Collection } from './types.js';
 
@@ -13,10 +32,11 @@ export const ZSET_MAX_LISTPACK_VALUE = DEFAULT_ENCODING_LIMITS.zsetMaxListpackVa
 const ZSET_OVERHEAD = 96;
 
 /**
- * Up to this many members a listpack-encoded sorted set is one flat [member, score ...] array in
- * order (issue 19: a 1-member set cost ~1200 heap bytes as a map, a tree and a scan order; ~100
- * flat). Ranks and ranges scan it, as Redis scans a listpack; past it, or once skiplist-encoded,
- * the set moves to the tree for O(log n) access, for good.
+ * Up to this many members (each at most 255 bytes) a listpack-encoded sorted set is one packed
+ * latin1 string of (member, 8-byte score) pairs in order (zset-flat.ts; issue 19: a 1-member set
+ * cost ~1200 heap bytes as a map, a tree and a scan order; ~90 packed). Ranks and ranges scan it,
+ * as Redis scans a listpack; past it, or once skiplist-encoded, the set moves to the tree for
+ * O(log n) access, for good.
  */
 export const ZSET_FLAT_MAX_MEMBERS = 16;
 
@@ -105,7 +125,7 @@ export function decideAdd(cur: number | undefined, score: number, flags: AddFlag
 }
 
 export class ZSet implements Collection, EncodingAware {
-  /** The flat form (see ZSET_FLAT_MAX_MEMBERS) while `tree` is null. */
+  /** The packed form (see ZSET_FLAT_MAX_MEMBERS) while `tree` is null. */
   private flat: Flat = EMPTY_FLAT;
   private tree: ZTree | null = null;
   /** Once skiplist-encoded, never back, as in Redis. */
@@ -120,7 +140,7 @@ export class ZSet implements Collection, EncodingAware {
   }
 
   get size(): number {
-    return this.tree === null ? this.flat.length >> 1 : this.tree.size;
+    return this.tree === null ? flatCount(this.flat) : this.tree.size;
   }
 
   encoding(): string {
@@ -129,14 +149,12 @@ export class ZSet implements Collection, EncodingAware {
 
   byteSize(): number {
     if (this.tree !== null) return ZSET_OVERHEAD + this.tree.bytes;
-    let n = ZSET_OVERHEAD;
-    for (let i = 0; i < this.flat.length; i += 2) n += (this.flat[i] as string).length + ELEMENT_OVERHEAD;
-    return n;
+    return ZSET_OVERHEAD + flatMemberBytes(this.flat) + this.size * ELEMENT_OVERHEAD;
   }
 
   clone(): ZSet {
     const z = new ZSet(this.rand);
-    // The flat array is never changed in place, so the copy may share it.
+    // The packed string is never changed in place, so the copy may share it.
     if (this.tree === null) z.flat = this.flat;
     else z.tree = this.tree.clone();
     z.big = this.big;
@@ -161,7 +179,7 @@ export class ZSet implements Collection, EncodingAware {
   private toTree(): ZTree {
     if (this.tree !== null) return this.tree;
     const t = new ZTree();
-    for (let i = 0; i < this.flat.length; i += 2) t.insert(this.flat[i] as string, this.flat[i + 1] as number);
+    for (const [m, sc] of flatEntries(this.flat)) t.insert(m, sc);
     this.flat = EMPTY_FLAT;
     this.tree = t;
     return t;
@@ -169,8 +187,8 @@ export class ZSet implements Collection, EncodingAware {
 
   score(member: string): number | undefined {
     if (this.tree !== null) return this.tree.dict.get(member)?.score;
-    const i = flatFind(this.flat, member);
-    return i < 0 ? undefined : (this.flat[i + 1] as number);
+    const off = flatFind(this.flat, member);
+    return off < 0 ? undefined : flatScore(this.flat, off);
   }
 
   has(member: string): boolean {
@@ -186,8 +204,7 @@ export class ZSet implements Collection, EncodingAware {
     if (d.outcome === 'updated') {
       if (this.tree !== null) this.tree.rescore(member, d.score);
       else {
-        const i = flatFind(this.flat, member) >> 1;
-        this.flat = flatInsert(flatRemovePairs(this.flat, i, i + 1), member, d.score);
+        this.flat = flatInsert(flatRemoveAt(this.flat, flatFind(this.flat, member)), member, d.score);
       }
     } else if (d.outcome === 'added') {
       this.insertNew(member, d.score);
@@ -197,15 +214,15 @@ export class ZSet implements Collection, EncodingAware {
 
   private insertNew(member: string, score: number): void {
     if (!this.big && (this.size + 1 > this.limits.zsetMaxListpackEntries || member.length > this.limits.zsetMaxListpackValue)) this.big = true;
-    if (this.tree === null && !this.big && this.flat.length >> 1 < ZSET_FLAT_MAX_MEMBERS) this.flat = flatInsert(this.flat, member, score);
+    if (this.tree === null && !this.big && member.length <= FLAT_MAX_MEMBER && flatCount(this.flat) < ZSET_FLAT_MAX_MEMBERS) this.flat = flatInsert(this.flat, member, score);
     else this.toTree().insert(member, score);
   }
 
   remove(member: string): boolean {
     if (this.tree !== null) return this.tree.remove(member);
-    const i = flatFind(this.flat, member);
-    if (i < 0) return false;
-    this.flat = flatRemovePairs(this.flat, i >> 1, (i >> 1) + 1);
+    const off = flatFind(this.flat, member);
+    if (off < 0) return false;
+    this.flat = flatRemoveAt(this.flat, off);
     return true;
   }
 
@@ -217,9 +234,9 @@ export class ZSet implements Collection, EncodingAware {
       if (node === undefined) return undefined;
       r = this.tree.list.rankOf(node);
     } else {
-      const i = flatFind(this.flat, member);
-      if (i < 0) return undefined;
-      r = i >> 1;
+      const off = flatFind(this.flat, member);
+      if (off < 0) return undefined;
+      r = flatRankOf(this.flat, off);
     }
     return reverse ? this.size - 1 - r : r;
   }
@@ -230,8 +247,9 @@ export class ZSet implements Collection, EncodingAware {
       const n = this.tree.list.at(rank);
       return n === null ? undefined : [n.member, n.score];
     }
-    if (rank < 0 || 2 * rank >= this.flat.length || !Number.isInteger(rank)) return undefined;
-    return [this.flat[2 * rank] as string, this.flat[2 * rank + 1] as number];
+    if (rank < 0 || rank >= this.size || !Number.isInteger(rank)) return undefined;
+    const off = flatOffset(this.flat, rank);
+    return [flatMember(this.flat, off), flatScore(this.flat, off)];
   }
 
   /** Ascending ranks [start, end) of the members whose scores fall in `r`. */
@@ -243,8 +261,8 @@ export class ZSet implements Collection, EncodingAware {
       start = this.tree.list.countWhile((n) => !scoreGteMin(n.score, r));
       end = this.tree.list.countWhile((n) => scoreLteMax(n.score, r));
     } else {
-      start = flatCountWhile(this.flat, (s) => !scoreGteMin(s, r));
-      end = flatCountWhile(this.flat, (s) => scoreLteMax(s, r));
+      start = flatCountWhileScore(this.flat, (s) => !scoreGteMin(s, r));
+      end = flatCountWhileScore(this.flat, (s) => scoreLteMax(s, r));
     }
     return [start, Math.max(start, end)];
   }
@@ -261,8 +279,8 @@ export class ZSet implements Collection, EncodingAware {
       start = this.tree.list.countWhile((n) => !lexGteMin(n.member, r.min));
       end = this.tree.list.countWhile((n) => lexLteMax(n.member, r.max));
     } else {
-      start = flatCountWhile(this.flat, (_s, m) => !lexGteMin(m, r.min));
-      end = flatCountWhile(this.flat, (_s, m) => lexLteMax(m, r.max));
+      start = flatCountWhileMember(this.flat, (m) => !lexGteMin(m, r.min));
+      end = flatCountWhileMember(this.flat, (m) => lexLteMax(m, r.max));
     }
     return [start, Math.max(start, end)];
   }
@@ -277,8 +295,10 @@ export class ZSet implements Collection, EncodingAware {
       return;
     }
     const a = this.flat;
-    if (reverse) for (let i = end - 1; i >= start; i--) each(a[2 * i] as string, a[2 * i + 1] as number);
-    else for (let i = start; i < end; i++) each(a[2 * i] as string, a[2 * i + 1] as number);
+    const offs: number[] = [];
+    for (let i = start, off = flatOffset(a, start); i < end; i++, off = flatNext(a, off)) offs.push(off);
+    if (reverse) offs.reverse();
+    for (const off of offs) each(flatMember(a, off), flatScore(a, off));
   }
 
   /**
@@ -305,7 +325,7 @@ export class ZSet implements Collection, EncodingAware {
     if (start < 0) start = 0;
     if (end > this.size) end = this.size;
     if (start >= end) return 0;
-    this.flat = flatRemovePairs(this.flat, start, end);
+    this.flat = flatRemoveRanks(this.flat, start, end);
     return end - start;
   }
 
@@ -335,8 +355,7 @@ export class ZSet implements Collection, EncodingAware {
       for (const n of this.tree.list.nodes()) yield [n.member, n.score];
       return;
     }
-    const a = this.flat;
-    for (let i = 0; i < a.length; i += 2) yield [a[i] as string, a[i + 1] as number];
+    yield* flatEntries(this.flat);
   }
 
   /** Every member in ascending order. */
@@ -345,8 +364,7 @@ export class ZSet implements Collection, EncodingAware {
       for (const n of this.tree.list.nodes()) yield n.member;
       return;
     }
-    const a = this.flat;
-    for (let i = 0; i < a.length; i += 2) yield a[i] as string;
+    for (const [m] of flatEntries(this.flat)) yield m;
   }
 
   /**
