@@ -235,6 +235,18 @@ describe('ReplyWriter', () => {
     expect(w.takeParts().map((p) => p.length)).toEqual([0]);
   });
 
+  it('past 1 MB, continues in new chunks instead of doubling and copying: parts of at most the chunk size, same bytes', () => {
+    const w = new ReplyWriter(16);
+    const items = Array.from({ length: 40_000 }, (_, i) => `item-${i}-` + 'x'.repeat(90));
+    encode(w, bulks(items), 2);
+    const expected = `*${items.length}\r\n` + items.map((s) => `$${s.length}\r\n${s}\r\n`).join('');
+    expect(w.length).toBe(expected.length);
+    const parts = w.takeParts();
+    expect(parts.length).toBeGreaterThan(2);
+    for (const p of parts) expect(p.length).toBeLessThanOrEqual(1 << 20);
+    expect(Buffer.concat(parts).toString('latin1')).toBe(expected);
+  });
+
   it('grows from a zero-sized start', () => {
     const w = new ReplyWriter(0);
     encode(w, bulk('abc'), 2);

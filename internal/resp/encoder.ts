@@ -30,6 +30,15 @@ export class ReplyWriter {
 
   private ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return;
+    // Past KEEP_WHOLE the full buffer becomes a part and a new one of the same size follows: a big
+    // reply (KEYS over 1M keys, a long range) costs itself plus one chunk, not the garbage of every
+    // doubling and a buffer up to twice its size.
+    if (this.buf.length >= KEEP_WHOLE && this.pos > 0) {
+      this.addPart(this.buf.subarray(0, this.pos));
+      this.buf = Buffer.allocUnsafe(Math.max(this.buf.length, n));
+      this.pos = 0;
+      return;
+    }
     let size = Math.max(this.buf.length * 2, 64);
     while (size < this.pos + n) size *= 2;
     const next = Buffer.allocUnsafe(size);

@@ -410,7 +410,11 @@ class Connection {
     }
     this.writeSpans = null;
     // Parts, not one joined Buffer: a big reply kept whole by the writer is sent without a copy.
-    for (const b of this.writer.takeParts()) this.writeOut(b);
+    const parts = this.writer.takeParts();
+    // Corked, the parts of one batch leave in one writev.
+    if (parts.length > 1) this.socket.cork();
+    for (const b of parts) this.writeOut(b);
+    if (parts.length > 1) this.socket.uncork();
   }
 
   /**
