@@ -29,6 +29,7 @@ export const LUA_MASKCOUNT = 8;
 export const LUA_MASKLINE = 4;
 export const LUA_GCCOUNT = 3;
 export const LUA_GCSTEP = 5;
+export const LUA_GCSETPAUSE = 6;
 export const LUA_GCCOLLECT = 2;
 
 /** The emscripten module's exports ringcache calls (names as the C API, with emscripten's underscore). */
