@@ -32,12 +32,17 @@ export { REPL_FLIP };
 const FLIP_LAG = 64 * 1024;
 /** ...or once the copy has been caught up this long under a steady write load (ms). */
 const FLIP_ANYWAY_MS = 500;
+/**
+ * Largest migration chunk: the new owner applies each in one synchronous step (~40 us per key on a
+ * loaded machine), which its clients wait behind, and a flip waits for the chunk in flight.
+ */
+const MIGRATE_CHUNK = 128 * 1024;
 /** How often an outgoing migration checks whether it may flip (ms). */
 const TICK_MS = 5;
 /** How long an import waits for the first chunk from its holder before this node serves its own copy (ms). */
 const IMPORT_WAIT_MS = 3000;
 /** How long a migration stream may fail without a break before it is abandoned for the handoff (ms). */
-const ABANDON_MS = 3000;
+const ABANDON_MS = 30_000;
 
 export interface MigrationDeps {
   selfId: string;
@@ -85,6 +90,8 @@ export class SlotMigrations {
   readonly handed = emptyMask();
   /** Slots whose import stopped with the copy incomplete (the ring moved them elsewhere): the handoff drops the partial copy. */
   readonly abandoned = emptyMask();
+  /** Slots whose migration was abandoned: the handoff sends this node's copy (applied where absent) until a pass left nothing. */
+  private readonly fallback = emptyMask();
   /** Any slot moving in or out: the router's hot path skips everything else when false. */
   active = false;
   private timer: NodeJS.Timeout | null = null;
@@ -147,11 +154,22 @@ export class SlotMigrations {
   }
 
   /** Handoff placement of a key of a slot this node does not own; null when no migration decides it. */
-  placement(slot: number, replicated: boolean): 'keep' | 'drop' | null {
+  placement(slot: number, replicated: boolean): 'keep' | 'drop' | 'copy' | 'move' | null {
     if (this.outTo[slot] !== null) return 'keep';
+    if (this.fallback[slot] === 1) return replicated ? 'copy' : 'move';
     if (this.handed[slot] === 1) return replicated ? 'keep' : 'drop';
     if (this.abandoned[slot] === 1) return replicated ? 'keep' : 'drop';
     return null;
+  }
+
+  /** The handoff finished a pass with nothing left: abandoned slots' copies reached their owners. */
+  handoffIdle(): void {
+    this.fallback.fill(0);
+  }
+
+  /** Whether this node still holds `slot` for its new owner (a replica stream must not touch its copy). */
+  holds(slot: number): boolean {
+    return this.active && (this.outTo[slot] !== null || this.flipping[slot] === 1);
   }
 
   /** CLUSTER REPLFEED ... MIGRATE: a chunk of a previous holder's migration stream. */
@@ -264,6 +282,7 @@ export class SlotMigrations {
         clock: this.deps.clock,
         backlogBytes: this.deps.backlogBytes,
         migrate: true,
+        maxChunk: MIGRATE_CHUNK,
       });
       this.outgoing.set(id, { stream, flipping: null, syncedAt: -1 });
     }
@@ -383,6 +402,7 @@ export class SlotMigrations {
     for (let s = 0; s < SLOT_COUNT; s++) {
       if (this.outTo[s] !== id) continue;
       this.outTo[s] = null;
+      this.fallback[s] = 1;
       n++;
     }
     this.deps.log.warn({ peer: id, slots: n, waitedMs: ABANDON_MS }, 'slot migration abandoned: the new owner refuses the stream or cannot be reached; the handoff sends the keys instead');

@@ -130,7 +130,8 @@ export class ClusterReplication implements Journal {
     this.client = new Client(0, 'replication', '', -1, deps.clock.now(), true, () => undefined);
     this.applier = new ReplicaApplier({
       store: deps.store,
-      isLocal: (slot) => deps.state.isLocal(slot),
+      // A slot this node still serves for its new owner is its own until the flip: no stream writes it.
+      isLocal: (slot) => deps.state.isLocal(slot) || this.migrations.holds(slot),
       ownerOf: (slot) => deps.state.ring.members[deps.state.ownerIndex(slot)] as string,
       resolve: deps.resolve,
       executeHere: deps.executeHere,
@@ -356,6 +357,7 @@ export class ClusterReplication implements Journal {
 
   /** The handoff finished a pass with nothing left: copies of formerly owned slots reached their new owners. */
   handoffIdle(): void {
+    this.migrations.handoffIdle();
     this.copySlots = emptyMask();
   }
 

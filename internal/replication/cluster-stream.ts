@@ -33,6 +33,8 @@ export interface StreamDeps {
   backlogBytes: number;
   /** A slot migration's stream (cluster-migrate.ts): its chunks are sent as REPLFEED ... MIGRATE. */
   migrate?: boolean;
+  /** Largest chunk per request (default MAX_CHUNK): the receiver applies a chunk in one synchronous step. */
+  maxChunk?: number;
 }
 
 /** Largest chunk per request: bounds the replica's synchronous apply step. */
@@ -273,7 +275,8 @@ export class PeerStream {
       return;
     }
     let payload = parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts);
-    if (payload.length > MAX_CHUNK) payload = payload.subarray(0, MAX_CHUNK);
+    const max = this.deps.maxChunk ?? MAX_CHUNK;
+    if (payload.length > max) payload = payload.subarray(0, max);
     const from = this.acked;
     const end = from + payload.length;
     const replid = this.backlog.replid;

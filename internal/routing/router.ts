@@ -248,7 +248,7 @@ export class Router {
   }
 
   /** Forwards to the member still holding a moving slot; if it no longer serves it, this node does (once). */
-  private forwardToHolder(client: Client, spec: CommandSpec, argv: string[], slot: number, holder: MemberInfo): Promise<Reply> {
+  private forwardToHolder(client: Client, spec: CommandSpec, argv: string[], slot: number, holder: MemberInfo, again = true): Promise<Reply> {
     this.stats.forwarded++;
     const blocking = hasFlag(spec, 'blocking');
     const link = blocking ? this.deps.pool.session(client, holder, client.proto) : this.deps.pool.link(holder, client.proto, client.id);
@@ -256,6 +256,15 @@ export class Router {
     this.pipelined = null;
     return link.requestOne(argv, client.db, (e) => this.failure(e, holder)).then((r) => {
       if (!isTryAgain(r)) return r;
+      // This node's idea of the holder may be from a ring it is still completing (a joiner meets
+      // its peers one by one): once its ring moved on (or a moment passed) it asks again, the
+      // holder it names then; a second refusal means nobody migrates the slot here.
+      if (again) {
+        return this.ringSettled().then(() => {
+          const mv = this.moves?.where(slot) ?? null;
+          return mv !== null && typeof mv === 'object' && !(mv instanceof Promise) ? this.forwardToHolder(client, spec, argv, slot, mv, false) : this.reroute(client, spec, argv, true);
+        });
+      }
       this.moves?.released(slot, holder.id);
       return this.reroute(client, spec, argv, true);
     });
