@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { constants as perfConstants, type PerformanceEntry, PerformanceObserver } from 'node:perf_hooks';
 import { loadConfig } from '../../internal/config/load.js';
 import { createNode } from '../../internal/node/node.js';
 import { RequestDecoder } from '../../internal/resp/decoder.js';
@@ -79,6 +80,13 @@ async function main(): Promise<void> {
   const client = new Client(1, '127.0.0.1:1', '127.0.0.1:2', 9, Date.now(), true, () => undefined);
   const decoder = new RequestDecoder();
   const writer = new ReplyWriter();
+  // Young-generation collections counted per command: unlike time on a shared machine, they
+  // follow what the path allocates and keeps (issue 19 compares builds by them).
+  let scavenges = 0;
+  const gcWatch = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) if ((e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind === perfConstants.NODE_PERFORMANCE_GC_MINOR) scavenges++;
+  });
+  gcWatch.observe({ entryTypes: ['gc'] });
   console.log(`pipeline ${pipeline}, best of ${rounds} x ${seconds} s per test; ns per command (decode + execute + encode, one batch per "read")`);
   for (const t of tests) {
     const make = TESTS[t];
@@ -124,18 +132,26 @@ async function main(): Promise<void> {
     let best = Infinity;
     // Process CPU per command too: on a shared machine a busy core stretches wall time, not CPU time.
     let bestCpu = Infinity;
+    let measured = 0;
+    // GC entries arrive asynchronously: let the warm-up's come in before counting.
+    await new Promise<void>((resolve) => setTimeout(resolve, 20));
+    scavenges = 0;
     for (let r = 0; r < rounds; r++) {
       if (t === 'lpop') for (let i = 0; i < 2_000_000; i++) executor.execute(client, ['RPUSH', 'mylist', 'xxx']);
       const c0 = process.cpuUsage();
       const t0 = performance.now();
       const n = await run(t0 + seconds * 1000);
       const cpu = process.cpuUsage(c0);
+      measured += n;
       best = Math.min(best, ((performance.now() - t0) * 1e6) / n);
       bestCpu = Math.min(bestCpu, ((cpu.user + cpu.system) * 1000) / n);
     }
-    console.log(`${t.padEnd(8)} ${best.toFixed(0).padStart(6)} ns/cmd  (${(1e9 / best / 1e6).toFixed(2)} M cmd/s of JavaScript), ${bestCpu.toFixed(0)} ns CPU/cmd`);
+    await new Promise<void>((resolve) => setTimeout(resolve, 20));
+    const perMillion = (scavenges * 1e6) / measured;
+    console.log(`${t.padEnd(8)} ${best.toFixed(0).padStart(6)} ns/cmd  (${(1e9 / best / 1e6).toFixed(2)} M cmd/s of JavaScript), ${bestCpu.toFixed(0)} ns CPU/cmd, ${perMillion.toFixed(1)} scavenges per 1M cmds`);
     executor.execute(client, ['FLUSHALL']);
   }
+  gcWatch.disconnect();
   await node.stop();
   rmSync(dir, { recursive: true, force: true });
 }
