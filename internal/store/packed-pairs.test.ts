@@ -1,6 +1,6 @@
 // Packed pair strings: binary-safe items up to 255 bytes, listpack order on overwrite and delete, flat results.
 import { describe, expect, it } from 'vitest';
-import { PACKED_MAX_ITEM, packedCount, packedDelete, packedField, packedFind, packedOffset, packedPairs, packedSet, packedValue } from './packed-pairs.js';
+import { appendItem, itemAt, itemCount, itemIndex, packItems, unpackItems, PACKED_MAX_ITEM, packedCount, packedDelete, packedField, packedFind, packedOffset, packedPairs, packedSet, packedValue } from './packed-pairs.js';
 
 function build(pairs: readonly (readonly [string, string])[]): string {
   let p = '';
@@ -52,5 +52,23 @@ describe('packed pairs', () => {
     p = packedDelete(packedDelete(packedDelete(p, 0), 0), 0);
     expect(p).toBe('');
     expect(packedCount(p)).toBe(0);
+  });
+});
+
+describe('packed items', () => {
+  it('round-trips binary items of 0 to PACKED_MAX_ITEM bytes, appended or packed at once', () => {
+    const items = ['', '\u0000', '\u00ff'.repeat(PACKED_MAX_ITEM), 'a', 'ab'];
+    let p = '';
+    for (const s of items) p = appendItem(p, s);
+    expect(p).toBe(packItems(items));
+    expect(itemCount(p)).toBe(items.length);
+    expect(unpackItems(p)).toEqual(items);
+    for (const [i, s] of items.entries()) {
+      expect(itemIndex(p, s)).toBe(i);
+      expect(itemAt(p, i)).toBe(s);
+    }
+    expect(itemIndex(p, 'b')).toBe(-1);
+    expect(itemIndex(packItems(['ab']), 'a')).toBe(-1);
+    expect(packItems([])).toBe('');
   });
 });

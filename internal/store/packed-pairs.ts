@@ -1,4 +1,4 @@
-// Field/value pairs packed into one latin1 string (a small hash's form, like Redis's listpack): pure functions, each change returns a new flat string.
+// Pairs and items packed into one latin1 string (small hashes, sets and sorted sets, like Redis's listpack): pure functions, each change returns a new flat string.
 import { Buffer } from 'node:buffer';
 
 /**
@@ -75,4 +75,61 @@ export function packedDelete(p: string, off: number): string {
 /** Every pair in order. */
 export function* packedPairs(p: string): IterableIterator<[string, string]> {
   for (let off = 0; off < p.length; off = packedNext(p, off)) yield [packedField(p, off), packedValue(p, off)];
+}
+
+// Single items (a small set's members): one char holding the length, then the bytes.
+
+/** Offset just past the item at `off`. */
+export function itemNext(p: string, off: number): number {
+  return off + 1 + p.charCodeAt(off);
+}
+
+export function itemCount(p: string): number {
+  let n = 0;
+  for (let off = 0; off < p.length; off = itemNext(p, off)) n++;
+  return n;
+}
+
+/** Index of an item, -1 when absent. */
+export function itemIndex(p: string, s: string): number {
+  const n = s.length;
+  let i = 0;
+  for (let off = 0; off < p.length; off = itemNext(p, off), i++) if (p.charCodeAt(off) === n && p.startsWith(s, off + 1)) return i;
+  return -1;
+}
+
+/** The i-th item (0 <= i < count). */
+export function itemAt(p: string, i: number): string {
+  let off = 0;
+  for (; i > 0; i--) off = itemNext(p, off);
+  return p.slice(off + 1, off + 1 + p.charCodeAt(off));
+}
+
+export function unpackItems(p: string): string[] {
+  const out: string[] = [];
+  for (let off = 0; off < p.length; off = itemNext(p, off)) out.push(p.slice(off + 1, off + 1 + p.charCodeAt(off)));
+  return out;
+}
+
+/** Items (each at most PACKED_MAX_ITEM bytes) packed into one flat string. */
+export function packItems(items: readonly string[]): string {
+  let size = 0;
+  for (const s of items) size += 1 + s.length;
+  if (size > scratch.length) scratch = Buffer.allocUnsafe(Math.max(size, scratch.length * 2));
+  let n = 0;
+  for (const s of items) {
+    scratch[n++] = s.length;
+    n += scratch.write(s, n, 'latin1');
+  }
+  return scratch.toString('latin1', 0, n);
+}
+
+/** `p` with one item appended (at most PACKED_MAX_ITEM bytes). */
+export function appendItem(p: string, s: string): string {
+  const size = p.length + 1 + s.length;
+  if (size > scratch.length) scratch = Buffer.allocUnsafe(Math.max(size, scratch.length * 2));
+  let n = p.length > 0 ? scratch.write(p, 0, 'latin1') : 0;
+  scratch[n++] = s.length;
+  n += scratch.write(s, n, 'latin1');
+  return scratch.toString('latin1', 0, n);
 }

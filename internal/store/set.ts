@@ -1,5 +1,6 @@
 // Set values: member -> slot map over a dense member array, for O(1) add/remove/random pick, Redis 7.0 encodings and a stable SSCAN cursor.
 import { DEFAULT_ENCODING_LIMITS, type EncodingAware, type EncodingLimits } from './encodings.js';
+import { appendItem, itemAt, itemCount, itemIndex, PACKED_MAX_ITEM, packItems, unpackItems } from './packed-pairs.js';
 import type { Collection } from './types.js';
 
 /**
@@ -57,22 +58,25 @@ export interface SetScanResult {
 }
 
 /**
- * Up to this many members a set has no index: `dense` alone, scanned for lookups (issue 19: the
- * index Map cost ~300 heap bytes for a 1-member set). Past it the set builds its index, for good.
- * The representation is independent of the encoding OBJECT ENCODING reports.
+ * Up to this many members (each at most 255 bytes) a set is one packed latin1 string of members
+ * in dense order (packed-pairs.ts; issue 19: the index Map and the dense array cost ~450 heap
+ * bytes for a 1-member set). Lookups scan it, as Redis scans an intset or listpack; past it the
+ * set has its dense array and index, for good. The representation is independent of the
+ * encoding OBJECT ENCODING reports.
  */
 export const SET_FLAT_MAX_MEMBERS = 16;
 
-const NO_MEMBERS: readonly string[] = Object.freeze([]);
-
 export class SetValue implements Collection, EncodingAware {
-  /** member -> its position in `dense`; null while the set is small (then `dense` is replaced, never changed in place). */
+  /** The small form's members in dense order, while `index` is null. */
+  private packed = '';
+  /** member -> its position in `dense`; null while the set is small. */
   private index: Map<string, number> | null = null;
   /**
-   * Every member once, without holes: random picks index it directly, and removal swaps the last
-   * member into the freed slot (members only ever move towards the front, which SSCAN relies on).
+   * Every member once, without holes (the large form): random picks index it directly, and
+   * removal swaps the last member into the freed slot (members only ever move towards the
+   * front, which SSCAN relies on). The small form keeps the same order and removal rule.
    */
-  private dense: readonly string[] = NO_MEMBERS;
+  private dense: string[] | null = null;
   private intset = true;
   private limits: Readonly<EncodingLimits> = DEFAULT_ENCODING_LIMITS;
   /** Sum of member lengths. */
@@ -86,7 +90,7 @@ export class SetValue implements Collection, EncodingAware {
   }
 
   get size(): number {
-    return this.dense.length;
+    return this.dense !== null ? this.dense.length : itemCount(this.packed);
   }
 
   encoding(): string {
@@ -94,18 +98,24 @@ export class SetValue implements Collection, EncodingAware {
   }
 
   byteSize(): number {
-    return SET_OVERHEAD + this.memberBytes + this.dense.length * MEMBER_OVERHEAD;
+    return SET_OVERHEAD + this.memberBytes + this.size * MEMBER_OVERHEAD;
   }
 
   clone(): SetValue {
     const c = new SetValue();
-    // A small set's array is never changed in place, so the copy may share it.
+    // The packed string is never changed in place, so the copy may share it.
+    c.packed = this.packed;
     c.index = this.index === null ? null : new Map(this.index);
-    c.dense = this.index === null ? this.dense : this.dense.slice();
+    c.dense = this.dense === null ? null : this.dense.slice();
     c.intset = this.intset;
     c.limits = this.limits;
     c.memberBytes = this.memberBytes;
     return c;
+  }
+
+  /** Every member in dense order (the small form's unpacked: a fresh array). */
+  private list(): readonly string[] {
+    return this.dense ?? unpackItems(this.packed);
   }
 
   adopt(limits: Readonly<EncodingLimits>): void {
@@ -114,50 +124,48 @@ export class SetValue implements Collection, EncodingAware {
     this.limits = limits;
     // Built outside a keyspace, only ever growing: its members decide, as they would have under these limits.
     if (fresh) {
-      this.intset = this.dense.length <= limits.setMaxIntsetEntries && this.dense.every(isInt64String);
+      this.intset = this.size <= limits.setMaxIntsetEntries && this.list().every(isInt64String);
       this.sorted = null;
     }
   }
 
   has(member: string): boolean {
-    return this.index !== null ? this.index.has(member) : this.dense.indexOf(member) >= 0;
+    return this.index !== null ? this.index.has(member) : itemIndex(this.packed, member) >= 0;
   }
 
   /** Adds a member; false when it was already there. Converts to hashtable as Redis does, never back. */
   add(member: string): boolean {
     if (this.has(member)) return false;
-    const a = this.dense;
-    if (this.index === null && a.length < SET_FLAT_MAX_MEMBERS) {
-      const next = new Array<string>(a.length + 1);
-      for (let k = 0; k < a.length; k++) next[k] = a[k] as string;
-      next[a.length] = member;
-      this.dense = next;
+    if (this.index === null && member.length <= PACKED_MAX_ITEM && itemCount(this.packed) < SET_FLAT_MAX_MEMBERS) {
+      this.packed = appendItem(this.packed, member);
     } else {
       const index = this.index ?? this.buildIndex();
-      index.set(member, a.length);
-      (this.dense as string[]).push(member);
+      const dense = this.dense as string[];
+      index.set(member, dense.length);
+      dense.push(member);
     }
     this.memberBytes += member.length;
     if (this.intset) {
-      if (this.dense.length > this.limits.setMaxIntsetEntries || !isInt64String(member)) this.intset = false;
+      if (this.size > this.limits.setMaxIntsetEntries || !isInt64String(member)) this.intset = false;
       this.sorted = null;
     }
     return true;
   }
 
-  /** Leaves the small form: an index over a private copy of the members. */
+  /** Leaves the small form: the dense array and its index. */
   private buildIndex(): Map<string, number> {
-    const dense = this.dense.slice();
+    const dense = unpackItems(this.packed);
     const index = new Map<string, number>();
     for (let i = 0; i < dense.length; i++) index.set(dense[i] as string, i);
     this.dense = dense;
     this.index = index;
+    this.packed = '';
     return index;
   }
 
   /** Removes a member in O(1) (O(size) while small); false when it was not there. */
   delete(member: string): boolean {
-    const i = this.index !== null ? this.index.get(member) : this.dense.indexOf(member);
+    const i = this.index !== null ? this.index.get(member) : itemIndex(this.packed, member);
     if (i === undefined || i < 0) return false;
     this.removeAt(i, member);
     return true;
@@ -165,10 +173,10 @@ export class SetValue implements Collection, EncodingAware {
 
   private removeAt(i: number, member: string): void {
     if (this.index === null) {
-      const a = this.dense;
-      const next = a.slice(0, a.length - 1);
-      if (i < next.length) next[i] = a[a.length - 1] as string;
-      this.dense = next.length === 0 ? NO_MEMBERS : next;
+      const a = unpackItems(this.packed);
+      const last = a.pop() as string;
+      if (i < a.length) a[i] = last;
+      this.packed = packItems(a);
     } else {
       const dense = this.dense as string[];
       const last = dense.pop() as string;
@@ -184,19 +192,19 @@ export class SetValue implements Collection, EncodingAware {
 
   /** A uniformly random position in 0..size-1 (one `rand()` call, so tests can script it). */
   randomIndex(rand: () => number): number {
-    const n = this.dense.length;
+    const n = this.size;
     return Math.min(n - 1, Math.floor(rand() * n));
   }
 
   /** The member at a dense position (0 <= i < size), for random sampling. */
   at(i: number): string {
-    return this.dense[i] as string;
+    return this.dense !== null ? (this.dense[i] as string) : itemAt(this.packed, i);
   }
 
   /** Removes and returns a uniformly random member (the set must not be empty). */
   popRandom(rand: () => number): string {
     const i = this.randomIndex(rand);
-    const m = this.dense[i] as string;
+    const m = this.at(i);
     this.removeAt(i, m);
     return m;
   }
@@ -204,11 +212,11 @@ export class SetValue implements Collection, EncodingAware {
   /**
    * Members in the order Redis's iteration would give them: ascending numeric order for an
    * intset, storage order for a hashtable. The array must not be modified; it is invalidated by
-   * the next change to the set.
+   * the next change to the set (a small set's is a fresh copy).
    */
   members(): readonly string[] {
-    if (!this.intset) return this.dense;
-    if (this.sorted === null) this.sorted = this.dense.slice().sort(compareIntStrings);
+    if (!this.intset) return this.list();
+    if (this.sorted === null) this.sorted = this.list().slice().sort(compareIntStrings);
     return this.sorted;
   }
 
@@ -226,10 +234,11 @@ export class SetValue implements Collection, EncodingAware {
       const all = this.members();
       return { cursor: 0, members: accept === undefined ? all.slice() : all.filter(accept) };
     }
-    let pos = cursor === 0 ? this.dense.length : Math.min(cursor, this.dense.length);
+    const dense = this.list();
+    let pos = cursor === 0 ? dense.length : Math.min(cursor, dense.length);
     const out: string[] = [];
     for (let visited = 0; pos > 0 && visited < count; visited++) {
-      const m = this.dense[--pos] as string;
+      const m = dense[--pos] as string;
       if (accept === undefined || accept(m)) out.push(m);
     }
     return { cursor: pos, members: out };
