@@ -109,6 +109,52 @@ function slotMap(reply: string): string {
     .join('\n');
 }
 
+/**
+ * Links namespace `ns` (node i) to the cluster bridge with a veth (address `host`/24) and to the host
+ * with a point-to-point veth the test's clients use (10.201.r.x/30, routed). Answers the host-side link names.
+ */
+function wireNamespace(tag: string, r: number, i: number, ns: string, bridge: string, host: string): string[] {
+  const ch = `${tag}-c${i}`;
+  const ph = `${tag}-p${i}`;
+  must(['link', 'add', ch, 'type', 'veth', 'peer', 'name', `${ch}x`]);
+  must(['link', 'add', ph, 'type', 'veth', 'peer', 'name', `${ph}x`]);
+  must(['link', 'set', `${ch}x`, 'netns', ns]);
+  must(['link', 'set', `${ph}x`, 'netns', ns]);
+  must(['link', 'set', ch, 'master', bridge]);
+  must(['link', 'set', ch, 'up']);
+  const hostSide = `10.201.${r}.${4 * i + 1}`;
+  const nsSide = `10.201.${r}.${4 * i + 2}`;
+  must(['addr', 'add', `${hostSide}/30`, 'dev', ph]);
+  must(['link', 'set', ph, 'up']);
+  must(['-n', ns, 'link', 'set', 'lo', 'up']);
+  must(['-n', ns, 'addr', 'add', `${host}/24`, 'dev', `${ch}x`]);
+  must(['-n', ns, 'link', 'set', `${ch}x`, 'up']);
+  must(['-n', ns, 'addr', 'add', `${nsSide}/30`, 'dev', `${ph}x`]);
+  must(['-n', ns, 'link', 'set', `${ph}x`, 'up']);
+  must(['route', 'add', `${host}/32`, 'via', nsSide]);
+  return [ch, ph];
+}
+
+/** A namespaced node's flags: every listener on its cluster address, the run's secret, its own files. */
+function nodeArgs(host: string, seeds: readonly string[], secret: string, nodeDir: string, id: string): string[] {
+  return [
+    '--bind', host,
+    '--port', String(RESP_PORT),
+    '--http-bind', host,
+    '--http-port', String(HTTP_PORT),
+    '--cluster-gossip-port', String(GOSSIP_PORT),
+    '--cluster-seeds', seeds.join(','),
+    '--cluster-secret', secret,
+    // The test process connects from the host end of the client link, not from loopback.
+    '--redis-protected-mode', 'no',
+    '--cluster-profile', 'fast',
+    '--dir', path.join(nodeDir, 'data'),
+    '--log-dir', path.join(nodeDir, 'logs'),
+    '--node-id', id,
+    '--loglevel', process.env.RINGCACHE_NETNS_LOGLEVEL ?? 'warn',
+  ];
+}
+
 /** Spawns `n` nodes, one per namespace, seeding each other over the cluster links; waits until they agree. */
 export async function startNsCluster(n: number, opts: { args?: string[] } = {}): Promise<NsCluster> {
   const tag = `rc${randomBytes(2).toString('hex')}`;
@@ -153,49 +199,14 @@ export async function startNsCluster(n: number, opts: { args?: string[] } = {}):
       const ns = `${tag}-n${i}`;
       must(['netns', 'add', ns]);
       namespaces.push(ns);
-      const ch = `${tag}-c${i}`;
-      const ph = `${tag}-p${i}`;
-      must(['link', 'add', ch, 'type', 'veth', 'peer', 'name', `${ch}x`]);
-      links.push(ch);
-      must(['link', 'add', ph, 'type', 'veth', 'peer', 'name', `${ph}x`]);
-      links.push(ph);
-      must(['link', 'set', `${ch}x`, 'netns', ns]);
-      must(['link', 'set', `${ph}x`, 'netns', ns]);
-      must(['link', 'set', ch, 'master', bridgeA]);
-      must(['link', 'set', ch, 'up']);
-      const hostSide = `10.201.${r}.${4 * i + 1}`;
-      const nsSide = `10.201.${r}.${4 * i + 2}`;
-      must(['addr', 'add', `${hostSide}/30`, 'dev', ph]);
-      must(['link', 'set', ph, 'up']);
-      must(['-n', ns, 'link', 'set', 'lo', 'up']);
-      must(['-n', ns, 'addr', 'add', `${hostOf(i)}/24`, 'dev', `${ch}x`]);
-      must(['-n', ns, 'link', 'set', `${ch}x`, 'up']);
-      must(['-n', ns, 'addr', 'add', `${nsSide}/30`, 'dev', `${ph}x`]);
-      must(['-n', ns, 'link', 'set', `${ph}x`, 'up']);
-      must(['route', 'add', `${hostOf(i)}/32`, 'via', nsSide]);
+      links.push(...wireNamespace(tag, r, i, ns, bridgeA, hostOf(i)));
     }
     for (let i = 0; i < n; i++) {
       const host = hostOf(i);
       const ns = `${tag}-n${i}`;
       const nodeDir = path.join(dir, `node${i + 1}`);
-      const args = [
-        'netns', 'exec', ns, process.execPath, NODE_MAIN,
-        '--bind', host,
-        '--port', String(RESP_PORT),
-        '--http-bind', host,
-        '--http-port', String(HTTP_PORT),
-        '--cluster-gossip-port', String(GOSSIP_PORT),
-        '--cluster-seeds', Array.from({ length: n }, (_, j) => j).filter((j) => j !== i).map((j) => `${hostOf(j)}:${GOSSIP_PORT}`).join(','),
-        '--cluster-secret', secret,
-        // The test process connects from the host end of the client link, not from loopback.
-        '--redis-protected-mode', 'no',
-        '--cluster-profile', 'fast',
-        '--dir', path.join(nodeDir, 'data'),
-        '--log-dir', path.join(nodeDir, 'logs'),
-        '--node-id', `node${i + 1}`,
-        '--loglevel', process.env.RINGCACHE_NETNS_LOGLEVEL ?? 'warn',
-        ...(opts.args ?? []),
-      ];
+      const seeds = Array.from({ length: n }, (_, j) => j).filter((j) => j !== i).map((j) => `${hostOf(j)}:${GOSSIP_PORT}`);
+      const args = ['netns', 'exec', ns, process.execPath, NODE_MAIN, ...nodeArgs(host, seeds, secret, nodeDir, `node${i + 1}`), ...(opts.args ?? [])];
       // `ip netns exec` execs the node in place: the child's pid is the node's.
       const proc = spawn('ip', args, { stdio: ['ignore', 'pipe', 'pipe'] });
       let out = '';
