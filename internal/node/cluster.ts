@@ -63,7 +63,7 @@ function attachMetrics(d: NodeClusterDeps, parts: ClusterParts, m: MembershipSer
   const { source, close } = clusterSourceFromView(m, {
     ownedSlots: () => slotCounts(parts.state.ring)[parts.state.ring.members.indexOf(d.config.nodeId)] ?? 0,
     ringEpoch: () => parts.state.epoch,
-    handoffKeys: () => ({ ...parts.handoff.stats }),
+    handoffKeys: () => parts.handoffCounts(),
     replicaStreams: () => parts.replication.figures().replicas,
     ...(m instanceof Membership ? { localHealth: () => m.stats().healthScore, gossipMessages: () => gossipCounts(m.stats()), gossipDropped: () => m.stats().dropped } : {}),
   });

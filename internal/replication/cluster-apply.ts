@@ -35,6 +35,8 @@ export interface ApplierDeps {
   refuseFull: (sender: string) => boolean;
   /** REPL.FLIP from `sender`, applied after every record before it (migration streams only). */
   flip?: (sender: string, mask: SlotMask) => void;
+  /** REPL.DROP from `sender` applied: a migration stream starts copying those slots (it confirms them). */
+  dropped?: (sender: string, mask: SlotMask) => void;
   /**
    * REPL.DROP keeps keys loaded from disk and untouched (a migration: without replicas the sender
    * may hold only what was written since this node went down; REPL.KEY still replaces them).
@@ -178,7 +180,12 @@ export class ReplicaApplier {
     // The owner applied the transaction atomically; its commands arrive in one chunk and run here
     // back to back, so nothing interleaves with them.
     if (name === 'MULTI' || name === 'EXEC') return;
-    if (name === REPL_DROP) return this.drop(argv);
+    if (name === REPL_DROP) {
+      this.drop(argv);
+      const mask = this.deps.dropped === undefined ? null : rangesMask(argv.slice(2));
+      if (mask !== null) this.deps.dropped?.(s.sender, mask);
+      return;
+    }
     if (name === REPL_KEY) return this.restoreKey(s.db, argv);
     if (name === REPL_FLIP) {
       const mask = rangesMask(argv.slice(2));

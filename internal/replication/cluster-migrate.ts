@@ -39,8 +39,12 @@ const FLIP_ANYWAY_MS = 500;
 const MIGRATE_CHUNK = 128 * 1024;
 /** How often an outgoing migration checks whether it may flip (ms). */
 const TICK_MS = 5;
-/** How long an import waits for the first chunk from its holder before this node serves its own copy (ms). */
-const IMPORT_WAIT_MS = 3000;
+/**
+ * How long an import waits for its holder to confirm it (a migration stream naming the slot, or a
+ * bare flip) before this node serves its own copy (ms): the holder this node inferred may be wrong
+ * while a cluster forms (nobody held anything) or while a joiner still meets its peers.
+ */
+const CONFIRM_MS = 2000;
 /** How long a migration stream may fail without a break before it is abandoned for the handoff (ms). */
 const ABANDON_MS = 30_000;
 
@@ -83,9 +87,10 @@ export class SlotMigrations {
   /** slot -> member this node imports the slot from (its copy here is not complete), or null. */
   private readonly inFrom: (string | null)[] = new Array<string | null>(SLOT_COUNT).fill(null);
   private readonly sources = new Map<string, MemberInfo>();
-  /** Holders that sent this node a migration chunk (their imports are under way), and since when the others were waited for. */
-  private readonly heardFrom = new Set<string>();
-  private readonly waitingSince = new Map<string, number>();
+  /** Imported slots their holder confirmed (its stream dropped them here before copying). */
+  private readonly confirmedIn = emptyMask();
+  /** Clock ms since unconfirmed imports are waited for (-1: none). */
+  private unconfirmedSince = -1;
   /** Slots handed over at a flip and not owned here since: the handoff drops (or keeps, as a replica) this node's keys of them. */
   readonly handed = emptyMask();
   /** Slots whose import stopped with the copy incomplete (the ring moved them elsewhere): the handoff drops the partial copy. */
@@ -108,6 +113,9 @@ export class SlotMigrations {
       executeHere: deps.executeHere,
       refuseFull: () => false,
       flip: (sender, mask) => this.imported(sender, mask),
+      dropped: (sender, mask) => {
+        for (let s = 0; s < SLOT_COUNT; s++) if (mask[s] === 1 && this.inFrom[s] === sender) this.confirmedIn[s] = 1;
+      },
       keepFromDisk: true,
       onKey: (outcome) => (outcome === 'received' ? this.stats.keysIn++ : this.stats.keysReplaced++),
       now: () => deps.clock.now(),
@@ -118,6 +126,11 @@ export class SlotMigrations {
   /** Whether a migration is streaming or flipping (INFO cluster_handoff_in_progress, graceful leave). */
   get busy(): boolean {
     return this.outgoing.size > 0;
+  }
+
+  /** Whether the holder of a slot imported here confirmed the migration (redirect mode answers -ASK only then). */
+  confirmed(slot: number): boolean {
+    return this.confirmedIn[slot] === 1;
   }
 
   /** Whether this node imports `slot` (its replica streams leave the slot out until the flip). */
@@ -174,8 +187,6 @@ export class SlotMigrations {
 
   /** CLUSTER REPLFEED ... MIGRATE: a chunk of a previous holder's migration stream. */
   feed(sender: string, replid: string, offset: number, full: boolean, payload: string): FeedAnswer {
-    this.heardFrom.add(sender);
-    this.waitingSince.delete(sender);
     return this.applier.feed(sender, replid, offset, full, payload);
   }
 
@@ -214,12 +225,15 @@ export class SlotMigrations {
           if (!current || prev === null || prevMe < 0) src = holderElsewhere(s);
           else src = this.inFrom[s] ?? (prev.owners[s] === prevMe ? null : (prev.members[prev.owners[s] as number] as string));
         }
-        this.inFrom[s] = src !== null && this.source(src) ? src : null;
+        const from = src !== null && this.source(src) ? src : null;
+        if (from !== this.inFrom[s]) this.confirmedIn[s] = 0;
+        this.inFrom[s] = from;
         this.outTo[s] = null;
         continue;
       }
       if (this.inFrom[s] !== null) this.abandoned[s] = 1;
       this.inFrom[s] = null;
+      this.confirmedIn[s] = 0;
       // Owned here in the last ring without a current copy (a node just started): the new owner,
       // which may count on this node for the slot, hears at once that nothing comes (a bare flip).
       if (!current && this.outTo[s] === null && prev !== null && prevMe >= 0 && prev.owners[s] === prevMe) {
@@ -240,8 +254,9 @@ export class SlotMigrations {
     }
     this.applyOutgoing(next, out);
     for (const [id, m] of bare) this.sendBareFlip(this.deps.state.info(next.members.indexOf(id)), m);
-    const now = this.deps.clock.now();
-    for (const id of new Set(this.inFrom)) if (id !== null && !this.heardFrom.has(id)) this.waitingSince.set(id, this.waitingSince.get(id) ?? now);
+    let unconfirmed = false;
+    for (let s = 0; s < SLOT_COUNT; s++) if (this.inFrom[s] !== null && this.confirmedIn[s] === 0) unconfirmed = true;
+    this.unconfirmedSince = unconfirmed ? this.deps.clock.now() : -1;
     this.recount();
     this.startTimer();
     if (this.active) this.deps.log.info({ slotsOut: this.countOut(), slotsIn: this.countIn() }, 'slot migration: serving moving slots until their flip');
@@ -289,7 +304,7 @@ export class SlotMigrations {
   }
 
   private startTimer(): void {
-    if ((this.outgoing.size > 0 || this.waitingSince.size > 0) && this.timer === null) {
+    if ((this.outgoing.size > 0 || this.unconfirmedSince >= 0) && this.timer === null) {
       this.timer = setInterval(() => this.tick(), TICK_MS);
       this.timer.unref();
     }
@@ -307,27 +322,25 @@ export class SlotMigrations {
       .catch((e: unknown) => this.deps.log.warn({ peer: info.id, err: String(e) }, 'slot migration: bare flip not delivered (the new owner stops waiting on its own)'));
   }
 
-  /** Imports whose holder never sent anything within IMPORT_WAIT_MS: served from this node's copy (the holder had no current one, or is gone). */
-  private releaseSilent(now: number): void {
-    for (const [id, since] of this.waitingSince) {
-      if (this.heardFrom.has(id) || now - since < IMPORT_WAIT_MS) continue;
-      this.waitingSince.delete(id);
-      let n = 0;
-      for (let s = 0; s < SLOT_COUNT; s++) {
-        if (this.inFrom[s] !== id) continue;
-        this.inFrom[s] = null;
-        n++;
-      }
-      if (n === 0) continue;
-      this.deps.log.warn({ peer: id, slots: n, waitedMs: IMPORT_WAIT_MS }, 'slot migration: the previous holder sent nothing; serving the copy held here');
-      this.recount();
-      this.deps.onImportChange();
+  /** Imports their holder did not confirm within CONFIRM_MS: served from this node's copy (the holder had none to send). */
+  private releaseUnconfirmed(now: number): void {
+    if (now - this.unconfirmedSince < CONFIRM_MS) return;
+    this.unconfirmedSince = -1;
+    let n = 0;
+    for (let s = 0; s < SLOT_COUNT; s++) {
+      if (this.inFrom[s] === null || this.confirmedIn[s] === 1) continue;
+      this.inFrom[s] = null;
+      n++;
     }
+    if (n === 0) return;
+    this.deps.log.info({ slots: n, waitedMs: CONFIRM_MS }, 'slot migration: no holder confirmed these slots; serving the copy held here');
+    this.recount();
+    this.deps.onImportChange();
   }
 
   private tick(): void {
     const now = this.deps.clock.now();
-    if (this.waitingSince.size > 0) this.releaseSilent(now);
+    if (this.unconfirmedSince >= 0) this.releaseUnconfirmed(now);
     for (const [id, o] of this.outgoing) {
       if (o.flipping !== null) continue;
       const s = o.stream;
@@ -344,7 +357,7 @@ export class SlotMigrations {
       if (s.lagBytes > FLIP_LAG && now - o.syncedAt < FLIP_ANYWAY_MS + this.deps.flipDelayMs()) continue;
       this.flip(id, o);
     }
-    if (this.outgoing.size === 0 && this.waitingSince.size === 0 && this.timer !== null) {
+    if (this.outgoing.size === 0 && this.unconfirmedSince < 0 && this.timer !== null) {
       clearInterval(this.timer);
       this.timer = null;
     }

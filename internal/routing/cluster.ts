@@ -262,12 +262,7 @@ export class ClusterParts {
         client.user = INTERNAL_USER;
       },
       noteHandoff: (outcome) => this.handoff.noteReceived(outcome),
-      handoffStats: () => {
-        // Keys moved by slot migrations count as handed off (sent at their flip, received as applied).
-        const h = this.handoff.stats;
-        const m = this.replication.migrations.stats;
-        return { sent: h.sent + m.keysOut, received: h.received + m.keysIn, replaced: h.replaced + m.keysReplaced, skipped: h.skipped, inProgress: this.handoff.busy || this.replication.migrations.busy };
-      },
+      handoffStats: () => ({ ...this.handoffCounts(), inProgress: this.handoff.busy || this.replication.migrations.busy }),
       ...(o.gossipDropped ? { gossipDropped: o.gossipDropped } : {}),
       replFeed: (sender, replid, offset, full, payload, migrate) =>
         migrate === true ? this.replication.migrations.feed(sender, replid, offset, full, payload) : this.replication.replFeed(sender, replid, offset, full, payload),
@@ -279,6 +274,13 @@ export class ClusterParts {
       replicationFigures: () => this.replication.figures(),
       waitReplicas: (n, ms, mayBlock, client) => this.replication.waitReplicas(n, ms, mayBlock, client),
     };
+  }
+
+  /** Keys handed off and received: by the handoff, and by slot migrations (sent at their flip, received as applied). */
+  handoffCounts(): { sent: number; received: number; replaced: number; skipped: number } {
+    const h = this.handoff.stats;
+    const m = this.replication.migrations.stats;
+    return { sent: h.sent + m.keysOut, received: h.received + m.keysIn, replaced: h.replaced + m.keysReplaced, skipped: h.skipped };
   }
 
   /**

@@ -63,6 +63,8 @@ export interface SlotMoves {
   where(slot: number): 'serve' | Promise<void> | MemberInfo | null;
   /** The holder answered that it does not serve the slot: this node's copy is served from now on. */
   released(slot: number, source: string): void;
+  /** Whether the holder confirmed the slot's migration here (until then redirect mode answers -TRYAGAIN, not -ASK). */
+  confirmed(slot: number): boolean;
 }
 
 /** A raw reply that is a -TRYAGAIN error (the command did not run there). */
@@ -241,6 +243,9 @@ export class Router {
     }
     if (mv instanceof Promise) return mv.then(() => this.reroute(client, spec, argv));
     if (this.deps.mode() === 'redirect') {
+      // Not confirmed yet, the holder this node names may be wrong (a forming cluster): a client
+      // sent there would be sent back; -TRYAGAIN lets it retry once the holder confirmed or not.
+      if (this.moves?.confirmed(slot) !== true) return errorReply(`TRYAGAIN slot ${slot} may be migrating to this node; retry`);
       this.stats.moved++;
       throw new CommandError('ASK', `${slot} ${mv.meta.host}:${mv.meta.respPort}`);
     }
