@@ -1,7 +1,7 @@
 // Hash values: field -> slot map (insertion order, like a listpack) over a dense field array, for O(1) random picks and a stable HSCAN cursor.
 import { DEFAULT_ENCODING_LIMITS, type EncodingAware, type EncodingLimits } from './encodings.js';
 import { FieldTtls } from './hash-ttl.js';
-import { PACKED_MAX_ITEM, packedCount, packedDelete, packedField, packedFind, packedNext, packedOffset, packedPairs, packedSet, packedValue } from './packed-pairs.js';
+import { PACKED_MAX_ITEM, packedCount, packedDelete, packedField, packedFind, packedNext, packedOffset, packedPairs, packedSplice, packedValue, packedValueIs } from './packed-pairs.js';
 import type { Collection } from './types.js';
 
 /**
@@ -158,11 +158,17 @@ export class HashValue implements Collection, EncodingAware {
     if (big === null) {
       if (field.length <= PACKED_MAX_ITEM && value.length <= PACKED_MAX_ITEM) {
         const p = this.packed;
-        if (p.length === 0 || packedCount(p) < HASH_FLAT_MAX_FIELDS || packedFind(p, field) >= 0) {
-          const r = packedSet(p, field, value);
-          this.packed = r.packed;
-          if (r.added && packedCount(r.packed) > this.limits.hashMaxListpackEntries) this.listpack = false;
-          return r.added;
+        const off = packedFind(p, field);
+        if (off >= 0) {
+          // An unchanged value (a repeated HSET) leaves the string as it is.
+          if (!packedValueIs(p, off, value)) this.packed = packedSplice(p, off, packedNext(p, off), field, value);
+          return false;
+        }
+        const n = packedCount(p);
+        if (n < HASH_FLAT_MAX_FIELDS) {
+          this.packed = packedSplice(p, p.length, p.length, field, value);
+          if (n + 1 > this.limits.hashMaxListpackEntries) this.listpack = false;
+          return true;
         }
       }
       this.toMap();
