@@ -63,7 +63,7 @@ export interface SlotMoves {
   where(slot: number): 'serve' | Promise<void> | MemberInfo | null;
   /** The holder answered that it does not serve the slot: this node's copy is served from now on. */
   released(slot: number, source: string): void;
-  /** Whether the holder confirmed the slot's migration here (until then redirect mode answers -TRYAGAIN, not -ASK). */
+  /** Whether the holder confirmed the slot's migration here (until then redirect mode serves the local copy, not -ASK). */
   confirmed(slot: number): boolean;
 }
 
@@ -243,9 +243,10 @@ export class Router {
     }
     if (mv instanceof Promise) return mv.then(() => this.reroute(client, spec, argv));
     if (this.deps.mode() === 'redirect') {
-      // Not confirmed yet, the holder this node names may be wrong (a forming cluster): a client
-      // sent there would be sent back; -TRYAGAIN lets it retry once the holder confirmed or not.
-      if (this.moves?.confirmed(slot) !== true) return errorReply(`TRYAGAIN slot ${slot} may be migrating to this node; retry`);
+      // Not confirmed yet, the holder this node names may be wrong (a forming cluster, where nobody
+      // held anything): a client sent there would be sent back, so this node serves its own copy,
+      // as before migrations; the holder's stream confirms a real one within a round trip.
+      if (this.moves?.confirmed(slot) !== true) return null;
       this.stats.moved++;
       throw new CommandError('ASK', `${slot} ${mv.meta.host}:${mv.meta.respPort}`);
     }
