@@ -216,7 +216,8 @@ describe('-ASK and ASKING during a migration (redirect mode)', () => {
       throw e;
     });
     expect(await pipelineReplies(holder, [['ASKING'], ['GET', key]])).toEqual(['+OK\r\n', `-MOVED ${slot} 127.0.0.1:${joiner.port}\r\n`]);
-    // Every key reads back through its owner.
+    // Every key reads back through its owner once every migration flipped (each holder flips on its own).
+    await waitUntil(() => settled([n1, n2, joiner]), 30_000, 'every migration to flip');
     for (const k of keys) {
       const owner = after.get(keyHashSlot(k)) as number;
       expect(await respCommand(owner, ['GET', k])).toBe(k === key ? '$6\r\nduring\r\n' : `$${`old:${k}`.length}\r\nold:${k}\r\n`);
