@@ -87,6 +87,8 @@ export class SlotMigrations {
   /** slot -> member this node imports the slot from (its copy here is not complete), or null. */
   private readonly inFrom: (string | null)[] = new Array<string | null>(SLOT_COUNT).fill(null);
   private readonly sources = new Map<string, MemberInfo>();
+  /** Members some earlier ring here had: one of them coming back is a return, not a join. */
+  private readonly everInRing = new Set<string>();
   /** Imported slots their holder confirmed (its stream dropped them here before copying). */
   private readonly confirmedIn = emptyMask();
   /** Clock ms since unconfirmed imports are waited for (-1: none). */
@@ -241,6 +243,15 @@ export class SlotMigrations {
         if (m === undefined) bare.set(owner, (m = emptyMask()));
         m[s] = 1;
       }
+      // Only a join (a member no ring here ever held) or this node's own leave moves slots this way;
+      // a member returning after a failure or a partition gets the handoff's merge as before, and
+      // hears at once that no stream comes.
+      if (wasMine && this.outTo[s] === null && me >= 0 && this.everInRing.has(owner)) {
+        let m = bare.get(owner);
+        if (m === undefined) bare.set(owner, (m = emptyMask()));
+        m[s] = 1;
+        continue;
+      }
       if (this.outTo[s] !== null || wasMine) {
         const info = this.deps.state.info(nowIdx);
         if (info.meta.respPort !== 0) {
@@ -252,6 +263,7 @@ export class SlotMigrations {
       }
       this.outTo[s] = null;
     }
+    if (prev !== null) for (const id of prev.members) this.everInRing.add(id);
     this.applyOutgoing(next, out);
     for (const [id, m] of bare) this.sendBareFlip(this.deps.state.info(next.members.indexOf(id)), m);
     let unconfirmed = false;
