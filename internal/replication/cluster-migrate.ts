@@ -233,7 +233,11 @@ export class SlotMigrations {
         this.outTo[s] = null;
         continue;
       }
-      if (this.inFrom[s] !== null) this.abandoned[s] = 1;
+      // An import the holder confirmed replaced this node's copy with the holder's: the holder still
+      // has the current one, so this copy is dropped. Unconfirmed, the copy here is this node's own
+      // (the named holder never streamed the slot: after a flap it may never have held it) and may
+      // be the only one, so the handoff moves it (applied where absent) instead of dropping it.
+      if (this.inFrom[s] !== null && this.confirmedIn[s] === 1) this.abandoned[s] = 1;
       this.inFrom[s] = null;
       this.confirmedIn[s] = 0;
       // Owned here in the last ring without a current copy (a node just started): the new owner,
