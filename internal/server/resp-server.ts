@@ -13,6 +13,9 @@ import { checkOutputLimit, type OutputLimit } from './output-limit.js';
 import { CROSS_PROTOCOL_WARNING, isCrossProtocolCommand, PROTECTED_MODE_DENIED, protectedModeRefuses, WarningThrottle } from './security.js';
 import { clientCertAccepted, type TlsAuthClients, type TlsSettings } from './tls.js';
 
+/** Redis's per-client static reply buffer, not counted by client-output-buffer-limit. */
+const REPLY_STATIC_BUFFER = 16 * 1024;
+
 export interface RespServerDeps {
   executor: Executor;
   stats: ServerStats;
@@ -391,10 +394,13 @@ class Connection {
     const limit = this.deps.normalLimit?.();
     // A member's forwarding link carries many clients' replies: each of them is bounded where it connected.
     if (limit === undefined || (limit.hard === 0 && limit.soft === 0) || this.client.type !== 'normal' || this.client.peer) return false;
-    const verdict = checkOutputLimit(limit, this.socket.writableLength + adding, this.deps.now(), this.softSince);
+    // Redis counts only its reply list, not the 16 KB static buffer a client's replies fill first
+    // (PROTO_REPLY_CHUNK_BYTES): a limit of a few bytes does not close a client with small replies.
+    const pending = Math.max(0, this.socket.writableLength + adding - REPLY_STATIC_BUFFER);
+    const verdict = checkOutputLimit(limit, pending, this.deps.now(), this.softSince);
     this.softSince = verdict.softSince;
     if (!verdict.close) return false;
-    this.deps.log.warn({ client: this.client.id, addr: this.client.addr, pending: this.socket.writableLength + adding }, 'closing client over its output buffer limit');
+    this.deps.log.warn({ client: this.client.id, addr: this.client.addr, pending }, 'closing client over its output buffer limit');
     this.kill();
     return true;
   }
