@@ -45,7 +45,7 @@ async function keyOwnedElsewhere(port: number): Promise<string> {
         }
         return null;
       },
-      20_000,
+      45_000,
       `a key node ${port} does not own`,
     );
     if (key === null) throw new Error('unreachable: waitUntil returns a truthy value');
@@ -108,7 +108,7 @@ describe('SIGTERM while the other member does not answer (SIGSTOP)', () => {
   // over a pooled link, replica streams. A frozen peer keeps its sockets open and answers nothing, so
   // only the deadlines end them: the handoff's (cluster.handoff_timeout_ms), then each part's
   // (shutdown-timeout). Short ones here so the bound itself is what the test measures.
-  it('hands off what it can within cluster.handoff_timeout_ms and exits', { timeout: 60_000 }, async () => {
+  it('hands off what it can within cluster.handoff_timeout_ms and exits', { timeout: 120_000 }, async () => {
     cluster = await startCluster(2, { args: ['--loglevel', 'info', '--cluster-replicas', '0', '--cluster-handoff-timeout-ms', '3000', '--redis-shutdown-timeout', '2'] });
     const [node, peer] = cluster.nodes;
     if (node === undefined || peer === undefined) throw new Error('no nodes');
