@@ -2,12 +2,20 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, startCluster, type SpawnedCluster } from '../internal/testing/harness.js';
+import { connectIoredis } from '../internal/testing/clients.js';
+import { REPO_ROOT, startCluster, waitUntil, type SpawnedCluster, type SpawnedNode } from '../internal/testing/harness.js';
 
 let cluster: SpawnedCluster;
 
 beforeAll(async () => {
   cluster = await startCluster(3);
+  // KNOWN BUG (issue 18, slot migration): for up to ~2 s after members start together their slots
+  // are start-up imports, and a transaction on one can come back as an empty EXEC. The examples
+  // show the steady state, so they start once a transaction answers; the bug is in docs/cluster.md.
+  const c = await connectIoredis((cluster.nodes[1] as SpawnedNode).port, { protocol: 2 });
+  await waitUntil(async () => JSON.stringify(await c.multi().set('{settle}:a', '1').set('{settle}:b', '2').exec()) === '[[null,"OK"],[null,"OK"]]', 20_000, 'a transaction to run (start-up slot imports settled)');
+  await c.del('{settle}:a', '{settle}:b');
+  c.disconnect();
 }, 120_000);
 
 afterAll(async () => {
